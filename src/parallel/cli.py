@@ -1,0 +1,233 @@
+"""The ``parallel`` command line: each command parses options and calls the library."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .cache import TranslationCache, default_cache_path
+from .corpus import CorpusConfig, run_corpus
+from .documents import Segment, read_article
+from .errors import InputError, ParallelError
+from .formats.jsonl import read_jsonl, translation_record
+from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_models, models_dir_default,
+                    read_manifest, resolve_model)
+from .segment import segment_document, segment_record
+from .translate import TranslateOptions, Translator
+
+INTERRUPTED_EXIT = 130
+
+
+class ParallelGroup(click.Group):
+    """Turns library errors into one ``error: …`` line and the error's exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ParallelError as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("error: interrupted; run the same command again to resume from the translation cache",
+                       err=True)
+            ctx.exit(INTERRUPTED_EXIT)
+
+
+@click.group(cls=ParallelGroup)
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(__version__, prog_name="parallel")
+def cli(debug: bool) -> None:
+    """Arabic news articles to English, and an Arabic-English parallel corpus."""
+
+
+# --- segment -----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--jsonl", is_flag=True, help="One JSON record per sentence (id, doc, para, sent, text).")
+def segment(files: tuple[str, ...], jsonl: bool) -> None:
+    """Split articles into sentences: one per line, a blank line between paragraphs."""
+    documents = [read_article(Path(f)) for f in files]  # read all first: bad input fails before output
+    for document in documents:
+        previous_para = None
+        for seg in segment_document(document):
+            if jsonl:
+                click.echo(json.dumps(segment_record(seg), ensure_ascii=False))
+                continue
+            if previous_para is not None and seg.para != previous_para:
+                click.echo("")
+            click.echo(seg.text)
+            previous_para = seg.para
+        if not jsonl and document is not documents[-1]:
+            click.echo("")
+
+
+# --- model -------------------------------------------------------------------------------------
+
+models_dir_option = click.option("--models-dir", type=click.Path(path_type=Path), default=None,
+                                 help="Where models live [default: $PARALLEL_MODELS or ./models].")
+quantization_option = click.option("--quantization", type=click.Choice(QUANTIZATIONS), default="int8",
+                                   show_default=True, help="Weight type of the converted model.")
+force_option = click.option("--force", is_flag=True, help="Replace an installed model of the same name.")
+
+
+@cli.group(cls=ParallelGroup)
+def model() -> None:
+    """Get, list and inspect translation models (CTranslate2 + SentencePiece)."""
+
+
+@model.command("fetch")
+@click.argument("name", default=DEFAULT_MODEL)
+@click.option("--url", help="Download from this URL instead of the registry's.")
+@click.option("--sha256", help="Refuse the download unless its sha256 is this.")
+@quantization_option
+@force_option
+@models_dir_option
+def model_fetch(name, url, sha256, quantization, force, models_dir) -> None:
+    """Download NAME, verify it, convert it to CTranslate2 and install it in models/NAME."""
+    path = fetch(name, models_dir, quantization, url=url, sha256=sha256, force=force)
+    click.echo(f"installed {name} in {path} (sha256 {read_manifest(path)['archive_sha256']})")
+
+
+@model.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--name", help="Install under this name [default: from the file name].")
+@quantization_option
+@force_option
+@models_dir_option
+def model_import(path, name, quantization, force, models_dir) -> None:
+    """Install a model from a local zip or folder (Marian, CTranslate2 or Hugging Face)."""
+    installed = import_model(path, name, models_dir, quantization, force)
+    click.echo(f"installed {installed.name} in {installed}")
+
+
+@model.command("list")
+@models_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def model_list(models_dir, as_json) -> None:
+    """Known and installed models."""
+    rows = list_models(models_dir or models_dir_default())
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        state = "installed" if row.get("installed") else "available"
+        click.echo(f"{row['name']:<24} {state:<10} {row.get('description', '')}")
+
+
+@model.command("info")
+@click.argument("name", required=False)
+@models_dir_option
+def model_info(name, models_dir) -> None:
+    """Print an installed model's manifest."""
+    path = resolve_model(name, models_dir or models_dir_default())
+    click.echo(json.dumps(read_manifest(path), indent=2, ensure_ascii=False))
+
+
+# --- translate and corpus ---------------------------------------------------------------------
+
+
+def translate_options(command):
+    """Options shared by the commands that translate."""
+    for option in reversed((
+        click.option("--model", "model_name", help="Installed model name or folder [default: opus-mt-ar-en, "
+                                                    "or the only installed model]."),
+        models_dir_option,
+        click.option("--beam-size", type=click.IntRange(1, 64), default=4, show_default=True),
+        click.option("--max-batch-tokens", type=click.IntRange(16), default=2048, show_default=True),
+        click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True),
+        click.option("--compute-type", default="auto", show_default=True,
+                     help="CTranslate2 compute type; auto is int8 on CPU, int8_float16 on CUDA."),
+        click.option("--threads", type=click.IntRange(0), default=0, help="CPU threads [default: all cores]."),
+        click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
+                     help="Translation cache [default: $PARALLEL_CACHE or ~/.cache/parallel/translations.sqlite]."),
+        click.option("--no-cache", is_flag=True, help="Translate everything; read and write no cache."),
+    )):
+        command = option(command)
+    return command
+
+
+def _options(beam_size, max_batch_tokens, device, compute_type, threads) -> TranslateOptions:
+    return TranslateOptions(beam_size=beam_size, max_batch_tokens=max_batch_tokens, device=device,
+                            compute_type=compute_type, threads=threads)
+
+
+def _read_segments(path: Path) -> list[Segment]:
+    """Segments from ``parallel segment --jsonl`` output, or from an article."""
+    if path.suffix != ".jsonl":
+        return segment_document(read_article(path))
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    segments = []
+    for record in read_jsonl(path):
+        try:
+            segments.append(Segment(str(record["doc"]), int(record["para"]), int(record["sent"]), str(record["text"])))
+        except (KeyError, ValueError) as exc:
+            raise InputError(f"{path}: record {record.get('id', '?')} lacks doc/para/sent/text") from exc
+    return segments
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@translate_options
+@click.option("--jsonl", is_flag=True, help="One JSON record per segment, with score and flags.")
+def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device, compute_type, threads,
+              cache_path, no_cache, jsonl) -> None:
+    """Translate articles (.txt) or segments (.jsonl from `parallel segment --jsonl`)."""
+    segments = [s for f in files for s in _read_segments(Path(f))]
+    model_dir = resolve_model(model_name, models_dir or models_dir_default())
+    options = _options(beam_size, max_batch_tokens, device, compute_type, threads)
+    cache = None if no_cache else TranslationCache(cache_path or default_cache_path())
+    try:
+        translator = Translator(model_dir, options, cache)
+        translations = translator.translate_segments(segments)
+    finally:
+        if cache is not None:
+            cache.close()
+    previous = None
+    for translation in translations:
+        if jsonl:
+            click.echo(json.dumps(translation_record(translation, translator.model_name), ensure_ascii=False))
+            continue
+        place = (translation.segment.doc_id, translation.segment.para)
+        if previous is not None and place != previous:
+            click.echo("")
+        click.echo(translation.text)
+        previous = place
+
+
+@cli.command()
+@click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="Folder of Arabic articles (*.txt).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True)
+@click.option("--name", default="ar-en", show_default=True, help="Stem of the output files.")
+@click.option("--fetch/--no-fetch", "fetch_missing", default=False,
+              help="Fetch the model when none is installed.")
+@translate_options
+def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam_size, max_batch_tokens, device,
+           compute_type, threads, cache_path, no_cache) -> None:
+    """Run the whole pipeline over SEEDS into OUT (what `make corpus` runs)."""
+    config = CorpusConfig(seeds_dir=seeds_dir, out_dir=out_dir, name=name, model=model_name,
+                          models_dir=models_dir or models_dir_default(), cache_path=cache_path,
+                          use_cache=not no_cache, fetch_missing=fetch_missing,
+                          options=_options(beam_size, max_batch_tokens, device, compute_type, threads))
+    report = run_corpus(config)
+    totals = report["totals"]
+    flags = ", ".join(f"{k} {v}" for k, v in totals["flags"].items()) or "none"
+    click.echo(f"{totals['documents']} documents, {totals['segments']} segments: "
+               f"{totals['translated']} translated, {totals['from_cache']} from cache; flags: {flags}; "
+               f"wrote {out_dir}/{name}.{{tmx,ar,en,ids,jsonl}} and report.json", err=True)
+
+
+def main() -> None:
+    cli(prog_name="parallel")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

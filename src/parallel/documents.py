@@ -1,0 +1,213 @@
+"""Documents and the plain dataclasses that flow between stages; reading and cleaning articles.
+
+Articles are raw web text: one paragraph per line (blank lines between paragraphs are optional),
+with the scraping residue of news sites mixed in — repeated headlines, photo credits, share and
+print buttons, bylines and datelines.  ``read_article`` keeps the article text in its paragraphs
+and moves everything else into ``Document.boilerplate`` with the rule that removed it, so
+nothing is lost silently and the report can say what was dropped.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A line kept out of the translation, with the 1-based line number and the rule that matched."""
+
+    line: int
+    kind: str
+    text: str
+
+
+@dataclass
+class Document:
+    id: str
+    paragraphs: list[str]
+    path: str = ""
+    boilerplate: list[Removed] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.paragraphs[0] if self.paragraphs else ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    doc_id: str
+    para: int
+    index: int
+    text: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc_id}:{self.para}:{self.index}"
+
+
+@dataclass(frozen=True)
+class Translation:
+    segment: Segment
+    text: str
+    score: float
+    flags: tuple[str, ...] = ()
+    cached: bool = False
+
+
+# --- normalisation -------------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"))
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def normalise_line(line: str) -> str:
+    """NFC, no invisible format characters (bidi marks, zero-width, soft hyphen), single spaces.
+
+    ZWNJ (U+200C) is removed too: it carries no meaning in Arabic script.  Private-use
+    characters (icon-font glyphs such as the bullets of some news sites) are dropped as well.
+    """
+    line = unicodedata.normalize("NFC", line).translate(_INVISIBLE)
+    line = "".join(ch for ch in line if unicodedata.category(ch) != "Co")
+    return _SPACES.sub(" ", line).strip()
+
+
+# --- boilerplate ---------------------------------------------------------------------------
+
+# Labels of page controls that scrapers pick up as text lines (share, print, comment, captcha,
+# back-to-top, advertisement).  A line is boilerplate when it is one of them, or starts with one
+# and is too short to be a sentence of the article.
+_CONTROL_LABELS = (
+    "شارك", "مشاركة", "طباعة", "اطبع", "اترك تعليقك", "أضف تعليقك", "أضف تعليق", "تعليقات",
+    "التعليقات", "تغيير رمز التحقق", "رمز التحقق", "إعلان", "اعلان", "اقرأ أيضا", "اقرأ أيضاً",
+    "اقرأ المزيد", "المزيد", "Top", "Share", "Print", "Advertisement",
+)
+_CONTROL_RE = re.compile(
+    r"^(?:%s)(?=$|\s|:)" % "|".join(sorted(map(re.escape, _CONTROL_LABELS), key=len, reverse=True)),
+    re.IGNORECASE,
+)
+_PHOTO_CREDIT_RE = re.compile(r"^(?:صورة|الصورة|تصوير|صور|Photo|Image)\s*(?:من)?\s*[:：/]", re.IGNORECASE)
+# "Source: …", "Translated by/ …", "• from the … website", "Reporting: …" — credits, not text.
+_CREDIT_RE = re.compile(
+    r"^[•·\-–*]?\s*(?:المصدر|مصدر|ترجمة|ترجمه|إعداد|اعداد|تحرير|كتب|بقلم|عن موقع|عن صحيفة|عن وكالة|نقلا عن|Source)\s*[:/]?\s",
+    re.IGNORECASE,
+)
+# News-agency bylines: initials and agency abbreviations, e.g. "ع.ش/ أ.ح (أ ف ب)".
+_AGENCY_BYLINE_RE = re.compile(r"^[^\s.]{1,3}\.[^\s.]{1,3}\s*/.*\((?:[^()]{1,25})\)\s*$")
+_ARABIC_MONTHS = (
+    "يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر "
+    "كانون الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول"
+).split()
+_WEEKDAYS = "السبت الأحد الاحد الإثنين الاثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة".split()
+_DATE_WORDS = set(_ARABIC_MONTHS + _WEEKDAYS + ["ص", "م", "GMT", "بتوقيت", "غرينتش", "مكة"])
+_DATE_TOKEN_RE = re.compile(r"^[0-9٠-٩:/\-–.،,]+$")
+
+MAX_CONTROL_LINE_WORDS = 8
+
+
+def _is_dateline(line: str) -> bool:
+    """A line made only of dates, times, weekday and month names (the page's publication stamp)."""
+    tokens = [t for t in re.split(r"[\s/\-–]+", line) if t]
+    has_digit = any(ch.isdigit() for ch in line)
+    return has_digit and all(_DATE_TOKEN_RE.match(t) or t in _DATE_WORDS for t in tokens)
+
+
+def boilerplate_kind(line: str, previous: list[str]) -> str | None:
+    """Name the boilerplate rule that ``line`` matches, or None for article text."""
+    words = line.split()
+    if _CONTROL_RE.match(line) and len(words) <= MAX_CONTROL_LINE_WORDS:
+        return "control"
+    if _PHOTO_CREDIT_RE.match(line):
+        return "photo_credit"
+    if (_CREDIT_RE.match(line) or _AGENCY_BYLINE_RE.match(line)) and len(words) <= MAX_CONTROL_LINE_WORDS:
+        return "credit"
+    if _is_dateline(line):
+        return "dateline"
+    if line in previous:
+        return "duplicate"
+    if not any(ch.isalnum() for ch in line):
+        return "symbols"
+    return None
+
+
+def _is_trailing_signature(line: str) -> bool:
+    """A last line of one or two words with no punctuation: an outlet or author signature."""
+    return len(line.split()) <= 2 and not re.search(r"[.!?؟:،,\"“”«»]", line)
+
+
+def clean_lines(lines: list[str]) -> tuple[list[str], list[Removed]]:
+    """Split raw lines into article paragraphs and recorded boilerplate."""
+    kept: list[tuple[int, str]] = []
+    removed: list[Removed] = []
+    for number, raw in enumerate(lines, start=1):
+        line = normalise_line(raw)
+        if not line:
+            continue
+        kind = boilerplate_kind(line, [text for _, text in kept])
+        if kind:
+            removed.append(Removed(number, kind, line))
+        else:
+            kept.append((number, line))
+    if len(kept) > 2 and _is_trailing_signature(kept[-1][1]):
+        number, line = kept.pop()
+        removed.append(Removed(number, "signature", line))
+    removed.sort(key=lambda r: r.line)
+    return [text for _, text in kept], removed
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file, turning every way it can be unusable into one clear ``InputError``."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a text file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 (invalid byte at offset {exc.start})") from exc
+    if "\x00" in text:
+        raise InputError(f"{path}: contains NUL bytes; expected plain text")
+    if not text.strip():
+        raise InputError(f"{path}: empty file")
+    return text
+
+
+def document_id(path: Path) -> str:
+    """The document id is the file's stem (``seeds/x.txt`` → ``x``; ``x.en.txt`` → ``x``)."""
+    name = Path(path).name
+    for suffix in (".en.txt", ".ar.txt", ".txt"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return Path(path).stem
+
+
+def read_article(path: Path) -> Document:
+    """Read one article: normalised paragraphs, boilerplate removed and recorded."""
+    path = Path(path)
+    text = read_text(path)
+    paragraphs, removed = clean_lines(text.splitlines())
+    if not paragraphs:
+        raise InputError(f"{path}: no article text left after removing boilerplate")
+    return Document(id=document_id(path), paragraphs=paragraphs, path=str(path), boilerplate=removed)
+
+
+def article_paths(directory: Path) -> list[Path]:
+    """The Arabic articles in a folder: ``*.txt`` files, not references (``*.en.txt``), sorted."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError(f"{directory}: no such directory")
+    paths = sorted(p for p in directory.glob("*.txt") if not p.name.endswith(".en.txt"))
+    if not paths:
+        raise InputError(f"{directory}: no article files (*.txt)")
+    return paths

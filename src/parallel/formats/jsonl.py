@@ -1,0 +1,46 @@
+"""JSON Lines: one record per segment with ids, texts, score and flags."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..documents import Translation
+from ..errors import InputError
+from ..files import atomic_write
+
+
+def translation_record(translation: Translation, model_name: str) -> dict:
+    segment = translation.segment
+    return {
+        "id": segment.id, "doc": segment.doc_id, "para": segment.para, "sent": segment.index,
+        "source": segment.text, "target": translation.text, "mt": translation.text,
+        "model": model_name, "mt_score": round(translation.score, 4), "flags": list(translation.flags),
+    }
+
+
+def write_jsonl(path: Path, records: Iterable[dict]) -> int:
+    count = 0
+    with atomic_write(path) as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    """Stream the records of a JSON Lines file; any unusable line is an ``InputError`` naming it."""
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                record = json.loads(line) if line.strip() else None
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}:{number}: not UTF-8") from exc
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+            if record is None:
+                continue
+            if not isinstance(record, dict):
+                raise InputError(f"{path}:{number}: expected a JSON object")
+            yield record

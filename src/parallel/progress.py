@@ -1,0 +1,17 @@
+"""Progress bars on a terminal, silence in CI and pipes."""
+from __future__ import annotations
+
+import os
+import sys
+
+from tqdm import tqdm
+
+
+def interactive() -> bool:
+    """True when a person is watching: stderr is a terminal and we are not in CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def progress_bar(total=None, enabled: bool = True, **kwargs) -> tqdm:
+    return tqdm(total=total, disable=not (enabled and interactive()), file=sys.stderr,
+                leave=False, dynamic_ncols=True, **kwargs)

@@ -1,0 +1,199 @@
+"""Machine translation: SentencePiece → CTranslate2 → SentencePiece, with batching, cache and flags."""
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, NamedTuple, Sequence
+
+from .cache import TranslationCache, cache_key
+from .documents import Segment, Translation
+from .errors import ResourceError
+from .flags import normalise_digits, translation_flags
+from .model import read_manifest
+from .progress import progress_bar
+
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    beam_size: int = 4
+    max_batch_tokens: int = 2048
+    max_length_ratio: float = 2.0   # decoding stops at ratio × source tokens + margin ...
+    max_length_margin: int = 10     # ... and a hypothesis that reaches it is flagged truncated
+    max_input_tokens: int = 512     # longer inputs are cut by the model: flagged truncated
+    normalise_digits: bool = True   # Arabic-Indic digits to ASCII before translation
+    device: str = "cpu"
+    compute_type: str = "auto"      # int8 on CPU, int8_float16 on CUDA
+    threads: int = 0                # 0: all cores this process may use
+
+    def resolved_compute_type(self) -> str:
+        if self.compute_type != "auto":
+            return self.compute_type
+        return "int8_float16" if self.device == "cuda" else "int8"
+
+    def resolved_threads(self) -> int:
+        if self.threads > 0:
+            return self.threads
+        try:
+            return len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            return os.cpu_count() or 1
+
+    def output_key(self) -> str:
+        """The options that change the output text; part of the cache key."""
+        return json.dumps({
+            "beam_size": self.beam_size,
+            "max_length_ratio": self.max_length_ratio,
+            "max_length_margin": self.max_length_margin,
+            "max_input_tokens": self.max_input_tokens,
+            "normalise_digits": self.normalise_digits,
+            "compute_type": self.resolved_compute_type(),
+        }, sort_keys=True)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.update(compute_type=self.resolved_compute_type(), threads=self.resolved_threads())
+        return data
+
+
+class MTResult(NamedTuple):
+    text: str
+    score: float  # mean log-probability per target token
+    flags: tuple[str, ...]
+    cached: bool = False
+
+
+@dataclass
+class TranslationStats:
+    segments: int = 0
+    unique_sources: int = 0
+    from_cache: int = 0
+    translated: int = 0
+    flags: dict[str, int] = field(default_factory=dict)
+
+
+def length_limit(source_tokens: int, options: TranslateOptions) -> int:
+    return math.ceil(options.max_length_ratio * source_tokens) + options.max_length_margin
+
+
+def token_batches(lengths: Sequence[int], max_batch_tokens: int) -> list[list[int]]:
+    """Indices grouped into batches of similar length, each at most ``max_batch_tokens`` padded tokens."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        longest = max(lengths[index], *(lengths[i] for i in current)) if current else lengths[index]
+        if current and longest * (len(current) + 1) > max_batch_tokens:
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
+
+
+class Translator:
+    """A loaded model folder (``models/NAME``) ready to translate, with an optional cache."""
+
+    def __init__(self, model_dir: Path, options: TranslateOptions = TranslateOptions(),
+                 cache: TranslationCache | None = None):
+        import ctranslate2
+        import sentencepiece as spm
+
+        self.model_dir = Path(model_dir)
+        self.manifest = read_manifest(self.model_dir)
+        self.options = options
+        self.cache = cache
+        try:
+            self._translator = ctranslate2.Translator(
+                str(self.model_dir), device=options.device,
+                compute_type=options.resolved_compute_type(),
+                inter_threads=1, intra_threads=options.resolved_threads(),
+            )
+            self._source_spm = spm.SentencePieceProcessor(model_file=str(self.model_dir / "source.spm"))
+            self._target_spm = spm.SentencePieceProcessor(model_file=str(self.model_dir / "target.spm"))
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ResourceError(f"{self.model_dir}: cannot load model ({exc})") from exc
+
+    @property
+    def model_name(self) -> str:
+        return self.manifest.get("name", self.model_dir.name)
+
+    @property
+    def model_sha256(self) -> str:
+        return self.manifest["model_bin_sha256"]
+
+    def _prepare(self, text: str) -> str:
+        return normalise_digits(text) if self.options.normalise_digits else text
+
+    def translate_texts(self, texts: Sequence[str], progress: bool = True,
+                        stats: TranslationStats | None = None) -> list[MTResult]:
+        """Translate source texts; identical texts are translated once, cached ones not at all."""
+        stats = stats if stats is not None else TranslationStats()
+        unique = list(dict.fromkeys(texts))
+        options_key = self.options.output_key()
+        keys = {text: cache_key(self.model_sha256, options_key, text) for text in unique}
+        results: dict[str, MTResult] = {}
+        if self.cache is not None:
+            hits = self.cache.get_many(keys.values())
+            results = {text: MTResult(*hits[key], cached=True) for text, key in keys.items() if key in hits}
+        todo = [text for text in unique if text not in results]
+        stats.segments += len(texts)
+        stats.unique_sources += len(unique)
+        stats.from_cache += len(unique) - len(todo)
+        stats.translated += len(todo)
+        if todo:
+            results.update(self._translate_uncached(todo, keys, progress))
+        for text in texts:
+            for flag in results[text].flags:
+                stats.flags[flag] = stats.flags.get(flag, 0) + 1
+        return [results[text] for text in texts]
+
+    def _translate_uncached(self, texts: list[str], keys: dict[str, str], progress: bool):
+        pieces = self._source_spm.encode([self._prepare(t) for t in texts], out_type=str)
+        limit = self.options.max_input_tokens
+        lengths = [min(len(p), limit) + 1 for p in pieces]  # + </s>
+        results = {}
+        with progress_bar(total=len(texts), unit="seg", desc="translate", enabled=progress) as bar:
+            for batch in token_batches(lengths, self.options.max_batch_tokens):
+                batch_results = self._translate_batch([texts[i] for i in batch], [pieces[i] for i in batch])
+                results.update(batch_results)
+                if self.cache is not None:
+                    self.cache.put_many(
+                        (keys[text], self.model_sha256, text, out, score, flags)
+                        for text, (out, score, flags, _) in batch_results.items()
+                    )
+                bar.update(len(batch))
+        return results
+
+    def _translate_batch(self, texts: list[str], pieces: list[list[str]]):
+        limit = self.options.max_input_tokens
+        inputs = [p[:limit] for p in pieces]
+        own_limits = [length_limit(len(p), self.options) for p in inputs]
+        outputs = self._translator.translate_batch(
+            inputs,
+            beam_size=self.options.beam_size,
+            max_decoding_length=max(own_limits),
+            max_input_length=0,
+            return_scores=True,
+            max_batch_size=0,
+        )
+        results = {}
+        for text, source_pieces, own_limit, output in zip(texts, pieces, own_limits, outputs):
+            hypothesis = output.hypotheses[0]
+            hit_limit = len(hypothesis) >= own_limit
+            hypothesis = hypothesis[:own_limit]
+            translated = self._target_spm.decode(hypothesis).strip()
+            score = output.scores[0] if output.scores else 0.0
+            truncated = hit_limit or len(source_pieces) > limit
+            results[text] = MTResult(translated, float(score), translation_flags(text, translated, truncated))
+        return results
+
+    def translate_segments(self, segments: Iterable[Segment], progress: bool = True,
+                           stats: TranslationStats | None = None) -> list[Translation]:
+        segments = list(segments)
+        results = self.translate_texts([s.text for s in segments], progress=progress, stats=stats)
+        return [Translation(segment, r.text, r.score, r.flags, cached=r.cached)
+                for segment, r in zip(segments, results)]
