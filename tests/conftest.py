@@ -1,0 +1,104 @@
+"""Shared fixtures: a tiny Marian model built from local text, a loopback HTTP server, CLI runner."""
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parent))
+import tinymodel  # noqa: E402
+
+from parallel.documents import read_article  # noqa: E402
+from parallel.model import import_model  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SHARED = REPO.parent / "shared"
+FLORES_ENGLISH = SHARED / "testsets" / "ara-eng" / "flores200-dev.eng"
+
+
+def english_lines() -> list[str]:
+    """English text to train the target SentencePiece model: FLORES dev when present, else our docs."""
+    if FLORES_ENGLISH.is_file():
+        return FLORES_ENGLISH.read_text(encoding="utf-8").splitlines()[:600]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "src").rglob("*.py")))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def arabic_lines() -> list[str]:
+    return [p for path in sorted(SEEDS.glob("*.txt")) if not path.name.endswith(".en.txt")
+            for p in read_article(path).paragraphs]
+
+
+@pytest.fixture(scope="session")
+def marian_dir(tmp_path_factory) -> Path:
+    """An OPUS-MT release folder (Marian .npz, vocab .yml, decoder.yml, source/target.spm)."""
+    return tinymodel.write_marian_model(tmp_path_factory.mktemp("marian") / "release", arabic_lines(), english_lines())
+
+
+@pytest.fixture(scope="session")
+def marian_zip(marian_dir, tmp_path_factory) -> Path:
+    """The release zipped under the real release's file name."""
+    return tinymodel.zip_folder(marian_dir, tmp_path_factory.mktemp("zips") / "opus-2019-12-18.zip")
+
+
+@pytest.fixture(scope="session")
+def installed_models(marian_zip, tmp_path_factory) -> Path:
+    """A models folder holding the tiny model converted to CTranslate2 as ``opus-mt-ar-en``."""
+    models = tmp_path_factory.mktemp("models")
+    import_model(marian_zip, models_dir=models)
+    return models
+
+
+@pytest.fixture
+def model_dir(installed_models) -> Path:
+    return installed_models / "opus-mt-ar-en"
+
+
+@pytest.fixture
+def seeds_copy(tmp_path) -> Path:
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+
+@pytest.fixture
+def http_root(tmp_path):
+    """Serve a folder on 127.0.0.1 (loopback only); yields (folder, base URL)."""
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def closed_port_url() -> str:
+    """A loopback URL nothing listens on: a download from it fails at once."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/opus-2019-12-18.zip"

@@ -1,0 +1,119 @@
+import json
+import os
+
+import pytest
+from lxml import etree
+
+from parallel import model as model_module
+from parallel.cli import cli
+from parallel.documents import article_paths, read_article
+from parallel.formats.moses import read_moses
+from parallel.formats.tmx import read_tmx
+from parallel.segment import segment_document
+
+from conftest import closed_port_url
+
+TMX_HEADER_ATTRIBUTES = {"creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang",
+                         "datatype", "creationdate"}
+
+
+def corpus_args(seeds, out, models, cache):
+    return ["corpus", "--seeds", str(seeds), "--out", str(out), "--models-dir", str(models), "--cache", str(cache)]
+
+
+def test_corpus_end_to_end_and_cache(runner, seeds_copy, installed_models, tmp_path):
+    out = tmp_path / "corpus"
+    args = corpus_args(seeds_copy, out, installed_models, tmp_path / "cache.sqlite")
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["ar-en.tmx", "ar-en.ar", "ar-en.en", "ar-en.ids", "ar-en.jsonl", "report.json"])
+
+    documents = [read_article(p) for p in article_paths(seeds_copy)]
+    segments = [s for d in documents for s in segment_document(d)]
+    tree = etree.parse(str(out / "ar-en.tmx"))
+    header = tree.find("header")
+    assert tree.getroot().get("version") == "1.4" and TMX_HEADER_ATTRIBUTES <= set(header.attrib)
+    assert header.get("srclang") == "ar"
+    units = list(read_tmx(out / "ar-en.tmx"))
+    assert [u.tuid for u in units] == [s.id for s in segments]
+    assert all(set(u.variants) == {"ar", "en"} and u.props["x-model"] == "opus-mt-ar-en" for u in units)
+    sources = [u.variants["ar"] for u in units]
+    for document in documents:
+        for removed in document.boilerplate:  # a repeated headline stays once, other boilerplate never
+            assert sources.count(removed.text) == (1 if removed.kind == "duplicate" else 0)
+    sources = "\n".join(sources)
+    assert "صورة من" not in sources and "اترك تعليقك" not in sources
+
+    moses = read_moses(out / "ar-en")
+    assert [row[0] for row in moses] == [s.id for s in segments]
+    records = [json.loads(line) for line in (out / "ar-en.jsonl").read_text().splitlines()]
+    assert len(records) == len(segments) and records[0]["id"] == segments[0].id
+
+    report = json.loads((out / "report.json").read_text())
+    assert report["totals"]["segments"] == len(segments)
+    assert report["totals"]["from_cache"] == 0 and report["model"]["name"] == "opus-mt-ar-en"
+    assert report["totals"]["boilerplate_removed"] == sum(len(d.boilerplate) for d in documents)
+
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    report = json.loads((out / "report.json").read_text())
+    assert report["totals"]["translated"] == 0
+    assert report["totals"]["from_cache"] == report["totals"]["unique_sources"] > 0
+
+
+def _snapshot(folder):
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} if folder.exists() else {}
+
+
+def test_no_model_no_network_exits_3_and_writes_nothing(runner, seeds_copy, tmp_path, monkeypatch):
+    spec = model_module.REGISTRY["opus-mt-ar-en"]
+    monkeypatch.setitem(model_module.REGISTRY, "opus-mt-ar-en",
+                        model_module.ModelSpec(spec.name, closed_port_url(), spec.description))
+    out = tmp_path / "corpus"
+    out.mkdir()
+    (out / "README.md").write_text("kept")
+    before = _snapshot(out)
+    models = tmp_path / "models"
+    result = runner.invoke(cli, corpus_args(seeds_copy, out, models, tmp_path / "c.sqlite") + ["--fetch"])
+    assert result.exit_code == 3
+    assert result.output.count("\n") == 1 and result.output.startswith("error: cannot download")
+    assert _snapshot(out) == before
+    assert not (models / "opus-mt-ar-en").exists()
+
+
+@pytest.mark.parametrize("content, message", [(b"\xff\xfe\xfa", "not UTF-8"), (b"\n \n", "empty file")])
+def test_bad_article_exits_2_and_writes_nothing(runner, seeds_copy, installed_models, tmp_path, content, message):
+    bad = seeds_copy / "zz-bad.txt"
+    bad.write_bytes(content)
+    out = tmp_path / "corpus"
+    result = runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, tmp_path / "c.sqlite"))
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and str(bad) in result.output and message in result.output
+    assert _snapshot(out) == {}
+
+
+def test_translate_cli_reads_segment_jsonl(runner, seeds_copy, installed_models, tmp_path):
+    article = next(seeds_copy.glob("2014-12*.txt"))
+    segmented = runner.invoke(cli, ["segment", "--jsonl", str(article)])
+    jsonl = tmp_path / "segments.jsonl"
+    jsonl.write_text(segmented.output, encoding="utf-8")
+    result = runner.invoke(cli, ["translate", "--jsonl", "--no-cache", "--models-dir", str(installed_models),
+                                 str(jsonl)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["id"] for r in records] == [json.loads(l)["id"] for l in segmented.output.splitlines()]
+    assert all(isinstance(r["flags"], list) and r["mt_score"] < 0 for r in records)
+
+
+def test_outputs_are_readable_by_others(runner, seeds_copy, installed_models, tmp_path):
+    out = tmp_path / "corpus"
+    runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, tmp_path / "c.sqlite"))
+    mode = (out / "ar-en.tmx").stat().st_mode & 0o777
+    assert mode == 0o666 & ~_umask()
+
+
+def _umask():
+    current = os.umask(0)
+    os.umask(current)
+    return current

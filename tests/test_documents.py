@@ -1,0 +1,74 @@
+from pathlib import Path
+
+import pytest
+
+from parallel.documents import article_paths, clean_lines, normalise_line, read_article, read_text
+from parallel.errors import InputError
+
+from conftest import SEEDS
+
+
+def seed(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}*.txt"))
+
+
+def test_boilerplate_is_removed_and_recorded():
+    doc = read_article(seed("2023-11-23"))
+    kinds = {r.kind for r in doc.boilerplate}
+    assert {"photo_credit", "control", "dateline", "credit"} <= kinds
+    text = "\n".join(doc.paragraphs)
+    assert "صورة من" not in text and "إعلان" not in doc.paragraphs
+    assert doc.title.startswith("مسؤول: هجمات جديدة")
+    # article text is kept: the sub-headings between photo credits stay
+    assert "مستنقع الموت" in doc.paragraphs
+
+
+def test_duplicate_headline_and_page_controls():
+    doc = read_article(seed("us-general"))
+    removed = {(r.kind, r.text) for r in doc.boilerplate}
+    assert ("duplicate", doc.title) in removed
+    assert ("control", "اترك تعليقك") in removed and ("control", "Top") in removed
+    assert ("credit", "ترجمة/ حامد أحمد") in removed  # after dropping a private-use bullet glyph
+    assert doc.paragraphs.count(doc.title) == 1
+
+
+def test_print_button_row_and_dateline():
+    doc = read_article(seed("2024-09-28"))
+    kinds = {r.text: r.kind for r in doc.boilerplate}
+    assert kinds["السبت 28/سبتمبر/2024 - 01:01 ص"] == "dateline"
+    assert kinds["طباعة التحالف بقيادة الولايات حسام الحداد"] == "control"
+    assert kinds["شارك"] == "control"
+
+
+def test_long_line_starting_with_a_control_word_is_kept():
+    paragraphs, removed = clean_lines(["شارك آلاف المحتجين في مسيرة كبيرة وسط العاصمة يوم الجمعة للمطالبة بالإصلاح."])
+    assert paragraphs and not removed
+
+
+def test_trailing_signature():
+    doc = read_article(seed("2015-03"))
+    assert doc.boilerplate[-1].kind == "signature" and doc.boilerplate[-1].text == "التقرير"
+
+
+def test_normalise_line():
+    assert normalise_line("\ufeff  كلمة\u200f\u00a0 أخرى\u200b ") == "كلمة أخرى"
+
+
+def test_references_are_not_articles(tmp_path):
+    (tmp_path / "a.txt").write_text("نص.", encoding="utf-8")
+    (tmp_path / "a.en.txt").write_text("Text.", encoding="utf-8")
+    assert [p.name for p in article_paths(tmp_path)] == ["a.txt"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [(None, "no such file"), (b"\xff\xfe\x00bad", "not UTF-8"), (b"  \n\n", "empty file")],
+)
+def test_bad_files_raise_one_clear_error(tmp_path, content, message):
+    path = tmp_path / "article.txt"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(InputError) as error:
+        read_text(path)
+    assert str(error.value).startswith(str(path)) and message in str(error.value)
+    assert "\n" not in str(error.value)

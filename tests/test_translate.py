@@ -1,0 +1,86 @@
+import pytest
+
+from parallel.cache import TranslationCache
+from parallel.documents import Segment
+from parallel.translate import TranslateOptions, TranslationStats, Translator, length_limit, token_batches
+
+SOURCES = [
+    "وقال مسؤولان أمريكيان للديلي بيست إن الولايات المتحدة كانت تنتظر طلبًا رسميًا.",
+    "لكن طهران نفت قيامها بأي هجمات ضد داعش.",
+    "وأجرت الولايات المتحدة 5314 غارة ضد أهداف داعش في العراق وسوريا حتى 15 مارس.",
+    "التحالفات المتغيرة",
+]
+
+
+def test_token_batches_sort_and_bound():
+    lengths = [5, 50, 7, 48, 6, 100]
+    batches = token_batches(lengths, max_batch_tokens=100)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) == 1 or max(lengths[i] for i in batch) * len(batch) <= 100
+    assert batches[0] == [0, 4, 2]  # shortest first, similar lengths together
+
+
+def test_translate_with_cache_and_resume(model_dir, tmp_path, monkeypatch):
+    cache = TranslationCache(tmp_path / "cache.sqlite")
+    options = TranslateOptions(max_batch_tokens=64)
+    translator = Translator(model_dir, options, cache)
+    stats = TranslationStats()
+    first = translator.translate_texts(SOURCES + SOURCES[:1], progress=False, stats=stats)
+    assert stats.translated == len(SOURCES) and stats.from_cache == 0 and stats.segments == 5
+    assert all(r.text and r.score < 0 and not r.cached for r in first)
+    assert first[0] == first[-1]
+
+    stats = TranslationStats()
+    second = translator.translate_texts(SOURCES, progress=False, stats=stats)
+    assert stats.translated == 0 and stats.from_cache == len(SOURCES)
+    assert [r[:3] for r in second] == [r[:3] for r in first[:-1]] and all(r.cached for r in second)
+
+    # another beam size is another cache entry, never a stale hit
+    other = Translator(model_dir, TranslateOptions(beam_size=1, max_batch_tokens=64), cache)
+    stats = TranslationStats()
+    other.translate_texts(SOURCES, progress=False, stats=stats)
+    assert stats.translated == len(SOURCES)
+
+
+def test_interrupted_run_resumes_from_cache(model_dir, tmp_path, monkeypatch):
+    path = tmp_path / "cache.sqlite"
+    translator = Translator(model_dir, TranslateOptions(max_batch_tokens=40), TranslationCache(path))
+    real = translator._translate_batch
+    calls = []
+
+    def crash_after_first_batch(texts, pieces):
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(len(texts))
+        return real(texts, pieces)
+
+    monkeypatch.setattr(translator, "_translate_batch", crash_after_first_batch)
+    with pytest.raises(KeyboardInterrupt):
+        translator.translate_texts(SOURCES, progress=False)
+    assert 0 < calls[0] < len(SOURCES)
+
+    resumed = Translator(model_dir, TranslateOptions(max_batch_tokens=40), TranslationCache(path))
+    stats = TranslationStats()
+    resumed.translate_texts(SOURCES, progress=False, stats=stats)
+    assert stats.from_cache == calls[0] and stats.translated == len(SOURCES) - calls[0]
+
+
+def test_decoding_limit_is_detected(model_dir):
+    """Random weights loop until the length limit: every hypothesis must be flagged truncated."""
+    options = TranslateOptions(max_length_ratio=0.5, max_length_margin=2)
+    results = Translator(model_dir, options).translate_texts(SOURCES[:2], progress=False)
+    assert all("truncated" in r.flags for r in results)
+    assert length_limit(10, options) == 7
+
+
+def test_arabic_indic_digits_are_normalised_for_the_model(model_dir):
+    translator = Translator(model_dir, TranslateOptions(beam_size=1))
+    western, eastern = translator.translate_texts(["بلغ العدد 2023 جنديا", "بلغ العدد ٢٠٢٣ جنديا"], progress=False)
+    assert western[:2] == eastern[:2]
+
+
+def test_translate_segments_keeps_order_and_ids(model_dir):
+    segments = [Segment("doc", 1, i + 1, text) for i, text in enumerate(SOURCES)]
+    translations = Translator(model_dir).translate_segments(segments, progress=False)
+    assert [t.segment.id for t in translations] == [f"doc:1:{i}" for i in range(1, 5)]
