@@ -20,7 +20,7 @@ model: install
 # Without an installed model this tries `model fetch`; when that fails, `parallel corpus` prints
 # one line and exits 3 (make then reports "Error 3" and exits 2), and corpus/ gets no new files.
 corpus: install
-	@$(BIN)/parallel corpus --fetch --seeds seeds --out corpus
+	@$(BIN)/parallel corpus --fetch --seeds seeds --out corpus --cache .cache/translations.sqlite
 
 test: install
 	$(BIN)/python -m pytest -q
