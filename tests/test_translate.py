@@ -74,6 +74,19 @@ def test_decoding_limit_is_detected(model_dir):
     assert length_limit(10, options) == 7
 
 
+def test_finished_hypotheses_are_not_flagged_truncated(tmp_path):
+    """A model whose output bias favours </s> stops by itself: no truncation flag."""
+    from conftest import arabic_lines, english_lines
+    from parallel.model import import_model
+    import tinymodel
+
+    release = tinymodel.write_marian_model(tmp_path / "release", arabic_lines(), english_lines(), eos_bias=50.0)
+    stopping = import_model(release, name="stops", models_dir=tmp_path / "models")
+    results = Translator(stopping).translate_texts(SOURCES, progress=False)
+    assert all("truncated" not in r.flags for r in results)
+    assert all(len(r.text) < 20 for r in results)
+
+
 def test_arabic_indic_digits_are_normalised_for_the_model(model_dir):
     translator = Translator(model_dir, TranslateOptions(beam_size=1))
     western, eastern = translator.translate_texts(["بلغ العدد 2023 جنديا", "بلغ العدد ٢٠٢٣ جنديا"], progress=False)

@@ -113,13 +113,19 @@ def _ffn(weights: dict, scope: str, d: int, ffn: int, rng: np.random.Generator) 
     weights[f"{scope}_ffn_ln_bias"] = np.zeros((1, d), np.float32)
 
 
-def marian_weights(shape: Shape, vocab_size: int, seed: int = 1234) -> dict[str, np.ndarray]:
-    """Random weights under Marian's parameter names (post-norm transformer, tied embeddings)."""
+def marian_weights(shape: Shape, vocab_size: int, seed: int = 1234, eos_bias: float = 0.0) -> dict[str, np.ndarray]:
+    """Random weights under Marian's parameter names (post-norm transformer, tied embeddings).
+
+    ``eos_bias`` is added to the output bias of ``</s>`` (id 0): a large value makes a model that
+    ends every hypothesis at once, where random weights otherwise loop until the length limit.
+    """
     rng = np.random.default_rng(seed)
     d = shape.d_model
+    logit_bias = np.zeros((1, vocab_size), np.float32)
+    logit_bias[0, 0] = eos_bias
     weights: dict[str, np.ndarray] = {
         "Wemb": rng.normal(0, d**-0.5, (vocab_size, d)).astype(np.float32),
-        "decoder_ff_logit_out_b": np.zeros((1, vocab_size), np.float32),
+        "decoder_ff_logit_out_b": logit_bias,
     }
     for layer in range(1, shape.layers + 1):
         _attention(weights, f"encoder_l{layer}_self", d, rng)
@@ -131,7 +137,7 @@ def marian_weights(shape: Shape, vocab_size: int, seed: int = 1234) -> dict[str,
 
 
 def write_marian_model(directory: Path, source_lines: list[str], target_lines: list[str],
-                       shape: Shape = Shape(), seed: int = 1234) -> Path:
+                       shape: Shape = Shape(), seed: int = 1234, eos_bias: float = 0.0) -> Path:
     """Write an OPUS-MT release folder (Marian format) into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     work = directory / ".spm"
@@ -146,7 +152,7 @@ def write_marian_model(directory: Path, source_lines: list[str], target_lines: l
 
     tokens = marian_vocab([directory / "source.spm", directory / "target.spm"])
     write_marian_vocab(tokens, directory / VOCAB_NAME)
-    weights = marian_weights(shape, len(tokens), seed)
+    weights = marian_weights(shape, len(tokens), seed, eos_bias)
     config = yaml.safe_dump(marian_config(shape, len(tokens))).encode("utf-8") + b"\0"
     weights["special:model.yml"] = np.frombuffer(config, dtype=np.int8).copy()
     np.savez(directory / NPZ_NAME, **weights)

@@ -122,9 +122,8 @@ def resolve_model(name: str | None, models_dir: Path) -> Path:
 # --- download --------------------------------------------------------------------------------
 
 
-def _offline_hint(name: str, url: str) -> str:
-    return (f"download {url} on a machine with access and run "
-            f"`parallel model import FILE --name {name}`")
+def _offline_hint(name: str) -> str:
+    return f"download that file on a machine with access and run `parallel model import FILE --name {name}`"
 
 
 def download(url: str, destination: Path, expected_sha256: str | None = None,
@@ -153,7 +152,7 @@ def download(url: str, destination: Path, expected_sha256: str | None = None,
     except (urllib.error.URLError, OSError, ValueError) as exc:
         Path(destination).unlink(missing_ok=True)
         reason = getattr(exc, "reason", None) or exc
-        raise ResourceError(f"cannot download {name} from {url} ({reason}); {_offline_hint(name, url)}") from exc
+        raise ResourceError(f"cannot download {name} from {url} ({reason}); {_offline_hint(name)}") from exc
     if total is not None and received != total:
         Path(destination).unlink(missing_ok=True)
         raise ResourceError(f"download of {url} incomplete: {received} of {total} bytes; try again")

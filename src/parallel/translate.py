@@ -58,6 +58,9 @@ class TranslateOptions:
         return data
 
 
+END_TOKEN = "</s>"
+
+
 class MTResult(NamedTuple):
     text: str
     score: float  # mean log-probability per target token
@@ -175,17 +178,21 @@ class Translator:
         outputs = self._translator.translate_batch(
             inputs,
             beam_size=self.options.beam_size,
+            length_penalty=1.0,          # scores are then log-probabilities averaged per token
             max_decoding_length=max(own_limits),
-            max_input_length=0,
+            max_input_length=0,          # inputs are cut above, where we can flag it
             return_scores=True,
+            return_end_token=True,       # a hypothesis without </s> stopped at the length limit
             max_batch_size=0,
         )
         results = {}
         for text, source_pieces, own_limit, output in zip(texts, pieces, own_limits, outputs):
             hypothesis = output.hypotheses[0]
-            hit_limit = len(hypothesis) >= own_limit
-            hypothesis = hypothesis[:own_limit]
-            translated = self._target_spm.decode(hypothesis).strip()
+            finished = bool(hypothesis) and hypothesis[-1] == END_TOKEN
+            if finished:
+                hypothesis = hypothesis[:-1]
+            hit_limit = not finished or len(hypothesis) > own_limit
+            translated = self._target_spm.decode(hypothesis[:own_limit]).strip()
             score = output.scores[0] if output.scores else 0.0
             truncated = hit_limit or len(source_pieces) > limit
             results[text] = MTResult(translated, float(score), translation_flags(text, translated, truncated))
