@@ -117,3 +117,58 @@ def _umask():
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def test_corpus_fetches_a_missing_model(runner, seeds_copy, marian_zip, http_root, tmp_path, monkeypatch):
+    """What `make corpus` does on a fresh checkout: no model, so fetch it, then run."""
+    root, base = http_root
+    (root / marian_zip.name).write_bytes(marian_zip.read_bytes())
+    spec = model_module.REGISTRY["opus-mt-ar-en"]
+    monkeypatch.setitem(model_module.REGISTRY, "opus-mt-ar-en",
+                        model_module.ModelSpec(spec.name, f"{base}/{marian_zip.name}", spec.description))
+    models, out = tmp_path / "models", tmp_path / "corpus"
+    result = runner.invoke(cli, corpus_args(seeds_copy, out, models, tmp_path / "c.sqlite") + ["--fetch"])
+    assert result.exit_code == 0, result.output
+    assert (models / "opus-mt-ar-en" / "manifest.json").is_file() and (out / "ar-en.tmx").is_file()
+
+
+def test_outputs_are_reproducible_with_source_date_epoch(runner, seeds_copy, installed_models, tmp_path,
+                                                         monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    outputs = []
+    for run in ("one", "two"):
+        out = tmp_path / run
+        cache = tmp_path / f"{run}.sqlite"  # a fresh cache each time: both runs really translate
+        assert runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, cache)).exit_code == 0
+        outputs.append({name: (out / name).read_bytes() for name in ("ar-en.tmx", "ar-en.en", "ar-en.jsonl")})
+    assert outputs[0] == outputs[1]
+    assert b'creationdate="20231114T221320Z"' in outputs[0]["ar-en.tmx"]
+
+
+def test_interrupt_exits_130_with_one_line(runner, seeds_copy, installed_models, tmp_path, monkeypatch):
+    from parallel import translate as translate_module
+
+    def interrupted(self, texts, pieces):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(translate_module.Translator, "_translate_batch", interrupted)
+    result = runner.invoke(cli, corpus_args(seeds_copy, tmp_path / "out", installed_models, tmp_path / "c.sqlite"))
+    assert result.exit_code == 130
+    assert result.output.count("\n") == 1 and "resume" in result.output
+    assert not (tmp_path / "out").exists() or _snapshot(tmp_path / "out") == {}
+
+
+def test_debug_shows_the_traceback(runner, tmp_path):
+    result = runner.invoke(cli, ["--debug", "segment", str(tmp_path / "missing.txt")])
+    assert result.exit_code != 0 and result.exception is not None
+    assert type(result.exception).__name__ == "InputError"
+
+
+def test_translate_article_plain_output(runner, seeds_copy, installed_models):
+    article = next(seeds_copy.glob("2015-03*.txt"))
+    result = runner.invoke(cli, ["translate", "--no-cache", "--models-dir", str(installed_models), str(article)])
+    assert result.exit_code == 0, result.output
+    document = read_article(article)
+    blocks = result.output.strip("\n").split("\n\n")
+    assert len(blocks) == len(document.paragraphs)
+    assert sum(len(b.splitlines()) for b in blocks) == len(segment_document(document))
