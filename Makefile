@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install model corpus test clean
+.PHONY: install model corpus test lint clean
 
 install: $(STAMP)
 
@@ -24,6 +24,9 @@ corpus: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache
