@@ -72,3 +72,15 @@ def test_bad_files_raise_one_clear_error(tmp_path, content, message):
         read_text(path)
     assert str(error.value).startswith(str(path)) and message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_every_seed_has_a_reference_paragraph_for_paragraph():
+    from parallel.documents import read_reference, reference_path
+
+    articles = article_paths(SEEDS)
+    assert len(articles) == 5
+    for article in articles:
+        reference = read_reference(reference_path(article))
+        raw_lines = reference_path(article).read_text(encoding="utf-8").splitlines()
+        assert all(line.strip() for line in raw_lines), f"{article.name}: empty reference paragraph"
+        assert len(reference.paragraphs) == len(read_article(article).paragraphs), article.name

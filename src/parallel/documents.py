@@ -202,6 +202,23 @@ def read_article(path: Path) -> Document:
     return Document(id=document_id(path), paragraphs=paragraphs, path=str(path), boilerplate=removed)
 
 
+def reference_path(article: Path) -> Path:
+    """Where an article's English reference lives: ``<doc>.en.txt`` beside it."""
+    article = Path(article)
+    return article.with_name(f"{document_id(article)}.en.txt")
+
+
+def read_reference(path: Path) -> Document:
+    """Read a reference translation: one paragraph per line, whitespace normalised, nothing removed.
+
+    References are written clean, paragraph for paragraph with the cleaned article, so no
+    boilerplate rule applies to them (an English "Share prices…" paragraph must stay).
+    """
+    path = Path(path)
+    paragraphs = [line for line in map(normalise_line, read_text(path).splitlines()) if line]
+    return Document(id=document_id(path), paragraphs=paragraphs, path=str(path))
+
+
 def article_paths(directory: Path) -> list[Path]:
     """The Arabic articles in a folder: ``*.txt`` files, not references (``*.en.txt``), sorted."""
     directory = Path(directory)
