@@ -102,3 +102,8 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/opus-2019-12-18.zip"
+
+
+def article(folder: Path, prefix: str) -> Path:
+    """The Arabic article whose name starts with ``prefix`` (not its ``.en.txt`` reference)."""
+    return next(p for p in sorted(folder.glob(f"{prefix}*.txt")) if not p.name.endswith(".en.txt"))

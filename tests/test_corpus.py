@@ -11,7 +11,7 @@ from parallel.formats.moses import read_moses
 from parallel.formats.tmx import read_tmx
 from parallel.segment import segment_document
 
-from conftest import closed_port_url
+from conftest import article, closed_port_url
 
 TMX_HEADER_ATTRIBUTES = {"creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang",
                          "datatype", "creationdate"}
@@ -54,6 +54,10 @@ def test_corpus_end_to_end_and_cache(runner, seeds_copy, installed_models, tmp_p
     assert report["totals"]["segments"] == len(segments)
     assert report["totals"]["from_cache"] == 0 and report["model"]["name"] == "opus-mt-ar-en"
     assert report["totals"]["boilerplate_removed"] == sum(len(d.boilerplate) for d in documents)
+    scores = report["scores"]  # the seeds have references: scored at document and paragraph level
+    assert scores["document_level"]["items"] == 5 and scores["paragraph_level"]["skipped_documents"] == {}
+    assert scores["paragraph_level"]["items"] == sum(len(d.paragraphs) for d in documents)
+    assert all("nrefs:1" in m["signature"] for m in scores["document_level"]["metrics"])
 
     again = runner.invoke(cli, args)
     assert again.exit_code == 0, again.output
@@ -94,8 +98,8 @@ def test_bad_article_exits_2_and_writes_nothing(runner, seeds_copy, installed_mo
 
 
 def test_translate_cli_reads_segment_jsonl(runner, seeds_copy, installed_models, tmp_path):
-    article = next(seeds_copy.glob("2014-12*.txt"))
-    segmented = runner.invoke(cli, ["segment", "--jsonl", str(article)])
+    path = article(seeds_copy, "2014-12")
+    segmented = runner.invoke(cli, ["segment", "--jsonl", str(path)])
     jsonl = tmp_path / "segments.jsonl"
     jsonl.write_text(segmented.output, encoding="utf-8")
     result = runner.invoke(cli, ["translate", "--jsonl", "--no-cache", "--models-dir", str(installed_models),
@@ -165,10 +169,10 @@ def test_debug_shows_the_traceback(runner, tmp_path):
 
 
 def test_translate_article_plain_output(runner, seeds_copy, installed_models):
-    article = next(seeds_copy.glob("2015-03*.txt"))
-    result = runner.invoke(cli, ["translate", "--no-cache", "--models-dir", str(installed_models), str(article)])
+    path = article(seeds_copy, "2015-03")
+    result = runner.invoke(cli, ["translate", "--no-cache", "--models-dir", str(installed_models), str(path)])
     assert result.exit_code == 0, result.output
-    document = read_article(article)
+    document = read_article(path)
     blocks = result.output.strip("\n").split("\n\n")
     assert len(blocks) == len(document.paragraphs)
     assert sum(len(b.splitlines()) for b in blocks) == len(segment_document(document))

@@ -5,11 +5,11 @@ import pytest
 from parallel.documents import article_paths, clean_lines, normalise_line, read_article, read_text
 from parallel.errors import InputError
 
-from conftest import SEEDS
+from conftest import SEEDS, article
 
 
 def seed(prefix: str) -> Path:
-    return next(SEEDS.glob(f"{prefix}*.txt"))
+    return article(SEEDS, prefix)
 
 
 def test_boilerplate_is_removed_and_recorded():
@@ -79,8 +79,8 @@ def test_every_seed_has_a_reference_paragraph_for_paragraph():
 
     articles = article_paths(SEEDS)
     assert len(articles) == 5
-    for article in articles:
-        reference = read_reference(reference_path(article))
-        raw_lines = reference_path(article).read_text(encoding="utf-8").splitlines()
-        assert all(line.strip() for line in raw_lines), f"{article.name}: empty reference paragraph"
-        assert len(reference.paragraphs) == len(read_article(article).paragraphs), article.name
+    for path in articles:
+        reference = read_reference(reference_path(path))
+        raw_lines = reference_path(path).read_text(encoding="utf-8").splitlines()
+        assert all(line.strip() for line in raw_lines), f"{path.name}: empty reference paragraph"
+        assert len(reference.paragraphs) == len(read_article(path).paragraphs), path.name

@@ -5,7 +5,7 @@ import pytest
 from parallel.cli import cli
 from parallel.segment import split_sentences
 
-from conftest import SEEDS
+from conftest import SEEDS, article
 
 
 @pytest.mark.parametrize(
@@ -25,7 +25,7 @@ def test_split_sentences(text, expected):
 
 
 def test_segment_cli_plain_and_jsonl(runner):
-    path = next(SEEDS.glob("2014-12*.txt"))
+    path = article(SEEDS, "2014-12")
     plain = runner.invoke(cli, ["segment", str(path)])
     assert plain.exit_code == 0, plain.output
     blocks = plain.output.strip("\n").split("\n\n")

@@ -17,7 +17,7 @@ from typing import Iterator
 
 from . import TOOL_NAME, __version__
 from .cache import TranslationCache, default_cache_path
-from .documents import Document, Segment, Translation, article_paths, read_article
+from .documents import Document, Segment, Translation, article_paths, read_article, read_reference, reference_path
 from .errors import ResourceError
 from .files import atomic_write, sha256_file
 from .formats.jsonl import translation_record, write_jsonl
@@ -25,6 +25,7 @@ from .formats.moses import write_moses
 from .formats.provenance import Provenance
 from .formats.tmx import write_tmx
 from .model import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
+from .score import score_against_references
 from .segment import segment_document
 from .translate import TranslateOptions, TranslationStats, Translator
 
@@ -140,17 +141,28 @@ def translate_corpus(config: CorpusConfig, model_dir: Path, segments: list[Segme
             cache.close()
 
 
+def read_references(articles: list[Path]) -> dict[str, Document]:
+    """The English references (``<doc>.en.txt``) present beside the articles, by document id."""
+    return {ref.id: ref for ref in (read_reference(reference_path(a)) for a in articles
+                                    if reference_path(a).is_file())}
+
+
 def run_corpus(config: CorpusConfig) -> dict:
     """Run the whole pipeline; returns the report (also written as ``report.json``)."""
     timer = StageTimer()
     model_dir = ensure_model(config.model, config.models_dir, config.fetch_missing, config.progress)
     with timer.stage("read"):
-        documents = [read_article(path) for path in article_paths(config.seeds_dir)]
+        paths = article_paths(config.seeds_dir)
+        documents = [read_article(path) for path in paths]
+        references = read_references(paths)
     with timer.stage("segment"):
         segments = [segment for document in documents for segment in segment_document(document)]
     stats = TranslationStats()
     with timer.stage("translate"):
         translations, manifest, cache_path = translate_corpus(config, model_dir, segments, stats)
+
+    with timer.stage("score"):
+        scores = score_against_references(documents, translations, references)
 
     provenance = Provenance(manifest.get("name", model_dir.name), manifest["model_bin_sha256"],
                             options=config.options.as_dict())
@@ -164,6 +176,7 @@ def run_corpus(config: CorpusConfig) -> dict:
             write_jsonl(staged["jsonl"], (translation_record(t, provenance.model_name) for t in translations))
         report = build_report(config, manifest, documents, translations, stats, timer.seconds,
                               final, provenance, cache_path)
+        report["scores"] = scores
         with atomic_write(staged["report"]) as out:
             json.dump(report, out, indent=2, ensure_ascii=False)
             out.write("\n")
