@@ -1,7 +1,15 @@
+import json
+import subprocess
+import sys
+
+import pytest
 import sacrebleu
 
+from parallel.cli import cli
 from parallel.documents import Document, Segment, Translation
 from parallel.score import corpus_scores, score_against_references
+
+from conftest import SHARED
 
 REFERENCE = ["The coalition said on Friday that its mission in Iraq would end next year.",
              "Officials declined to say how many troops would stay in the country."]
@@ -37,3 +45,66 @@ def test_paragraph_mismatch_is_skipped_and_said():
     assert "doc" in result["paragraph_level"]["skipped_documents"]
     assert result["document_level"]["items"] == 1
     assert score_against_references([document], [], {}) == {}
+
+
+FLORES_DEV = SHARED / "testsets" / "ara-eng" / "flores200-dev.eng"
+
+
+def _hypothesis_file(tmp_path, reference_lines, drop_every):
+    """A deterministic imperfect 'system output': every n-th word dropped, some lines lowercased."""
+    lines = []
+    for number, line in enumerate(reference_lines):
+        words = [w for i, w in enumerate(line.split()) if (i + number) % drop_every]
+        lines.append(" ".join(words).lower() if number % 3 == 0 else " ".join(words))
+    path = tmp_path / f"hyp{drop_every}.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def flores_dev():
+    if not FLORES_DEV.is_file():
+        pytest.skip("FLORES-200 dev not found beside the project (../shared/testsets)")
+    return FLORES_DEV
+
+
+def test_score_cli_matches_the_sacrebleu_command(runner, tmp_path, flores_dev):
+    hypothesis = _hypothesis_file(tmp_path, flores_dev.read_text(encoding="utf-8").splitlines(), 5)
+    ours = runner.invoke(cli, ["score", str(hypothesis), str(flores_dev), "--metrics", "bleu,chrf,chrf++,ter",
+                               "--json"])
+    assert ours.exit_code == 0, ours.output
+    ours = {r["name"]: r for r in json.loads(ours.output)}
+    command = [sys.executable, "-m", "sacrebleu", str(flores_dev), "-i", str(hypothesis), "-m", "bleu", "chrf",
+               "ter", "-w", "4"]
+    theirs = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    chrf_pp = json.loads(subprocess.run(command[:6] + ["-m", "chrf", "--chrf-word-order", "2", "-w", "4"],
+                                        capture_output=True, text=True, check=True).stdout)
+    for result in theirs + [chrf_pp]:
+        mine = ours[result["name"]]
+        assert f"{mine['score']:.4f}" == f"{result['score']:.4f}", result["name"]
+        assert mine["signature"] == result["signature"]
+    assert 0 < ours["BLEU"]["score"] < 100
+
+
+def test_score_confidence_and_paired_test(runner, tmp_path, flores_dev):
+    reference_lines = flores_dev.read_text(encoding="utf-8").splitlines()[:200]
+    reference = tmp_path / "ref.txt"
+    reference.write_text("\n".join(reference_lines) + "\n", encoding="utf-8")
+    worse, better = _hypothesis_file(tmp_path, reference_lines, 3), _hypothesis_file(tmp_path, reference_lines, 9)
+    result = runner.invoke(cli, ["score", str(worse), str(reference), "--confidence", "--json"])
+    bleu = json.loads(result.output)[0]
+    assert "bs:1000|seed:12345" in bleu["signature"] and bleu["confidence_interval"] > 0
+    compared = json.loads(runner.invoke(cli, ["score", str(worse), str(reference), "--compare", str(better),
+                                              "--json"]).output)
+    baseline, other = compared["systems"]
+    assert other["BLEU"]["score"] > baseline["BLEU"]["score"] and other["BLEU"]["p_value"] < 0.05
+
+
+def test_score_cli_errors(runner, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("one\ntwo\n")
+    b.write_text("one\n")
+    mismatch = runner.invoke(cli, ["score", str(a), str(b)])
+    assert mismatch.exit_code == 2 and "1 lines, but" in mismatch.output and mismatch.output.count("\n") == 1
+    unknown = runner.invoke(cli, ["score", str(a), str(a), "--metrics", "bleu,meteor"])
+    assert unknown.exit_code == 2 and "unknown metric meteor" in unknown.output

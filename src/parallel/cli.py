@@ -15,6 +15,8 @@ from .errors import InputError, ParallelError
 from .formats.jsonl import read_jsonl, translation_record
 from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_models, models_dir_default,
                     read_manifest, resolve_model)
+from .score import (compare_systems, format_comparison, format_score, metric_names, read_line_aligned,
+                    score_lines)
 from .segment import segment_document, segment_record
 from .translate import TranslateOptions, Translator
 
@@ -223,6 +225,39 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
     click.echo(f"{totals['documents']} documents, {totals['segments']} segments: "
                f"{totals['translated']} translated, {totals['from_cache']} from cache; flags: {flags}; "
                f"wrote {out_dir}/{name}.{{tmx,ar,en,ids,jsonl}} and report.json", err=True)
+
+
+# --- score ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("hypothesis", type=click.Path(path_type=Path))
+@click.argument("references", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--metrics", "metrics_spec", default="bleu,chrf", show_default=True,
+              help="Comma-separated: bleu, chrf, chrf++, ter.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--width", "-w", type=click.IntRange(0, 10), default=1, show_default=True, help="Decimals in text output.")
+@click.option("--confidence", is_flag=True, help="Bootstrap mean and 95% interval (sacrebleu's fixed seed).")
+@click.option("--confidence-n", type=click.IntRange(2), default=1000, show_default=True)
+@click.option("--compare", "others", multiple=True, type=click.Path(path_type=Path),
+              help="Another system's output: paired significance test against HYPOTHESIS (repeatable).")
+@click.option("--paired-ar", is_flag=True, help="With --compare: approximate randomization instead of bootstrap.")
+def score(hypothesis, references, metrics_spec, as_json, width, confidence, confidence_n, others, paired_ar) -> None:
+    """Score HYPOTHESIS against line-aligned REFERENCES with sacrebleu, with signatures."""
+    metrics = metric_names(metrics_spec)
+    hypotheses, reference_sets = read_line_aligned(hypothesis, references)
+    if others:
+        systems = {str(path): read_line_aligned(path, references)[0] for path in others}
+        result = compare_systems(hypotheses, systems, reference_sets, metrics, test="ar" if paired_ar else "bs")
+        result["systems"][0]["system"] = str(hypothesis)
+        click.echo(json.dumps(result, indent=2) if as_json else format_comparison(result, width))
+        return
+    results = score_lines(hypotheses, reference_sets, metrics, n_bootstrap=confidence_n if confidence else 1)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
+        return
+    for result in results:
+        click.echo(format_score(result, width))
 
 
 def main() -> None:

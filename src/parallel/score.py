@@ -9,13 +9,15 @@ Every corpus score carries its sacrebleu signature so that it can be reproduced.
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Iterable, Sequence
 
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from .documents import Document, Translation
+from .documents import Document, Translation, read_text
+from .errors import InputError
 
 METRICS = {
     "bleu": BLEU,
@@ -31,9 +33,13 @@ class MetricScore:
     metric: str
     score: float
     signature: str
+    name: str = ""                          # sacrebleu's display name: BLEU, chrF2, chrF2++, TER
+    verbose: str = ""                       # BLEU's n-gram precisions and brevity penalty
+    confidence_mean: float | None = None    # with bootstrap resampling
+    confidence_interval: float | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
 
 
 def _metric(name: str):
@@ -52,6 +58,114 @@ def corpus_scores(hypotheses: Sequence[str], references: Sequence[str],
         score = metric.corpus_score(list(hypotheses), [list(references)])
         results.append(MetricScore(name, round(score.score, 4), str(metric.get_signature())))
     return results
+
+
+def metric_names(spec: str) -> tuple[str, ...]:
+    """``"bleu,chrf"`` → ("bleu", "chrf"), refusing unknown names."""
+    names = tuple(n.strip().lower() for n in spec.split(",") if n.strip())
+    unknown = [n for n in names if n not in METRICS]
+    if unknown or not names:
+        raise InputError(f"unknown metric {', '.join(unknown) or '(none)'}; choose from {', '.join(METRICS)}")
+    return names
+
+
+def read_lines(path) -> list[str]:
+    """Lines of a text file the way the sacrebleu command reads them (trailing white space dropped)."""
+    text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip() for line in lines]
+
+
+def read_line_aligned(hypothesis_path, reference_paths) -> tuple[list[str], list[list[str]]]:
+    hypotheses = read_lines(hypothesis_path)
+    references = [read_lines(path) for path in reference_paths]
+    for path, lines in zip(reference_paths, references):
+        if len(lines) != len(hypotheses):
+            raise InputError(f"{path}: {len(lines)} lines, but {hypothesis_path} has {len(hypotheses)}")
+    return hypotheses, references
+
+
+def score_lines(hypotheses: Sequence[str], references: Sequence[Sequence[str]],
+                metrics: Iterable[str] = DEFAULT_METRICS, n_bootstrap: int = 1) -> list[MetricScore]:
+    """Corpus scores against one or more reference sets, as the sacrebleu command computes them.
+
+    ``n_bootstrap > 1`` adds the bootstrap mean and 95 % interval (sacrebleu's fixed seed).
+    """
+    results = []
+    for name in metrics:
+        metric = _metric(name)
+        score = metric.corpus_score(list(hypotheses), [list(r) for r in references], n_bootstrap=n_bootstrap)
+        signature = str(metric.get_signature())
+        details = json.loads(score.format(width=4, signature=signature, is_json=True))
+        results.append(MetricScore(
+            name, score.score, signature, name=score.name, verbose=details.get("verbose_score", ""),
+            confidence_mean=details.get("confidence_mean"), confidence_interval=details.get("confidence_var"),
+        ))
+    return results
+
+
+def compare_systems(baseline: Sequence[str], systems: dict[str, Sequence[str]],
+                    references: Sequence[Sequence[str]], metrics: Iterable[str] = DEFAULT_METRICS,
+                    test: str = "bs", n_samples: int = 0) -> dict:
+    """Paired significance test of each system against the baseline (sacrebleu's PairedTest).
+
+    ``test`` is ``bs`` (paired bootstrap resampling) or ``ar`` (approximate randomisation).
+    """
+    from sacrebleu.significance import PairedTest
+
+    named = [("baseline", list(baseline)), *((name, list(h)) for name, h in systems.items())]
+    metric_objects = {name: _metric(name) for name in metrics}
+    for metric in metric_objects.values():
+        metric._ref_cache = {}  # noqa: SLF001 — PairedTest expects metrics without cached references
+    test_runner = PairedTest(named, metric_objects, references=[list(r) for r in references],
+                             test_type=test, n_samples=n_samples, n_jobs=1)
+    signatures, scores = test_runner()
+    systems_out = []
+    for index, system_name in enumerate(scores["System"]):
+        row = {"system": system_name}
+        for metric_name, results in scores.items():
+            if metric_name == "System":
+                continue
+            result = results[index]
+            row[metric_name] = {key: None if value is None else float(value) for key, value in (
+                ("score", result.score), ("mean", result.mean), ("ci", result.ci), ("p_value", result.p_value))}
+        systems_out.append(row)
+    return {"test": {"bs": "paired bootstrap resampling", "ar": "approximate randomization"}[test],
+            "samples": test_runner.n_samples,
+            "signatures": {k: str(v) for k, v in signatures.items()},
+            "systems": systems_out}
+
+
+def format_score(result: MetricScore, width: int = 1) -> str:
+    """One line: name, score, details, signature."""
+    parts = [f"{result.name or result.metric} = {result.score:.{width}f}"]
+    if result.confidence_mean is not None:
+        parts.append(f"(μ = {result.confidence_mean:.{width}f} ± {result.confidence_interval:.{width}f})")
+    if result.verbose:
+        parts.append(result.verbose)
+    parts.append(f"[{result.signature}]")
+    return " ".join(parts)
+
+
+def format_comparison(result: dict, width: int = 1) -> str:
+    """A plain table of a paired test: score (mean ± 95% CI) and p-value per system and metric."""
+    metrics = list(result["signatures"])
+    lines = [f"{result['test']}, {result['samples']} samples; p-values against the first system"]
+    for row in result["systems"]:
+        cells = []
+        for metric in metrics:
+            cell = row[metric]
+            text = f"{metric} {cell['score']:.{width}f}"
+            if cell["mean"] is not None:
+                text += f" ({cell['mean']:.{width}f} ± {cell['ci']:.{width}f})"
+            if cell["p_value"] is not None:
+                text += f" p = {cell['p_value']:.4f}{'*' if cell['p_value'] < 0.05 else ''}"
+            cells.append(text)
+        lines.append(f"{row['system']}: " + "; ".join(cells))
+    lines.extend(f"{metric} signature: {signature}" for metric, signature in result["signatures"].items())
+    return "\n".join(lines)
 
 
 def item_scores(hypothesis: str, reference: str, metrics: Iterable[str] = DEFAULT_METRICS) -> dict[str, float]:
