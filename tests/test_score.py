@@ -23,8 +23,8 @@ def test_corpus_scores_match_sacrebleu_and_carry_signatures():
     hyps = ["The coalition said Friday its Iraq mission would end next year.",
             "Officials would not say how many soldiers would remain."]
     scores = {s.metric: s for s in corpus_scores(hyps, REFERENCE, ("bleu", "chrf", "chrf++", "ter"))}
-    assert scores["bleu"].score == round(sacrebleu.corpus_bleu(hyps, [REFERENCE]).score, 4)
-    assert scores["chrf"].score == round(sacrebleu.corpus_chrf(hyps, [REFERENCE]).score, 4)
+    assert scores["bleu"].score == sacrebleu.corpus_bleu(hyps, [REFERENCE]).score
+    assert scores["chrf"].score == sacrebleu.corpus_chrf(hyps, [REFERENCE]).score
     assert scores["bleu"].signature.startswith("nrefs:1|case:mixed|eff:no|tok:13a")
     assert "nw:2" in scores["chrf++"].signature and "nw:0" in scores["chrf"].signature
 
@@ -33,8 +33,8 @@ def test_perfect_translation_scores_100_at_both_levels():
     document = Document("doc", ["عنوان", "نص"])
     result = score_against_references([document], _translations("doc", REFERENCE),
                                       {"doc": Document("doc", REFERENCE)})
-    assert [m["score"] for m in result["document_level"]["metrics"]] == [100.0, 100.0]
-    assert [m["score"] for m in result["paragraph_level"]["metrics"]] == [100.0, 100.0]
+    assert [m["score"] for m in result["document_level"]["metrics"]] == pytest.approx([100.0, 100.0])
+    assert [m["score"] for m in result["paragraph_level"]["metrics"]] == pytest.approx([100.0, 100.0])
     assert result["paragraph_level"]["items"] == 2 and result["document_level"]["per_document"]["doc"]["chrf"] == 100.0
 
 

@@ -52,12 +52,7 @@ def _metric(name: str):
 def corpus_scores(hypotheses: Sequence[str], references: Sequence[str],
                   metrics: Iterable[str] = DEFAULT_METRICS) -> list[MetricScore]:
     """Corpus-level scores of line-aligned hypotheses against one reference each."""
-    results = []
-    for name in metrics:
-        metric = _metric(name)
-        score = metric.corpus_score(list(hypotheses), [list(references)])
-        results.append(MetricScore(name, round(score.score, 4), str(metric.get_signature())))
-    return results
+    return score_lines(hypotheses, [references], metrics)
 
 
 def metric_names(spec: str) -> tuple[str, ...]:
