@@ -27,7 +27,7 @@ def test_corpus_end_to_end_and_cache(runner, seeds_copy, installed_models, tmp_p
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["ar-en.tmx", "ar-en.ar", "ar-en.en", "ar-en.ids", "ar-en.jsonl", "report.json"])
+        ["ar-en.tmx", "ar-en.ar", "ar-en.en", "ar-en.ids", "ar-en.jsonl", "report.json", "report.md"])
 
     documents = [read_article(p) for p in article_paths(seeds_copy)]
     segments = [s for d in documents for s in segment_document(d)]
@@ -58,6 +58,10 @@ def test_corpus_end_to_end_and_cache(runner, seeds_copy, installed_models, tmp_p
     assert scores["document_level"]["items"] == 5 and scores["paragraph_level"]["skipped_documents"] == {}
     assert scores["paragraph_level"]["items"] == sum(len(d.paragraphs) for d in documents)
     assert all("nrefs:1" in m["signature"] for m in scores["document_level"]["metrics"])
+    attention = report["attention"]
+    assert attention and all(len(a["flags"]) >= len(b["flags"]) for a, b in zip(attention, attention[1:]))
+    markdown = (out / "report.md").read_text()
+    assert report["model"]["model_bin_sha256"] in markdown and attention[0]["id"] in markdown
 
     again = runner.invoke(cli, args)
     assert again.exit_code == 0, again.output

@@ -224,7 +224,7 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
     flags = ", ".join(f"{k} {v}" for k, v in totals["flags"].items()) or "none"
     click.echo(f"{totals['documents']} documents, {totals['segments']} segments: "
                f"{totals['translated']} translated, {totals['from_cache']} from cache; flags: {flags}; "
-               f"wrote {out_dir}/{name}.{{tmx,ar,en,ids,jsonl}} and report.json", err=True)
+               f"wrote {out_dir}/{name}.{{tmx,ar,en,ids,jsonl}} and report.json, report.md", err=True)
 
 
 # --- score ---------------------------------------------------------------------------------------

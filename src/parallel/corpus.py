@@ -25,6 +25,7 @@ from .formats.moses import write_moses
 from .formats.provenance import Provenance
 from .formats.tmx import write_tmx
 from .model import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
+from .report import attention_order, write_markdown
 from .score import score_against_references
 from .segment import segment_document
 from .translate import TranslateOptions, TranslationStats, Translator
@@ -79,6 +80,7 @@ def output_paths(out_dir: Path, name: str) -> dict[str, Path]:
         "ids": out_dir / f"{name}.ids",
         "jsonl": out_dir / f"{name}.jsonl",
         "report": out_dir / "report.json",
+        "report_md": out_dir / "report.md",
     }
 
 
@@ -177,9 +179,11 @@ def run_corpus(config: CorpusConfig) -> dict:
         report = build_report(config, manifest, documents, translations, stats, timer.seconds,
                               final, provenance, cache_path)
         report["scores"] = scores
+        report["attention"] = attention_order(translations)
         with atomic_write(staged["report"]) as out:
             json.dump(report, out, indent=2, ensure_ascii=False)
             out.write("\n")
+        write_markdown(staged["report_md"], report)
         for kind, path in staged.items():
             os.replace(path, final[kind])
     return report
