@@ -16,8 +16,11 @@ def attention_order(translations: list[Translation], limit: int = 20) -> list[di
 
 def _metric_rows(level: dict) -> list[str]:
     """Table rows; the signatures' ``|`` are escaped so that they stay inside their cell."""
-    return [f"| {m.get('name', m['metric'])} | {m['score']:.2f} | `{m['signature'].replace('|', '&#124;')}` |"
-            for m in level.get("metrics", [])]
+    rows = []
+    for metric in level.get("metrics", []):
+        signature = metric["signature"].replace("|", "\\|")
+        rows.append(f"| {metric.get('name', metric['metric'])} | {metric['score']:.2f} | `{signature}` |")
+    return rows
 
 
 def render_markdown(report: dict) -> str:
