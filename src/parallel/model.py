@@ -9,6 +9,7 @@ a half-made model behind.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
 import re
@@ -133,8 +134,6 @@ def download(url: str, destination: Path, expected_sha256: str | None = None,
     Refuses (and deletes) a download that is shorter than announced or whose checksum differs
     from ``expected_sha256``.
     """
-    import hashlib
-
     digest = hashlib.sha256()
     try:
         request = urllib.request.Request(url, headers={"User-Agent": f"{TOOL_NAME}/{__version__}"})

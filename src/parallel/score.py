@@ -112,8 +112,6 @@ def compare_systems(baseline: Sequence[str], systems: dict[str, Sequence[str]],
 
     named = [("baseline", list(baseline)), *((name, list(h)) for name, h in systems.items())]
     metric_objects = {name: _metric(name) for name in metrics}
-    for metric in metric_objects.values():
-        metric._ref_cache = {}  # noqa: SLF001 — PairedTest expects metrics without cached references
     test_runner = PairedTest(named, metric_objects, references=[list(r) for r in references],
                              test_type=test, n_samples=n_samples, n_jobs=1)
     signatures, scores = test_runner()
