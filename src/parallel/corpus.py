@@ -17,7 +17,8 @@ from typing import Iterator
 
 from . import TOOL_NAME, __version__
 from .cache import TranslationCache, default_cache_path
-from .documents import Document, Segment, Translation, article_paths, read_article, read_reference, reference_path
+from .documents import (Document, Segment, Translation, article_paths, group_by_document, read_article,
+                        read_reference, reference_path)
 from .errors import ResourceError
 from .files import atomic_write, sha256_file
 from .formats.jsonl import translation_record, write_jsonl
@@ -104,9 +105,7 @@ def _document_report(document: Document, translations: list[Translation]) -> dic
 def build_report(config: CorpusConfig, manifest: dict, documents: list[Document],
                  translations: list[Translation], stats: TranslationStats, timings: dict,
                  outputs: dict[str, Path], provenance: Provenance, cache_path: Path | None) -> dict:
-    by_doc: dict[str, list[Translation]] = {d.id: [] for d in documents}
-    for translation in translations:
-        by_doc[translation.segment.doc_id].append(translation)
+    by_doc = group_by_document(translations)
     return {
         "tool": TOOL_NAME,
         "tool_version": __version__,
@@ -125,7 +124,7 @@ def build_report(config: CorpusConfig, manifest: dict, documents: list[Document]
             "flags": dict(sorted(stats.flags.items())),
         },
         "timings_s": timings,
-        "documents": [_document_report(d, by_doc[d.id]) for d in documents],
+        "documents": [_document_report(d, by_doc.get(d.id, [])) for d in documents],
         "outputs": {kind: path.name for kind, path in outputs.items()},
     }
 

@@ -58,6 +58,14 @@ class Translation:
     cached: bool = False
 
 
+def group_by_document(translations: list[Translation]) -> dict[str, list[Translation]]:
+    """Translations by document id, in their original order."""
+    grouped: dict[str, list[Translation]] = {}
+    for translation in translations:
+        grouped.setdefault(translation.segment.doc_id, []).append(translation)
+    return grouped
+
+
 # --- normalisation -------------------------------------------------------------------------
 
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"))

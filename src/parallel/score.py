@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from .documents import Document, Translation, read_text
+from .documents import Document, Translation, group_by_document, read_text
 from .errors import InputError
 
 METRICS = {
@@ -178,9 +178,7 @@ def score_against_references(documents: list[Document], translations: list[Trans
                               metrics: Iterable[str] = DEFAULT_METRICS) -> dict:
     """Document- and paragraph-level scores for the documents that have a reference."""
     metrics = tuple(metrics)
-    by_document: dict[str, list[Translation]] = defaultdict(list)
-    for translation in translations:
-        by_document[translation.segment.doc_id].append(translation)
+    by_document = group_by_document(translations)
 
     doc_hyps, doc_refs, para_hyps, para_refs = [], [], [], []
     per_document, skipped = {}, {}
@@ -188,12 +186,13 @@ def score_against_references(documents: list[Document], translations: list[Trans
         reference = references.get(document.id)
         if reference is None:
             continue
-        hypothesis = " ".join(t.text for t in by_document[document.id])
+        doc_translations = by_document.get(document.id, [])
+        hypothesis = " ".join(t.text for t in doc_translations)
         doc_hyps.append(hypothesis)
         doc_refs.append(" ".join(reference.paragraphs))
         per_document[document.id] = item_scores(hypothesis, doc_refs[-1], metrics)
         if len(reference.paragraphs) == len(document.paragraphs):
-            para_hyps.extend(_paragraph_texts(document, by_document[document.id]))
+            para_hyps.extend(_paragraph_texts(document, doc_translations))
             para_refs.extend(reference.paragraphs)
         else:
             skipped[document.id] = (f"reference has {len(reference.paragraphs)} paragraphs, "
