@@ -245,9 +245,9 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
 def score(hypothesis, references, metrics_spec, as_json, width, confidence, confidence_n, others, paired_ar) -> None:
     """Score HYPOTHESIS against line-aligned REFERENCES with sacrebleu, with signatures."""
     metrics = metric_names(metrics_spec)
-    hypotheses, reference_sets = read_line_aligned(hypothesis, references)
+    (hypotheses, *other_systems), reference_sets = read_line_aligned([hypothesis, *others], references)
     if others:
-        systems = {str(path): read_line_aligned(path, references)[0] for path in others}
+        systems = {str(path): lines for path, lines in zip(others, other_systems)}
         result = compare_systems(hypotheses, systems, reference_sets, metrics, test="ar" if paired_ar else "bs")
         result["systems"][0]["system"] = str(hypothesis)
         click.echo(json.dumps(result, indent=2) if as_json else format_comparison(result, width))

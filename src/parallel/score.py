@@ -73,13 +73,15 @@ def read_lines(path) -> list[str]:
     return [line.rstrip() for line in lines]
 
 
-def read_line_aligned(hypothesis_path, reference_paths) -> tuple[list[str], list[list[str]]]:
-    hypotheses = read_lines(hypothesis_path)
+def read_line_aligned(hypothesis_paths, reference_paths) -> tuple[list[list[str]], list[list[str]]]:
+    """Each system's lines and each reference set's lines, all checked to have the same length."""
+    systems = [read_lines(path) for path in hypothesis_paths]
     references = [read_lines(path) for path in reference_paths]
-    for path, lines in zip(reference_paths, references):
-        if len(lines) != len(hypotheses):
-            raise InputError(f"{path}: {len(lines)} lines, but {hypothesis_path} has {len(hypotheses)}")
-    return hypotheses, references
+    expected = len(systems[0])
+    for path, lines in zip([*hypothesis_paths, *reference_paths], [*systems, *references]):
+        if len(lines) != expected:
+            raise InputError(f"{path}: {len(lines)} lines, but {hypothesis_paths[0]} has {expected}")
+    return systems, references
 
 
 def score_lines(hypotheses: Sequence[str], references: Sequence[Sequence[str]],
