@@ -17,6 +17,7 @@ from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_mode
                     read_manifest, resolve_model)
 from .score import (compare_systems, format_comparison, format_score, metric_names, read_line_aligned,
                     score_lines)
+from .report import format_counts
 from .segment import segment_document, segment_record
 from .translate import TranslateOptions, Translator
 
@@ -221,9 +222,8 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
                           options=_options(beam_size, max_batch_tokens, device, compute_type, threads))
     report = run_corpus(config)
     totals = report["totals"]
-    flags = ", ".join(f"{k} {v}" for k, v in totals["flags"].items()) or "none"
     click.echo(f"{totals['documents']} documents, {totals['segments']} segments: "
-               f"{totals['translated']} translated, {totals['from_cache']} from cache; flags: {flags}; "
+               f"{totals['translated']} translated, {totals['from_cache']} from cache; flags: {format_counts(totals['flags'])}; "
                f"wrote {out_dir}/{name}.{{tmx,ar,en,ids,jsonl}} and report.json, report.md", err=True)
 
 

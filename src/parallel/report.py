@@ -7,6 +7,11 @@ from .documents import Translation
 from .files import atomic_write
 
 
+def format_counts(counts: dict[str, int], empty: str = "none") -> str:
+    """``{"numbers": 3, "truncated": 1}`` → ``"numbers 3, truncated 1"``, in name order."""
+    return ", ".join(f"{name} {count}" for name, count in sorted(counts.items())) or empty
+
+
 def attention_order(translations: list[Translation], limit: int = 20) -> list[dict]:
     """Segments most worth a post-editor's attention: most flags first, then lowest MT score."""
     ranked = sorted(translations, key=lambda t: (-len(t.flags), t.score, t.segment.id))
@@ -36,7 +41,7 @@ def render_markdown(report: dict) -> str:
         f"- Documents {totals['documents']}, paragraphs {totals['paragraphs']}, segments {totals['segments']}; "
         f"translated {totals['translated']}, from cache {totals['from_cache']}; "
         f"boilerplate lines removed {totals['boilerplate_removed']}",
-        "- Flags: " + (", ".join(f"{k} {v}" for k, v in totals["flags"].items()) or "none"),
+        "- Flags: " + format_counts(totals["flags"]),
         "- Seconds per stage: " + ", ".join(f"{k} {v:.2f}" for k, v in report["timings_s"].items()),
         "",
         "## Documents",
@@ -45,8 +50,8 @@ def render_markdown(report: dict) -> str:
         "|---|---|---|---|---|---|",
     ]
     for doc in report["documents"]:
-        flags = ", ".join(f"{k} {v}" for k, v in sorted(doc["flags"].items())) or "—"
-        lines.append(f"| {doc['id']} | {doc['paragraphs']} | {doc['segments']} | {doc['from_cache']} | {flags} | "
+        lines.append(f"| {doc['id']} | {doc['paragraphs']} | {doc['segments']} | {doc['from_cache']} | "
+                     f"{format_counts(doc['flags'], empty='—')} | "
                      f"{len(doc['boilerplate_removed'])} |")
     scores = report.get("scores") or {}
     if scores:
