@@ -223,7 +223,8 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
     report = run_corpus(config)
     totals = report["totals"]
     click.echo(f"{totals['documents']} documents, {totals['segments']} segments: "
-               f"{totals['translated']} translated, {totals['from_cache']} from cache; flags: {format_counts(totals['flags'])}; "
+               f"{totals['translated']} translated, {totals['from_cache']} from cache; "
+               f"flags: {format_counts(totals['flags'])}; "
                f"wrote {out_dir}/{name}.{{tmx,ar,en,ids,jsonl}} and report.json, report.md", err=True)
 
 
