@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install model corpus test lint clean
+.PHONY: install test-tools model corpus test lint clean
 
 install: $(STAMP)
 
@@ -14,6 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
+# Debian packages the tests use as independent readers of our files (OmegaT opens our TMX).
+# Installed only when missing; `apt-get update` only when the package lists are too old to have them.
+TEST_PACKAGES := omegat
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends
+
+test-tools:
+	@command -v omegat >/dev/null || $(APT_INSTALL) $(TEST_PACKAGES) >/dev/null || \
+	  { $(SUDO) apt-get update -q >/dev/null && $(APT_INSTALL) $(TEST_PACKAGES) >/dev/null; }
+
 model: install
 	@test -f models/opus-mt-ar-en/manifest.json || $(BIN)/parallel model fetch opus-mt-ar-en
 
@@ -22,8 +32,9 @@ model: install
 corpus: install
 	@$(BIN)/parallel corpus --fetch --seeds seeds --out corpus --cache .cache/translations.sqlite
 
-test: install
-	$(BIN)/python -m pytest -q
+# PARALLEL_REQUIRE_EXTERNAL=1: a missing OmegaT fails the run instead of skipping its tests.
+test: install test-tools
+	PARALLEL_REQUIRE_EXTERNAL=1 $(BIN)/python -m pytest -q
 
 lint: install
 	$(BIN)/ruff check src tests

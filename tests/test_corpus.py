@@ -8,7 +8,8 @@ from parallel import model as model_module
 from parallel.cli import cli
 from parallel.documents import article_paths, read_article
 from parallel.formats.moses import read_moses
-from parallel.formats.tmx import read_tmx
+from parallel.formats.tmx import read_tmx, validate_tmx
+from parallel.formats.xliff import read_xliff, validate_xliff
 from parallel.segment import segment_document
 
 from conftest import article, closed_port_url
@@ -27,7 +28,8 @@ def test_corpus_end_to_end_and_cache(runner, seeds_copy, installed_models, tmp_p
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["ar-en.tmx", "ar-en.ar", "ar-en.en", "ar-en.ids", "ar-en.jsonl", "report.json", "report.md"])
+        ["ar-en.tmx", "ar-en.xlf", "ar-en.ar", "ar-en.en", "ar-en.ids", "ar-en.jsonl", "report.json", "report.md"])
+    assert validate_tmx(out / "ar-en.tmx") == [] and validate_xliff(out / "ar-en.xlf") == []
 
     documents = [read_article(p) for p in article_paths(seeds_copy)]
     segments = [s for d in documents for s in segment_document(d)]
@@ -44,6 +46,12 @@ def test_corpus_end_to_end_and_cache(runner, seeds_copy, installed_models, tmp_p
             assert sources.count(removed.text) == (1 if removed.kind == "duplicate" else 0)
     sources = "\n".join(sources)
     assert "صورة من" not in sources and "اترك تعليقك" not in sources
+
+    xliff_units = list(read_xliff(out / "ar-en.xlf"))
+    assert [u.id for u in xliff_units] == [s.id for s in segments]
+    assert [u.document for u in xliff_units] == [s.doc_id for s in segments]
+    assert [u.mt for u in xliff_units] == [u.variants["en"] for u in units]
+    assert {u.state for u in xliff_units} == {"needs-review-translation"}
 
     moses = read_moses(out / "ar-en")
     assert [row[0] for row in moses] == [s.id for s in segments]

@@ -17,6 +17,7 @@ from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_mode
                     read_manifest, resolve_model)
 from .score import (compare_systems, format_comparison, format_score, metric_names, read_line_aligned,
                     score_lines)
+from .postedit import run_postedit
 from .report import format_counts
 from .segment import segment_document, segment_record
 from .translate import TranslateOptions, Translator
@@ -225,7 +226,7 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
     click.echo(f"{totals['documents']} documents, {totals['segments']} segments: "
                f"{totals['translated']} translated, {totals['from_cache']} from cache; "
                f"flags: {format_counts(totals['flags'])}; "
-               f"wrote {out_dir}/{name}.{{tmx,ar,en,ids,jsonl}} and report.json, report.md", err=True)
+               f"wrote {out_dir}/{name}.{{tmx,xlf,ar,en,ids,jsonl}} and report.json, report.md", err=True)
 
 
 # --- score ---------------------------------------------------------------------------------------
@@ -259,6 +260,32 @@ def score(hypothesis, references, metrics_spec, as_json, width, confidence, conf
         return
     for result in results:
         click.echo(format_score(result, width))
+
+
+# --- postedit ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("xliff", type=click.Path(path_type=Path))
+@click.option("--out", "-o", "tmx_path", type=click.Path(path_type=Path),
+              help="TMX of the post-edited segments [default: XLIFF with .postedit.tmx].")
+@click.option("--json", "as_json", is_flag=True, help="Per-segment and total effort as JSON.")
+def postedit(xliff: Path, tmx_path: Path | None, as_json: bool) -> None:
+    """Read a post-edited XLIFF: write its edited segments to TMX and report HTER per segment and in total."""
+    result = run_postedit(xliff, tmx_path or xliff.with_suffix(".postedit.tmx"))
+    if as_json:
+        click.echo(json.dumps({"summary": result.summary, "segments": result.segments,
+                               "tmx": str(result.tmx)}, indent=2, ensure_ascii=False))
+        return
+    click.echo("id\tstate\twhy\twords\tedits\tHTER")
+    for segment in result.segments:
+        cells = [segment["id"], segment["state"] or "-", segment["reason"],
+                 *("-" if segment[k] is None else f"{segment[k]:g}" for k in ("words", "edits", "hter"))]
+        click.echo("\t".join(cells))
+    summary = result.summary
+    hter = "not measured (no MT proposals)" if summary["hter"] is None else f"{summary['hter']:.2f}"
+    click.echo(f"{summary['post_edited']} of {summary['units']} segments post-edited; HTER {hter} "
+               f"({summary['signature']}); wrote {result.tmx}", err=True)
 
 
 def main() -> None:

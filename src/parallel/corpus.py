@@ -24,7 +24,8 @@ from .files import atomic_write, sha256_file
 from .formats.jsonl import translation_record, write_jsonl
 from .formats.moses import write_moses
 from .formats.provenance import Provenance
-from .formats.tmx import write_tmx
+from .formats.tmx import translation_unit, write_tmx
+from .formats.xliff import translation_xliff_unit, write_xliff
 from .model import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
 from .report import attention_order, write_markdown
 from .score import score_against_references
@@ -76,6 +77,7 @@ def output_paths(out_dir: Path, name: str) -> dict[str, Path]:
     out_dir = Path(out_dir)
     return {
         "tmx": out_dir / f"{name}.tmx",
+        "xliff": out_dir / f"{name}.xlf",
         "source": out_dir / f"{name}.ar",
         "target": out_dir / f"{name}.en",
         "ids": out_dir / f"{name}.ids",
@@ -172,7 +174,8 @@ def run_corpus(config: CorpusConfig) -> dict:
     with tempfile.TemporaryDirectory(prefix=".staging-", dir=config.out_dir) as tmp:
         staged = output_paths(Path(tmp), config.name)
         with timer.stage("write"):
-            write_tmx(staged["tmx"], translations, provenance)
+            write_tmx(staged["tmx"], (translation_unit(t, provenance) for t in translations), provenance)
+            write_xliff(staged["xliff"], (translation_xliff_unit(t) for t in translations), provenance)
             write_moses(staged["tmx"].with_suffix(""), translations)
             write_jsonl(staged["jsonl"], (translation_record(t, provenance.model_name) for t in translations))
         report = build_report(config, manifest, documents, translations, stats, timer.seconds,

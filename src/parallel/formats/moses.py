@@ -1,17 +1,26 @@
-"""Moses plain text: line-aligned ``.ar`` / ``.en`` files plus ``.ids`` naming each line's segment."""
+"""Moses plain text: line-aligned ``.ar`` / ``.en`` files plus ``.ids`` naming each line's segment.
+
+Only the characters that some reader treats as a line end (``str.splitlines``: LF, CR, VT, FF,
+FS/GS/RS, NEL, U+2028/U+2029) are replaced, by a space, so the files stay line-aligned for every
+tool; all other text, tabs and control characters included, is written as it is.
+"""
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 from typing import Iterable
 
 from ..documents import Translation
+from ..errors import InputError
 from ..files import atomic_write
 
+_LINE_BREAKS_RE = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
-def _one_line(text: str) -> str:
-    """Line-aligned files cannot hold line breaks inside a segment."""
-    return " ".join(text.split())
+
+def one_line(text: str) -> str:
+    """``text`` with every character that could end a line replaced by a space."""
+    return _LINE_BREAKS_RE.sub(" ", text)
 
 
 def moses_paths(stem: Path, source_language: str = "ar", target_language: str = "en") -> dict[str, Path]:
@@ -26,16 +35,31 @@ def write_moses(stem: Path, translations: Iterable[Translation], source_language
     with contextlib.ExitStack() as stack:
         source, target, ids = (stack.enter_context(atomic_write(paths[k])) for k in ("source", "target", "ids"))
         for translation in translations:
-            source.write(_one_line(translation.segment.text) + "\n")
-            target.write(_one_line(translation.text) + "\n")
-            ids.write(translation.segment.id + "\n")
+            source.write(one_line(translation.segment.text) + "\n")
+            target.write(one_line(translation.text) + "\n")
+            ids.write(one_line(translation.segment.id) + "\n")
     return paths
 
 
+def _lines(path: Path) -> list[str]:
+    """Lines split on LF only, as the writer ends them (``splitlines`` would split more)."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 (byte {exc.start})") from exc
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def read_moses(stem: Path, source_language: str = "ar", target_language: str = "en") -> list[tuple[str, str, str]]:
-    """(id, source, target) triples; the files must have the same number of lines."""
+    """(id, source, target) triples; the three files must have the same number of lines."""
     paths = moses_paths(stem, source_language, target_language)
-    columns = [paths[k].read_text(encoding="utf-8").splitlines() for k in ("ids", "source", "target")]
+    columns = [_lines(paths[k]) for k in ("ids", "source", "target")]
     if len({len(c) for c in columns}) != 1:
-        raise ValueError(f"{stem}: Moses files differ in line count")
+        counts = ", ".join(f"{paths[k].name} {len(c)}" for k, c in zip(("ids", "source", "target"), columns))
+        raise InputError(f"{stem}: Moses files differ in line count ({counts})")
     return list(zip(*columns))

@@ -1,4 +1,10 @@
-"""TMX 1.4b: translation units streamed with lxml's incremental writer, and a reader."""
+"""TMX 1.4b: translation units streamed with lxml's incremental writer, a streaming reader, and
+validation against the RELAX NG schema of the subset we write (``schemas/tmx14b.rng``).
+
+Characters XML 1.0 cannot carry (C0 controls other than tab/LF/CR, U+FFFE/U+FFFF, lone
+surrogates) are dropped from segments and counted; everything else, bidi marks, emoji and
+markup-like text included, is written so that reading the file back gives it unchanged.
+"""
 from __future__ import annotations
 
 import json
@@ -9,17 +15,34 @@ from typing import Iterable, Iterator
 from lxml import etree
 
 from ..documents import Translation
+from ..errors import InputError
 from ..files import atomic_write
-from . import xml_safe
+from . import first_line, validation_errors, xml_safe
 from .provenance import Provenance
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _prop(xf, kind: str, value: str) -> None:
-    element = etree.Element("prop", type=kind)
-    element.text = value
-    xf.write(element)
+@dataclass
+class TmxUnit:
+    """One ``<tu>``: its id, text per language (source first) and ``x-`` properties in order."""
+    tuid: str
+    variants: dict[str, str]
+    props: dict[str, str] = field(default_factory=dict)
+
+
+def translation_unit(translation: Translation, provenance: Provenance,
+                     alignment_score: float | None = None) -> TmxUnit:
+    """The TMX unit for one machine-translated segment."""
+    segment = translation.segment
+    props = {"x-document": segment.doc_id, "x-paragraph": str(segment.para),
+             "x-model": provenance.model_name, "x-mt-score": f"{translation.score:.4f}"}
+    if alignment_score is not None:
+        props["x-alignment-score"] = f"{alignment_score:.4f}"
+    if translation.flags:
+        props["x-flags"] = ",".join(translation.flags)
+    return TmxUnit(segment.id, {provenance.source_language: segment.text,
+                                provenance.target_language: translation.text}, props)
 
 
 def _header_attributes(provenance: Provenance) -> dict[str, str]:
@@ -35,18 +58,23 @@ def _header_attributes(provenance: Provenance) -> dict[str, str]:
     }
 
 
-def _tu(translation: Translation, provenance: Provenance) -> tuple[etree._Element, int]:
-    segment = translation.segment
+def _header_props(provenance: Provenance) -> dict[str, str]:
+    return {"x-model": provenance.model_name, "x-model-sha256": provenance.model_sha256,
+            "x-options": json.dumps(provenance.options, sort_keys=True, ensure_ascii=False)}
+
+
+def _prop_element(kind: str, value: str) -> etree._Element:
+    element = etree.Element("prop", type=kind)
+    element.text = xml_safe(value)[0]
+    return element
+
+
+def _tu_element(unit: TmxUnit) -> tuple[etree._Element, int]:
+    tu = etree.Element("tu", tuid=xml_safe(unit.tuid)[0])
+    for kind, value in unit.props.items():
+        tu.append(_prop_element(kind, value))
     removed = 0
-    tu = etree.Element("tu", tuid=segment.id)
-    props = [("x-document", segment.doc_id), ("x-paragraph", str(segment.para)),
-             ("x-model", provenance.model_name), ("x-mt-score", f"{translation.score:.4f}")]
-    if translation.flags:
-        props.append(("x-flags", ",".join(translation.flags)))
-    for kind, value in props:
-        etree.SubElement(tu, "prop", type=kind).text = value
-    for lang, text in ((provenance.source_language, segment.text),
-                       (provenance.target_language, translation.text)):
+    for lang, text in unit.variants.items():
         tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
         clean, count = xml_safe(text)
         removed += count
@@ -54,43 +82,74 @@ def _tu(translation: Translation, provenance: Provenance) -> tuple[etree._Elemen
     return tu, removed
 
 
-def write_tmx(path: Path, translations: Iterable[Translation], provenance: Provenance) -> dict:
-    """Write a TMX 1.4b file unit by unit; returns counts (units, removed characters)."""
-    units = removed = 0
+def write_tmx(path: Path, units: Iterable[TmxUnit], provenance: Provenance) -> dict:
+    """Write a TMX 1.4b file unit by unit, so memory stays flat however many units there are.
+
+    Returns counts: ``units`` written and ``removed_characters`` (XML-forbidden, dropped)."""
+    written = removed = 0
     with atomic_write(path, "wb") as handle:
         with etree.xmlfile(handle, encoding="UTF-8") as xf:
             xf.write_declaration()
             with xf.element("tmx", version="1.4"):
                 xf.write("\n")
                 with xf.element("header", _header_attributes(provenance)):
-                    _prop(xf, "x-model", provenance.model_name)
-                    _prop(xf, "x-model-sha256", provenance.model_sha256)
-                    _prop(xf, "x-options", json.dumps(provenance.options, sort_keys=True, ensure_ascii=False))
+                    for kind, value in _header_props(provenance).items():
+                        xf.write(_prop_element(kind, value))
                 xf.write("\n")
                 with xf.element("body"):
                     xf.write("\n")
-                    for translation in translations:
-                        tu, count = _tu(translation, provenance)
+                    for unit in units:
+                        tu, count = _tu_element(unit)
                         xf.write(tu)
                         xf.write("\n")
-                        units += 1
+                        written += 1
                         removed += count
-            handle.write(b"\n")
-    return {"units": units, "removed_characters": removed}
+        handle.write(b"\n")  # after xmlfile has flushed: lxml buffers what it writes
+    return {"units": written, "removed_characters": removed}
 
 
-@dataclass
-class TmxUnit:
-    tuid: str
-    variants: dict[str, str]
-    props: dict[str, str] = field(default_factory=dict)
+def _seg_text(seg: etree._Element | None) -> str:
+    """Text of a ``<seg>``, inline codes (``bpt ept ph it ut``) left out, ``hi`` and ``sub`` kept."""
+    if seg is None:
+        return ""
+    parts = [seg.text or ""]
+    for child in seg:
+        if child.tag in ("hi", "sub"):
+            parts.append(_seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _language(tuv: etree._Element) -> str:
+    return tuv.get(XML_LANG) or tuv.get("lang") or ""   # ``lang`` is TMX 1.1's spelling
 
 
 def read_tmx(path: Path) -> Iterator[TmxUnit]:
-    """Stream the translation units of a TMX file."""
-    for _, tu in etree.iterparse(str(path), tag="tu"):
-        variants = {tuv.get(XML_LANG) or tuv.get("lang"): "".join(tuv.findtext("seg") or "")
-                    for tuv in tu.iterfind("tuv")}
-        props = {p.get("type"): p.text or "" for p in tu.iterfind("prop")}
-        yield TmxUnit(tu.get("tuid", ""), variants, props)
-        tu.clear()
+    """Stream the translation units of a TMX file (any TMX 1.x, not only ours)."""
+    try:
+        for _, tu in etree.iterparse(str(path), tag="tu", huge_tree=True, resolve_entities=False,
+                                     no_network=True):
+            variants = {_language(tuv): _seg_text(tuv.find("seg")) for tuv in tu.iterfind("tuv")}
+            props = {p.get("type", ""): p.text or "" for p in tu.iterfind("prop")}
+            yield TmxUnit(tu.get("tuid", ""), variants, props)
+            tu.clear()
+            while tu.getprevious() is not None:
+                del tu.getparent()[0]
+    except (etree.XMLSyntaxError, OSError) as exc:
+        raise InputError(f"{path}: not a readable TMX file ({first_line(exc)})") from exc
+
+
+def read_tmx_header(path: Path) -> dict:
+    """The header's attributes and its ``prop``s (``{"attributes": …, "props": …}``)."""
+    try:
+        for _, header in etree.iterparse(str(path), tag="header", no_network=True, resolve_entities=False):
+            return {"attributes": dict(header.attrib),
+                    "props": {p.get("type", ""): p.text or "" for p in header.iterfind("prop")}}
+    except (etree.XMLSyntaxError, OSError) as exc:
+        raise InputError(f"{path}: not a readable TMX file ({first_line(exc)})") from exc
+    raise InputError(f"{path}: no TMX header")
+
+
+def validate_tmx(path: Path) -> list[str]:
+    """Problems found by validating ``path`` against our TMX 1.4b schema; empty when valid."""
+    return validation_errors(path, "tmx14b.rng")

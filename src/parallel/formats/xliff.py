@@ -1,0 +1,201 @@
+"""XLIFF 1.2 for post-editing: one ``<file>`` per document, one ``<trans-unit>`` per segment.
+
+The MT is both the ``<target>`` (state ``needs-review-translation``, qualifier ``mt-suggestion``)
+and an ``<alt-trans>`` proposal, so that after a translator has edited the target the file still
+says what the machine proposed; ``parallel postedit`` measures the effort from the two.
+Documents are written one at a time, so memory is bounded by the largest document.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from lxml import etree
+
+from ..documents import Translation
+from ..errors import InputError
+from ..files import atomic_write
+from . import first_line, validation_errors, xml_safe
+from .provenance import Provenance
+
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+MT_STATE = "needs-review-translation"
+MT_QUALIFIER = "mt-suggestion"
+_INLINE_CODE = {"ph", "bpt", "ept", "it", "sub", "x", "bx", "ex"}  # native code or placeholders, not text
+
+
+def _q(name: str) -> str:
+    return f"{{{XLIFF_NS}}}{name}"
+
+
+@dataclass
+class XliffUnit:
+    """One ``<trans-unit>`` as written or read back; ``mt`` is the ``<alt-trans>`` proposal."""
+    id: str
+    document: str
+    source: str
+    target: str
+    state: str | None = MT_STATE
+    state_qualifier: str | None = MT_QUALIFIER
+    mt: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def translation_xliff_unit(translation: Translation) -> XliffUnit:
+    """The unit for one machine-translated segment, flags and score as notes."""
+    notes = [f"mt-score: {translation.score:.4f}"]
+    if translation.flags:
+        notes.insert(0, f"flags: {', '.join(translation.flags)}")
+    segment = translation.segment
+    return XliffUnit(segment.id, segment.doc_id, segment.text, translation.text, mt=translation.text, notes=notes)
+
+
+def provenance_notes(provenance: Provenance) -> list[str]:
+    return [f"model: {provenance.model_name}", f"model-sha256: {provenance.model_sha256}",
+            f"created: {provenance.created.isoformat()}"]
+
+
+def _file_element(document: str, units: list[XliffUnit], provenance: Provenance) -> tuple[etree._Element, int]:
+    removed = 0
+
+    def text_of(parent: etree._Element, tag: str, text: str, **attributes: str) -> etree._Element:
+        nonlocal removed
+        element = etree.SubElement(parent, _q(tag), {k: v for k, v in attributes.items() if v is not None})
+        element.text, count = xml_safe(text)
+        removed += count
+        return element
+
+    file = etree.Element(_q("file"), {"original": document, "source-language": provenance.source_language,
+                                      "target-language": provenance.target_language, "datatype": "plaintext",
+                                      "tool-id": provenance.tool,
+                                      "date": provenance.created.strftime("%Y-%m-%dT%H:%M:%SZ")},
+                         nsmap={None: XLIFF_NS})
+    header = etree.SubElement(file, _q("header"))
+    etree.SubElement(header, _q("tool"), {"tool-id": provenance.tool, "tool-name": provenance.tool,
+                                          "tool-version": provenance.tool_version})
+    for note in provenance_notes(provenance):
+        text_of(header, "note", note)
+    body = etree.SubElement(file, _q("body"))
+    for unit in units:
+        trans_unit = etree.SubElement(body, _q("trans-unit"), {"id": xml_safe(unit.id)[0],
+                                                              f"{{{XML_NS}}}space": "preserve"})
+        text_of(trans_unit, "source", unit.source, **{f"{{{XML_NS}}}lang": provenance.source_language})
+        text_of(trans_unit, "target", unit.target, **{f"{{{XML_NS}}}lang": provenance.target_language,
+                                                      "state": unit.state,
+                                                      "state-qualifier": unit.state_qualifier})
+        for note in unit.notes:
+            text_of(trans_unit, "note", note, annotates="target", **{"from": provenance.tool})
+        if unit.mt is not None:
+            alt = etree.SubElement(trans_unit, _q("alt-trans"), {"origin": provenance.model_name,
+                                                                 "alttranstype": "proposal"})
+            text_of(alt, "target", unit.mt, **{f"{{{XML_NS}}}lang": provenance.target_language})
+    return file, removed
+
+
+def write_xliff(path: Path, units: Iterable[XliffUnit], provenance: Provenance) -> dict:
+    """Write XLIFF 1.2, a ``<file>`` per run of units from one document.
+
+    Returns counts: ``files``, ``units`` and ``removed_characters`` (XML-forbidden, dropped)."""
+    counts = {"files": 0, "units": 0, "removed_characters": 0}
+    with atomic_write(path, "wb") as handle:
+        with etree.xmlfile(handle, encoding="UTF-8") as xf:
+            xf.write_declaration()
+            with xf.element(_q("xliff"), {"version": "1.2"}, nsmap={None: XLIFF_NS}):
+                xf.write("\n")
+                for document, group in itertools.groupby(units, key=lambda unit: unit.document):
+                    group = list(group)
+                    element, removed = _file_element(document, group, provenance)
+                    xf.write(element, pretty_print=False)
+                    xf.write("\n")
+                    counts["files"] += 1
+                    counts["units"] += len(group)
+                    counts["removed_characters"] += removed
+        handle.write(b"\n")  # after xmlfile has flushed: lxml buffers what it writes
+    return counts
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def inline_text(element: etree._Element | None) -> str:
+    """Text of a ``<source>``/``<target>``: ``g``/``mrk`` content kept, inline codes left out."""
+    if element is None:
+        return ""
+    parts = [element.text or ""]
+    for child in element:
+        if _local(child) not in _INLINE_CODE:
+            parts.append(inline_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _child(element: etree._Element, name: str) -> etree._Element | None:
+    return next((c for c in element if _local(c) == name), None)
+
+
+def _unit(element: etree._Element, document: str) -> XliffUnit:
+    target = _child(element, "target")
+    alt = next((a for a in element if _local(a) == "alt-trans"
+                and a.get("alttranstype", "proposal") == "proposal"), None)
+    return XliffUnit(
+        id=element.get("id", ""), document=document,
+        source=inline_text(_child(element, "source")),
+        target=inline_text(target),
+        state=target.get("state") if target is not None else None,
+        state_qualifier=target.get("state-qualifier") if target is not None else None,
+        mt=inline_text(_child(alt, "target")) if alt is not None and _child(alt, "target") is not None else None,
+        notes=[inline_text(n) for n in element if _local(n) == "note"])
+
+
+def read_xliff(path: Path) -> Iterator[XliffUnit]:
+    """Stream the trans-units of an XLIFF 1.x file (with or without the 1.2 namespace)."""
+    document = ""
+    try:
+        for event, element in etree.iterparse(str(path), events=("start", "end"), huge_tree=True,
+                                              resolve_entities=False, no_network=True):
+            name = _local(element)
+            if event == "start" and name == "xliff":
+                _check_version(path, element)
+            elif event == "start" and name == "file":
+                document = element.get("original", "")
+            elif event == "end" and name == "trans-unit":
+                yield _unit(element, document)
+                element.clear()
+    except (etree.XMLSyntaxError, OSError) as exc:
+        raise InputError(f"{path}: not a readable XLIFF file ({first_line(exc)})") from exc
+
+
+def _check_version(path: Path, root: etree._Element) -> None:
+    version = root.get("version", "")
+    if not version.startswith("1."):
+        raise InputError(f"{path}: XLIFF version {version or '(none)'} is not supported; expected 1.2")
+
+
+def read_xliff_file_info(path: Path) -> dict:
+    """The first ``<file>``'s languages and the ``key: value`` notes of its header (model, sha256)."""
+    info: dict[str, str] = {}
+    try:
+        for event, element in etree.iterparse(str(path), events=("start", "end"), no_network=True,
+                                              resolve_entities=False):
+            name = _local(element)
+            if event == "start" and name == "file":
+                info["source-language"] = element.get("source-language", "")
+                info["target-language"] = element.get("target-language", "")
+            elif event == "end" and name == "header":
+                notes = (inline_text(n) for n in element if _local(n) == "note")
+                info.update(note.split(": ", 1) for note in notes if ": " in note)
+                break
+            elif event == "start" and name == "body":
+                break
+    except (etree.XMLSyntaxError, OSError) as exc:
+        raise InputError(f"{path}: not a readable XLIFF file ({first_line(exc)})") from exc
+    return info
+
+
+def validate_xliff(path: Path) -> list[str]:
+    """Problems found by validating ``path`` against our XLIFF 1.2 schema; empty when valid."""
+    return validation_errors(path, "xliff12.rng")

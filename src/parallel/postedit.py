@@ -1,0 +1,115 @@
+"""The way back from post-editing: read an edited XLIFF, keep the edited segments, measure effort.
+
+A segment counts as post-edited when its target's state says a person has dealt with it
+(``translated``, ``final``, ``signed-off``) or when its target differs from the MT proposal.
+Effort is HTER: TER (sacrebleu) from the MT to the post-edited target, per segment and over
+all edited segments (total edits / total post-edit words, as sacrebleu's corpus TER does).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from sacrebleu.metrics import TER
+
+from .errors import InputError
+from .formats.provenance import Provenance
+from .formats.tmx import TmxUnit, write_tmx
+from .formats.xliff import XliffUnit, read_xliff, read_xliff_file_info
+
+EDITED_STATES = frozenset({"translated", "final", "signed-off"})
+
+
+@dataclass
+class PostEdit:
+    unit: XliffUnit
+    reason: str                 # "state" or "changed"
+    hter: float | None          # TER from MT to post-edit, in %; None when the MT is not known
+    edits: int | None
+    words: float | None         # post-edit length in TER's words
+
+
+def edit_reason(unit: XliffUnit) -> str | None:
+    """Why ``unit`` counts as post-edited, or None when it does not."""
+    if unit.state in EDITED_STATES:
+        return "state"
+    if unit.mt is not None and unit.target != unit.mt:
+        return "changed"
+    return None
+
+
+def ter_metric() -> TER:
+    """Case-sensitive TER: a post-editor's case fixes are edits too."""
+    return TER(case_sensitive=True)
+
+
+def post_edits(units: Iterable[XliffUnit], metric: TER | None = None) -> list[PostEdit]:
+    metric = metric or ter_metric()
+    edited = []
+    for unit in units:
+        reason = edit_reason(unit)
+        if reason is None:
+            continue
+        if unit.mt is None:
+            edited.append(PostEdit(unit, reason, None, None, None))
+            continue
+        score = metric.sentence_score(unit.mt, [unit.target])
+        edited.append(PostEdit(unit, reason, round(score.score, 2), score.num_edits, score.ref_length))
+    return edited
+
+
+def effort_summary(units: list[XliffUnit], edited: list[PostEdit], metric: TER | None = None) -> dict:
+    """Totals over the file: units, edited units, and corpus HTER over those with an MT proposal."""
+    metric = metric or ter_metric()
+    measured = [e for e in edited if e.hter is not None]
+    total = metric.corpus_score([e.unit.mt for e in measured], [[e.unit.target for e in measured]]) \
+        if measured else None
+    return {
+        "units": len(units),
+        "post_edited": len(edited),
+        "by_state": sum(e.reason == "state" for e in edited),
+        "changed_target": sum(e.unit.mt is not None and e.unit.target != e.unit.mt for e in edited),
+        "without_mt": len(edited) - len(measured),
+        "hter": round(total.score, 2) if total else None,
+        "edits": total.num_edits if total else None,
+        "words": total.ref_length if total else None,
+        "signature": str(metric.get_signature()),
+    }
+
+
+def postedit_units(edited: list[PostEdit], source_language: str, target_language: str) -> Iterable[TmxUnit]:
+    """TMX units of the post-edited segments, with the MT and the effort as properties."""
+    for edit in edited:
+        unit = edit.unit
+        props = {"x-document": unit.document, "x-state": unit.state or "", "x-edit": edit.reason}
+        if unit.mt is not None:
+            props["x-mt"] = unit.mt
+            props["x-hter"] = f"{edit.hter:.2f}"
+        yield TmxUnit(unit.id, {source_language: unit.source, target_language: unit.target}, props)
+
+
+@dataclass
+class PostEditResult:
+    summary: dict
+    segments: list[dict]
+    tmx: Path
+
+
+def run_postedit(xliff_path: Path, tmx_path: Path) -> PostEditResult:
+    """Read ``xliff_path``, write the post-edited segments to ``tmx_path``, and measure effort."""
+    units = list(read_xliff(xliff_path))
+    if not units:
+        raise InputError(f"{xliff_path}: no trans-units")
+    info = read_xliff_file_info(xliff_path)
+    metric = ter_metric()
+    edited = post_edits(units, metric)
+    source_language = info.get("source-language") or "ar"
+    target_language = info.get("target-language") or "en"
+    provenance = Provenance(info.get("model", "unknown"), info.get("model-sha256", ""),
+                            options={"from": Path(xliff_path).name},
+                            source_language=source_language, target_language=target_language)
+    write_tmx(tmx_path, postedit_units(edited, source_language, target_language), provenance)
+    segments = [{"id": e.unit.id, "state": e.unit.state, "reason": e.reason, "hter": e.hter,
+                 "edits": e.edits, "words": e.words} for e in edited]
+    return PostEditResult(effort_summary(units, edited, metric), segments, Path(tmx_path))
