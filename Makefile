@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test-tools model corpus test lint clean
+.PHONY: install test-tools model corpus test bench lint clean
 
 install: $(STAMP)
 
@@ -35,6 +35,10 @@ corpus: install
 # PARALLEL_REQUIRE_EXTERNAL=1: a missing OmegaT fails the run instead of skipping its tests.
 test: install test-tools
 	PARALLEL_REQUIRE_EXTERNAL=1 $(BIN)/python -m pytest -q
+
+# Benchmarks (not tests): results go to bench/results.json, see bench/README.md.
+bench: install
+	$(BIN)/python bench/formats.py
 
 lint: install
 	$(BIN)/ruff check src tests
