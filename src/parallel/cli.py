@@ -17,6 +17,9 @@ from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_mode
                     read_manifest, resolve_model)
 from .score import (compare_systems, format_comparison, format_score, metric_names, read_line_aligned,
                     score_lines)
+from .align import AlignOptions
+from .align_eval import AlignEvalConfig, evaluate_alignment, read_documents
+from .pairing import AlignConfig, read_side, run_align
 from .postedit import run_postedit
 from .report import format_counts
 from .segment import segment_document, segment_record
@@ -260,6 +263,85 @@ def score(hypothesis, references, metrics_spec, as_json, width, confidence, conf
         return
     for result in results:
         click.echo(format_score(result, width))
+
+
+# --- align ---------------------------------------------------------------------------------------
+
+
+@cli.command("align")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("reference", type=click.Path(path_type=Path))
+@click.option("--out", "out_stem", type=click.Path(path_type=Path), default=None,
+              help="Output stem [default: SOURCE's name + .aligned beside it].")
+@click.option("--translations", "translations_path", type=click.Path(path_type=Path),
+              help="MT of the source, one line per source sentence, used as the pivot.")
+@click.option("--model", "model_name", default=None, help="Translate the source with this installed model as pivot.")
+@click.option("--models-dir", type=click.Path(path_type=Path), default=None)
+@click.option("--presplit", is_flag=True, help="Both files hold one sentence per line; do not segment.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Pairs scoring below this go to .rejected.jsonl.")
+def align_command(source, reference, out_stem, translations_path, model_name, models_dir, presplit,
+                  min_score) -> None:
+    """Align SOURCE (Arabic) with its human translation REFERENCE; write pairs as TMX, Moses and JSONL."""
+    if translations_path and model_name:
+        raise click.UsageError("give --translations or --model, not both")
+    config = AlignConfig(source, reference, out_stem or source.with_name(source.name.split(".")[0] + ".aligned"),
+                         presplit, translations_path, min_score)
+    pivot_name, pivot = "none", None
+    if model_name:
+        segments = read_side(source, presplit, is_source=True)
+        model_dir = resolve_model(model_name, models_dir or models_dir_default())
+        translator = Translator(model_dir, TranslateOptions())
+        pivot = [r.text for r in translator.translate_texts([s.text for s in segments])]
+        pivot_name = translator.model_name
+    summary = run_align(config, pivot_name, pivot)
+    click.echo(f"{summary['pairs']} pairs ({summary['rejected']} below --min-score), unaligned: "
+               f"{summary['unaligned_source']} source, {summary['unaligned_target']} target sentences; "
+               f"pivot: {summary['pivot']}; wrote {summary['outputs']['tmx']} and .ar/.en/.ids/.jsonl", err=True)
+
+
+# --- eval ----------------------------------------------------------------------------------------
+
+
+@cli.group("eval")
+def eval_group() -> None:
+    """Measure a stage against gold data."""
+
+
+@eval_group.command("align")
+@click.option("--src", "source_path", type=click.Path(path_type=Path), required=True)
+@click.option("--ref", "reference_path", type=click.Path(path_type=Path), required=True)
+@click.option("--docids", "docids_path", type=click.Path(path_type=Path), required=True)
+@click.option("--translations", "translations_path", type=click.Path(path_type=Path),
+              help="MT of --src, line-aligned, used as the pivot.")
+@click.option("--simulate-mt", is_flag=True,
+              help="Pivot simulated from the reference (word dropout, substitution, swaps): tests only.")
+@click.option("--merge", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--drop", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--insert", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def eval_align(source_path, reference_path, docids_path, translations_path, simulate_mt, merge, drop, insert,
+               seed, as_json) -> None:
+    """Align a line-aligned test set after perturbing its target side; print strict and lax P/R/F1."""
+    if translations_path and simulate_mt:
+        raise click.UsageError("give --translations or --simulate-mt, not both")
+    documents = read_documents(source_path, reference_path, docids_path, translations_path)
+    config = AlignEvalConfig(merge, drop, insert, seed, simulate_mt,
+                             use_pivot=bool(translations_path or simulate_mt))
+    result = evaluate_alignment(documents, config, AlignOptions())
+    pivot = "simulated" if simulate_mt else ("file" if translations_path else "none")
+    result["settings"] = {"merge": merge, "drop": drop, "insert": insert, "seed": seed, "pivot": pivot}
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(f"{result['documents']} documents, {result['gold_beads']} gold beads, "
+               f"{result['system_beads']} system beads; pivot {pivot}; merge {merge} drop {drop} insert {insert} "
+               f"seed {seed}")
+    click.echo("          precision  recall     F1")
+    for kind in ("strict", "lax"):
+        row = result[kind]
+        click.echo(f"{kind:8}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}")
 
 
 # --- postedit ------------------------------------------------------------------------------------

@@ -31,13 +31,20 @@ def moses_paths(stem: Path, source_language: str = "ar", target_language: str = 
 
 def write_moses(stem: Path, translations: Iterable[Translation], source_language: str = "ar",
                 target_language: str = "en") -> dict[str, Path]:
+    rows = ((t.segment.id, t.segment.text, t.text) for t in translations)
+    return write_moses_rows(stem, rows, source_language, target_language)
+
+
+def write_moses_rows(stem: Path, rows: Iterable[tuple[str, str, str]], source_language: str = "ar",
+                     target_language: str = "en") -> dict[str, Path]:
+    """Write (id, source, target) rows as three line-aligned files."""
     paths = moses_paths(stem, source_language, target_language)
     with contextlib.ExitStack() as stack:
         source, target, ids = (stack.enter_context(atomic_write(paths[k])) for k in ("source", "target", "ids"))
-        for translation in translations:
-            source.write(one_line(translation.segment.text) + "\n")
-            target.write(one_line(translation.text) + "\n")
-            ids.write(one_line(translation.segment.id) + "\n")
+        for ident, source_text, target_text in rows:
+            source.write(one_line(source_text) + "\n")
+            target.write(one_line(target_text) + "\n")
+            ids.write(one_line(ident) + "\n")
     return paths
 
 

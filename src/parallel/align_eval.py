@@ -1,0 +1,184 @@
+"""Measuring the aligner against gold: documents from a line-aligned test set, perturbed targets,
+and strict / lax precision, recall and F1 as Vecalign and Bleualign report them.
+
+Gold starts as line i <-> line i.  The target side is then perturbed, the gold following:
+``merge`` joins a target sentence with the next (gold 2-1), ``drop`` removes a target sentence
+(gold 1-0), ``insert`` adds a sentence taken from another document (gold 0-1).
+
+Scoring (Vecalign's definitions): precision is over the system's beads, skips included; recall
+is over gold beads without skips.  A bead is a strict match when gold has exactly that bead, a
+lax match when it shares at least one source and one target sentence with a gold bead.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .align import Bead, align, AlignOptions
+from .errors import InputError
+from .score import read_lines
+
+Alignment = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+@dataclass
+class GoldDocument:
+    id: str
+    source: list[str]
+    target: list[str]
+    gold: list[Alignment]
+    pivot: list[str] | None = None
+
+
+def read_documents(source_path: Path, target_path: Path, docids_path: Path,
+                   pivot_path: Path | None = None) -> list[GoldDocument]:
+    """Consecutive lines with the same document id form a document (gold: line to line)."""
+    columns = [read_lines(p) for p in (source_path, target_path, docids_path)]
+    pivot = read_lines(pivot_path) if pivot_path else None
+    names = [source_path, target_path, docids_path] + ([pivot_path] if pivot_path else [])
+    counts = [len(c) for c in columns] + ([len(pivot)] if pivot is not None else [])
+    if len(set(counts)) != 1:
+        listed = ", ".join(f"{p} {n}" for p, n in zip(names, counts))
+        raise InputError(f"line counts differ: {listed}")
+    documents: list[GoldDocument] = []
+    for index, (source, target, docid) in enumerate(zip(*columns)):
+        docid = docid.strip()
+        if not documents or documents[-1].id != docid:
+            documents.append(GoldDocument(docid, [], [], [], [] if pivot is not None else None))
+        document = documents[-1]
+        position = len(document.source)
+        document.source.append(source)
+        document.target.append(target)
+        document.gold.append(((position,), (position,)))
+        if pivot is not None:
+            document.pivot.append(pivot[index])
+    return documents
+
+
+def perturb(document: GoldDocument, others: Sequence[str], rng: random.Random, merge: float,
+            drop: float, insert: float) -> GoldDocument:
+    """A copy of ``document`` whose target side has merged, dropped and inserted sentences."""
+    target: list[str] = []
+    gold: list[Alignment] = []
+    i, n = 0, len(document.source)
+    while i < n:
+        if others and rng.random() < insert:
+            gold.append(((), (len(target),)))
+            target.append(rng.choice(others))
+        roll = rng.random()
+        if roll < drop:
+            gold.append(((i,), ()))
+            i += 1
+        elif roll < drop + merge and i + 1 < n:
+            gold.append(((i, i + 1), (len(target),)))
+            target.append(f"{document.target[i]} {document.target[i + 1]}")
+            i += 2
+        else:
+            gold.append(((i,), (len(target),)))
+            target.append(document.target[i])
+            i += 1
+    return GoldDocument(document.id, document.source, target, gold, document.pivot)
+
+
+def simulate_mt(sentences: Sequence[str], rng: random.Random, dropout: float = 0.15,
+                substitute: float = 0.15, swap: float = 0.1) -> list[str]:
+    """A stand-in for real MT made from the reference: words dropped, replaced by words from
+    elsewhere in the text, and adjacent words swapped.  For testing the MT path offline only."""
+    vocabulary = [w for s in sentences for w in s.split()] or ["x"]
+    simulated = []
+    for sentence in sentences:
+        words = []
+        for word in sentence.split():
+            roll = rng.random()
+            if roll < dropout:
+                continue
+            words.append(rng.choice(vocabulary) if roll < dropout + substitute else word)
+        for k in range(len(words) - 1):
+            if rng.random() < swap:
+                words[k], words[k + 1] = words[k + 1], words[k]
+        simulated.append(" ".join(words))
+    return simulated
+
+
+def _counts(gold: Iterable[Alignment], test: Iterable[Alignment]) -> tuple[int, int, int, int]:
+    """(strict hits, strict misses, lax hits, lax misses) of ``test`` beads against ``gold``."""
+    gold = {g for g in gold if g[0] or g[1]}
+    gold_targets_of: dict[int, set[int]] = {}
+    for source, target in gold:
+        for s in source:
+            gold_targets_of.setdefault(s, set()).update(target)
+    strict_hit = strict_miss = lax_hit = lax_miss = 0
+    for bead in {t for t in test if t[0] or t[1]}:
+        if bead in gold:
+            strict_hit += 1
+            lax_hit += 1
+            continue
+        strict_miss += 1
+        linked = set().union(*(gold_targets_of.get(s, set()) for s in bead[0])) if bead[0] else set()
+        if linked & set(bead[1]):
+            lax_hit += 1
+        else:
+            lax_miss += 1
+    return strict_hit, strict_miss, lax_hit, lax_miss
+
+
+def _ratio(hit: int, miss: int) -> float:
+    return hit / (hit + miss) if hit + miss else 0.0
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def alignment_scores(pairs: Iterable[tuple[list[Alignment], list[Alignment]]]) -> dict:
+    """Strict and lax precision/recall/F1 summed over (gold, test) documents."""
+    precision_counts = [0, 0, 0, 0]
+    recall_counts = [0, 0, 0, 0]
+    for gold, test in pairs:
+        for index, value in enumerate(_counts(gold, test)):
+            precision_counts[index] += value
+        without_skips = lambda beads: [b for b in beads if b[0] and b[1]]  # noqa: E731
+        for index, value in enumerate(_counts(without_skips(test), without_skips(gold))):
+            recall_counts[index] += value
+    result = {}
+    for kind, offset in (("strict", 0), ("lax", 2)):
+        precision = _ratio(precision_counts[offset], precision_counts[offset + 1])
+        recall = _ratio(recall_counts[offset], recall_counts[offset + 1])
+        result[kind] = {"precision": round(precision, 4), "recall": round(recall, 4),
+                        "f1": round(_f1(precision, recall), 4)}
+    return result
+
+
+@dataclass
+class AlignEvalConfig:
+    merge: float = 0.0
+    drop: float = 0.0
+    insert: float = 0.0
+    seed: int = 1
+    simulate_mt: bool = False
+    use_pivot: bool = True
+
+
+def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
+                       options: AlignOptions | None = None) -> dict:
+    """Perturb each document, align it, and score against the gold that follows the perturbation."""
+    rng = random.Random(config.seed)
+    pairs = []
+    beads_total = 0
+    for index, document in enumerate(documents):
+        others = [line for other in documents if other is not document for line in other.target]
+        perturbed = perturb(document, others, rng, config.merge, config.drop, config.insert)
+        pivot = perturbed.pivot
+        if config.simulate_mt:
+            pivot = simulate_mt(document.target, random.Random(config.seed * 1_000_003 + index))
+        beads: list[Bead] = align(perturbed.source, perturbed.target, pivot if config.use_pivot else None,
+                                  options=options)
+        beads_total += len(beads)
+        pairs.append((perturbed.gold, [(b.source, b.target) for b in beads]))
+    scores = alignment_scores(pairs)
+    scores["documents"] = len(documents)
+    scores["gold_beads"] = sum(len(g) for g, _ in pairs)
+    scores["system_beads"] = beads_total
+    return scores

@@ -1,0 +1,236 @@
+"""The sentence aligner on hand-made documents, its gold evaluation, and `parallel align`."""
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from parallel.align import Bead, align
+from parallel.align_eval import GoldDocument, alignment_scores, perturb, read_documents, simulate_mt
+from parallel.cli import cli
+from parallel.formats.tmx import read_tmx, validate_tmx
+
+from conftest import SHARED
+
+# Written for these tests: Arabic sentences, their English translations, and a rough "MT" of each.
+ARABIC = [
+    "أعلنت وزارة الصحة يوم الاثنين عن افتتاح 12 مستشفى جديدا في المحافظات الجنوبية.",
+    "وقال الوزير إن المشروع كلف نحو 300 مليون دولار.",
+    "هل ستكفي هذه المستشفيات لتغطية احتياجات السكان؟",
+    "يرى خبراء أن المشكلة الحقيقية تكمن في نقص الأطباء والممرضين وليس في عدد المباني.",
+    "وأضاف المتحدث أن الحكومة ستطلق برنامجا لتدريب 5000 ممرض خلال العامين المقبلين.",
+    "انخفضت أسعار النفط بنسبة 4 في المئة.",
+    "وفي سياق منفصل، افتتح معرض الكتاب الدولي أبوابه أمام الزوار صباح الجمعة بمشاركة أكثر من 400 دار نشر من 30 دولة.",
+    "قالت منظمة UNICEF إن الأطفال هم الأكثر تضررا.",
+]
+ENGLISH = [
+    "On Monday the Ministry of Health announced the opening of 12 new hospitals in the southern provinces.",
+    "The minister said the project cost about 300 million dollars.",
+    "Will these hospitals be enough to meet the needs of the population?",
+    "Experts believe the real problem is a shortage of doctors and nurses, not the number of buildings.",
+    "The spokesman added that the government will launch a programme to train 5,000 nurses over the next two years.",
+    "Oil prices fell by 4 percent.",
+    "Separately, the international book fair opened its doors to visitors on Friday morning, with more than 400 "
+    "publishers from 30 countries taking part.",
+    "UNICEF said children were the worst affected.",
+]
+MT = [
+    "The Ministry of Health announced on Monday the opening of 12 new hospital in southern governorates.",
+    "The minister said that the project cost around 300 million dollars.",
+    "Will these hospitals suffice to cover the needs of the residents?",
+    "Experts see the real problem lies in the lack of doctors and nurses and not in the number of buildings.",
+    "The spokesman added the government will launch a program to train 5000 nurses during the coming two years.",
+    "Oil prices decreased by 4 percent.",
+    "In a separate context, the international book exhibition opened its doors to visitors Friday morning with "
+    "participation of more than 400 publishing houses from 30 countries.",
+    "UNICEF organization said children are the most affected.",
+]
+UNRELATED = [
+    "The orchestra rehearsed the symphony twice before the evening concert began.",
+    "A small bakery on the corner sells bread that is still warm at dawn.",
+    "Migrating birds rest on the lake for a few days every autumn.",
+    "The library extended its opening hours during the examination period.",
+    "Farmers planted tomatoes and peppers after the first rains.",
+    "The museum restored an old painting that had been damaged by damp.",
+    "Children flew kites on the beach until the wind dropped.",
+    "The new bridge shortened the journey between the two villages.",
+]
+
+
+def pairs(beads: list[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.source, b.target) for b in beads]
+
+
+def one_to_one(n: int) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [((i,), (i,)) for i in range(n)]
+
+
+@pytest.mark.parametrize("pivot", [None, MT], ids=["no-mt", "mt"])
+def test_one_to_one(pivot):
+    assert pairs(align(ARABIC, ENGLISH, pivot)) == one_to_one(8)
+
+
+@pytest.mark.parametrize("pivot", [None, MT], ids=["no-mt", "mt"])
+def test_two_target_sentences_merged_into_one_is_2_1(pivot):
+    target = ENGLISH[:3] + [ENGLISH[3] + " " + ENGLISH[4]] + ENGLISH[5:]
+    assert pairs(align(ARABIC, target, pivot)) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3, 4), (3,)),
+                                                   ((5,), (4,)), ((6,), (5,)), ((7,), (6,))]
+
+
+@pytest.mark.parametrize("pivot", [None, MT], ids=["no-mt", "mt"])
+def test_one_source_sentence_split_in_two_is_1_2(pivot):
+    source = ARABIC[:1] + [ARABIC[1] + " " + ARABIC[2]] + ARABIC[3:]
+    merged_pivot = None if pivot is None else MT[:1] + [MT[1] + " " + MT[2]] + MT[3:]
+    assert pairs(align(source, ENGLISH, merged_pivot)) == [((0,), (0,)), ((1,), (1, 2))] + [
+        ((i,), (i + 1,)) for i in range(2, 7)]
+
+
+def test_two_two_bead_when_both_sides_are_cut_differently():
+    source = [ARABIC[0], ARABIC[1] + " " + ARABIC[2], ARABIC[3], ARABIC[6]]
+    target = [ENGLISH[0], ENGLISH[1], ENGLISH[2] + " " + ENGLISH[3], ENGLISH[6]]
+    pivot = [MT[0], MT[1] + " " + MT[2], MT[3], MT[6]]
+    assert pairs(align(source, target, pivot)) == [((0,), (0,)), ((1, 2), (1, 2)), ((3,), (3,))]
+
+
+def test_a_dropped_translation_is_1_0_even_at_the_document_edges():
+    target = ENGLISH[1:4] + ENGLISH[5:7]  # first, fifth and last source sentences have no translation
+    expected = [((0,), ())] + [((i,), (i - 1,)) for i in (1, 2, 3)] + [((4,), ())] + [
+        ((5,), (3,)), ((6,), (4,)), ((7,), ())]
+    assert pairs(align(ARABIC, target, MT)) == expected
+
+
+def test_without_mt_a_dropped_translation_is_found_by_length_and_anchors():
+    target = ENGLISH[1:4] + ENGLISH[5:]  # first and fifth have no translation
+    assert pairs(align(ARABIC, target)) == [((0,), ())] + [((i,), (i - 1,)) for i in (1, 2, 3)] + [
+        ((4,), ())] + [((i,), (i - 2,)) for i in (5, 6, 7)]
+
+
+def test_an_inserted_sentence_is_0_1_at_either_edge():
+    target = [UNRELATED[0]] + ENGLISH + [UNRELATED[1]]
+    beads = align(ARABIC, target, MT)
+    assert pairs(beads) == [((), (0,))] + [((i,), (i + 1,)) for i in range(8)] + [((), (9,))]
+    assert beads[0].score == 0.0
+
+
+def test_identical_sentences_keep_their_order():
+    source = [ARABIC[5]] * 4
+    target = [ENGLISH[5]] * 4
+    assert pairs(align(source, target, [MT[5]] * 4)) == one_to_one(4)
+    assert pairs(align(source, target)) == one_to_one(4)
+
+
+def test_a_document_pair_with_no_overlap_gets_no_high_scores():
+    with_mt = align(ARABIC, UNRELATED, MT)
+    assert all(b.score < 0.25 for b in with_mt), [(b.source, b.target, b.score) for b in with_mt]
+    without_mt = align(ARABIC, UNRELATED)
+    assert all(b.score <= 0.5 for b in without_mt)  # no shared anchors: length alone never scores high
+    good = align(ARABIC, ENGLISH, MT)
+    assert min(b.score for b in good) > 0.4
+
+
+def test_empty_sides():
+    assert pairs(align([], ENGLISH[:2])) == [((), (0,)), ((), (1,))]
+    assert pairs(align(ARABIC[:2], [])) == [((0,), ()), ((1,), ())]
+
+
+def test_a_long_document_aligns_in_a_band():
+    rng = random.Random(3)
+    order = [rng.randrange(8) for _ in range(600)]
+    source = [f"{ARABIC[k]} ({n + 1000})" for n, k in enumerate(order)]
+    target = [f"{ENGLISH[k]} ({n + 1000})" for n, k in enumerate(order)]
+    del target[300]
+    beads = align(source, target, options=None)
+    assert ((300,), ()) in pairs(beads)
+    assert sum(1 for b in beads if len(b.source) == len(b.target) == 1) == 599
+
+
+# --- evaluation ----------------------------------------------------------------------------------
+
+
+def test_scores_follow_vecalign_definitions():
+    gold = [((0,), (0,)), ((1, 2), (1,)), ((3,), ())]
+    assert alignment_scores([(gold, gold)])["strict"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    test = [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), ())]
+    scores = alignment_scores([(gold, test)])
+    # precision over 4 test beads: 2 strict hits; (1,)->(1,) is lax; (2,)->() is neither
+    assert scores["strict"]["precision"] == 0.5 and scores["lax"]["precision"] == 0.75
+    # recall over gold beads without skips: (0)->(0) strict; (1,2)->(1) lax only
+    assert scores["strict"]["recall"] == 0.5 and scores["lax"]["recall"] == 1.0
+
+
+def test_perturbation_keeps_the_gold_consistent():
+    document = GoldDocument("d", ARABIC, ENGLISH, one_to_one(8))
+    perturbed = perturb(document, UNRELATED, random.Random(7), merge=0.3, drop=0.2, insert=0.3)
+    covered_source = sorted(i for s, _ in perturbed.gold for i in s)
+    covered_target = sorted(j for _, t in perturbed.gold for j in t)
+    assert covered_source == list(range(8)) and covered_target == list(range(len(perturbed.target)))
+    kinds = {(len(s), len(t)) for s, t in perturbed.gold}
+    assert {(2, 1), (1, 0), (0, 1)} <= kinds
+    for source, target in perturbed.gold:
+        if len(source) == 2:
+            assert perturbed.target[target[0]] == ENGLISH[source[0]] + " " + ENGLISH[source[1]]
+
+
+def test_simulated_mt_is_noisy_but_related():
+    simulated = simulate_mt(ENGLISH, random.Random(1))
+    assert simulated != ENGLISH and len(simulated) == len(ENGLISH)
+    assert all(set(s.split()) & set(e.split()) for s, e in zip(simulated, ENGLISH))
+
+
+def test_read_documents_groups_by_docid_and_checks_counts(tmp_path):
+    (tmp_path / "s").write_text("a\nb\nc\n", encoding="utf-8")
+    (tmp_path / "t").write_text("A\nB\nC\n", encoding="utf-8")
+    (tmp_path / "d").write_text("1\n1\n2\n", encoding="utf-8")
+    documents = read_documents(tmp_path / "s", tmp_path / "t", tmp_path / "d")
+    assert [(d.id, d.source, d.gold) for d in documents] == [("1", ["a", "b"], one_to_one(2)), ("2", ["c"], [((0,), (0,))])]
+    (tmp_path / "d").write_text("1\n1\n", encoding="utf-8")
+    with pytest.raises(Exception, match="line counts differ"):
+        read_documents(tmp_path / "s", tmp_path / "t", tmp_path / "d")
+
+
+@pytest.mark.skipif(not (SHARED / "testsets" / "ara-eng" / "flores200-dev.ara").is_file(), reason="no FLORES")
+def test_eval_align_on_flores_dev(runner):
+    folder = SHARED / "testsets" / "ara-eng"
+    args = ["eval", "align", "--src", str(folder / "flores200-dev.ara"), "--ref", str(folder / "flores200-dev.eng"),
+            "--docids", str(folder / "flores200-dev.docids"), "--merge", "0.1", "--drop", "0.05", "--insert", "0.05",
+            "--json"]
+    with_mt = json.loads(runner.invoke(cli, args + ["--simulate-mt"]).output)
+    assert with_mt["strict"]["f1"] >= 0.98 and with_mt["documents"] == 281
+    without = json.loads(runner.invoke(cli, args).output)
+    assert 0.85 <= without["strict"]["f1"] < with_mt["strict"]["f1"]
+
+
+# --- parallel align ------------------------------------------------------------------------------
+
+
+def test_align_cli_writes_pairs_rejected_and_unaligned(runner, tmp_path):
+    source, reference, pivot = tmp_path / "a.ar.txt", tmp_path / "a.en.txt", tmp_path / "mt.txt"
+    source.write_text("\n".join(ARABIC) + "\n", encoding="utf-8")
+    reference.write_text("\n".join(ENGLISH[:5] + [UNRELATED[2]] + ENGLISH[6:]) + "\n", encoding="utf-8")
+    pivot.write_text("\n".join(MT) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["align", str(source), str(reference), "--presplit", "--translations", str(pivot),
+                                 "--min-score", "0.3", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["source"] for r in records] == ARABIC[:5] + ARABIC[6:]
+    assert all(r["alignment_score"] >= 0.3 and r["mt"] for r in records)
+    unaligned = [json.loads(line) for line in (tmp_path / "out.unaligned.jsonl").read_text().splitlines()]
+    rejected = [json.loads(line) for line in (tmp_path / "out.rejected.jsonl").read_text().splitlines()]
+    # the unrelated sentence is either left unaligned or paired with a score below the threshold
+    assert {u["text"] for u in unaligned} | {r["target"] for r in rejected} >= {UNRELATED[2]}
+    assert validate_tmx(tmp_path / "out.tmx") == []
+    units = list(read_tmx(tmp_path / "out.tmx"))
+    assert len(units) == len(records) and all("x-alignment-score" in u.props for u in units)
+    assert (tmp_path / "out.ar").read_text(encoding="utf-8").splitlines() == [r["source"] for r in records]
+
+
+def test_align_cli_checks_the_translations_line_count(runner, tmp_path):
+    (tmp_path / "s.txt").write_text("\n".join(ARABIC) + "\n", encoding="utf-8")
+    (tmp_path / "r.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
+    (tmp_path / "mt.txt").write_text("\n".join(MT[:3]) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["align", str(tmp_path / "s.txt"), str(tmp_path / "r.txt"), "--presplit",
+                                 "--translations", str(tmp_path / "mt.txt")])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {tmp_path / 'mt.txt'}: 3 lines, but the source has 8 sentences " \
+                                    "(one MT line per source sentence, in order)"
