@@ -42,6 +42,7 @@ _LATIN_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*[A-Za-z0-9]|[A-Za-z]{2,}
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _QUESTION = ("?", "؟")
 _QUOTES = ('"', "«", "»", "“", "”")
+_CHRF = CHRF()  # sacrebleu sentence chrF for the pairs' scores; one instance serves all
 
 
 @dataclass(frozen=True)
@@ -386,7 +387,7 @@ def _bead(move, source, target, pivot, source_features: SideFeatures, target_fea
     if pivot is not None:
         hypothesis = " ".join(pivot[i] for i in source_ids)
         reference = " ".join(target[j] for j in target_ids)
-        return Bead(source_ids, target_ids, round(CHRF().sentence_score(hypothesis, [reference]).score / 100, 4))
+        return Bead(source_ids, target_ids, round(_CHRF.sentence_score(hypothesis, [reference]).score / 100, 4))
     ratio = max(float(target_features.lengths.sum()), 1.0) / max(float(source_features.lengths.sum()), 1.0)
     length = float(np.exp(-length_cost(np.array([source_features.lengths[a:b].sum()]),
                                        np.array([target_features.lengths[c:d].sum()]), ratio, variance))[0])
