@@ -76,6 +76,7 @@ class AlignOptions:
 class SideFeatures:
     """What the cost needs of one side's sentences, as arrays indexed by sentence."""
     lengths: np.ndarray                    # characters, without spaces
+    anchor_tokens: list[list[str]]         # per sentence, for the pairs' scores
     anchors: np.ndarray                    # (n, 256) hashed anchor counts
     anchor_counts: np.ndarray
     paragraph_starts: np.ndarray           # 1 where a sentence starts a paragraph
@@ -153,7 +154,7 @@ def side_features(sentences: Sequence[str], paragraphs: Sequence[int] | None,
         starts[1:] = (paragraph_ids[1:] != paragraph_ids[:-1]).astype(np.float32)
     return SideFeatures(
         lengths=np.asarray([len("".join(s.split())) for s in sentences], dtype=np.float64),
-        anchors=_hashed_counts(anchors, 256),
+        anchor_tokens=anchors, anchors=_hashed_counts(anchors, 256),
         anchor_counts=np.asarray([len(a) for a in anchors], dtype=np.float32),
         paragraph_starts=starts, paragraph_ids=paragraph_ids,
         has_paragraphs=len(set(paragraph_ids.tolist())) > 1)
@@ -180,19 +181,12 @@ def length_cost(source_chars: np.ndarray, target_chars: np.ndarray, ratio: float
     return neg_log_erfc(delta / math.sqrt(2.0))
 
 
-def _block_sum(values: np.ndarray, end: np.ndarray, size: int) -> np.ndarray:
-    """Sum of ``values[end - size : end]`` for each ``end`` (a prefix-sum lookup)."""
-    prefix = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
-    return prefix[end] - prefix[np.maximum(end - size, 0)]
-
-
 class _Costs:
     """Costs of every bead type ending at (i, j) for a row i and a window of j."""
 
-    def __init__(self, source: SideFeatures, target: SideFeatures, options: AlignOptions,
-                 ratio: float, variance: float):
+    def __init__(self, source: SideFeatures, target: SideFeatures, options: AlignOptions):
         self.source, self.target, self.options = source, target, options
-        self.ratio, self.variance = ratio, variance
+        self.ratio = character_ratio(source, target)
         self.prior = {move: -math.log(p) for move, p in _PRIOR.items()}
         self.source_prefix = np.concatenate([[0.0], np.cumsum(source.lengths)])
         self.target_prefix = np.concatenate([[0.0], np.cumsum(target.lengths)])
@@ -234,7 +228,7 @@ class _Costs:
             source_chars = self.source_prefix[i] - self.source_prefix[i - k]
             target_chars = self.target_prefix[j] - self.target_prefix[j - l]
             value = self.prior[(k, l)] + options.length_weight * length_cost(
-                np.full(len(j), source_chars), target_chars, self.ratio, self.variance)
+                np.full(len(j), source_chars), target_chars, self.ratio, options.variance)
             # anchors: shared (hashed dot product) over the two sides' counts
             shared = np.zeros(len(j))
             cross = np.zeros(len(j))
@@ -276,6 +270,11 @@ class _Costs:
 
 
 # --- the search ----------------------------------------------------------------------------------
+
+
+def character_ratio(source: SideFeatures, target: SideFeatures) -> float:
+    """The document's own target/source character ratio (the length model's c)."""
+    return max(float(target.lengths.sum()), 1.0) / max(float(source.lengths.sum()), 1.0)
 
 
 def _band_centres(source_lengths: np.ndarray, target_lengths: np.ndarray) -> np.ndarray:
@@ -347,8 +346,7 @@ def align_features(source: SideFeatures, target: SideFeatures,
     n, m = len(source.lengths), len(target.lengths)
     if n == 0 or m == 0:
         return [(i, i + 1, 0, 0) for i in range(n)] + [(n, n, j, j + 1) for j in range(m)]
-    ratio = max(float(target.lengths.sum()), 1.0) / max(float(source.lengths.sum()), 1.0)
-    costs = _Costs(source, target, options, ratio, options.variance)
+    costs = _Costs(source, target, options)
     centres = _band_centres(source.lengths, target.lengths)
     band = options.band
     while True:
@@ -367,19 +365,18 @@ def align(source: Sequence[str], target: Sequence[str], pivot: Sequence[str] | N
         raise ValueError(f"pivot has {len(pivot)} sentences, source {len(source)}")
     source_features = side_features(source, source_paragraphs, None)
     target_features = side_features(target, target_paragraphs, latin_tokens(source))
+    ratio = character_ratio(source_features, target_features)
     if pivot is not None and len(source) and len(target):
         source_features.vectors, target_features.vectors = tfidf_vectors(pivot, target, options.dims)
         source_features.pair_dots = _pair_dots(source_features.vectors)
         target_features.pair_dots = _pair_dots(target_features.vectors)
-    variance = options.variance
     moves = align_features(source_features, target_features, options)
-    vocabulary = latin_tokens(source)
-    return [_bead(move, source, target, pivot, source_features, target_features, variance, vocabulary)
+    return [_bead(move, target, pivot, source_features, target_features, ratio, options.variance)
             for move in moves]
 
 
-def _bead(move, source, target, pivot, source_features: SideFeatures, target_features: SideFeatures,
-          variance: float, vocabulary: set[str]) -> Bead:
+def _bead(move, target, pivot, source_features: SideFeatures, target_features: SideFeatures,
+          ratio: float, variance: float) -> Bead:
     a, b, c, d = move
     source_ids, target_ids = tuple(range(a, b)), tuple(range(c, d))
     if not source_ids or not target_ids:
@@ -388,11 +385,10 @@ def _bead(move, source, target, pivot, source_features: SideFeatures, target_fea
         hypothesis = " ".join(pivot[i] for i in source_ids)
         reference = " ".join(target[j] for j in target_ids)
         return Bead(source_ids, target_ids, round(_CHRF.sentence_score(hypothesis, [reference]).score / 100, 4))
-    ratio = max(float(target_features.lengths.sum()), 1.0) / max(float(source_features.lengths.sum()), 1.0)
     length = float(np.exp(-length_cost(np.array([source_features.lengths[a:b].sum()]),
                                        np.array([target_features.lengths[c:d].sum()]), ratio, variance))[0])
-    source_anchors = Counter(t for i in source_ids for t in _anchor_tokens(source[i], None))
-    target_anchors = Counter(t for j in target_ids for t in _anchor_tokens(target[j], vocabulary))
+    source_anchors = Counter(t for i in source_ids for t in source_features.anchor_tokens[i])
+    target_anchors = Counter(t for j in target_ids for t in target_features.anchor_tokens[j])
     both = sum(source_anchors.values()) + sum(target_anchors.values())
     dice = 2 * sum((source_anchors & target_anchors).values()) / both if both else 0.0
     return Bead(source_ids, target_ids, round(0.5 * length + 0.5 * dice, 4))
