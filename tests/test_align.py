@@ -234,3 +234,18 @@ def test_align_cli_checks_the_translations_line_count(runner, tmp_path):
     assert result.exit_code == 2
     assert result.output.strip() == f"error: {tmp_path / 'mt.txt'}: 3 lines, but the source has 8 sentences " \
                                     "(one MT line per source sentence, in order)"
+
+
+def test_align_cli_with_a_model_as_pivot(runner, tmp_path, installed_models):
+    (tmp_path / "s.txt").write_text("\n".join(ARABIC) + "\n", encoding="utf-8")
+    (tmp_path / "r.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["align", str(tmp_path / "s.txt"), str(tmp_path / "r.txt"), "--presplit",
+                                 "--model", "opus-mt-ar-en", "--models-dir", str(installed_models),
+                                 "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "pivot: opus-mt-ar-en" in result.output
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    unaligned = (tmp_path / "out.unaligned.jsonl").read_text(encoding="utf-8").splitlines()
+    # the tiny random model's pivot is noise: every sentence still ends up paired or listed as unaligned
+    assert sum(len(r["source_ids"]) for r in records) + sum(json.loads(u)["side"] == "source" for u in unaligned) == len(ARABIC)
+    assert all(isinstance(r["mt"], str) for r in records)

@@ -19,7 +19,7 @@ from .score import (compare_systems, format_comparison, format_score, metric_nam
                     score_lines)
 from .align import AlignOptions
 from .align_eval import AlignEvalConfig, evaluate_alignment, read_documents
-from .pairing import AlignConfig, read_side, run_align
+from .pairing import AlignConfig, run_align
 from .postedit import run_postedit
 from .report import format_counts
 from .segment import segment_document, segment_record
@@ -285,16 +285,10 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
     """Align SOURCE (Arabic) with its human translation REFERENCE; write pairs as TMX, Moses and JSONL."""
     if translations_path and model_name:
         raise click.UsageError("give --translations or --model, not both")
+    model_dir = resolve_model(model_name, models_dir or models_dir_default()) if model_name else None
     config = AlignConfig(source, reference, out_stem or source.with_name(source.name.split(".")[0] + ".aligned"),
-                         presplit, translations_path, min_score)
-    pivot_name, pivot = "none", None
-    if model_name:
-        segments = read_side(source, presplit, is_source=True)
-        model_dir = resolve_model(model_name, models_dir or models_dir_default())
-        translator = Translator(model_dir, TranslateOptions())
-        pivot = [r.text for r in translator.translate_texts([s.text for s in segments])]
-        pivot_name = translator.model_name
-    summary = run_align(config, pivot_name, pivot)
+                         presplit, translations_path, model_dir, min_score)
+    summary = run_align(config)
     click.echo(f"{summary['pairs']} pairs ({summary['rejected']} below --min-score), unaligned: "
                f"{summary['unaligned_source']} source, {summary['unaligned_target']} target sentences; "
                f"pivot: {summary['pivot']}; wrote {summary['outputs']['tmx']} and .ar/.en/.ids/.jsonl", err=True)

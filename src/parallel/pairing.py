@@ -19,7 +19,9 @@ from .formats.jsonl import write_jsonl
 from .formats.moses import write_moses_rows
 from .formats.provenance import Provenance
 from .formats.tmx import TmxUnit, write_tmx
+from .score import read_lines
 from .segment import segment_document
+from .translate import TranslateOptions, Translator
 
 
 @dataclass
@@ -45,6 +47,7 @@ class AlignConfig:
     out_stem: Path
     presplit: bool = False               # one sentence per line on both sides
     translations_path: Path | None = None
+    model_dir: Path | None = None        # translate the source with this model for the pivot
     min_score: float = 0.0
     options: AlignOptions = field(default_factory=AlignOptions)
 
@@ -61,9 +64,7 @@ def read_side(path: Path, presplit: bool, is_source: bool) -> list[Segment]:
 
 
 def read_pivot(path: Path, expected: int) -> list[str]:
-    lines = read_text(Path(path)).split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    lines = read_lines(path)
     if len(lines) != expected:
         raise InputError(f"{path}: {len(lines)} lines, but the source has {expected} sentences "
                          "(one MT line per source sentence, in order)")
@@ -103,14 +104,24 @@ def output_paths(stem: Path) -> dict[str, Path]:
         ("tmx", ".tmx"), ("jsonl", ".jsonl"), ("rejected", ".rejected.jsonl"), ("unaligned", ".unaligned.jsonl"))}
 
 
-def run_align(config: AlignConfig, pivot_name: str = "none", pivot_texts: list[str] | None = None) -> dict:
-    """Align, write the outputs, and return a summary.  ``pivot_texts`` is MT already made (by a model)."""
+def model_pivot(model_dir: Path, source: list[Segment]) -> tuple[str, list[str]]:
+    """The model's name and its translation of each source sentence."""
+    translator = Translator(model_dir, TranslateOptions())
+    return translator.model_name, [r.text for r in translator.translate_texts([s.text for s in source])]
+
+
+def run_align(config: AlignConfig) -> dict:
+    """Align, write the outputs, and return a summary."""
+    if config.translations_path is not None and config.model_dir is not None:
+        raise InputError("give translations or a model for the pivot, not both")
     source = read_side(config.source_path, config.presplit, is_source=True)
     target = read_side(config.target_path, config.presplit, is_source=False)
-    pivot = pivot_texts
+    pivot_name, pivot = "none", None
     if config.translations_path is not None:
         pivot = read_pivot(config.translations_path, len(source))
         pivot_name = f"file:{Path(config.translations_path).name}"
+    elif config.model_dir is not None:
+        pivot_name, pivot = model_pivot(config.model_dir, source)
     beads = align([s.text for s in source], [t.text for t in target], pivot,
                   [s.para for s in source], [t.para for t in target], config.options)
     pairs, unaligned = pairs_from_beads(beads, source, target, pivot)
