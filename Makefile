@@ -14,15 +14,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages the tests use as independent readers of our files (OmegaT opens our TMX).
-# Installed only when missing; `apt-get update` only when the package lists are too old to have them.
-TEST_PACKAGES := omegat
+# Debian packages the tests use as independent readers of our files: OmegaT opens our TMX,
+# headless Chromium opens review.html.  Each package's command has the package's name; only the
+# missing ones are installed, with `apt-get update` only when the package lists are too old.
+TEST_PACKAGES := omegat chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends
 
 test-tools:
-	@command -v omegat >/dev/null || $(APT_INSTALL) $(TEST_PACKAGES) >/dev/null || \
-	  { $(SUDO) apt-get update -q >/dev/null && $(APT_INSTALL) $(TEST_PACKAGES) >/dev/null; }
+	@missing=$$(for p in $(TEST_PACKAGES); do command -v $$p >/dev/null || echo $$p; done); \
+	  [ -z "$$missing" ] || $(APT_INSTALL) $$missing >/dev/null || \
+	  { $(SUDO) apt-get update -q >/dev/null && $(APT_INSTALL) $$missing >/dev/null; }
 
 model: install
 	@test -f models/opus-mt-ar-en/manifest.json || $(BIN)/parallel model fetch opus-mt-ar-en
@@ -32,7 +34,7 @@ model: install
 corpus: install
 	@$(BIN)/parallel corpus --fetch --seeds seeds --out corpus --cache .cache/translations.sqlite
 
-# PARALLEL_REQUIRE_EXTERNAL=1: a missing OmegaT fails the run instead of skipping its tests.
+# PARALLEL_REQUIRE_EXTERNAL=1: a missing OmegaT or Chromium fails the run instead of skipping its tests.
 test: install test-tools
 	PARALLEL_REQUIRE_EXTERNAL=1 $(BIN)/python -m pytest -q
 

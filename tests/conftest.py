@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import sys
 import threading
@@ -102,6 +103,20 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/opus-2019-12-18.zip"
+
+
+REQUIRE_EXTERNAL = os.environ.get("PARALLEL_REQUIRE_EXTERNAL") == "1"  # `make test` sets it
+
+
+def external_tool_or_skip(names: tuple[str, ...], package: str) -> str:
+    """The path of the first of ``names`` on PATH; a skip when none is, a failure under `make test`."""
+    path = next((found for found in map(shutil.which, names) if found), None)
+    if path is None:
+        message = f"{names[0]} is not installed (Debian package {package}; `make test-tools` installs it)"
+        if REQUIRE_EXTERNAL:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
 
 
 def article(folder: Path, prefix: str) -> Path:

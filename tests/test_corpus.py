@@ -2,11 +2,11 @@ import json
 import os
 
 import pytest
-from lxml import etree
+from lxml import etree, html
 
 from parallel import model as model_module
 from parallel.cli import cli
-from parallel.documents import article_paths, read_article
+from parallel.documents import article_paths, read_article, read_reference, reference_path
 from parallel.formats.moses import read_moses
 from parallel.formats.tmx import read_tmx, validate_tmx
 from parallel.formats.xliff import read_xliff, validate_xliff
@@ -28,7 +28,8 @@ def test_corpus_end_to_end_and_cache(runner, seeds_copy, installed_models, tmp_p
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["ar-en.tmx", "ar-en.xlf", "ar-en.ar", "ar-en.en", "ar-en.ids", "ar-en.jsonl", "report.json", "report.md"])
+        ["ar-en.tmx", "ar-en.xlf", "ar-en.ar", "ar-en.en", "ar-en.ids", "ar-en.jsonl", "report.json", "report.md",
+         "review.html"])
     assert validate_tmx(out / "ar-en.tmx") == [] and validate_xliff(out / "ar-en.xlf") == []
 
     documents = [read_article(p) for p in article_paths(seeds_copy)]
@@ -66,10 +67,14 @@ def test_corpus_end_to_end_and_cache(runner, seeds_copy, installed_models, tmp_p
     assert scores["document_level"]["items"] == 5 and scores["paragraph_level"]["skipped_documents"] == {}
     assert scores["paragraph_level"]["items"] == sum(len(d.paragraphs) for d in documents)
     assert all("nrefs:1" in m["signature"] for m in scores["document_level"]["metrics"])
+    sentence_level = scores["sentence_level"]  # references aligned to our segments by the aligner
+    assert sentence_level["items"] > 0 and all("nrefs:1" in m["signature"] for m in sentence_level["metrics"])
+    assert sentence_level["items"] == sum(d["items"] for d in sentence_level["per_document"].values())
     attention = report["attention"]
     assert attention and all(len(a["flags"]) >= len(b["flags"]) for a, b in zip(attention, attention[1:]))
     markdown = (out / "report.md").read_text()
     assert report["model"]["model_bin_sha256"] in markdown and attention[0]["id"] in markdown
+    assert "sentence level" in markdown and set(report["timings_s"]) >= {"read", "segment", "translate", "align", "write"}
 
     again = runner.invoke(cli, args)
     assert again.exit_code == 0, again.output
@@ -188,3 +193,37 @@ def test_translate_article_plain_output(runner, seeds_copy, installed_models):
     blocks = result.output.strip("\n").split("\n\n")
     assert len(blocks) == len(document.paragraphs)
     assert sum(len(b.splitlines()) for b in blocks) == len(segment_document(document))
+
+
+def test_report_counts_and_review_page_of_a_corpus_run(runner, seeds_copy, installed_models, tmp_path):
+    out = tmp_path / "corpus"
+    result = runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, tmp_path / "cache.sqlite"))
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    translations = {r["id"]: r for r in map(json.loads, (out / "ar-en.jsonl").read_text().splitlines())}
+    documents = [read_article(p) for p in article_paths(seeds_copy)]
+    for document, entry in zip(documents, report["documents"]):
+        segments = segment_document(document)
+        assert entry["segments"] == len(segments)
+        assert entry["words"]["source"] == sum(len(s.text.split()) for s in segments)
+        assert entry["words"]["mt"] == sum(len(translations[s.id]["target"].split()) for s in segments)
+        assert entry["tokens"]["source"] >= entry["words"]["source"]  # SentencePiece never joins words
+    for kind in ("words", "tokens"):
+        for side in ("source", "mt"):
+            assert report["totals"][kind][side] == sum(d[kind][side] for d in report["documents"])
+    assert all("chrf" in a for a in report["attention"])
+
+    page = html.parse(str(out / "review.html")).getroot()
+    rows = page.findall(".//tr[@class='segment']")
+    assert [row.get("id") for row in rows] == [f"seg-{i}" for i in translations]
+    assert [c.text_content() for c in page.findall(".//td[@class='source']")] == [
+        t["source"] for t in translations.values()]
+    assert [c.text_content() for c in page.findall(".//td[@class='mt']")] == [
+        t["target"] for t in translations.values()]
+    assert [s.get("id") for s in page.findall(".//section")] == [f"doc-{d.id}" for d in documents]
+    assert report["model"]["model_bin_sha256"] in page.find(".//p[@class='provenance']").text_content()
+    references = {d.id: " ".join(read_reference(reference_path(p)).paragraphs)
+                  for d, p in zip(documents, article_paths(seeds_copy))}
+    aligned = [(row.get("id").split(":")[0][4:], row.find("td[@class='reference']").text) for row in rows]
+    aligned = [(doc_id, text) for doc_id, text in aligned if text]  # cells saying "no reference…" hold a span
+    assert len(aligned) > len(rows) / 2 and all(text in references[doc_id] for doc_id, text in aligned)

@@ -23,7 +23,8 @@ from parallel.formats.tmx import (TmxUnit, read_tmx, read_tmx_header, translatio
                                   write_tmx)
 from parallel.formats.xliff import XliffUnit, read_xliff, translation_xliff_unit, validate_xliff, write_xliff
 
-REQUIRE_EXTERNAL = os.environ.get("PARALLEL_REQUIRE_EXTERNAL") == "1"  # `make test` sets it
+from conftest import external_tool_or_skip
+
 
 ADVERSARIAL = [
     ("قال \u200fالوزير\u200e إن «الاتفاق» \u202bجيد\u202c.", "The minister said the \u200e\"deal\" is good."),
@@ -201,12 +202,7 @@ OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 
 def omegat_or_skip() -> str:
-    omegat = shutil.which("omegat")
-    if omegat is None:
-        if REQUIRE_EXTERNAL:
-            pytest.fail("OmegaT is not installed; `make test` installs it (make cat-tools)")
-        pytest.skip("OmegaT is not installed (Debian package omegat; `make cat-tools` installs it)")
-    return omegat
+    return external_tool_or_skip(("omegat",), "omegat")
 
 
 def omegat_pretranslate(tmp_path: Path, tmx: Path, sources: list[str]) -> list[str]:

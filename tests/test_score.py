@@ -7,7 +7,7 @@ import sacrebleu
 
 from parallel.cli import cli
 from parallel.documents import Document, Segment, Translation
-from parallel.score import corpus_scores, score_against_references
+from parallel.score import align_reference, corpus_scores, score_against_references
 
 from conftest import SHARED
 
@@ -108,3 +108,34 @@ def test_score_cli_errors(runner, tmp_path):
     assert mismatch.exit_code == 2 and "1 lines, but" in mismatch.output and mismatch.output.count("\n") == 1
     unknown = runner.invoke(cli, ["score", str(a), str(a), "--metrics", "bleu,meteor"])
     assert unknown.exit_code == 2 and "unknown metric meteor" in unknown.output
+
+
+def test_sentence_level_aligns_reference_sentences_to_our_segments():
+    sources = ["وزراء يجتمعون في القاهرة", "بدأت المحادثات يوم الاثنين بمشاركة 12 وفدا.", "وستستمر حتى يوم الجمعة.",
+               "ومن المنتظر صدور بيان بعد ذلك."]
+    document = Document("doc", [sources[0], " ".join(sources[1:3]), sources[3]])
+    mt = [("doc", 1, 1, "Ministers meet in Cairo"),
+          ("doc", 2, 1, "The talks began on Monday with 12 delegations."),
+          ("doc", 2, 2, "They will continue until Friday."),
+          ("doc", 3, 1, "A statement is expected afterwards.")]
+    translations = [Translation(Segment(d, p, i, source), text, -0.5) for (d, p, i, text), source in zip(mt, sources)]
+    reference = Document("doc", [
+        "Ministers meet in Cairo",
+        "The talks began on Monday with 12 delegations and will continue until Friday.",
+        "A statement is expected afterwards. Officials gave no further details of the agenda or of who attended.",
+    ])
+    alignment = align_reference(translations, reference)
+    by_segment = alignment.by_segment()
+    assert by_segment["doc:1:1"].reference == "Ministers meet in Cairo" and by_segment["doc:1:1"].chrf == 100.0
+    joined = by_segment["doc:2:1"]  # our two segments against the one reference sentence: one item
+    assert joined is by_segment["doc:2:2"] and joined.segment_ids == ("doc:2:1", "doc:2:2")
+    assert joined.reference_ids == ("doc:2:1",) and 50 < joined.chrf < 100
+    assert by_segment["doc:3:1"].reference == "A statement is expected afterwards."
+    assert alignment.unaligned_reference == ["Officials gave no further details of the agenda or of who attended."]
+
+    scores = score_against_references([document], translations, {"doc": reference})["sentence_level"]
+    assert scores["items"] == 3 and scores["unaligned_reference_sentences"] == 1
+    assert scores["unaligned_segments"] == 0 and scores["per_document"]["doc"]["items"] == 3
+    chrf = next(m for m in scores["metrics"] if m["metric"] == "chrf")
+    expected = sacrebleu.corpus_chrf([m.hypothesis for m in alignment.matches], [[m.reference for m in alignment.matches]])
+    assert chrf["score"] == expected.score and chrf["signature"].startswith("nrefs:1")

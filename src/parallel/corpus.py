@@ -28,7 +28,8 @@ from .formats.tmx import translation_unit, write_tmx
 from .formats.xliff import translation_xliff_unit, write_xliff
 from .model import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
 from .report import attention_order, write_markdown
-from .score import score_against_references
+from .review import write_review
+from .score import align_references, score_against_references
 from .segment import segment_document
 from .translate import TranslateOptions, TranslationStats, Translator
 
@@ -84,10 +85,22 @@ def output_paths(out_dir: Path, name: str) -> dict[str, Path]:
         "jsonl": out_dir / f"{name}.jsonl",
         "report": out_dir / "report.json",
         "report_md": out_dir / "report.md",
+        "review": out_dir / "review.html",
     }
 
 
-def _document_report(document: Document, translations: list[Translation]) -> dict:
+def text_counts(translations: list[Translation], tokens: dict[str, tuple[int, int]]) -> dict:
+    """Words (white-space separated) and model tokens (SentencePiece pieces) of source and MT."""
+    return {
+        "words": {"source": sum(len(t.segment.text.split()) for t in translations),
+                  "mt": sum(len(t.text.split()) for t in translations)},
+        "tokens": {"source": sum(tokens[t.segment.id][0] for t in translations),
+                   "mt": sum(tokens[t.segment.id][1] for t in translations)},
+    }
+
+
+def _document_report(document: Document, translations: list[Translation],
+                     tokens: dict[str, tuple[int, int]]) -> dict:
     flags: dict[str, int] = {}
     for translation in translations:
         for flag in translation.flags:
@@ -98,27 +111,29 @@ def _document_report(document: Document, translations: list[Translation]) -> dic
         "sha256": sha256_file(Path(document.path)),
         "paragraphs": len(document.paragraphs),
         "segments": len(translations),
+        **text_counts(translations, tokens),
         "from_cache": sum(t.cached for t in translations),
         "flags": flags,
         "boilerplate_removed": [{"line": r.line, "kind": r.kind, "text": r.text} for r in document.boilerplate],
     }
 
 
-def build_report(config: CorpusConfig, manifest: dict, documents: list[Document],
-                 translations: list[Translation], stats: TranslationStats, timings: dict,
-                 outputs: dict[str, Path], provenance: Provenance, cache_path: Path | None) -> dict:
-    by_doc = group_by_document(translations)
+def build_report(config: CorpusConfig, run: TranslationRun, documents: list[Document],
+                 stats: TranslationStats, timings: dict, outputs: dict[str, Path],
+                 provenance: Provenance) -> dict:
+    by_doc = group_by_document(run.translations)
     return {
         "tool": TOOL_NAME,
         "tool_version": __version__,
         "created": provenance.created.isoformat(),
-        "model": manifest,
+        "model": run.manifest,
         "options": config.options.as_dict(),
-        "cache": str(cache_path) if cache_path else None,
+        "cache": str(run.cache_path) if run.cache_path else None,
         "totals": {
             "documents": len(documents),
             "paragraphs": sum(len(d.paragraphs) for d in documents),
             "segments": stats.segments,
+            **text_counts(run.translations, run.tokens),
             "unique_sources": stats.unique_sources,
             "translated": stats.translated,
             "from_cache": stats.from_cache,
@@ -126,19 +141,31 @@ def build_report(config: CorpusConfig, manifest: dict, documents: list[Document]
             "flags": dict(sorted(stats.flags.items())),
         },
         "timings_s": timings,
-        "documents": [_document_report(d, by_doc.get(d.id, [])) for d in documents],
+        "documents": [_document_report(d, by_doc.get(d.id, []), run.tokens) for d in documents],
         "outputs": {kind: path.name for kind, path in outputs.items()},
     }
 
 
+@dataclass
+class TranslationRun:
+    """What the translate stage hands on: the translations and what the report needs about them."""
+    translations: list[Translation]
+    manifest: dict
+    cache_path: Path | None
+    tokens: dict[str, tuple[int, int]]   # segment id -> SentencePiece pieces (source, MT)
+
+
 def translate_corpus(config: CorpusConfig, model_dir: Path, segments: list[Segment],
-                     stats: TranslationStats) -> tuple[list[Translation], dict, Path | None]:
+                     stats: TranslationStats) -> TranslationRun:
     cache_path = (config.cache_path or default_cache_path()) if config.use_cache else None
     cache = TranslationCache(cache_path) if cache_path else None
     try:
         translator = Translator(model_dir, config.options, cache)
         translations = translator.translate_segments(segments, progress=config.progress, stats=stats)
-        return translations, translator.manifest, cache_path
+        source_tokens = translator.count_tokens([t.segment.text for t in translations], "source")
+        target_tokens = translator.count_tokens([t.text for t in translations], "target")
+        tokens = {t.segment.id: pair for t, pair in zip(translations, zip(source_tokens, target_tokens))}
+        return TranslationRun(translations, translator.manifest, cache_path, tokens)
     finally:
         if cache is not None:
             cache.close()
@@ -162,12 +189,15 @@ def run_corpus(config: CorpusConfig) -> dict:
         segments = [segment for document in documents for segment in segment_document(document)]
     stats = TranslationStats()
     with timer.stage("translate"):
-        translations, manifest, cache_path = translate_corpus(config, model_dir, segments, stats)
-
+        run = translate_corpus(config, model_dir, segments, stats)
+    translations = run.translations
+    with timer.stage("align"):
+        alignments = align_references(documents, translations, references)
     with timer.stage("score"):
-        scores = score_against_references(documents, translations, references)
+        scores = score_against_references(documents, translations, references, alignments=alignments)
+    matches = {doc_id: alignment.by_segment() for doc_id, alignment in alignments.items()}
 
-    provenance = Provenance(manifest.get("name", model_dir.name), manifest["model_bin_sha256"],
+    provenance = Provenance(run.manifest.get("name", model_dir.name), run.manifest["model_bin_sha256"],
                             options=config.options.as_dict())
     final = output_paths(config.out_dir, config.name)
     Path(config.out_dir).mkdir(parents=True, exist_ok=True)
@@ -178,10 +208,10 @@ def run_corpus(config: CorpusConfig) -> dict:
             write_xliff(staged["xliff"], (translation_xliff_unit(t) for t in translations), provenance)
             write_moses(staged["tmx"].with_suffix(""), translations)
             write_jsonl(staged["jsonl"], (translation_record(t, provenance.model_name) for t in translations))
-        report = build_report(config, manifest, documents, translations, stats, timer.seconds,
-                              final, provenance, cache_path)
+            write_review(staged["review"], documents, translations, matches, provenance)
+        report = build_report(config, run, documents, stats, timer.seconds, final, provenance)
         report["scores"] = scores
-        report["attention"] = attention_order(translations)
+        report["attention"] = attention_order(translations, matches)
         with atomic_write(staged["report"]) as out:
             json.dump(report, out, indent=2, ensure_ascii=False)
             out.write("\n")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from .documents import Translation
 from .files import atomic_write
+from .score import ReferenceMatch
 
 
 def format_counts(counts: dict[str, int], empty: str = "none") -> str:
@@ -12,11 +13,26 @@ def format_counts(counts: dict[str, int], empty: str = "none") -> str:
     return ", ".join(f"{name} {count}" for name, count in sorted(counts.items())) or empty
 
 
-def attention_order(translations: list[Translation], limit: int = 20) -> list[dict]:
-    """Segments most worth a post-editor's attention: most flags first, then lowest MT score."""
-    ranked = sorted(translations, key=lambda t: (-len(t.flags), t.score, t.segment.id))
-    return [{"id": t.segment.id, "mt_score": round(t.score, 4), "flags": list(t.flags),
-             "source": t.segment.text, "mt": t.text} for t in ranked[:limit]]
+def attention_order(translations: list[Translation], matches: dict[str, dict[str, ReferenceMatch]] | None = None,
+                    limit: int = 20) -> list[dict]:
+    """Segments most worth a post-editor's attention, ``limit`` of them, with their ids.
+
+    Most flags first; then, where references exist, lowest sentence chrF against the aligned
+    reference; then lowest MT score.  Segments with no aligned reference sentence rank after the
+    scored ones among equally flagged segments, ordered by MT score."""
+    by_segment = {segment_id: match for document in (matches or {}).values()
+                  for segment_id, match in document.items()}
+
+    def chrf(translation: Translation) -> float | None:
+        match = by_segment.get(translation.segment.id)
+        return match.chrf if match is not None else None
+
+    def rank(translation: Translation):
+        value = chrf(translation)
+        return (-len(translation.flags), value is None, value or 0.0, translation.score, translation.segment.id)
+
+    return [{"id": t.segment.id, "mt_score": round(t.score, 4), "chrf": chrf(t), "flags": list(t.flags),
+             "source": t.segment.text, "mt": t.text} for t in sorted(translations, key=rank)[:limit]]
 
 
 def _metric_rows(level: dict) -> list[str]:
@@ -41,27 +57,37 @@ def render_markdown(report: dict) -> str:
         f"- Documents {totals['documents']}, paragraphs {totals['paragraphs']}, segments {totals['segments']}; "
         f"translated {totals['translated']}, from cache {totals['from_cache']}; "
         f"boilerplate lines removed {totals['boilerplate_removed']}",
+        f"- Words (white-space separated): source {totals['words']['source']}, MT {totals['words']['mt']}; "
+        f"model tokens (SentencePiece): source {totals['tokens']['source']}, MT {totals['tokens']['mt']}",
         "- Flags: " + format_counts(totals["flags"]),
         "- Seconds per stage: " + ", ".join(f"{k} {v:.2f}" for k, v in report["timings_s"].items()),
         "",
         "## Documents",
         "",
-        "| document | paragraphs | segments | from cache | flags | boilerplate removed |",
-        "|---|---|---|---|---|---|",
+        "| document | paragraphs | segments | words ar / MT | tokens ar / MT | from cache | flags "
+        "| boilerplate removed |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for doc in report["documents"]:
-        lines.append(f"| {doc['id']} | {doc['paragraphs']} | {doc['segments']} | {doc['from_cache']} | "
+        lines.append(f"| {doc['id']} | {doc['paragraphs']} | {doc['segments']} | "
+                     f"{doc['words']['source']} / {doc['words']['mt']} | "
+                     f"{doc['tokens']['source']} / {doc['tokens']['mt']} | {doc['from_cache']} | "
                      f"{format_counts(doc['flags'], empty='—')} | "
                      f"{len(doc['boilerplate_removed'])} |")
     scores = report.get("scores") or {}
     if scores:
         lines += ["", "## Scores", "", f"References: {scores['references']}.", ""]
-        for level in ("document_level", "paragraph_level"):
+        for level in ("document_level", "paragraph_level", "sentence_level"):
             lines += [f"**{level.replace('_', ' ')}** ({scores[level]['items']} items)", "",
                       "| metric | score | signature |", "|---|---|---|", *_metric_rows(scores[level]), ""]
-        lines.append(f"Sentence level: {scores['sentence_level']}.")
-    lines += ["", "## Look at these first", "", "| segment | MT score | flags |", "|---|---|---|"]
-    lines += [f"| {a['id']} | {a['mt_score']:.3f} | {', '.join(a['flags']) or '—'} |" for a in report["attention"]]
+        sentence = scores["sentence_level"]
+        lines.append(f"Sentence level: {sentence['method']}. Unaligned: {sentence['unaligned_segments']} "
+                     f"segments, {sentence['unaligned_reference_sentences']} reference sentences.")
+    lines += ["", "## Look at these first", "",
+              "Most flags first, then lowest sentence chrF against the reference, then lowest MT score.", "",
+              "| segment | MT score | chrF | flags |", "|---|---|---|---|"]
+    lines += [f"| {a['id']} | {a['mt_score']:.3f} | {'—' if a['chrf'] is None else format(a['chrf'], '.1f')} "
+              f"| {', '.join(a['flags']) or '—'} |" for a in report["attention"]]
     return "\n".join(lines) + "\n"
 
 

@@ -1,10 +1,15 @@
 """Scores against reference translations, through sacrebleu (never a re-implemented metric).
 
 Our references are articles translated paragraph for paragraph, not sentence-split like our
-segments, so scores are given at two granularities that need no sentence alignment:
-- document level: each document's MT (segments joined) against its whole reference;
+segments, so scores are given at three granularities, and the report says which is which:
+- document level: each document's MT (segments joined) against its whole reference — robust to
+  any segmentation;
 - paragraph level: each paragraph's MT against the reference paragraph, when the reference
-  has exactly the article's paragraphs.
+  has exactly the article's paragraphs;
+- sentence level: the reference is split into sentences and aligned to our segments by
+  ``parallel.align`` (MT as pivot, paragraphs as anchors); an item is one alignment bead, which
+  may join sentences (a 2-1 bead is one item), and segments no reference sentence was aligned
+  to are counted, not scored.  These figures depend on the alignment; the two above do not.
 Every corpus score carries its sacrebleu signature so that it can be reproduced.
 """
 from __future__ import annotations
@@ -16,8 +21,10 @@ from typing import Iterable, Sequence
 
 from sacrebleu.metrics import BLEU, CHRF, TER
 
+from .align import align
 from .documents import Document, Translation, group_by_document, read_text
 from .errors import InputError
+from .segment import segment_document
 
 METRICS = {
     "bleu": BLEU,
@@ -165,7 +172,12 @@ def format_comparison(result: dict, width: int = 1) -> str:
 
 def item_scores(hypothesis: str, reference: str, metrics: Iterable[str] = DEFAULT_METRICS) -> dict[str, float]:
     """Scores of one item (a document or a paragraph) on its own."""
-    return {name: round(_metric(name).sentence_score(hypothesis, [reference]).score, 4) for name in metrics}
+    return {name: round(_item_metric(name).sentence_score(hypothesis, [reference]).score, 4) for name in metrics}
+
+
+def _item_metric(name: str):
+    """The metric for one item: BLEU with effective order, as sacrebleu advises for single sentences."""
+    return BLEU(effective_order=True) if name == "bleu" else _metric(name)
 
 
 def _paragraph_texts(document: Document, translations: list[Translation]) -> list[str]:
@@ -175,12 +187,97 @@ def _paragraph_texts(document: Document, translations: list[Translation]) -> lis
     return [" ".join(by_paragraph[p]) for p in range(1, len(document.paragraphs) + 1)]
 
 
+@dataclass(frozen=True)
+class ReferenceMatch:
+    """Reference sentences aligned to one or more of our segments (one alignment bead).
+
+    ``chrf`` is sacrebleu's sentence chrF of the segments' MT (joined) against ``reference``; it is
+    None when no reference sentence was aligned to the segments (``reference`` is then empty)."""
+    segment_ids: tuple[str, ...]
+    hypothesis: str
+    reference: str
+    reference_ids: tuple[str, ...] = ()
+    chrf: float | None = None
+
+
+@dataclass
+class ReferenceAlignment:
+    """A document's segments matched with its reference's sentences."""
+    doc_id: str
+    matches: list[ReferenceMatch]
+    unaligned_reference: list[str]    # reference sentences aligned to none of our segments
+
+    def by_segment(self) -> dict[str, ReferenceMatch]:
+        return {segment_id: match for match in self.matches for segment_id in match.segment_ids}
+
+
+def align_reference(translations: list[Translation], reference: Document) -> ReferenceAlignment:
+    """Split ``reference`` into sentences and align them to the translated segments (MT as pivot)."""
+    sentences = segment_document(reference)
+    beads = align([t.segment.text for t in translations], [s.text for s in sentences],
+                  pivot=[t.text for t in translations],
+                  source_paragraphs=[t.segment.para for t in translations],
+                  target_paragraphs=[s.para for s in sentences])
+    matches, unaligned = [], []
+    for bead in beads:
+        if not bead.source:
+            unaligned.extend(sentences[j].text for j in bead.target)
+            continue
+        hypothesis = " ".join(translations[i].text for i in bead.source)
+        reference_text = " ".join(sentences[j].text for j in bead.target)
+        chrf = item_scores(hypothesis, reference_text, ("chrf",))["chrf"] if bead.target else None
+        matches.append(ReferenceMatch(tuple(translations[i].segment.id for i in bead.source), hypothesis,
+                                      reference_text, tuple(sentences[j].id for j in bead.target), chrf))
+    return ReferenceAlignment(reference.id, matches, unaligned)
+
+
+def align_references(documents: list[Document], translations: list[Translation],
+                     references: dict[str, Document]) -> dict[str, ReferenceAlignment]:
+    """``align_reference`` for every document that has a reference, by document id."""
+    by_document = group_by_document(translations)
+    return {document.id: align_reference(by_document.get(document.id, []), references[document.id])
+            for document in documents if document.id in references}
+
+
+def sentence_level_scores(alignments: dict[str, ReferenceAlignment], metrics: tuple[str, ...]) -> dict:
+    """Corpus scores over the aligned beads, and each document's own, with what was left out."""
+    hypotheses, references, per_document = [], [], {}
+    for doc_id, alignment in alignments.items():
+        scored = [m for m in alignment.matches if m.reference]
+        hypotheses += [m.hypothesis for m in scored]
+        references += [m.reference for m in scored]
+        document_scores = corpus_scores([m.hypothesis for m in scored], [m.reference for m in scored],
+                                        metrics) if scored else []
+        per_document[doc_id] = {
+            "items": len(scored),
+            "unaligned_segments": sum(len(m.segment_ids) for m in alignment.matches if not m.reference),
+            "unaligned_reference_sentences": len(alignment.unaligned_reference),
+            **{score.metric: round(score.score, 4) for score in document_scores},
+        }
+    return {
+        "method": "references split into sentences and aligned to our segments by parallel.align "
+                  "(MT as pivot, paragraphs as anchors); one item per alignment bead; unaligned "
+                  "segments and reference sentences are counted, not scored",
+        "items": len(hypotheses),
+        "unaligned_segments": sum(d["unaligned_segments"] for d in per_document.values()),
+        "unaligned_reference_sentences": sum(d["unaligned_reference_sentences"] for d in per_document.values()),
+        "metrics": [s.as_dict() for s in corpus_scores(hypotheses, references, metrics)] if hypotheses else [],
+        "per_document": per_document,
+    }
+
+
 def score_against_references(documents: list[Document], translations: list[Translation],
                               references: dict[str, Document],
-                              metrics: Iterable[str] = DEFAULT_METRICS) -> dict:
-    """Document- and paragraph-level scores for the documents that have a reference."""
+                              metrics: Iterable[str] = DEFAULT_METRICS,
+                              alignments: dict[str, ReferenceAlignment] | None = None) -> dict:
+    """Document-, paragraph- and sentence-level scores for the documents that have a reference.
+
+    ``alignments`` (from ``align_references``) saves aligning the references again when the
+    caller already has them."""
     metrics = tuple(metrics)
     by_document = group_by_document(translations)
+    if alignments is None:
+        alignments = align_references(documents, translations, references)
 
     doc_hyps, doc_refs, para_hyps, para_refs = [], [], [], []
     per_document, skipped = {}, {}
@@ -213,5 +310,5 @@ def score_against_references(documents: list[Document], translations: list[Trans
             "metrics": [s.as_dict() for s in corpus_scores(para_hyps, para_refs, metrics)] if para_hyps else [],
             "skipped_documents": skipped,
         },
-        "sentence_level": "not computed: needs sentence alignment of the references",
+        "sentence_level": sentence_level_scores(alignments, metrics),
     }

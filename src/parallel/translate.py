@@ -198,6 +198,12 @@ class Translator:
             results[text] = MTResult(translated, float(score), translation_flags(text, translated, truncated))
         return results
 
+    def count_tokens(self, texts: Sequence[str], side: str = "source") -> list[int]:
+        """SentencePiece pieces per text, as the model sees them (``side``: source or target)."""
+        processor = self._source_spm if side == "source" else self._target_spm
+        prepared = [self._prepare(t) for t in texts] if side == "source" else list(texts)
+        return [len(pieces) for pieces in processor.encode(prepared, out_type=int)]
+
     def translate_segments(self, segments: Iterable[Segment], progress: bool = True,
                            stats: TranslationStats | None = None) -> list[Translation]:
         segments = list(segments)
