@@ -227,3 +227,30 @@ def test_report_counts_and_review_page_of_a_corpus_run(runner, seeds_copy, insta
     aligned = [(row.get("id").split(":")[0][4:], row.find("td[@class='reference']").text) for row in rows]
     aligned = [(doc_id, text) for doc_id, text in aligned if text]  # cells saying "no reference…" hold a span
     assert len(aligned) > len(rows) / 2 and all(text in references[doc_id] for doc_id, text in aligned)
+
+
+def test_score_docs_rescoring_the_jsonl_gives_the_report_scores(runner, seeds_copy, installed_models, tmp_path):
+    out = tmp_path / "corpus"
+    result = runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, tmp_path / "cache.sqlite"))
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    result = runner.invoke(cli, ["score-docs", str(out / "ar-en.jsonl"), str(seeds_copy), "--json",
+                                 "--review", str(tmp_path / "again.html")])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    for level in ("document_level", "paragraph_level", "sentence_level"):
+        assert scores[level] == report["scores"][level]
+    assert scores["documents_without_reference"] == [] and scores["references_without_document"] == []
+    again = html.parse(str(tmp_path / "again.html")).getroot()
+    ours = html.parse(str(out / "review.html")).getroot()
+    assert [c.text_content() for c in again.findall(".//td[@class='chrf']")] == [
+        c.text_content() for c in ours.findall(".//td[@class='chrf']")]
+
+    text = runner.invoke(cli, ["score-docs", str(out / "ar-en.jsonl"), str(seeds_copy), "--metrics", "chrf"])
+    assert text.exit_code == 0 and "sentence level (" in text.output and "nrefs:1|case:mixed" in text.output
+    missing = runner.invoke(cli, ["score-docs", str(out / "ar-en.jsonl"), str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "nowhere: no such file or directory" in missing.output
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "x", "doc": "x"}\n', encoding="utf-8")
+    bad = runner.invoke(cli, ["score-docs", str(broken), str(seeds_copy)])
+    assert bad.exit_code == 2 and "broken.jsonl: record x lacks" in bad.output

@@ -12,16 +12,17 @@ from .cache import TranslationCache, default_cache_path
 from .corpus import CorpusConfig, run_corpus
 from .documents import Segment, read_article
 from .errors import InputError, ParallelError
-from .formats.jsonl import read_jsonl, translation_record
+from .formats.jsonl import read_jsonl, read_translations, translation_record
 from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_models, models_dir_default,
                     read_manifest, resolve_model)
 from .score import (compare_systems, format_comparison, format_score, metric_names, read_line_aligned,
-                    score_lines)
+                    score_documents, score_lines, format_document_scores)
 from .align import AlignOptions
 from .align_eval import AlignEvalConfig, evaluate_alignment, read_documents
 from .pairing import AlignConfig, run_align
 from .postedit import run_postedit
 from .report import format_counts
+from .review import write_scored_review
 from .segment import segment_document, segment_record
 from .translate import TranslateOptions, Translator
 
@@ -229,7 +230,7 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
     click.echo(f"{totals['documents']} documents, {totals['segments']} segments: "
                f"{totals['translated']} translated, {totals['from_cache']} from cache; "
                f"flags: {format_counts(totals['flags'])}; "
-               f"wrote {out_dir}/{name}.{{tmx,xlf,ar,en,ids,jsonl}} and report.json, report.md", err=True)
+               f"wrote {out_dir}/{name}.{{tmx,xlf,ar,en,ids,jsonl}}, report.json, report.md and review.html", err=True)
 
 
 # --- score ---------------------------------------------------------------------------------------
@@ -263,6 +264,28 @@ def score(hypothesis, references, metrics_spec, as_json, width, confidence, conf
         return
     for result in results:
         click.echo(format_score(result, width))
+
+
+@cli.command("score-docs")
+@click.argument("translations_path", metavar="TRANSLATIONS.jsonl", type=click.Path(path_type=Path))
+@click.argument("references", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--metrics", "metrics_spec", default="bleu,chrf", show_default=True,
+              help="Comma-separated: bleu, chrf, chrf++, ter.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--width", "-w", type=click.IntRange(0, 10), default=1, show_default=True, help="Decimals in text output.")
+@click.option("--review", "review_path", type=click.Path(path_type=Path), default=None,
+              help="Also write a review page (HTML) with each segment's aligned reference and chrF.")
+def score_docs(translations_path, references, metrics_spec, as_json, width, review_path) -> None:
+    """Score translations (JSONL records: doc, para, sent, source, target) against reference
+    articles (<doc>.en.txt files, or folders of them) at document, paragraph and sentence level."""
+    metrics = metric_names(metrics_spec)
+    read = list(read_translations(translations_path))
+    translations = [translation for translation, _ in read]
+    scores, alignments = score_documents(translations, references, metrics)
+    if review_path is not None:
+        write_scored_review(review_path, translations, alignments, {model for _, model in read},
+                            translations_path)
+    click.echo(json.dumps(scores, indent=2, ensure_ascii=False) if as_json else format_document_scores(scores, width))
 
 
 # --- align ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .documents import Document, Translation, group_by_document
 from .files import atomic_write
 from .formats import xml_safe
 from .formats.provenance import Provenance
-from .score import ReferenceMatch
+from .score import ReferenceAlignment, ReferenceMatch, documents_from_translations
 
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
@@ -176,3 +176,12 @@ def write_review(path: Path, documents: list[Document], translations: list[Trans
                  matches: dict[str, dict[str, ReferenceMatch]], provenance: Provenance) -> None:
     with atomic_write(path) as out:
         out.write(render_review(documents, translations, matches, provenance))
+
+
+def write_scored_review(path: Path, translations: list[Translation], alignments: dict[str, ReferenceAlignment],
+                        models: set[str], translations_path: Path) -> None:
+    """The review page for translations read back from JSONL and scored by ``score.score_documents``."""
+    provenance = Provenance(", ".join(sorted(m for m in models if m)) or "unknown", "not recorded in the JSONL",
+                            options={"translations": str(translations_path)})
+    write_review(path, documents_from_translations(translations), translations,
+                 {doc_id: alignment.by_segment() for doc_id, alignment in alignments.items()}, provenance)

@@ -15,6 +15,7 @@ Every corpus score carries its sacrebleu signature so that it can be reproduced.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Iterable, Sequence
@@ -22,7 +23,7 @@ from typing import Iterable, Sequence
 from sacrebleu.metrics import BLEU, CHRF, TER
 
 from .align import align
-from .documents import Document, Translation, group_by_document, read_text
+from .documents import Document, Translation, document_id, group_by_document, read_reference, read_text
 from .errors import InputError
 from .segment import segment_document
 
@@ -312,3 +313,70 @@ def score_against_references(documents: list[Document], translations: list[Trans
         },
         "sentence_level": sentence_level_scores(alignments, metrics),
     }
+
+
+def documents_from_translations(translations: list[Translation]) -> list[Document]:
+    """The articles as the translations saw them: each paragraph its segments' sources joined.
+
+    Paragraph numbers are kept as they are (a paragraph with no segment stays empty), so that
+    paragraph-level scores pair paragraph *n* with reference paragraph *n*."""
+    documents = []
+    for doc_id, items in group_by_document(translations).items():
+        paragraphs = [""] * max(t.segment.para for t in items)
+        for translation in items:
+            index = translation.segment.para - 1
+            paragraphs[index] = f"{paragraphs[index]} {translation.segment.text}".strip()
+        documents.append(Document(doc_id, paragraphs))
+    return documents
+
+
+def reference_files(paths) -> list[Path]:
+    """Reference files named on the command line; a folder stands for its ``*.en.txt`` files."""
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(path.glob("*.en.txt"))
+            if not found:
+                raise InputError(f"{path}: no reference files (*.en.txt)")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    return files
+
+
+def score_documents(translations: list[Translation], reference_paths,
+                    metrics: Iterable[str] = DEFAULT_METRICS) -> tuple[dict, dict[str, ReferenceAlignment]]:
+    """Score translation records against reference articles (``<doc>.en.txt``, matched by id).
+
+    Returns the scores (as in the pipeline's report, plus which documents had no reference and
+    which references no document) and the reference alignments (for a review page)."""
+    documents = documents_from_translations(translations)
+    references = {document_id(path): read_reference(path) for path in reference_files(reference_paths)}
+    ids = {d.id for d in documents}
+    if not ids & set(references):
+        raise InputError("no reference matches a document of the translations (references are matched "
+                         "by file name: <doc>.en.txt for document <doc>)")
+    alignments = align_references(documents, translations, references)
+    scores = score_against_references(documents, translations, references, metrics, alignments)
+    scores["documents_without_reference"] = sorted(ids - set(references))
+    scores["references_without_document"] = sorted(set(references) - ids)
+    return scores, alignments
+
+
+def format_document_scores(scores: dict, width: int = 1) -> str:
+    """The levels of ``score_against_references`` as text, each metric with its signature."""
+    lines = [f"references: {scores['references']}"]
+    for level in ("document_level", "paragraph_level", "sentence_level"):
+        lines.append(f"{level.replace('_', ' ')} ({scores[level]['items']} items):")
+        lines += [f"  {format_score(MetricScore(**m), width)}" for m in scores[level]["metrics"]]
+    sentence = scores["sentence_level"]
+    lines.append(f"sentence level unaligned: {sentence['unaligned_segments']} segments, "
+                 f"{sentence['unaligned_reference_sentences']} reference sentences")
+    for doc_id, why in scores["paragraph_level"]["skipped_documents"].items():
+        lines.append(f"paragraph level skipped {doc_id}: {why}")
+    for key in ("documents_without_reference", "references_without_document"):
+        if scores.get(key):
+            lines.append(f"{key.replace('_', ' ')}: {', '.join(scores[key])}")
+    return "\n".join(lines)

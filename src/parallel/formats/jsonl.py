@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..documents import Translation
+from ..documents import Segment, Translation
 from ..errors import InputError
 from ..files import atomic_write
 
@@ -44,3 +44,23 @@ def read_jsonl(path: Path) -> Iterator[dict]:
             if not isinstance(record, dict):
                 raise InputError(f"{path}:{number}: expected a JSON object")
             yield record
+
+
+def translation_from_record(record: dict) -> Translation:
+    """A ``translation_record`` read back (any system's output in that shape will do)."""
+    segment = Segment(str(record["doc"]), int(record["para"]), int(record["sent"]), str(record["source"]))
+    return Translation(segment, str(record["target"]), float(record.get("mt_score", 0.0)),
+                       tuple(record.get("flags", ())))
+
+
+def read_translations(path: Path) -> Iterator[tuple[Translation, str]]:
+    """Translations and their model names from a JSONL of translation records, e.g. ``ar-en.jsonl``."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    for record in read_jsonl(path):
+        try:
+            yield translation_from_record(record), str(record.get("model", ""))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path}: record {record.get('id', '?')} lacks doc/para/sent/source/target "
+                             f"or has a bad value ({exc})") from exc
