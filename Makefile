@@ -39,11 +39,21 @@ test: install test-tools
 	PARALLEL_REQUIRE_EXTERNAL=1 $(BIN)/python -m pytest -q
 
 # Benchmarks (not tests): results go to bench/results.json, see bench/README.md.
-bench: install
+# The throughput benchmark compares with Hugging Face Transformers: torch first, pinned, so that
+# pip takes the CPU wheel instead of a CUDA build, then the `hf` extra.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,hf]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python bench/formats.py
+	$(BIN)/python bench/throughput.py --systems pipeline,ctranslate2,hf,corpus
 
 lint: install
 	$(BIN)/ruff check src tests
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .bench

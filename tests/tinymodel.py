@@ -34,6 +34,10 @@ class Shape:
 
 
 OPUS_MT_BASE = Shape(layers=6, d_model=512, heads=8, ffn=2048, vocab_size=8000)
+# Helsinki-NLP/opus-mt-ar-en: 6+6 layers, d_model 512, 8 heads, FFN 2048, 62,834 vocabulary entries
+# (its config.json).  Our SentencePiece models, trained on little text, have fewer pieces; the
+# Marian vocabulary is padded to this size so that embeddings and the output layer cost as much.
+OPUS_MT_AR_EN_VOCAB = 62834
 
 
 def train_sentencepiece(lines: list[str], prefix: Path, vocab_size: int) -> Path:
@@ -137,8 +141,12 @@ def marian_weights(shape: Shape, vocab_size: int, seed: int = 1234, eos_bias: fl
 
 
 def write_marian_model(directory: Path, source_lines: list[str], target_lines: list[str],
-                       shape: Shape = Shape(), seed: int = 1234, eos_bias: float = 0.0) -> Path:
-    """Write an OPUS-MT release folder (Marian format) into ``directory``."""
+                       shape: Shape = Shape(), seed: int = 1234, eos_bias: float = 0.0,
+                       vocab_pad_to: int = 0) -> Path:
+    """Write an OPUS-MT release folder (Marian format) into ``directory``.
+
+    ``vocab_pad_to`` adds filler entries (never produced by the SentencePiece models) until the
+    vocabulary has that many, for models whose cost must match a real model's."""
     directory.mkdir(parents=True, exist_ok=True)
     work = directory / ".spm"
     work.mkdir(exist_ok=True)
@@ -151,6 +159,7 @@ def write_marian_model(directory: Path, source_lines: list[str], target_lines: l
     work.rmdir()
 
     tokens = marian_vocab([directory / "source.spm", directory / "target.spm"])
+    tokens += [f"<filler-{n}>" for n in range(vocab_pad_to - len(tokens))]
     write_marian_vocab(tokens, directory / VOCAB_NAME)
     weights = marian_weights(shape, len(tokens), seed, eos_bias)
     config = yaml.safe_dump(marian_config(shape, len(tokens))).encode("utf-8") + b"\0"

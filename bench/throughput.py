@@ -1,0 +1,293 @@
+"""Translation throughput: the pipeline against raw CTranslate2 and Hugging Face (`make bench`).
+
+No real model can be downloaded here, so the benchmark builds one of the real size offline:
+random weights in the shape of Helsinki-NLP/opus-mt-ar-en (6+6 layers, d_model 512, 8 heads,
+FFN 2048, 62,834 vocabulary entries), written as an OPUS-MT Marian release and installed with
+the pipeline's own converter (CTranslate2, int8).  Random weights decode to random lengths, so
+the end-of-sentence logit is pushed to -10,000 (the model never stops by itself) and every system
+decodes exactly up to the same lengths: ceil(1.2 x source pieces) per sentence, the longest
+sentence's length for its whole batch.  All systems get the same SentencePiece pieces of the
+same FLORES-200 dev+devtest Arabic sentences, in the same length-sorted token batches.
+
+Target tokens/s counts the same useful tokens for every system: the sum over sentences of
+ceil(1.2 x source pieces).  Ratios come from one run, side by side; absolute numbers depend on
+the machine and are context only.  Hugging Face runs a randomly initialised MarianMTModel of
+the same configuration (fp32, torch CPU); its weights differ from the CTranslate2 model's, which
+does not matter for speed at fixed lengths.
+
+Results are merged into ``bench/results.json`` under ``"throughput"``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+TESTSETS = REPO.parent / "shared" / "testsets" / "ara-eng"
+sys.path.insert(0, str(REPO / "tests"))
+
+LENGTH_RATIO = 1.2
+NO_EOS_BIAS = -10_000.0
+
+
+def arabic_sentences(count: int) -> list[str]:
+    """The first ``count`` FLORES-200 dev then devtest Arabic sentences (the seeds' when absent)."""
+    lines: list[str] = []
+    for split in ("dev", "devtest"):
+        path = TESTSETS / f"flores200-{split}.ara"
+        if path.is_file():
+            lines += path.read_text(encoding="utf-8").splitlines()
+    if not lines:
+        from parallel.documents import article_paths, read_article
+        lines = [p for path in article_paths(REPO / "seeds") for p in read_article(path).paragraphs]
+    if count > len(lines):
+        raise SystemExit(f"only {len(lines)} sentences available, {count} asked for")
+    return lines[:count]
+
+
+def build_model(work: Path) -> Path:
+    """The real-size random model, installed (converted to CTranslate2 int8) under ``work/models``."""
+    import tinymodel
+    from parallel.model import import_model
+
+    models = work / "models"
+    installed = models / "opus-mt-ar-en-shape"
+    if (installed / "manifest.json").is_file():
+        return installed
+    english = (TESTSETS / "flores200-dev.eng")
+    target_lines = english.read_text(encoding="utf-8").splitlines() if english.is_file() else arabic_sentences(50)
+    release = tinymodel.write_marian_model(
+        work / "release", arabic_sentences(2000 if (TESTSETS / "flores200-dev.ara").is_file() else 100),
+        target_lines, shape=tinymodel.Shape(layers=6, d_model=512, heads=8, ffn=2048, vocab_size=16000),
+        eos_bias=NO_EOS_BIAS, vocab_pad_to=tinymodel.OPUS_MT_AR_EN_VOCAB)
+    return import_model(release, name="opus-mt-ar-en-shape", models_dir=models, force=True)
+
+
+class Workload:
+    """Sentences, their pieces, their fixed output lengths and the shared token batches."""
+
+    def __init__(self, model_dir: Path, sentences: list[str], max_batch_tokens: int):
+        import sentencepiece as spm
+        from parallel.flags import normalise_digits
+        from parallel.translate import token_batches
+
+        processor = spm.SentencePieceProcessor(model_file=str(model_dir / "source.spm"))
+        self.sentences = sentences
+        self.pieces = processor.encode([normalise_digits(s) for s in sentences], out_type=str)
+        self.lengths = [math.ceil(LENGTH_RATIO * len(p)) for p in self.pieces]
+        self.batches = token_batches([len(p) + 1 for p in self.pieces], max_batch_tokens)
+        self.useful_tokens = sum(self.lengths)
+
+    def batch_length(self, batch: list[int]) -> int:
+        return max(self.lengths[i] for i in batch)
+
+
+def timed(function) -> tuple[float, int]:
+    start = time.perf_counter()
+    generated = function()
+    return time.perf_counter() - start, generated
+
+
+def run_pipeline(model_dir: Path, work: Workload, beam: int, threads: int, device: str = "cpu") -> tuple[float, int]:
+    from parallel.translate import TranslateOptions, Translator
+
+    options = TranslateOptions(beam_size=beam, max_length_ratio=LENGTH_RATIO, max_length_margin=0,
+                               device=device, threads=threads)
+    translator = Translator(model_dir, options, cache=None)
+    translator.translate_texts(work.sentences[:4], progress=False)  # warm-up, as for the others
+    counter = GeneratedTokens(translator._translator)
+    translator._translator = counter  # counts the tokens CTranslate2 generates; nothing else changes
+    seconds, _ = timed(lambda: translator.translate_texts(work.sentences, progress=False))
+    return seconds, counter.generated
+
+
+class GeneratedTokens:
+    """Stands in for a ctranslate2.Translator and counts the tokens of the best hypotheses."""
+
+    def __init__(self, translator):
+        self.translator = translator
+        self.generated = 0
+
+    def translate_batch(self, *args, **kwargs):
+        results = self.translator.translate_batch(*args, **kwargs)
+        self.generated += sum(len(r.hypotheses[0]) for r in results)
+        return results
+
+
+def run_ctranslate2(model_dir: Path, work: Workload, beam: int, threads: int, device: str = "cpu",
+                    compute_type: str = "int8") -> tuple[float, int]:
+    import ctranslate2
+
+    translator = ctranslate2.Translator(str(model_dir), device=device, compute_type=compute_type,
+                                        inter_threads=1, intra_threads=threads)
+
+    def translate_all(batches) -> int:
+        generated = 0
+        for batch in batches:
+            length = work.batch_length(batch)
+            results = translator.translate_batch([work.pieces[i] for i in batch], beam_size=beam,
+                                                 max_decoding_length=length, min_decoding_length=length,
+                                                 max_batch_size=0)
+            generated += sum(len(r.hypotheses[0]) for r in results)
+        return generated
+
+    translate_all(work.batches[:1])
+    return timed(lambda: translate_all(work.batches))
+
+
+def hugging_face_model(vocab_size: int):
+    import torch
+    from transformers import MarianConfig, MarianMTModel
+
+    torch.manual_seed(1234)
+    config = MarianConfig(vocab_size=vocab_size, decoder_vocab_size=vocab_size, d_model=512,
+                          encoder_layers=6, decoder_layers=6, encoder_attention_heads=8,
+                          decoder_attention_heads=8, encoder_ffn_dim=2048, decoder_ffn_dim=2048,
+                          activation_function="swish", max_position_embeddings=512,
+                          pad_token_id=vocab_size - 1, decoder_start_token_id=vocab_size - 1, eos_token_id=0,
+                          share_encoder_decoder_embeddings=True, scale_embedding=True)
+    return MarianMTModel(config).eval()
+
+
+def run_hugging_face(model_dir: Path, work: Workload, beam: int, threads: int) -> tuple[float, int]:
+    import torch
+
+    torch.set_num_threads(threads)
+    vocabulary = json.loads((model_dir / "shared_vocabulary.json").read_text(encoding="utf-8")) \
+        if (model_dir / "shared_vocabulary.json").is_file() else None
+    if vocabulary is None:
+        raise SystemExit(f"{model_dir}: no shared_vocabulary.json to map pieces to ids")
+    ids = {piece: index for index, piece in enumerate(vocabulary)}
+    unk = ids["<unk>"]
+    model = hugging_face_model(len(vocabulary))
+    pad = model.config.pad_token_id
+
+    def translate_all(batches) -> int:
+        generated = 0
+        with torch.inference_mode():
+            for batch in batches:
+                rows = [[ids.get(p, unk) for p in work.pieces[i]] + [0] for i in batch]
+                width = max(map(len, rows))
+                input_ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows])
+                mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
+                length = work.batch_length(batch)
+                output = model.generate(input_ids=input_ids, attention_mask=mask, num_beams=beam, do_sample=False,
+                                        max_new_tokens=length, min_new_tokens=length, early_stopping=False)
+                generated += (output.shape[1] - 1) * output.shape[0]
+        return generated
+
+    translate_all(work.batches[:1])
+    return timed(lambda: translate_all(work.batches))
+
+
+def cuda_devices() -> int:
+    import ctranslate2
+    try:
+        return ctranslate2.get_cuda_device_count()
+    except RuntimeError:
+        return 0
+
+
+def corpus_stages(model_dir: Path, work_dir: Path) -> dict:
+    """`parallel corpus` on the seed articles, cache off, in its own process: seconds per stage, peak RSS."""
+    out = work_dir / "corpus"
+    command = [sys.executable, "-m", "parallel.cli", "corpus", "--seeds", str(REPO / "seeds"), "--out", str(out),
+               "--models-dir", str(model_dir.parent), "--model", model_dir.name, "--no-cache"]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, "CI": "true"})
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"parallel corpus failed: {process.stderr.read().decode()[-500:]}")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    stages = report["timings_s"]
+    staged = sum(stages.values())
+    return {"segments": report["totals"]["segments"], "seconds_per_stage": stages,
+            "process_wall_s": round(wall, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "not_translation_share_of_stages": round(1 - stages["translate"] / staged, 4)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=2000)
+    parser.add_argument("--systems", default="pipeline,ctranslate2,hf",
+                        help="Comma-separated: pipeline, ctranslate2, hf, corpus.")
+    parser.add_argument("--beams", default="1,4", help="Beam sizes to compare at (pipeline runs its beam too).")
+    parser.add_argument("--max-batch-tokens", type=int, default=2048)
+    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--work", type=Path, default=REPO / ".bench")
+    parser.add_argument("--results", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+    systems = set(args.systems.split(","))
+    beams = [int(b) for b in args.beams.split(",")]
+
+    model_dir = build_model(args.work)
+    work = Workload(model_dir, arabic_sentences(args.sentences), args.max_batch_tokens)
+    rows = []
+
+    def record(system: str, beam: int, seconds: float, generated: int | None = None, **extra) -> None:
+        row = {"system": system, "beam": beam, "seconds": round(seconds, 2),
+               "target_tokens_per_s": round(work.useful_tokens / seconds, 1), **extra}
+        if generated is not None:
+            row["generated_tokens"] = generated
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+
+    for beam in beams:
+        if "ctranslate2" in systems:
+            record("ctranslate2 int8 translate_batch", beam, *run_ctranslate2(model_dir, work, beam, args.threads))
+        if "pipeline" in systems:
+            record("parallel translate (pipeline)", beam, *run_pipeline(model_dir, work, beam, args.threads))
+        if "hf" in systems:
+            record("transformers MarianMTModel fp32", beam, *run_hugging_face(model_dir, work, beam, args.threads))
+    gpu = cuda_devices()
+    if gpu and "pipeline" in systems:
+        record("parallel translate (pipeline), cuda int8_float16", 4,
+               *run_pipeline(model_dir, work, 4, args.threads, device="cuda"))
+        record("ctranslate2 int8_float16 translate_batch, cuda", 4,
+               *run_ctranslate2(model_dir, work, 4, args.threads, device="cuda", compute_type="int8_float16"))
+
+    ratios = {}
+    by_key = {(r["system"].split(" ")[0], r["beam"]): r["target_tokens_per_s"] for r in rows}
+    for beam in beams:
+        ct2, pipe, hf = (by_key.get((name, beam)) for name in ("ctranslate2", "parallel", "transformers"))
+        if ct2 and pipe:
+            ratios[f"pipeline / ctranslate2, beam {beam}"] = round(pipe / ct2, 3)
+        if ct2 and hf:
+            ratios[f"ctranslate2 int8 / transformers fp32, beam {beam}"] = round(ct2 / hf, 2)
+
+    result = {
+        "what": "target tokens/s at fixed output lengths (ceil(1.2 x source pieces), no EOS), same pieces and "
+                "batches for every system; see bench/throughput.py",
+        "model": "random weights in the shape of opus-mt-ar-en (6+6 layers, d_model 512, 8 heads, FFN 2048, "
+                 "vocabulary 62,834), CTranslate2 int8 via the pipeline's converter; Transformers: random "
+                 "MarianMTModel of the same configuration, fp32",
+        "input": f"{len(work.sentences)} FLORES-200 dev+devtest Arabic sentences, {sum(map(len, work.pieces))} "
+                 f"source pieces, {work.useful_tokens} target tokens, {len(work.batches)} batches of at most "
+                 f"{args.max_batch_tokens} tokens",
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "threads": args.threads, "cuda_devices": gpu or "no GPU"},
+        "measured": time.strftime("%Y-%m-%d"),
+        "rows": rows,
+        "ratios": ratios,
+    }
+    if "corpus" in systems:
+        result["corpus_stages"] = corpus_stages(model_dir, args.work)
+        print(json.dumps(result["corpus_stages"]), flush=True)
+    previous = json.loads(args.results.read_text(encoding="utf-8")) if args.results.is_file() else {}
+    previous["throughput"] = result
+    args.results.write_text(json.dumps(previous, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(ratios, indent=2))
+
+
+if __name__ == "__main__":
+    main()
