@@ -24,6 +24,7 @@ import json
 import math
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -223,6 +224,7 @@ def main() -> None:
                         help="Comma-separated: pipeline, ctranslate2, hf, corpus.")
     parser.add_argument("--beams", default="1,4", help="Beam sizes to compare at (pipeline runs its beam too).")
     parser.add_argument("--max-batch-tokens", type=int, default=2048)
+    parser.add_argument("--repeat", type=int, default=3, help="Interleaved runs per system; the median is kept.")
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--work", type=Path, default=REPO / ".bench")
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
@@ -242,13 +244,20 @@ def main() -> None:
         rows.append(row)
         print(json.dumps(row), flush=True)
 
+    runners = [("ctranslate2", "ctranslate2 int8 translate_batch", run_ctranslate2),
+               ("pipeline", "parallel translate (pipeline)", run_pipeline),
+               ("hf", "transformers MarianMTModel fp32", run_hugging_face)]
     for beam in beams:
-        if "ctranslate2" in systems:
-            record("ctranslate2 int8 translate_batch", beam, *run_ctranslate2(model_dir, work, beam, args.threads))
-        if "pipeline" in systems:
-            record("parallel translate (pipeline)", beam, *run_pipeline(model_dir, work, beam, args.threads))
-        if "hf" in systems:
-            record("transformers MarianMTModel fp32", beam, *run_hugging_face(model_dir, work, beam, args.threads))
+        # Interleaved repeats, median kept: on a shared machine one run of each is not enough
+        # to tell a few per cent apart.
+        measured: dict[str, list[tuple[float, int]]] = {}
+        for _ in range(args.repeat):
+            for key, name, runner in runners:
+                if key in systems:
+                    measured.setdefault(name, []).append(runner(model_dir, work, beam, args.threads))
+        for name, runs in measured.items():
+            seconds = sorted(r[0] for r in runs)
+            record(name, beam, statistics.median(seconds), runs[0][1], runs_s=[round(x, 2) for x in seconds])
     gpu = cuda_devices()
     if gpu and "pipeline" in systems:
         record("parallel translate (pipeline), cuda int8_float16", 4,
