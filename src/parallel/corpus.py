@@ -27,7 +27,7 @@ from .formats.provenance import Provenance
 from .formats.tmx import translation_unit, write_tmx
 from .formats.xliff import translation_xliff_unit, write_xliff
 from .model import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
-from .report import attention_order, write_markdown
+from .report import attention_order, flag_counts, write_markdown
 from .review import write_review
 from .score import align_references, score_against_references
 from .segment import segment_document
@@ -101,10 +101,6 @@ def text_counts(translations: list[Translation], tokens: dict[str, tuple[int, in
 
 def _document_report(document: Document, translations: list[Translation],
                      tokens: dict[str, tuple[int, int]]) -> dict:
-    flags: dict[str, int] = {}
-    for translation in translations:
-        for flag in translation.flags:
-            flags[flag] = flags.get(flag, 0) + 1
     return {
         "id": document.id,
         "path": document.path,
@@ -113,7 +109,7 @@ def _document_report(document: Document, translations: list[Translation],
         "segments": len(translations),
         **text_counts(translations, tokens),
         "from_cache": sum(t.cached for t in translations),
-        "flags": flags,
+        "flags": flag_counts(translations),
         "boilerplate_removed": [{"line": r.line, "kind": r.kind, "text": r.text} for r in document.boilerplate],
     }
 

@@ -13,6 +13,15 @@ def format_counts(counts: dict[str, int], empty: str = "none") -> str:
     return ", ".join(f"{name} {count}" for name, count in sorted(counts.items())) or empty
 
 
+def flag_counts(translations: list[Translation]) -> dict[str, int]:
+    """How many translations carry each flag."""
+    counts: dict[str, int] = {}
+    for translation in translations:
+        for flag in translation.flags:
+            counts[flag] = counts.get(flag, 0) + 1
+    return counts
+
+
 def attention_order(translations: list[Translation], matches: dict[str, dict[str, ReferenceMatch]] | None = None,
                     limit: int = 20) -> list[dict]:
     """Segments most worth a post-editor's attention, ``limit`` of them, with their ids.

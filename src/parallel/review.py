@@ -16,6 +16,7 @@ from .documents import Document, Translation, group_by_document
 from .files import atomic_write
 from .formats import xml_safe
 from .formats.provenance import Provenance
+from .report import flag_counts
 from .score import ReferenceAlignment, ReferenceMatch, documents_from_translations
 
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
@@ -84,10 +85,7 @@ def _filter_choice(value: str, label: str, count: int, checked: bool = False):
 
 
 def _filters(translations: list[Translation]):
-    counts: dict[str, int] = {}
-    for translation in translations:
-        for flag in translation.flags:
-            counts[flag] = counts.get(flag, 0) + 1
+    counts = flag_counts(translations)
     flagged = sum(bool(t.flags) for t in translations)
     return E.FORM(
         E.FIELDSET(
