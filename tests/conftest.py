@@ -21,7 +21,8 @@ from parallel.model import import_model  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
-FLORES_ENGLISH = SHARED / "testsets" / "ara-eng" / "flores200-dev.eng"
+FLORES = SHARED / "testsets" / "ara-eng"     # line-aligned test sets; never committed here
+FLORES_ENGLISH = FLORES / "flores200-dev.eng"
 
 
 def english_lines() -> list[str]:

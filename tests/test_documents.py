@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from parallel.documents import article_paths, clean_lines, normalise_line, read_article, read_text
+from parallel.documents import article_paths, clean_lines, normalise_line, read_article, read_text, visible_text
 from parallel.errors import InputError
 
 from conftest import SEEDS, article
@@ -25,10 +25,13 @@ def test_boilerplate_is_removed_and_recorded():
 
 def test_duplicate_headline_and_page_controls():
     doc = read_article(seed("us-general"))
-    removed = {(r.kind, r.text) for r in doc.boilerplate}
+    removed = {(r.kind, visible_text(r.text)) for r in doc.boilerplate}
     assert ("duplicate", doc.title) in removed
     assert ("control", "اترك تعليقك") in removed and ("control", "Top") in removed
-    assert ("credit", "ترجمة/ حامد أحمد") in removed  # after dropping a private-use bullet glyph
+    # recognised once the private-use bullet glyph is out of sight; recorded as published
+    assert ("credit", "ترجمة/ حامد أحمد") in removed
+    credit = next(r.text for r in doc.boilerplate if r.kind == "credit" and "حامد" in r.text)
+    assert credit != "ترجمة/ حامد أحمد" and visible_text(credit) == "ترجمة/ حامد أحمد"
     assert doc.paragraphs.count(doc.title) == 1
 
 
@@ -50,8 +53,20 @@ def test_trailing_signature():
     assert doc.boilerplate[-1].kind == "signature" and doc.boilerplate[-1].text == "التقرير"
 
 
-def test_normalise_line():
-    assert normalise_line("\ufeff  كلمة\u200f\u00a0 أخرى\u200b ") == "كلمة أخرى"
+def test_normalise_line_changes_white_space_only():
+    line = "\ufeff  كلمة\u200f\u00a0 أخرى\u200b "
+    assert normalise_line(line) == "\ufeff كلمة\u200f أخرى\u200b"
+    assert normalise_line("e\u0301  x") == "e\u0301 x"          # no NFC: the text stays as published
+    assert visible_text(line) == "كلمة أخرى"
+    assert visible_text("e\u0301\ue800 x") == "\u00e9 x"        # NFC, private-use glyph gone
+
+
+def test_invisible_marks_stay_in_the_article_and_out_of_the_rules(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("عنوان\u200f\n\u200fشارك\nنص المقال\u200f. ثم\u200c جملة أخرى.\n", encoding="utf-8")
+    doc = read_article(path)
+    assert doc.paragraphs == ["عنوان\u200f", "نص المقال\u200f. ثم\u200c جملة أخرى."]
+    assert [r.kind for r in doc.boilerplate] == ["control"]
 
 
 def test_references_are_not_articles(tmp_path):

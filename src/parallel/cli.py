@@ -24,6 +24,7 @@ from .postedit import run_postedit
 from .report import format_counts
 from .review import write_scored_review
 from .segment import segment_document, segment_record
+from .segment_eval import evaluate_segmentation, language_of, read_test_documents, segmenter_named
 from .translate import TranslateOptions, Translator
 
 INTERRUPTED_EXIT = 130
@@ -359,6 +360,35 @@ def eval_align(source_path, reference_path, docids_path, translations_path, simu
     for kind in ("strict", "lax"):
         row = result[kind]
         click.echo(f"{kind:8}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}")
+
+
+@eval_group.command("segment")
+@click.option("--text", "text_path", type=click.Path(path_type=Path), required=True,
+              help="Line-aligned test file: one gold sentence per line.")
+@click.option("--docids", "docids_path", type=click.Path(path_type=Path), required=True,
+              help="Each line's document id (first tab-separated field).")
+@click.option("--lang", type=click.Choice(["ar", "en"]), help="Language of --text [default: from its extension].")
+@click.option("--title", is_flag=True, help="Keep each document's first line on its own line, as a headline.")
+@click.option("--segmenter", type=click.Choice(["parallel", "naive", "pysbd"]), default="parallel",
+              show_default=True, help="Ours, the one-line regex baseline, or pySBD (if installed).")
+@click.option("--errors", "errors", type=click.IntRange(min=0), default=0, help="Show the first N errors.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_segment(text_path, docids_path, lang, title, segmenter, errors, as_json) -> None:
+    """Segment documents built from a line-aligned test set; print boundary precision, recall and F1."""
+    lang = lang or language_of(text_path)
+    documents = read_test_documents(text_path, docids_path, title)
+    scores = evaluate_segmentation(documents, segmenter_named(segmenter, lang))
+    result = scores.as_dict(errors)
+    result["settings"] = {"text": str(text_path), "lang": lang, "title": title, "segmenter": segmenter}
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{text_path}: {scores.documents} documents, {scores.gold_boundaries} gold boundaries, "
+               f"{scores.system_boundaries} cuts; segmenter {segmenter}, lang {lang}"
+               f"{', titles on their own line' if title else ''}")
+    click.echo(f"precision {scores.precision:.4f}  recall {scores.recall:.4f}  F1 {scores.f1:.4f}")
+    for error in scores.errors[:errors]:
+        click.echo(f"{error.kind:6}  {error.document}  {error.before} | {error.after}")
 
 
 # --- postedit ------------------------------------------------------------------------------------

@@ -73,11 +73,17 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def normalise_line(line: str) -> str:
-    """NFC, no invisible format characters (bidi marks, zero-width, soft hyphen), single spaces.
+    """Single spaces, no leading or trailing white space, and nothing else changed.
 
-    ZWNJ (U+200C) is removed too: it carries no meaning in Arabic script.  Private-use
-    characters (icon-font glyphs such as the bullets of some news sites) are dropped as well.
-    """
+    Article text is never rewritten beyond white space: the TMX must carry the source exactly as
+    published, invisible marks included.  What the rules and the model see is ``visible_text``."""
+    return _SPACES.sub(" ", line).strip()
+
+
+def visible_text(line: str) -> str:
+    """``line`` as rules and models should read it: NFC, without invisible format characters
+    (bidi marks, zero-width characters, soft hyphen, BOM) and private-use glyphs (icon-font
+    bullets of some news sites).  ZWNJ goes too: it carries no meaning in Arabic script."""
     line = unicodedata.normalize("NFC", line).translate(_INVISIBLE)
     line = "".join(ch for ch in line if unicodedata.category(ch) != "Co")
     return _SPACES.sub(" ", line).strip()
@@ -148,22 +154,23 @@ def _is_trailing_signature(line: str) -> bool:
 
 def clean_lines(lines: list[str]) -> tuple[list[str], list[Removed]]:
     """Split raw lines into article paragraphs and recorded boilerplate."""
-    kept: list[tuple[int, str]] = []
+    kept: list[tuple[int, str, str]] = []   # (line number, text as published, visible text)
     removed: list[Removed] = []
     for number, raw in enumerate(lines, start=1):
         line = normalise_line(raw)
-        if not line:
+        visible = visible_text(line)
+        if not visible:
             continue
-        kind = boilerplate_kind(line, [text for _, text in kept])
+        kind = boilerplate_kind(visible, [seen for _, _, seen in kept])
         if kind:
             removed.append(Removed(number, kind, line))
         else:
-            kept.append((number, line))
-    if len(kept) > 2 and _is_trailing_signature(kept[-1][1]):
-        number, line = kept.pop()
+            kept.append((number, line, visible))
+    if len(kept) > 2 and _is_trailing_signature(kept[-1][2]):
+        number, line, _ = kept.pop()
         removed.append(Removed(number, "signature", line))
     removed.sort(key=lambda r: r.line)
-    return [text for _, text in kept], removed
+    return [text for _, text, _ in kept], removed
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -223,7 +230,7 @@ def read_reference(path: Path) -> Document:
     boilerplate rule applies to them (an English "Share prices…" paragraph must stay).
     """
     path = Path(path)
-    paragraphs = [line for line in map(normalise_line, read_text(path).splitlines()) if line]
+    paragraphs = [line for line in map(normalise_line, read_text(path).splitlines()) if visible_text(line)]
     return Document(id=document_id(path), paragraphs=paragraphs, path=str(path))
 
 

@@ -1,13 +1,26 @@
-"""Rule-based sentence segmentation for Arabic (and English) news text.
+"""Rule-based sentence segmentation for Arabic and English news text.
 
-Rules, first version:
-- a line break always ends a segment (paragraphs are lines);
-- a sentence ends after a run of terminal marks ``. ! ? ؟ …`` followed by white space, and the
-  closing quotes and brackets that follow the marks belong to the sentence they close;
-- never on the Arabic comma ``،`` or semicolon ``؛``;
-- never inside numbers (``3.5``, ``23.11.2023``): a mark not followed by white space ends nothing;
-- not after a single-letter initial or a Latin abbreviation made of initials (``د.``, ``U.S.``),
-  nor after a two-dot web ellipsis (``..``) used inside a headline.
+A paragraph (one line) is cut after a run of terminal marks ``. ! ? ؟ …`` (``؟!`` included)
+that is followed by white space, together with the closing quotes and brackets right after the
+marks, which belong to the sentence they close.  Everything else is a reason *not* to cut:
+
+- a line break always ends a segment, so headlines, datelines, captions and list items without
+  final punctuation stay whole;
+- ``،`` ``؛`` ``:`` ``;`` never end a sentence, and a mark with no white space after it ends
+  nothing (``3.5``, ``23.11.2023``, ``www.example.com``, ``name@example.org``);
+- a dot after an abbreviation: an initial or dotted initials in either script (``د.`` ``أ.``
+  ``ق.م.`` ``J.K.`` ``U.S.`` ``Ph.D.``, Latin letter names spelt in Arabic as in ``دي. كي.``), a title that always precedes a name (``Mr.`` ``Dr.``
+  ``St.``), a number word before a number (``No. 5``, ``p. 12``); shortenings such as ``etc.``,
+  ``a.m.``, ``Inc.``, ``Jr.`` end a sentence only when a capital Latin letter follows;
+- Latin text that goes on in lower case (``Yahoo! and``, ``… the``, ``Jr. are``), or with a
+  comma, semicolon or closing bracket, is the same sentence;
+- an ellipsis after a comma (``، ...``) or between Arabic words is a pause, not an end (Arabic
+  writers use it as a long comma); so is a two-dot ``..`` (web headlines join halves with it);
+- an enumerator (``1.``, ``أ.``) that would be a sentence on its own belongs to its item.
+
+Rules are statements about the two languages' typography, never lists of sentences.  The
+abbreviation tables are short on purpose: a word that can end a sentence as often as it starts
+a name is left out, so the default stays "cut".
 """
 from __future__ import annotations
 
@@ -17,36 +30,135 @@ from typing import Iterable, Iterator
 from .documents import Document, Segment
 
 TERMINALS = ".!?؟…"
-CLOSERS = "\"'”“’»)]}›"
+CLOSERS = "\"'”’»)]}›"
+OPENERS = "\"'“‘«([{‹"
 
-_BOUNDARY_RE = re.compile(
-    r"(?P<marks>[%s]+)(?P<closers>[%s]*)(?=\s+\S)" % (re.escape(TERMINALS), re.escape(CLOSERS))
+# Titles and honorifics written before a name: never the last word of a sentence.
+NAME_TITLES = frozenset(
+    "mr mrs ms messrs mme mlle dr prof sen rep gov gen lt col capt cmdr sgt maj adm rev hon pres "
+    "supt insp st mt ft".split()
 )
-# The word right before a final dot, when it is an initial or a string of initials:
-# "د." "م." "U.S." "Ph.D." "J.K." — abbreviations, not sentence ends.
-_INITIALS_RE = re.compile(r"(?:^|[\s(«\"“])(?:[^\W\d_]\.)*[^\W\d_]{1,2}$")
+# Words shortened before a number: "No. 5", "Vol. 2", "p. 12", "Art. 3", "Fig. 4".
+NUMBER_WORDS = frozenset("no nos vol vols p pp art arts fig figs sec ch chap para op nr".split())
+# Shortenings that may close a sentence: cut only when a Latin capital follows.
+SHORTENINGS = frozenset(
+    "etc inc ltd co corp jr sr bros plc llc approx est dept univ assn ave blvd rd al "
+    "a.d b.c b.c.e c.e".split()
+)
+# Latin letter names spelt in Arabic script, used as initials: "دي. كي. أريا" (D. K. Arya).
+ARABIC_LETTER_NAMES = frozenset(
+    "إيه بي سي دي إي إف جي إتش آي جيه كي إل إم إن أو يو تي آر إس في واي زد إكس كيو".split()
+)
+# Always followed by more of the same sentence.
+CONTINUING = frozenset({"e.g", "i.e", "viz", "vs", "cf"})
+
+# Bidi marks, zero-width characters and BOM: kept in the text, transparent to the rules.
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad"
+_CANDIDATE_RE = re.compile(
+    r"(?P<marks>[%s]+)(?P<closers>[%s]*)[%s]*(?=\s+(?P<next>\S+))"
+    % (re.escape(TERMINALS), re.escape(CLOSERS), INVISIBLE)
+)
+_LAST_WORD_RE = re.compile(r"(\S+)$")
+_ENUMERATOR_RE = re.compile(r"^\s*[(\[]?(?:[0-9٠-٩]{1,3}|[^\W\d_])[)\]]?$")
+_DIGIT_RE = re.compile(r"[0-9٠-٩]")
 
 
-def _is_abbreviation(text_before: str, marks: str) -> bool:
-    if marks != ".":
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha() or "\u00c0" <= ch <= "\u024f"
+
+
+def _is_arabic(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff" and ch.isalpha()
+
+
+def _is_ellipsis(marks: str) -> bool:
+    return "…" in marks or marks.startswith("...")
+
+
+def _first_letter(word: str) -> str:
+    """The first character of ``word`` after any opening quotes or brackets."""
+    stripped = re.sub("[%s]" % INVISIBLE, "", word).lstrip(OPENERS)
+    return stripped[:1]
+
+
+def _abbreviation_kind(word: str) -> str | None:
+    """What kind of abbreviation ``word`` (the text before a final dot) is, if any.
+
+    ``"initials"`` and ``"title"`` never end a sentence; ``"number"`` ends one unless a number
+    follows; ``"shortening"`` ends one only before a Latin capital."""
+    word = word.lstrip(OPENERS)
+    if "-" in word and "." in word.rsplit("-", 1)[-1]:
+        word = word.rsplit("-", 1)[-1]  # "non-U.S." is judged by "U.S." ("Super-G." is a word)
+    if not word:
+        return None
+    lower = word.lower()
+    if lower in CONTINUING:
+        return "continuing"
+    if lower in NAME_TITLES:
+        return "title"
+    if lower in NUMBER_WORDS:
+        return "number"
+    if lower in SHORTENINGS:
+        return "shortening"
+    parts = word.split(".")
+    if all(len(part) == 1 and part.isalpha() for part in parts):
+        # "د" "J" (one initial) or "U.S" "ق.م" "J.K" (dotted initials); lower-case Latin
+        # dotted letters ("a.m", "p.m") are shortenings that may close a sentence.
+        if len(parts) > 1 and all(_is_latin(p) and p.islower() for p in parts):
+            return "shortening"
+        return "initials"
+    if len(parts) > 1 and all(1 <= len(part) <= 2 and part.isalpha() for part in parts):
+        return "initials"  # "Ph.D", "Lt.Col"-style dotted groups of short parts
+    return None
+
+
+def _in_spelt_initials(before: str, word: str, following: str) -> bool:
+    """``word`` is a Latin letter name spelt in Arabic within a chain of dotted ones
+    ("دي. كي. أريا"); alone ("أبولو إكس.") it is an ordinary word that may end a sentence."""
+    if word not in ARABIC_LETTER_NAMES:
         return False
-    match = _INITIALS_RE.search(text_before)
-    if not match:
+    previous = before[: len(before) - len(word)].rstrip().rsplit(None, 1)[-1:]
+    chained_before = bool(previous) and previous[0].endswith(".") and previous[0][:-1] in ARABIC_LETTER_NAMES
+    chained_after = following.endswith(".") and following[:-1] in ARABIC_LETTER_NAMES
+    return chained_before or chained_after
+
+
+def _is_boundary(paragraph: str, start: int, match: re.Match) -> bool:
+    """Whether the candidate ``match`` (marks, closers, then white space) ends a sentence."""
+    marks, closers, following = match.group("marks"), match.group("closers"), match.group("next")
+    before = paragraph[start : match.start()]
+    next_char = _first_letter(following)
+    if not next_char:
+        return True
+    if next_char in "،,;؛:)]}»”’" or (_is_latin(next_char) and next_char.islower()):
+        return False  # the sentence goes on
+    if marks == "..":
         return False
-    word = match.group(0).lstrip(" («\"“\t")
-    letters = word.replace(".", "")
-    # One letter (an initial), or a dotted string of initials.  Two undotted letters only when
-    # Latin capitals (e.g. "Mr", "Dr" are handled by the English rules of a later version).
-    return len(letters) == 1 or "." in word
+    if _is_ellipsis(marks) and not closers and (before.rstrip()[-1:] in "،," or _is_arabic(next_char)):
+        return False  # an ellipsis after a comma, or between Arabic words, is a pause
+    if marks == "." and not closers:
+        word_match = _LAST_WORD_RE.search(before)
+        word = word_match.group(1) if word_match else ""
+        kind = _abbreviation_kind(word)
+        if _in_spelt_initials(before, word, following):
+            kind = "initials"
+        if kind in ("initials", "title", "continuing"):
+            return False
+        if kind == "number" and _DIGIT_RE.match(following.lstrip(OPENERS)):
+            return False
+        if kind == "shortening" and not (_is_latin(next_char) and next_char.isupper()):
+            return False
+        if _ENUMERATOR_RE.match(before):  # "1." "أ." alone is a list number, not a sentence
+            return False
+    return True
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """Split one paragraph (a single line) into sentences."""
+    """Split one paragraph (a single line) into sentences, text kept exactly as given."""
     sentences: list[str] = []
     start = 0
-    for match in _BOUNDARY_RE.finditer(paragraph):
-        marks = match.group("marks")
-        if marks == ".." or _is_abbreviation(paragraph[start : match.start()], marks):
+    for match in _CANDIDATE_RE.finditer(paragraph):
+        if not _is_boundary(paragraph, start, match):
             continue
         end = match.end()
         sentence = paragraph[start:end].strip()
@@ -57,6 +169,11 @@ def split_sentences(paragraph: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
+
+
+def split_text(text: str) -> list[str]:
+    """Sentences of a text of several lines: every line break ends a segment."""
+    return [sentence for line in text.splitlines() for sentence in split_sentences(line)]
 
 
 def segment_document(document: Document) -> list[Segment]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
 from .cache import TranslationCache, cache_key
-from .documents import Segment, Translation
+from .documents import Segment, Translation, visible_text
 from .errors import ResourceError
 from .flags import normalise_digits, translation_flags
 from .model import read_manifest
@@ -129,6 +129,8 @@ class Translator:
         return self.manifest["model_bin_sha256"]
 
     def _prepare(self, text: str) -> str:
+        """What the model reads: the visible text, digits normalised when asked."""
+        text = visible_text(text)
         return normalise_digits(text) if self.options.normalise_digits else text
 
     def translate_texts(self, texts: Sequence[str], progress: bool = True,

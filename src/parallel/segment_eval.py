@@ -1,0 +1,166 @@
+"""Measuring sentence segmentation against a line-aligned test set.
+
+Documents are built from the test file: consecutive lines with the same document id are joined
+with one space (with ``title`` the first line of each document stays on its own line, as a
+headline does in an article).  The gold sentences are the lines.  A boundary is a character
+offset in the document's text with all white space removed, so spacing never counts; the end of
+a document is not a boundary (every segmenter gets it for free).
+
+Precision, recall and F1 are summed over boundaries of all documents.  Line-aligned sets such as
+FLORES-200 keep some sentences together on one line, so a correct cut inside such a line counts
+as a false split here; ``errors`` shows them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .errors import InputError, ResourceError
+from .score import read_lines
+from .segment import split_text
+
+Segmenter = Callable[[str], list[str]]
+_WHITESPACE_RE = re.compile(r"\s+")
+CONTEXT = 30
+
+
+@dataclass
+class TestDocument:
+    id: str
+    sentences: list[str]           # gold: one per line of the test file
+    text: str                      # what the segmenter sees
+
+
+@dataclass
+class BoundaryError:
+    document: str
+    kind: str                      # "missed" (gold boundary not found) or "false" (cut not in gold)
+    before: str                    # white-space-free text before the offset
+    after: str
+
+
+@dataclass
+class SegmentationScores:
+    documents: int
+    gold_boundaries: int
+    system_boundaries: int
+    true_positives: int
+    errors: list[BoundaryError] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.system_boundaries if self.system_boundaries else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.gold_boundaries if self.gold_boundaries else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self, errors: int = 0) -> dict:
+        result = {"documents": self.documents, "gold_boundaries": self.gold_boundaries,
+                  "system_boundaries": self.system_boundaries, "true_positives": self.true_positives,
+                  "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                  "f1": round(self.f1, 4)}
+        if errors:
+            result["errors"] = [vars(e) for e in self.errors[:errors]]
+        return result
+
+
+def read_test_documents(text_path: Path, docids_path: Path, title: bool = False) -> list[TestDocument]:
+    """Documents of a line-aligned test file; ``docids`` gives each line's document id (first
+    tab-separated field)."""
+    lines = read_lines(text_path)
+    ids = [line.split("\t", 1)[0].strip() for line in read_lines(docids_path)]
+    if len(lines) != len(ids):
+        raise InputError(f"line counts differ: {text_path} {len(lines)}, {docids_path} {len(ids)}")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            raise InputError(f"{text_path}: line {number} is empty; every line must hold a sentence")
+    documents: list[TestDocument] = []
+    for line, doc_id in zip(lines, ids):
+        if not documents or documents[-1].id != doc_id:
+            documents.append(TestDocument(doc_id, [], ""))
+        documents[-1].sentences.append(line.strip())
+    for document in documents:
+        first, rest = document.sentences[0], document.sentences[1:]
+        if title and rest:
+            document.text = first + "\n" + " ".join(rest)
+        else:
+            document.text = " ".join(document.sentences)
+    return documents
+
+
+def boundaries(sentences: Sequence[str]) -> list[int]:
+    """Offsets, in the white-space-free text, where one sentence ends and the next begins."""
+    offsets, position = [], 0
+    for sentence in sentences:
+        position += len(_WHITESPACE_RE.sub("", sentence))
+        offsets.append(position)
+    return offsets[:-1]
+
+
+def evaluate_segmentation(documents: Sequence[TestDocument], segmenter: Segmenter = split_text) -> SegmentationScores:
+    """Boundary precision/recall/F1 of ``segmenter`` on ``documents``, with every error listed."""
+    scores = SegmentationScores(len(documents), 0, 0, 0)
+    for document in documents:
+        gold = set(boundaries(document.sentences))
+        predicted_sentences = segmenter(document.text)
+        if _WHITESPACE_RE.sub("", "".join(predicted_sentences)) != _WHITESPACE_RE.sub("", document.text):
+            raise ValueError(f"document {document.id}: the segmenter changed the text")
+        predicted = set(boundaries(predicted_sentences))
+        scores.gold_boundaries += len(gold)
+        scores.system_boundaries += len(predicted)
+        scores.true_positives += len(gold & predicted)
+        flat = _WHITESPACE_RE.sub("", document.text)
+        for kind, offsets in (("missed", gold - predicted), ("false", predicted - gold)):
+            scores.errors.extend(
+                BoundaryError(document.id, kind, flat[max(0, offset - CONTEXT):offset], flat[offset:offset + CONTEXT])
+                for offset in sorted(offsets)
+            )
+    return scores
+
+
+# --- segmenters to compare with --------------------------------------------------------------
+
+_NAIVE_RE = re.compile(r"(?<=[.!?؟])\s+")
+
+
+def naive_segmenter(text: str) -> list[str]:
+    """The one-line regex baseline: cut after ``. ! ? ؟`` followed by white space, and at line ends."""
+    return [part for line in text.splitlines() for part in _NAIVE_RE.split(line) if part.strip()]
+
+
+def pysbd_segmenter(lang: str) -> Segmenter:
+    """pySBD (``pip install pysbd``), for comparison only; run line by line like ours."""
+    try:
+        import pysbd
+    except ImportError as exc:
+        raise ResourceError("--segmenter pysbd needs pySBD: pip install pysbd") from exc
+    splitter = pysbd.Segmenter(language=lang, clean=False)
+    return lambda text: [s for line in text.splitlines() for s in splitter.segment(line) if s.strip()]
+
+
+def segmenter_named(name: str, lang: str) -> Segmenter:
+    if name == "parallel":
+        return split_text
+    if name == "naive":
+        return naive_segmenter
+    if name == "pysbd":
+        return pysbd_segmenter(lang)
+    raise ValueError(f"unknown segmenter {name!r}")
+
+
+def language_of(path: Path) -> str:
+    """``ar`` or ``en`` from a test file's extension (``.ara``/``.ar``, ``.eng``/``.en``)."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in ("ara", "ar", "arb"):
+        return "ar"
+    if suffix in ("eng", "en"):
+        return "en"
+    raise InputError(f"{path}: cannot tell the language from the extension; give --lang ar|en")
