@@ -127,6 +127,19 @@ def test_translate_cli_reads_segment_jsonl(runner, seeds_copy, installed_models,
     assert all(isinstance(r["flags"], list) and r["mt_score"] < 0 for r in records)
 
 
+def test_translate_cli_checks_all_input_before_writing(runner, seeds_copy, installed_models, tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text(runner.invoke(cli, ["segment", "--jsonl", str(article(seeds_copy, "2014-12"))]).output,
+                    encoding="utf-8")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x:1:1", "doc": "x", "para": 1, "sent": 1, "text": "نص"}\n{"doc": "x"}\n',
+                   encoding="utf-8")
+    result = runner.invoke(cli, ["translate", "--no-cache", "--models-dir", str(installed_models),
+                                 str(good), str(bad)])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and result.output.startswith(f"error: {bad}: record ?")
+
+
 def test_outputs_are_readable_by_others(runner, seeds_copy, installed_models, tmp_path):
     out = tmp_path / "corpus"
     runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, tmp_path / "c.sqlite"))

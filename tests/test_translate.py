@@ -97,3 +97,25 @@ def test_translate_segments_keeps_order_and_ids(model_dir):
     segments = [Segment("doc", 1, i + 1, text) for i, text in enumerate(SOURCES)]
     translations = Translator(model_dir).translate_segments(segments, progress=False)
     assert [t.segment.id for t in translations] == [f"doc:1:{i}" for i in range(1, 5)]
+
+
+def test_translate_stream_keeps_order_and_reads_input_chunk_by_chunk(model_dir):
+    translator = Translator(model_dir, TranslateOptions(max_batch_tokens=64))
+    texts = SOURCES * 3  # repeats fall in different chunks
+    segments = [Segment("d", 1, i + 1, text) for i, text in enumerate(texts)]
+    pulled = []
+
+    def source():
+        for segment in segments:
+            pulled.append(segment)
+            yield segment
+
+    stream = translator.translate_stream(source(), progress=False, chunk_size=5)
+    first = next(stream)
+    assert len(pulled) == 5  # one chunk read, not the whole input
+    streamed = [first, *stream]
+    whole = translator.translate_segments(segments, progress=False)
+    assert [t.segment for t in streamed] == segments
+    # same output; scores may differ in the third decimal since batches are made up differently
+    assert [(t.text, t.flags) for t in streamed] == [(t.text, t.flags) for t in whole]
+    assert [t.score for t in streamed] == pytest.approx([t.score for t in whole], abs=0.05)

@@ -10,9 +10,9 @@ import click
 from . import __version__
 from .cache import TranslationCache, default_cache_path
 from .corpus import CorpusConfig, run_corpus
-from .documents import Segment, read_article
-from .errors import InputError, ParallelError
-from .formats.jsonl import read_jsonl, read_translations, translation_record
+from .documents import read_article
+from .errors import ParallelError
+from .formats.jsonl import read_translations, translation_record
 from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_models, models_dir_default,
                     read_manifest, resolve_model)
 from .score import (compare_systems, format_comparison, format_score, metric_names, read_line_aligned,
@@ -23,7 +23,7 @@ from .pairing import AlignConfig, run_align
 from .postedit import run_postedit
 from .report import format_counts
 from .review import write_scored_review
-from .segment import segment_document, segment_record
+from .segment import count_segments, segment_document, segment_record, segments_from_file
 from .segment_eval import evaluate_segmentation, language_of, read_test_documents, segmenter_named
 from .translate import TranslateOptions, Translator
 
@@ -167,48 +167,35 @@ def _options(beam_size, max_batch_tokens, device, compute_type, threads) -> Tran
                             compute_type=compute_type, threads=threads)
 
 
-def _read_segments(path: Path) -> list[Segment]:
-    """Segments from ``parallel segment --jsonl`` output, or from an article."""
-    if path.suffix != ".jsonl":
-        return segment_document(read_article(path))
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    segments = []
-    for record in read_jsonl(path):
-        try:
-            segments.append(Segment(str(record["doc"]), int(record["para"]), int(record["sent"]), str(record["text"])))
-        except (KeyError, ValueError) as exc:
-            raise InputError(f"{path}: record {record.get('id', '?')} lacks doc/para/sent/text") from exc
-    return segments
-
-
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
 @translate_options
 @click.option("--jsonl", is_flag=True, help="One JSON record per segment, with score and flags.")
 def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device, compute_type, threads,
               cache_path, no_cache, jsonl) -> None:
-    """Translate articles (.txt) or segments (.jsonl from `parallel segment --jsonl`)."""
-    segments = [s for f in files for s in _read_segments(Path(f))]
+    """Translate articles (.txt) or segments (.jsonl from `parallel segment --jsonl`), streaming:
+    output starts after the first few thousand segments and memory stays flat."""
+    paths = [Path(f) for f in files]
+    total = count_segments(paths)  # a first pass: bad input fails before any output
     model_dir = resolve_model(model_name, models_dir or models_dir_default())
     options = _options(beam_size, max_batch_tokens, device, compute_type, threads)
     cache = None if no_cache else TranslationCache(cache_path or default_cache_path())
     try:
         translator = Translator(model_dir, options, cache)
-        translations = translator.translate_segments(segments)
+        segments = (segment for path in paths for segment in segments_from_file(path))
+        previous = None
+        for translation in translator.translate_stream(segments, total=total):
+            if jsonl:
+                click.echo(json.dumps(translation_record(translation, translator.model_name), ensure_ascii=False))
+                continue
+            place = (translation.segment.doc_id, translation.segment.para)
+            if previous is not None and place != previous:
+                click.echo("")
+            click.echo(translation.text)
+            previous = place
     finally:
         if cache is not None:
             cache.close()
-    previous = None
-    for translation in translations:
-        if jsonl:
-            click.echo(json.dumps(translation_record(translation, translator.model_name), ensure_ascii=False))
-            continue
-        place = (translation.segment.doc_id, translation.segment.para)
-        if previous is not None and place != previous:
-            click.echo("")
-        click.echo(translation.text)
-        previous = place
 
 
 @cli.command()

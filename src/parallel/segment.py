@@ -25,9 +25,11 @@ a name is left out, so the default stays "cut".
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Iterable, Iterator
 
-from .documents import Document, Segment
+from .documents import Document, Segment, read_article
+from .formats.jsonl import read_segments
 
 TERMINALS = ".!?؟…"
 CLOSERS = "\"'”’»)]}›"
@@ -188,6 +190,21 @@ def segment_document(document: Document) -> list[Segment]:
 def segment_documents(documents: Iterable[Document]) -> Iterator[Segment]:
     for document in documents:
         yield from segment_document(document)
+
+
+def segments_from_file(path: Path) -> Iterator[Segment]:
+    """Segments of an article (``.txt``, cleaned and segmented) or of ``parallel segment --jsonl``
+    output (``.jsonl``, streamed as it is)."""
+    path = Path(path)
+    if path.suffix == ".jsonl":
+        return read_segments(path)
+    return iter(segment_document(read_article(path)))
+
+
+def count_segments(paths: Iterable[Path]) -> int:
+    """Segments in ``paths``, read once through without keeping them: checks every file before
+    a streaming run writes anything, and gives its progress bar a total."""
+    return sum(1 for path in paths for _ in segments_from_file(path))
 
 
 def segment_record(segment: Segment) -> dict:

@@ -1,12 +1,13 @@
 """Machine translation: SentencePiece → CTranslate2 → SentencePiece, with batching, cache and flags."""
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .cache import TranslationCache, cache_key
 from .documents import Segment, Translation, visible_text
@@ -97,6 +98,18 @@ def token_batches(lengths: Sequence[int], max_batch_tokens: int) -> list[list[in
     return batches
 
 
+# Segments translated together by ``translate_stream``: large enough that length sorting fills
+# batches as well as sorting everything would, small enough to hold in memory.
+STREAM_CHUNK = 4096
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of ``size`` items (the last one shorter)."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
 class Translator:
     """A loaded model folder (``models/NAME``) ready to translate, with an optional cache."""
 
@@ -134,8 +147,13 @@ class Translator:
         return normalise_digits(text) if self.options.normalise_digits else text
 
     def translate_texts(self, texts: Sequence[str], progress: bool = True,
-                        stats: TranslationStats | None = None) -> list[MTResult]:
-        """Translate source texts; identical texts are translated once, cached ones not at all."""
+                        stats: TranslationStats | None = None, bar=None) -> list[MTResult]:
+        """Translate source texts; identical texts are translated once, cached ones not at all.
+
+        ``bar``: a progress bar to advance (one shared by several calls); else one is shown here."""
+        if bar is None:
+            with progress_bar(total=len(texts), unit="seg", desc="translate", enabled=progress) as own_bar:
+                return self.translate_texts(texts, progress, stats, own_bar)
         stats = stats if stats is not None else TranslationStats()
         unique = list(dict.fromkeys(texts))
         options_key = self.options.output_key()
@@ -149,28 +167,28 @@ class Translator:
         stats.unique_sources += len(unique)
         stats.from_cache += len(unique) - len(todo)
         stats.translated += len(todo)
+        bar.update(len(texts) - len(todo))  # cached and repeated segments are done already
         if todo:
-            results.update(self._translate_uncached(todo, keys, progress))
+            results.update(self._translate_uncached(todo, keys, bar))
         for text in texts:
             for flag in results[text].flags:
                 stats.flags[flag] = stats.flags.get(flag, 0) + 1
         return [results[text] for text in texts]
 
-    def _translate_uncached(self, texts: list[str], keys: dict[str, str], progress: bool):
+    def _translate_uncached(self, texts: list[str], keys: dict[str, str], bar):
         pieces = self._source_spm.encode([self._prepare(t) for t in texts], out_type=str)
         limit = self.options.max_input_tokens
         lengths = [min(len(p), limit) + 1 for p in pieces]  # + </s>
         results = {}
-        with progress_bar(total=len(texts), unit="seg", desc="translate", enabled=progress) as bar:
-            for batch in token_batches(lengths, self.options.max_batch_tokens):
-                batch_results = self._translate_batch([texts[i] for i in batch], [pieces[i] for i in batch])
-                results.update(batch_results)
-                if self.cache is not None:
-                    self.cache.put_many(
-                        (keys[text], self.model_sha256, text, out, score, flags)
-                        for text, (out, score, flags, _) in batch_results.items()
-                    )
-                bar.update(len(batch))
+        for batch in token_batches(lengths, self.options.max_batch_tokens):
+            batch_results = self._translate_batch([texts[i] for i in batch], [pieces[i] for i in batch])
+            results.update(batch_results)
+            if self.cache is not None:
+                self.cache.put_many(
+                    (keys[text], self.model_sha256, text, out, score, flags)
+                    for text, (out, score, flags, _) in batch_results.items()
+                )
+            bar.update(len(batch))
         return results
 
     def _translate_batch(self, texts: list[str], pieces: list[list[str]]):
@@ -212,3 +230,14 @@ class Translator:
         results = self.translate_texts([s.text for s in segments], progress=progress, stats=stats)
         return [Translation(segment, r.text, r.score, r.flags, cached=r.cached)
                 for segment, r in zip(segments, results)]
+
+    def translate_stream(self, segments: Iterable[Segment], progress: bool = True,
+                         stats: TranslationStats | None = None, total: int | None = None,
+                         chunk_size: int = STREAM_CHUNK) -> Iterator[Translation]:
+        """Translations in input order, ``chunk_size`` segments at a time: memory stays flat
+        however long the input, and sorting by length within a chunk keeps batches full."""
+        with progress_bar(total=total, unit="seg", desc="translate", enabled=progress) as bar:
+            for chunk in chunked(segments, chunk_size):
+                results = self.translate_texts([s.text for s in chunk], progress, stats, bar)
+                for segment, r in zip(chunk, results):
+                    yield Translation(segment, r.text, r.score, r.flags, cached=r.cached)

@@ -46,6 +46,18 @@ def read_jsonl(path: Path) -> Iterator[dict]:
             yield record
 
 
+def read_segments(path: Path) -> Iterator[Segment]:
+    """Stream the segments of ``parallel segment --jsonl`` output (records with doc, para, sent, text)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    for record in read_jsonl(path):
+        try:
+            yield Segment(str(record["doc"]), int(record["para"]), int(record["sent"]), str(record["text"]))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise InputError(f"{path}: record {record.get('id', '?')} lacks doc/para/sent/text") from exc
+
+
 def translation_from_record(record: dict) -> Translation:
     """A ``translation_record`` read back (any system's output in that shape will do)."""
     segment = Segment(str(record["doc"]), int(record["para"]), int(record["sent"]), str(record["source"]))
