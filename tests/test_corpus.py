@@ -182,10 +182,10 @@ def test_outputs_are_reproducible_with_source_date_epoch(runner, seeds_copy, ins
 def test_interrupt_exits_130_with_one_line(runner, seeds_copy, installed_models, tmp_path, monkeypatch):
     from parallel import translate as translate_module
 
-    def interrupted(self, texts, pieces):
+    def interrupted(self, *args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(translate_module.Translator, "_translate_batch", interrupted)
+    monkeypatch.setattr(translate_module.Translator, "_read_batch", interrupted)
     result = runner.invoke(cli, corpus_args(seeds_copy, tmp_path / "out", installed_models, tmp_path / "c.sqlite"))
     assert result.exit_code == 130
     assert result.output.count("\n") == 1 and "resume" in result.output

@@ -46,16 +46,16 @@ def test_translate_with_cache_and_resume(model_dir, tmp_path, monkeypatch):
 def test_interrupted_run_resumes_from_cache(model_dir, tmp_path, monkeypatch):
     path = tmp_path / "cache.sqlite"
     translator = Translator(model_dir, TranslateOptions(max_batch_tokens=40), TranslationCache(path))
-    real = translator._translate_batch
+    real = translator._read_batch
     calls = []
 
-    def crash_after_first_batch(texts, pieces):
+    def crash_after_first_batch(texts, *rest):
         if calls:
             raise KeyboardInterrupt
         calls.append(len(texts))
-        return real(texts, pieces)
+        return real(texts, *rest)
 
-    monkeypatch.setattr(translator, "_translate_batch", crash_after_first_batch)
+    monkeypatch.setattr(translator, "_read_batch", crash_after_first_batch)
     with pytest.raises(KeyboardInterrupt):
         translator.translate_texts(SOURCES, progress=False)
     assert 0 < calls[0] < len(SOURCES)
@@ -119,3 +119,9 @@ def test_translate_stream_keeps_order_and_reads_input_chunk_by_chunk(model_dir):
     # same output; scores may differ in the third decimal since batches are made up differently
     assert [(t.text, t.flags) for t in streamed] == [(t.text, t.flags) for t in whole]
     assert [t.score for t in streamed] == pytest.approx([t.score for t in whole], abs=0.05)
+
+
+@pytest.mark.parametrize("threads, device, split", [(1, "cpu", (1, 1)), (2, "cpu", (2, 1)), (16, "cpu", (4, 4)),
+                                                     (6, "cpu", (4, 1)), (8, "cuda", (1, 8))])
+def test_threads_go_to_parallel_batches_first_on_cpu(threads, device, split):
+    assert TranslateOptions(threads=threads, device=device).thread_split() == split

@@ -1,0 +1,126 @@
+"""Scale: `parallel translate` over 1k / 10k / 100k sentences, cache off — wall time and peak RSS.
+
+The input is FLORES-200 dev+devtest Arabic (2,009 sentences) repeated and shuffled (seeded) up to
+the size asked for, as ``parallel segment --jsonl`` records.  Each repeat of a sentence gets its
+repeat number appended in Arabic-Indic digits ("… (١٢)"), so that every source text is distinct
+and nothing is saved by translating a repeated text once.  Each size runs `parallel translate
+--jsonl --no-cache` in its own process (CI=true, so no progress bar); peak RSS is that process's
+``ru_maxrss`` from ``os.wait4``, and the output is checked to have one record per input line.
+
+Models (no real one is reachable here): ``tiny`` is the test suite's random model (1+1 layers,
+d_model 16; output lengths random up to the decoding limit), which shows what the pipeline
+itself holds in memory and how its time grows; ``shape`` is bench/throughput.py's random model of
+opus-mt-ar-en's real size (never stops: every sentence decodes to 2 x source pieces + 10), whose
+decoding state dominates memory.  Results are merged into ``bench/results.json`` under "scale".
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "tests"))
+
+from throughput import TESTSETS, arabic_sentences, build_model  # noqa: E402
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def write_input(path: Path, size: int, seed: int) -> None:
+    """``size`` distinct segments made from shuffled repeats of the FLORES Arabic sentences."""
+    sentences = arabic_sentences(2009)
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8") as out:
+        written, repeat = 0, 0
+        while written < size:
+            order = list(range(len(sentences)))
+            rng.shuffle(order)
+            for index in order[: size - written]:
+                text = sentences[index] if repeat == 0 else f"{sentences[index]} ({str(repeat).translate(ARABIC_INDIC)})"
+                written += 1
+                record = {"id": f"s{written}:1:1", "doc": f"s{written}", "para": 1, "sent": 1, "text": text}
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            repeat += 1
+
+
+def build_tiny_model(work: Path) -> Path:
+    import tinymodel
+    from parallel.model import import_model
+
+    models = work / "models"
+    installed = models / "opus-mt-ar-en-tiny"
+    if (installed / "manifest.json").is_file():
+        return installed
+    english = TESTSETS / "flores200-dev.eng"
+    target = english.read_text(encoding="utf-8").splitlines() if english.is_file() else arabic_sentences(50)
+    release = tinymodel.write_marian_model(work / "release-tiny", arabic_sentences(2000), target)
+    return import_model(release, name="opus-mt-ar-en-tiny", models_dir=models, force=True)
+
+
+def run_translate(model_dir: Path, input_path: Path, output_path: Path, threads: int, beam: int) -> dict:
+    command = [sys.executable, "-m", "parallel.cli", "translate", "--jsonl", "--no-cache",
+               "--models-dir", str(model_dir.parent), "--model", model_dir.name, "--threads", str(threads),
+               "--beam-size", str(beam), str(input_path)]
+    start = time.perf_counter()
+    with open(output_path, "wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, env={**os.environ, "CI": "true"})
+        _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"parallel translate failed: {process.stderr.read().decode()[-500:]}")
+    with open(output_path, "rb") as out:
+        records = sum(1 for _ in out)
+    return {"seconds": round(wall, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "output_records": records}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--model", choices=["tiny", "shape"], default="tiny")
+    parser.add_argument("--beam-size", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=REPO / ".bench")
+    parser.add_argument("--results", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    model_dir = build_tiny_model(args.work) if args.model == "tiny" else build_model(args.work)
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        input_path = args.work / f"scale-{size}.jsonl"
+        write_input(input_path, size, args.seed)
+        row = {"sentences": size, **run_translate(model_dir, input_path, args.work / f"scale-{size}.out.jsonl",
+                                                  args.threads, args.beam_size)}
+        if row["output_records"] != size:
+            raise SystemExit(f"{size} sentences in, {row['output_records']} records out")
+        row["sentences_per_s"] = round(size / row["seconds"], 1)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    result = {
+        "what": "parallel translate --jsonl --no-cache over N distinct segments in one process: wall seconds "
+                "(model load included) and peak RSS; see bench/scale.py",
+        "model": {"tiny": "the tests' random model (1+1 layers, d_model 16), CTranslate2 int8",
+                  "shape": "random model of opus-mt-ar-en's size (6+6, 512, vocabulary 62,834), int8, never stops"}
+                 [args.model],
+        "beam_size": args.beam_size,
+        "input": "FLORES-200 dev+devtest Arabic, shuffled repeats made distinct by an appended repeat number",
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "threads": args.threads},
+        "measured": time.strftime("%Y-%m-%d"),
+        "rows": rows,
+    }
+    previous = json.loads(args.results.read_text(encoding="utf-8")) if args.results.is_file() else {}
+    previous.setdefault("scale", {})[args.model] = result
+    args.results.write_text(json.dumps(previous, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
