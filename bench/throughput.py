@@ -84,6 +84,7 @@ class Workload:
         self.sentences = sentences
         self.pieces = processor.encode([normalise_digits(s) for s in sentences], out_type=str)
         self.lengths = [math.ceil(LENGTH_RATIO * len(p)) for p in self.pieces]
+        self.max_batch_tokens = max_batch_tokens
         self.batches = token_batches([len(p) + 1 for p in self.pieces], max_batch_tokens)
         self.useful_tokens = sum(self.lengths)
 
@@ -101,7 +102,7 @@ def run_pipeline(model_dir: Path, work: Workload, beam: int, threads: int, devic
     from parallel.translate import TranslateOptions, Translator
 
     options = TranslateOptions(beam_size=beam, max_length_ratio=LENGTH_RATIO, max_length_margin=0,
-                               device=device, threads=threads)
+                               device=device, threads=threads, max_batch_tokens=work.max_batch_tokens)
     translator = Translator(model_dir, options, cache=None)
     translator.translate_texts(work.sentences[:4], progress=False)  # warm-up, as for the others
     counter = GeneratedTokens(translator._translator)
@@ -239,7 +240,8 @@ def main() -> None:
     parser.add_argument("--systems", default="pipeline,ctranslate2,hf",
                         help="Comma-separated: pipeline, ctranslate2, hf, corpus.")
     parser.add_argument("--beams", default="1,4", help="Beam sizes to compare at (pipeline runs its beam too).")
-    parser.add_argument("--max-batch-tokens", type=int, default=2048)
+    parser.add_argument("--max-batch-tokens", type=int, default=0,
+                        help="Tokens per batch for every system [default: the pipeline's own default].")
     parser.add_argument("--repeat", type=int, default=3, help="Interleaved runs per system; the median is kept.")
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--work", type=Path, default=REPO / ".bench")
@@ -248,6 +250,10 @@ def main() -> None:
     systems = set(args.systems.split(","))
     beams = [int(b) for b in args.beams.split(",")]
 
+    from parallel.translate import TranslateOptions
+
+    args.max_batch_tokens = TranslateOptions(max_batch_tokens=args.max_batch_tokens,
+                                             threads=args.threads).resolved_batch_tokens()
     model_dir = build_model(args.work)
     work = Workload(model_dir, arabic_sentences(args.sentences), args.max_batch_tokens)
     rows = []

@@ -125,3 +125,10 @@ def test_translate_stream_keeps_order_and_reads_input_chunk_by_chunk(model_dir):
                                                      (6, "cpu", (4, 1)), (8, "cuda", (1, 8))])
 def test_threads_go_to_parallel_batches_first_on_cpu(threads, device, split):
     assert TranslateOptions(threads=threads, device=device).thread_split() == split
+
+
+def test_batch_tokens_default_per_device():
+    assert TranslateOptions(threads=2).resolved_batch_tokens() == 512
+    assert TranslateOptions(threads=16).resolved_batch_tokens() == 512 * 4
+    assert TranslateOptions(threads=8, device="cuda").resolved_batch_tokens() == 2048
+    assert TranslateOptions(threads=2, max_batch_tokens=100).resolved_batch_tokens() == 100
