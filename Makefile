@@ -51,9 +51,10 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/formats.py
 	$(BIN)/python bench/throughput.py --systems pipeline,ctranslate2,hf,corpus
+	$(BIN)/python bench/scale.py --sizes 1000,10000,100000
 
 lint: install
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .bench
