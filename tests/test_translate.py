@@ -100,7 +100,8 @@ def test_translate_segments_keeps_order_and_ids(model_dir):
 
 
 def test_translate_stream_keeps_order_and_reads_input_chunk_by_chunk(model_dir):
-    translator = Translator(model_dir, TranslateOptions(max_batch_tokens=64))
+    # one sentence per batch: int8 results depend slightly on what a sentence is batched with
+    translator = Translator(model_dir, TranslateOptions(max_batch_tokens=1))
     texts = SOURCES * 3  # repeats fall in different chunks
     segments = [Segment("d", 1, i + 1, text) for i, text in enumerate(texts)]
     pulled = []
@@ -116,9 +117,7 @@ def test_translate_stream_keeps_order_and_reads_input_chunk_by_chunk(model_dir):
     streamed = [first, *stream]
     whole = translator.translate_segments(segments, progress=False)
     assert [t.segment for t in streamed] == segments
-    # same output; scores may differ in the third decimal since batches are made up differently
-    assert [(t.text, t.flags) for t in streamed] == [(t.text, t.flags) for t in whole]
-    assert [t.score for t in streamed] == pytest.approx([t.score for t in whole], abs=0.05)
+    assert [(t.text, t.score, t.flags) for t in streamed] == [(t.text, t.score, t.flags) for t in whole]
 
 
 @pytest.mark.parametrize("threads, device, split", [(1, "cpu", (1, 1)), (2, "cpu", (2, 1)), (16, "cpu", (4, 4)),
