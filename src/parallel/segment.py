@@ -9,9 +9,10 @@ marks, which belong to the sentence they close.  Everything else is a reason *no
 - ``،`` ``؛`` ``:`` ``;`` never end a sentence, and a mark with no white space after it ends
   nothing (``3.5``, ``23.11.2023``, ``www.example.com``, ``name@example.org``);
 - a dot after an abbreviation: an initial or dotted initials in either script (``د.`` ``أ.``
-  ``ق.م.`` ``J.K.`` ``U.S.`` ``Ph.D.``, Latin letter names spelt in Arabic as in ``دي. كي.``), a title that always precedes a name (``Mr.`` ``Dr.``
-  ``St.``), a number word before a number (``No. 5``, ``p. 12``); shortenings such as ``etc.``,
-  ``a.m.``, ``Inc.``, ``Jr.`` end a sentence only when a capital Latin letter follows;
+  ``ق.م.`` ``J.K.`` ``U.S.`` ``Ph.D.``, Latin letter names spelt in Arabic as in ``دي. كي.``),
+  a title that always precedes a name (``Mr.`` ``Dr.`` ``St.``), a number word before a number
+  (``No. 5``, ``p. 12``); shortenings such as ``etc.``, ``a.m.``, ``Inc.``, ``Jr.`` end a
+  sentence only when a capital Latin letter follows;
 - Latin text that goes on in lower case (``Yahoo! and``, ``… the``, ``Jr. are``), or with a
   comma, semicolon or closing bracket, is the same sentence;
 - an ellipsis after a comma (``، ...``) or between Arabic words is a pause, not an end (Arabic
@@ -60,6 +61,7 @@ _CANDIDATE_RE = re.compile(
     r"(?P<marks>[%s]+)(?P<closers>[%s]*)[%s]*(?=\s+(?P<next>\S+))"
     % (re.escape(TERMINALS), re.escape(CLOSERS), INVISIBLE)
 )
+_INVISIBLE_RE = re.compile("[%s]" % INVISIBLE)
 _LAST_WORD_RE = re.compile(r"(\S+)$")
 _ENUMERATOR_RE = re.compile(r"^\s*[(\[]?(?:[0-9٠-٩]{1,3}|[^\W\d_])[)\]]?$")
 _DIGIT_RE = re.compile(r"[0-9٠-٩]")
@@ -79,7 +81,7 @@ def _is_ellipsis(marks: str) -> bool:
 
 def _first_letter(word: str) -> str:
     """The first character of ``word`` after any opening quotes or brackets."""
-    stripped = re.sub("[%s]" % INVISIBLE, "", word).lstrip(OPENERS)
+    stripped = _INVISIBLE_RE.sub("", word).lstrip(OPENERS)
     return stripped[:1]
 
 

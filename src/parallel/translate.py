@@ -151,11 +151,12 @@ class Translator:
         self.manifest = read_manifest(self.model_dir)
         self.options = options
         self.cache = cache
+        parallel_batches, threads_per_batch = options.thread_split()
         try:
             self._translator = ctranslate2.Translator(
                 str(self.model_dir), device=options.device,
                 compute_type=options.resolved_compute_type(),
-                inter_threads=options.thread_split()[0], intra_threads=options.thread_split()[1],
+                inter_threads=parallel_batches, intra_threads=threads_per_batch,
             )
             self._source_spm = spm.SentencePieceProcessor(model_file=str(self.model_dir / "source.spm"))
             self._target_spm = spm.SentencePieceProcessor(model_file=str(self.model_dir / "target.spm"))
