@@ -315,6 +315,8 @@ def main() -> None:
         result["corpus_stages"] = corpus_stages(model_dir, args.work)
         print(json.dumps(result["corpus_stages"]), flush=True)
     previous = json.loads(args.results.read_text(encoding="utf-8")) if args.results.is_file() else {}
+    if not rows:  # only the corpus stages ran: keep the stored system rows and ratios
+        result = {**previous.get("throughput", {}), "corpus_stages": result.get("corpus_stages")}
     previous["throughput"] = result
     args.results.write_text(json.dumps(previous, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(ratios, indent=2))
