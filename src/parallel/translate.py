@@ -267,10 +267,10 @@ class Translator:
 
     def translate_segments(self, segments: Iterable[Segment], progress: bool = True,
                            stats: TranslationStats | None = None) -> list[Translation]:
+        """All at once: one chunk holding every segment."""
         segments = list(segments)
-        results = self.translate_texts([s.text for s in segments], progress=progress, stats=stats)
-        return [Translation(segment, r.text, r.score, r.flags, cached=r.cached)
-                for segment, r in zip(segments, results)]
+        return list(self.translate_stream(segments, progress, stats, total=len(segments),
+                                          chunk_size=max(1, len(segments))))
 
     def translate_stream(self, segments: Iterable[Segment], progress: bool = True,
                          stats: TranslationStats | None = None, total: int | None = None,
