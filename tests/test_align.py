@@ -199,6 +199,9 @@ def test_eval_align_on_flores_dev(runner):
     assert with_mt["strict"]["f1"] >= 0.98 and with_mt["documents"] == 281
     without = json.loads(runner.invoke(cli, args).output)
     assert 0.85 <= without["strict"]["f1"] < with_mt["strict"]["f1"]
+    learned = json.loads(runner.invoke(cli, args + ["--lexicon"]).output)
+    assert without["strict"]["f1"] + 0.03 <= learned["strict"]["f1"] < with_mt["strict"]["f1"]
+    assert learned["settings"]["pivot"] == "learned lexicon"
 
 
 # --- parallel align ------------------------------------------------------------------------------

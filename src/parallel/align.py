@@ -13,7 +13,10 @@ A dynamic programme over (source sentences consumed, target sentences consumed) 
   side only, or spans one, costs more;
 - with a pivot (the MT of each source sentence, from the model or any external system): how
   similar the pivot of the source block is to the target block, as the cosine of hashed
-  TF-IDF word and character 4-gram vectors (a fast stand-in for chrF over every candidate).
+  TF-IDF word and character 4-gram vectors (a fast stand-in for chrF over every candidate);
+- or, without MT, with a word-translation table learned from the documents themselves
+  (``lexicon.py``): the cosine between the English a source block is expected to contain and
+  the target block.
 
 Skipping a sentence (1-0, 0-1) has a fixed cost; a candidate bead is only taken when it is
 cheaper than skipping its sentences.  The search runs in a band around the diagonal given by
@@ -27,12 +30,15 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 from sacrebleu.metrics import CHRF
 
 from .flags import numbers_in
+
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
 
 MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
 _PRIOR = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (1, 2): 0.0445, (2, 1): 0.0445, (2, 2): 0.011,
@@ -67,6 +73,8 @@ class AlignOptions:
     paragraph_penalty: float = 2.5  # nats per paragraph mismatch
     length_weight: float = 1.0
     dims: int = 1024                # hashed feature dimensions for the pivot similarity
+    lexicon_weight: float = 5.0     # as mt_weight, for a learned table's similarity
+    lexicon_cosine: float = 0.8     # the cosine a true pair reaches with a learned table: counts as 1
     # Gale & Church's s^2.  Arabic/English news is tighter (about 2.6 on the seed articles' paragraph
     # pairs), but a tight length term makes merged beads cheap, whose length errors cancel out.
     variance: float = 6.8
@@ -105,13 +113,18 @@ def _anchor_tokens(text: str, latin_vocabulary: set[str] | None) -> list[str]:
     return tokens
 
 
-def _hashed_counts(token_lists: list[list[str]], dims: int) -> np.ndarray:
-    matrix = np.zeros((len(token_lists), dims), dtype=np.float32)
-    for row, tokens in enumerate(token_lists):
-        for token in tokens:
-            h = _hash(token)
-            matrix[row, h % dims] += 1.0 if (h >> 31) & 1 else -1.0
+def hashed_vectors(rows: Sequence[dict[str, float]], dims: int) -> np.ndarray:
+    """One row per mapping of feature -> weight, features hashed (with a hashed sign) into ``dims``."""
+    matrix = np.zeros((len(rows), dims), dtype=np.float32)
+    for row, weights in enumerate(rows):
+        for feature, weight in weights.items():
+            h = _hash(feature)
+            matrix[row, h % dims] += weight if (h >> 31) & 1 else -weight
     return matrix
+
+
+def _hashed_counts(token_lists: list[list[str]], dims: int) -> np.ndarray:
+    return hashed_vectors([Counter(tokens) for tokens in token_lists], dims)
 
 
 def _text_features(text: str) -> list[int]:
@@ -184,8 +197,11 @@ def length_cost(source_chars: np.ndarray, target_chars: np.ndarray, ratio: float
 class _Costs:
     """Costs of every bead type ending at (i, j) for a row i and a window of j."""
 
-    def __init__(self, source: SideFeatures, target: SideFeatures, options: AlignOptions):
+    def __init__(self, source: SideFeatures, target: SideFeatures, options: AlignOptions,
+                 similarity: tuple[float, float] | None = None):
         self.source, self.target, self.options = source, target, options
+        # (nats at similarity 0, the cosine that counts as a perfect match)
+        self.similarity_weight, self.full_cosine = similarity or (options.mt_weight, 1.0)
         self.ratio = character_ratio(source, target)
         self.prior = {move: -math.log(p) for move, p in _PRIOR.items()}
         self.source_prefix = np.concatenate([[0.0], np.cumsum(source.lengths)])
@@ -252,7 +268,7 @@ class _Costs:
                 with np.errstate(invalid="ignore", divide="ignore"):
                     cosine = np.where((source_norm > 0) & (target_norm > 0),
                                       cross / np.sqrt(source_norm * target_norm), 0.0)
-                value += size * options.mt_weight * (1.0 - np.clip(cosine, 0.0, 1.0))
+                value += size * self.similarity_weight * (1.0 - np.clip(cosine / self.full_cosine, 0.0, 1.0))
             value += self._paragraph_cost(i, k, j, l)
             cost[valid] = value
             costs[(k, l)] = cost
@@ -341,12 +357,12 @@ def _search(costs: _Costs, n: int, m: int, centres: np.ndarray, band: int, skip:
     return moves, not touched
 
 
-def align_features(source: SideFeatures, target: SideFeatures,
-                   options: AlignOptions) -> list[tuple[int, int, int, int]]:
+def align_features(source: SideFeatures, target: SideFeatures, options: AlignOptions,
+                   similarity: tuple[float, float] | None = None) -> list[tuple[int, int, int, int]]:
     n, m = len(source.lengths), len(target.lengths)
     if n == 0 or m == 0:
         return [(i, i + 1, 0, 0) for i in range(n)] + [(n, n, j, j + 1) for j in range(m)]
-    costs = _Costs(source, target, options)
+    costs = _Costs(source, target, options, similarity)
     centres = _band_centres(source.lengths, target.lengths)
     band = options.band
     while True:
@@ -358,19 +374,28 @@ def align_features(source: SideFeatures, target: SideFeatures,
 
 def align(source: Sequence[str], target: Sequence[str], pivot: Sequence[str] | None = None,
           source_paragraphs: Sequence[int] | None = None, target_paragraphs: Sequence[int] | None = None,
-          options: AlignOptions | None = None) -> list[Bead]:
-    """Align ``source`` with ``target`` sentences; ``pivot`` is the MT of each source sentence."""
+          options: AlignOptions | None = None, lexicon: Lexicon | None = None) -> list[Bead]:
+    """Align ``source`` with ``target`` sentences; ``pivot`` is the MT of each source sentence.
+
+    Without a pivot, a ``lexicon`` learned from other documents (see lexicon.align_documents)
+    stands in for it."""
     options = options or AlignOptions()
     if pivot is not None and len(pivot) != len(source):
         raise ValueError(f"pivot has {len(pivot)} sentences, source {len(source)}")
     source_features = side_features(source, source_paragraphs, None)
     target_features = side_features(target, target_paragraphs, latin_tokens(source))
     ratio = character_ratio(source_features, target_features)
+    similarity = None
     if pivot is not None and len(source) and len(target):
         source_features.vectors, target_features.vectors = tfidf_vectors(pivot, target, options.dims)
+    elif lexicon is not None and len(source) and len(target):
+        source_features.vectors = hashed_vectors([lexicon.source_weights(s) for s in source], options.dims)
+        target_features.vectors = hashed_vectors([lexicon.target_weights(t) for t in target], options.dims)
+        similarity = (options.lexicon_weight, options.lexicon_cosine)
+    if source_features.vectors is not None:
         source_features.pair_dots = _pair_dots(source_features.vectors)
         target_features.pair_dots = _pair_dots(target_features.vectors)
-    moves = align_features(source_features, target_features, options)
+    moves = align_features(source_features, target_features, options, similarity)
     return [_bead(move, target, pivot, source_features, target_features, ratio, options.variance)
             for move in moves]
 

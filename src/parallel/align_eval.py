@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .align import Bead, align, AlignOptions
+from .align import align, AlignOptions
+from .lexicon import align_documents
 from .errors import InputError
 from .score import read_lines
 
@@ -159,24 +160,33 @@ class AlignEvalConfig:
     seed: int = 1
     simulate_mt: bool = False
     use_pivot: bool = True
+    lexicon: bool = False   # without a pivot: realign with a table learned from the other documents
+
+
+def _pivot(document: GoldDocument, index: int, config: AlignEvalConfig) -> list[str] | None:
+    """The pivot for the ``index``-th (unperturbed) document: its MT, simulated MT, or none."""
+    if not config.use_pivot:
+        return None
+    if config.simulate_mt:
+        return simulate_mt(document.target, random.Random(config.seed * 1_000_003 + index))
+    return document.pivot
 
 
 def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
                        options: AlignOptions | None = None) -> dict:
     """Perturb each document, align it, and score against the gold that follows the perturbation."""
     rng = random.Random(config.seed)
-    pairs = []
-    beads_total = 0
-    for index, document in enumerate(documents):
+    perturbed_documents = []
+    for document in documents:
         others = [line for other in documents if other is not document for line in other.target]
-        perturbed = perturb(document, others, rng, config.merge, config.drop, config.insert)
-        pivot = perturbed.pivot
-        if config.simulate_mt:
-            pivot = simulate_mt(document.target, random.Random(config.seed * 1_000_003 + index))
-        beads: list[Bead] = align(perturbed.source, perturbed.target, pivot if config.use_pivot else None,
-                                  options=options)
-        beads_total += len(beads)
-        pairs.append((perturbed.gold, [(b.source, b.target) for b in beads]))
+        perturbed_documents.append(perturb(document, others, rng, config.merge, config.drop, config.insert))
+    if config.lexicon and not config.use_pivot:
+        aligned = align_documents([(d.source, d.target) for d in perturbed_documents], options=options)
+    else:
+        aligned = [align(d.source, d.target, _pivot(original, index, config), options=options)
+                   for index, (original, d) in enumerate(zip(documents, perturbed_documents))]
+    pairs = [(d.gold, [(b.source, b.target) for b in beads]) for d, beads in zip(perturbed_documents, aligned)]
+    beads_total = sum(len(beads) for beads in aligned)
     scores = alignment_scores(pairs)
     scores["documents"] = len(documents)
     scores["gold_beads"] = sum(len(g) for g, _ in pairs)

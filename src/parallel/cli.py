@@ -322,21 +322,25 @@ def eval_group() -> None:
               help="MT of --src, line-aligned, used as the pivot.")
 @click.option("--simulate-mt", is_flag=True,
               help="Pivot simulated from the reference (word dropout, substitution, swaps): tests only.")
+@click.option("--lexicon", is_flag=True,
+              help="Without a pivot: realign with a word table learned from the other documents (Model 1).")
 @click.option("--merge", type=click.FloatRange(0, 1), default=0.0, show_default=True)
 @click.option("--drop", type=click.FloatRange(0, 1), default=0.0, show_default=True)
 @click.option("--insert", type=click.FloatRange(0, 1), default=0.0, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-def eval_align(source_path, reference_path, docids_path, translations_path, simulate_mt, merge, drop, insert,
-               seed, as_json) -> None:
+def eval_align(source_path, reference_path, docids_path, translations_path, simulate_mt, lexicon, merge, drop,
+               insert, seed, as_json) -> None:
     """Align a line-aligned test set after perturbing its target side; print strict and lax P/R/F1."""
     if translations_path and simulate_mt:
         raise click.UsageError("give --translations or --simulate-mt, not both")
+    if lexicon and (translations_path or simulate_mt):
+        raise click.UsageError("--lexicon stands in for a pivot: give it without --translations/--simulate-mt")
     documents = read_documents(source_path, reference_path, docids_path, translations_path)
     config = AlignEvalConfig(merge, drop, insert, seed, simulate_mt,
-                             use_pivot=bool(translations_path or simulate_mt))
+                             use_pivot=bool(translations_path or simulate_mt), lexicon=lexicon)
     result = evaluate_alignment(documents, config, AlignOptions())
-    pivot = "simulated" if simulate_mt else ("file" if translations_path else "none")
+    pivot = "simulated" if simulate_mt else ("file" if translations_path else ("learned lexicon" if lexicon else "none"))
     result["settings"] = {"merge": merge, "drop": drop, "insert": insert, "seed": seed, "pivot": pivot}
     if as_json:
         click.echo(json.dumps(result, indent=2))

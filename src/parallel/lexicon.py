@@ -1,0 +1,159 @@
+"""A word-translation table learned from the documents being aligned, for aligning without MT.
+
+Without a pivot the aligner sees only lengths and anchors, which cannot tell a translation from
+an unrelated sentence of plausible length.  Following Moore (2002), a first pass aligns with
+length and anchors; IBM Model 1 is trained on the pairs it found; a second pass scores each
+candidate bead by how well the learned table explains the target words.
+
+Two details matter:
+
+- **Cross-fitting.**  A table trained on a document's own first-pass pairs confirms that pass's
+  mistakes (a wrongly paired sentence's rare words are learned as each other's translations), so
+  each document is realigned with a table learned from the *other* documents (two folds).  This
+  needs several documents; :func:`align_documents` falls back to the first pass for one.
+- **Similarity as vectors.**  A source sentence becomes its expected English bag of words
+  (sum over its words of t(e | word), weighted by idf); a target sentence its own bag (sublinear
+  tf x idf).  Both are hashed into the same space as the MT pivot's vectors, so the search is the
+  same code; only the weight and the cosine a true pair reaches differ (AlignOptions).
+
+Words are reduced crudely, which is enough for a table learned from a few hundred pairs: Arabic
+loses diacritics, alef/ya variants, one proclitic group and one suffix (light stemming); English
+is lower-cased and cut to six letters.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from .align import AlignOptions, Bead, align
+
+_ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
+_ARABIC_MARKS_RE = re.compile(r"[\u064b-\u0652\u0640]")   # diacritics and tatweel
+_ALEF_VARIANTS_RE = re.compile("[أإآ]")
+_PROCLITICS = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
+_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
+_ENGLISH_WORD_RE = re.compile(r"[A-Za-z]+")
+_KEPT_AS_IS_RE = re.compile(r"[A-Za-z0-9]+")   # Latin words and digits inside Arabic need no table
+_NULL = ""
+_MIN_PROBABILITY = 0.01
+_ENGLISH_STEM = 6
+
+
+def arabic_words(text: str) -> list[str]:
+    """Arabic words, normalised and lightly stemmed (stems of two letters or more)."""
+    words = []
+    for word in _ARABIC_WORD_RE.findall(text):
+        word = _ALEF_VARIANTS_RE.sub("ا", _ARABIC_MARKS_RE.sub("", word)).replace("ى", "ي")
+        word = _strip(word, _PROCLITICS, lambda w, p: w.startswith(p), lambda w, p: w[len(p):])
+        word = _strip(word, _SUFFIXES, lambda w, s: w.endswith(s), lambda w, s: w[:-len(s)])
+        words.append(word)
+    return words
+
+
+def _strip(word: str, affixes: Sequence[str], has, remove) -> str:
+    for affix in affixes:
+        if has(word, affix) and len(word) - len(affix) >= 2:
+            return remove(word, affix)
+    return word
+
+
+def english_words(text: str) -> list[str]:
+    return [word.lower()[:_ENGLISH_STEM] for word in _ENGLISH_WORD_RE.findall(text)]
+
+
+def _kept_as_is(text: str) -> list[str]:
+    return [token.lower()[:_ENGLISH_STEM] for token in _KEPT_AS_IS_RE.findall(text)]
+
+
+@dataclass
+class Lexicon:
+    """t(english word | arabic word) from IBM Model 1, and idf of the English words it saw."""
+    translations: dict[str, list[tuple[str, float]]]
+    idf: dict[str, float] = field(default_factory=dict)
+    unseen_idf: float = 1.0
+
+    def weight(self, english: str) -> float:
+        return self.idf.get(english, self.unseen_idf)
+
+    def source_weights(self, text: str) -> dict[str, float]:
+        """The English the table expects for an Arabic sentence (Latin words and digits as is)."""
+        expected: dict[str, float] = defaultdict(float)
+        for word in arabic_words(text):
+            for english, probability in self.translations.get(word, ()):
+                expected[english] += probability * self.weight(english)
+        for token in _kept_as_is(text):
+            expected[token] += self.weight(token)
+        return expected
+
+    def target_weights(self, text: str) -> dict[str, float]:
+        counts = Counter(english_words(text) + re.findall(r"[0-9]+", text))
+        return {word: (1.0 + math.log(count)) * self.weight(word) for word, count in counts.items()}
+
+
+def learn_lexicon(pairs: Iterable[tuple[str, str]], iterations: int = 5) -> Lexicon:
+    """IBM Model 1 (with a NULL word) trained by EM on (Arabic, English) text pairs."""
+    corpus = [(arabic_words(source) + [_NULL], english_words(target)) for source, target in pairs]
+    probability: dict[tuple[str, str], float] = defaultdict(lambda: 1.0)   # uniform start
+    for _ in range(iterations):
+        counts: dict[tuple[str, str], float] = defaultdict(float)
+        totals: dict[str, float] = defaultdict(float)
+        for source, target in corpus:
+            for english in target:
+                scores = [probability[(english, arabic)] for arabic in source]
+                norm = sum(scores)
+                for arabic, score in zip(source, scores):
+                    share = score / norm
+                    counts[(english, arabic)] += share
+                    totals[arabic] += share
+        probability = {key: count / totals[key[1]] for key, count in counts.items()}
+    translations: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for (english, arabic), value in probability.items():
+        if arabic != _NULL and value >= _MIN_PROBABILITY:
+            translations[arabic].append((english, value))
+    return Lexicon(dict(translations), *_idf(target for _, target in corpus))
+
+
+def _idf(documents: Iterable[list[str]]) -> tuple[dict[str, float], float]:
+    frequency: Counter = Counter()
+    total = 0
+    for words in documents:
+        total += 1
+        frequency.update(set(words))
+    return ({word: math.log((1 + total) / (1 + count)) for word, count in frequency.items()},
+            math.log(1 + total))
+
+
+def bead_texts(source: Sequence[str], target: Sequence[str], beads: Iterable[Bead]) -> list[tuple[str, str]]:
+    """The (source block, target block) texts of the beads that pair something."""
+    return [(" ".join(source[i] for i in bead.source), " ".join(target[j] for j in bead.target))
+            for bead in beads if bead.source and bead.target]
+
+
+def cross_fitted_lexicons(pairs_by_document: Sequence[list[tuple[str, str]]], folds: int) -> list[Lexicon]:
+    """One table per fold, each learned from the documents of the other folds (document k is in
+    fold k % folds)."""
+    return [learn_lexicon(pair for index, pairs in enumerate(pairs_by_document) if index % folds != fold
+                          for pair in pairs)
+            for fold in range(folds)]
+
+
+def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], folds: int = 2, rounds: int = 2,
+                    options: AlignOptions | None = None) -> list[list[Bead]]:
+    """Align many (source, target) documents without MT: length and anchors, then a learned table.
+
+    Each document is realigned with the table of its fold (:func:`cross_fitted_lexicons`), never
+    one learned from its own pairs; each round learns again from the previous round's pairs.
+    With fewer documents than folds, the first pass (length and anchors) is returned."""
+    options = options or AlignOptions()
+    aligned = [align(source, target, options=options) for source, target in documents]
+    if len(documents) < folds:
+        return aligned
+    for _ in range(rounds):
+        lexicons = cross_fitted_lexicons([bead_texts(source, target, beads)
+                                          for (source, target), beads in zip(documents, aligned)], folds)
+        aligned = [align(source, target, lexicon=lexicons[index % folds], options=options)
+                   for index, (source, target) in enumerate(documents)]
+    return aligned

@@ -1,0 +1,57 @@
+"""The word table learned for aligning without MT (lexicon.py), on hand-made text."""
+from __future__ import annotations
+
+from parallel.align import Bead, align
+from parallel.lexicon import (align_documents, arabic_words, bead_texts, cross_fitted_lexicons, english_words,
+                              learn_lexicon)
+
+from test_align import ARABIC, ENGLISH, UNRELATED, one_to_one, pairs
+
+
+def test_arabic_words_are_normalised_and_lightly_stemmed():
+    assert arabic_words("والكتابُ") == ["كتاب"]
+    assert arabic_words("آخر مستشفى") == ["اخر", "مستشف"]       # alef variants; final ى read as ي, a suffix
+    assert arabic_words("المدرسة مدرستها") == ["مدرس", "مدرست"]   # one proclitic group, one suffix
+    assert arabic_words("في UNICEF 12") == ["في"]                 # Latin words and digits are not Arabic words
+    assert english_words("Scientists' scientific work") == ["scient", "scient", "work"]
+
+
+def test_model_1_learns_which_words_translate_which():
+    pairs = [("قطة كبيرة", "a big cat"), ("قطة صغيرة", "a small cat"), ("كلب كبير", "a big dog"),
+             ("كلب صغير", "a small dog"), ("بيت كبير", "a big house")]
+    lexicon = learn_lexicon(pairs)
+
+    def best(arabic: str) -> str:
+        return max(lexicon.translations[arabic], key=lambda item: item[1])[0]
+    assert [best(word) for word in ("قط", "كلب", "كبير", "صغير", "بيت")] == ["cat", "dog", "big", "small", "house"]
+    assert lexicon.weight("a") < lexicon.weight("house")   # idf: a word in every pair weighs least
+
+
+def test_a_table_that_knows_the_words_finds_an_inserted_sentence_of_plausible_length():
+    lexicon = learn_lexicon(zip(ARABIC, ENGLISH))   # here learned from the true pairs themselves
+    wrong_without = 0
+    for position in range(1, len(ENGLISH)):
+        for unrelated in UNRELATED:
+            target = ENGLISH[:position] + [unrelated] + ENGLISH[position:]
+            gold = ([((i,), (i,)) for i in range(position)] + [((), (position,))]
+                    + [((i,), (i + 1,)) for i in range(position, len(ARABIC))])
+            assert pairs(align(ARABIC, target, lexicon=lexicon)) == gold, (position, unrelated)
+            wrong_without += pairs(align(ARABIC, target)) != gold
+    assert wrong_without > 0   # length and anchors alone pair some of them
+
+
+def test_each_document_is_realigned_with_a_table_learned_from_the_other_fold():
+    documents = [[("قطة كبيرة", "a big cat")], [("كلب صغير", "a small dog")],
+                 [("بيت جديد", "a new house")], [("شجرة طويلة", "a tall tree")]]
+    lexicons = cross_fitted_lexicons(documents, folds=2)
+    assert "كلب" in lexicons[0].translations and "شجر" in lexicons[0].translations
+    assert "قط" not in lexicons[0].translations and "بيت" not in lexicons[0].translations
+    assert "قط" in lexicons[1].translations and "كلب" not in lexicons[1].translations
+
+
+def test_align_documents_pairs_many_documents_and_falls_back_to_length_for_one():
+    documents = [(ARABIC[k:k + 4], ENGLISH[k:k + 4]) for k in (0, 2, 4)]
+    assert [pairs(beads) for beads in align_documents(documents)] == [one_to_one(4)] * 3
+    assert align_documents(documents[:1]) == [align(*documents[0])]
+    beads = [Bead((0,), (0,)), Bead((1,), ()), Bead((), (1,))]
+    assert bead_texts(["a", "b"], ["x", "y"], beads) == [("a", "x")]
