@@ -37,6 +37,7 @@ _PROCLITICS = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
 _ENGLISH_WORD_RE = re.compile(r"[A-Za-z]+")
 _KEPT_AS_IS_RE = re.compile(r"[A-Za-z0-9]+")   # Latin words and digits inside Arabic need no table
+_DIGITS_RE = re.compile(r"[0-9]+")
 _NULL = ""
 _MIN_PROBABILITY = 0.01
 _ENGLISH_STEM = 6
@@ -47,17 +48,11 @@ def arabic_words(text: str) -> list[str]:
     words = []
     for word in _ARABIC_WORD_RE.findall(text):
         word = _ALEF_VARIANTS_RE.sub("ا", _ARABIC_MARKS_RE.sub("", word)).replace("ى", "ي")
-        word = _strip(word, _PROCLITICS, lambda w, p: w.startswith(p), lambda w, p: w[len(p):])
-        word = _strip(word, _SUFFIXES, lambda w, s: w.endswith(s), lambda w, s: w[:-len(s)])
-        words.append(word)
+        prefix = next((p for p in _PROCLITICS if word.startswith(p) and len(word) - len(p) >= 2), "")
+        word = word[len(prefix):]
+        suffix = next((s for s in _SUFFIXES if word.endswith(s) and len(word) - len(s) >= 2), "")
+        words.append(word[:len(word) - len(suffix)])
     return words
-
-
-def _strip(word: str, affixes: Sequence[str], has, remove) -> str:
-    for affix in affixes:
-        if has(word, affix) and len(word) - len(affix) >= 2:
-            return remove(word, affix)
-    return word
 
 
 def english_words(text: str) -> list[str]:
@@ -89,7 +84,7 @@ class Lexicon:
         return expected
 
     def target_weights(self, text: str) -> dict[str, float]:
-        counts = Counter(english_words(text) + re.findall(r"[0-9]+", text))
+        counts = Counter(english_words(text) + _DIGITS_RE.findall(text))
         return {word: (1.0 + math.log(count)) * self.weight(word) for word, count in counts.items()}
 
 
