@@ -36,7 +36,6 @@ _ALEF_VARIANTS_RE = re.compile("[أإآ]")
 _PROCLITICS = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
 _ENGLISH_WORD_RE = re.compile(r"[A-Za-z]+")
-_KEPT_AS_IS_RE = re.compile(r"[A-Za-z0-9]+")   # Latin words and digits inside Arabic need no table
 _DIGITS_RE = re.compile(r"[0-9]+")
 _NULL = ""
 _MIN_PROBABILITY = 0.01
@@ -59,8 +58,9 @@ def english_words(text: str) -> list[str]:
     return [word.lower()[:_ENGLISH_STEM] for word in _ENGLISH_WORD_RE.findall(text)]
 
 
-def _kept_as_is(text: str) -> list[str]:
-    return [token.lower()[:_ENGLISH_STEM] for token in _KEPT_AS_IS_RE.findall(text)]
+def latin_words_and_digits(text: str) -> list[str]:
+    """English words and digit runs, read the same way on both sides (inside Arabic they need no table)."""
+    return english_words(text) + _DIGITS_RE.findall(text)
 
 
 @dataclass
@@ -79,12 +79,12 @@ class Lexicon:
         for word in arabic_words(text):
             for english, probability in self.translations.get(word, ()):
                 expected[english] += probability * self.weight(english)
-        for token in _kept_as_is(text):
+        for token in latin_words_and_digits(text):
             expected[token] += self.weight(token)
         return expected
 
     def target_weights(self, text: str) -> dict[str, float]:
-        counts = Counter(english_words(text) + _DIGITS_RE.findall(text))
+        counts = Counter(latin_words_and_digits(text))
         return {word: (1.0 + math.log(count)) * self.weight(word) for word, count in counts.items()}
 
 
