@@ -5,7 +5,7 @@ from parallel.align import Bead, align
 from parallel.lexicon import (align_documents, arabic_words, bead_texts, cross_fitted_lexicons, english_words,
                               learn_lexicon)
 
-from test_align import ARABIC, ENGLISH, UNRELATED, one_to_one, pairs
+from test_align import ARABIC, ENGLISH, NO_ANCHORS, UNRELATED, one_to_one, pairs
 
 
 def test_arabic_words_are_normalised_and_lightly_stemmed():
@@ -55,3 +55,12 @@ def test_align_documents_pairs_many_documents_and_falls_back_to_length_for_one()
     assert align_documents(documents[:1]) == [align(*documents[0])]
     beads = [Bead((0,), (0,)), Bead((1,), ()), Bead((), (1,))]
     assert bead_texts(["a", "b"], ["x", "y"], beads) == [("a", "x")]
+
+
+def test_align_documents_gives_a_short_document_the_ratio_of_all_of_them():
+    short = ([ARABIC[3], NO_ANCHORS], [ENGLISH[3]])    # the second sentence's translation is missing
+    documents = [(ARABIC[:4], ENGLISH[:4]), (ARABIC[4:], ENGLISH[4:]), short]
+    assert pairs(align_documents(documents)[2]) == [((0,), (0,)), ((1,), ())]
+    # the length pass alone (no table learned): the pooled ratio is what finds the gap
+    assert pairs(align_documents(documents, rounds=0)[2]) == [((0,), (0,)), ((1,), ())]
+    assert pairs(align_documents(documents, rounds=0, pool_ratio=False)[2]) == [((0, 1), (0,))]

@@ -12,11 +12,11 @@ lax match when it shares at least one source and one target sentence with a gold
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .align import align, AlignOptions
+from .align import align, AlignOptions, corpus_ratio
 from .lexicon import align_documents
 from .errors import InputError
 from .score import read_lines
@@ -161,6 +161,7 @@ class AlignEvalConfig:
     simulate_mt: bool = False
     use_pivot: bool = True
     lexicon: bool = False   # without a pivot: realign with a table learned from the other documents
+    pool_ratio: bool = True   # the length model's ratio from all documents (False: each its own)
 
 
 def _pivot(document: GoldDocument, index: int, config: AlignEvalConfig) -> list[str] | None:
@@ -180,8 +181,12 @@ def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
     for document in documents:
         others = [line for other in documents if other is not document for line in other.target]
         perturbed_documents.append(perturb(document, others, rng, config.merge, config.drop, config.insert))
+    options = options or AlignOptions()
+    if config.pool_ratio and options.ratio is None:
+        options = replace(options, ratio=corpus_ratio((d.source, d.target) for d in perturbed_documents))
     if config.lexicon and not config.use_pivot:
-        aligned = align_documents([(d.source, d.target) for d in perturbed_documents], options=options)
+        aligned = align_documents([(d.source, d.target) for d in perturbed_documents], options=options,
+                                  pool_ratio=config.pool_ratio)
     else:
         aligned = [align(d.source, d.target, _pivot(original, index, config), options=options)
                    for index, (original, d) in enumerate(zip(documents, perturbed_documents))]
@@ -191,4 +196,5 @@ def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
     scores["documents"] = len(documents)
     scores["gold_beads"] = sum(len(g) for g, _ in pairs)
     scores["system_beads"] = beads_total
+    scores["length_ratio"] = round(options.ratio, 4) if options.ratio else "per document"
     return scores

@@ -324,13 +324,15 @@ def eval_group() -> None:
               help="Pivot simulated from the reference (word dropout, substitution, swaps): tests only.")
 @click.option("--lexicon", is_flag=True,
               help="Without a pivot: realign with a word table learned from the other documents (Model 1).")
+@click.option("--ratio", type=click.Choice(["corpus", "document"]), default="corpus", show_default=True,
+              help="Length model's character ratio: from all documents together, or each document's own.")
 @click.option("--merge", type=click.FloatRange(0, 1), default=0.0, show_default=True)
 @click.option("--drop", type=click.FloatRange(0, 1), default=0.0, show_default=True)
 @click.option("--insert", type=click.FloatRange(0, 1), default=0.0, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-def eval_align(source_path, reference_path, docids_path, translations_path, simulate_mt, lexicon, merge, drop,
-               insert, seed, as_json) -> None:
+def eval_align(source_path, reference_path, docids_path, translations_path, simulate_mt, lexicon, ratio, merge,
+               drop, insert, seed, as_json) -> None:
     """Align a line-aligned test set after perturbing its target side; print strict and lax P/R/F1."""
     if translations_path and simulate_mt:
         raise click.UsageError("give --translations or --simulate-mt, not both")
@@ -338,16 +340,18 @@ def eval_align(source_path, reference_path, docids_path, translations_path, simu
         raise click.UsageError("--lexicon stands in for a pivot: give it without --translations/--simulate-mt")
     documents = read_documents(source_path, reference_path, docids_path, translations_path)
     config = AlignEvalConfig(merge, drop, insert, seed, simulate_mt,
-                             use_pivot=bool(translations_path or simulate_mt), lexicon=lexicon)
+                             use_pivot=bool(translations_path or simulate_mt), lexicon=lexicon,
+                             pool_ratio=ratio == "corpus")
     result = evaluate_alignment(documents, config, AlignOptions())
     pivot = "simulated" if simulate_mt else ("file" if translations_path else ("learned lexicon" if lexicon else "none"))
-    result["settings"] = {"merge": merge, "drop": drop, "insert": insert, "seed": seed, "pivot": pivot}
+    result["settings"] = {"merge": merge, "drop": drop, "insert": insert, "seed": seed, "pivot": pivot,
+                          "ratio": ratio}
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
     click.echo(f"{result['documents']} documents, {result['gold_beads']} gold beads, "
-               f"{result['system_beads']} system beads; pivot {pivot}; merge {merge} drop {drop} insert {insert} "
-               f"seed {seed}")
+               f"{result['system_beads']} system beads; pivot {pivot}; length ratio {result['length_ratio']}; "
+               f"merge {merge} drop {drop} insert {insert} seed {seed}")
     click.echo("          precision  recall     F1")
     for kind in ("strict", "lax"):
         row = result[kind]

@@ -25,10 +25,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
-from .align import AlignOptions, Bead, align
+from .align import AlignOptions, Bead, align, corpus_ratio
 
 _ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
 _ARABIC_MARKS_RE = re.compile(r"[\u064b-\u0652\u0640]")   # diacritics and tatweel
@@ -136,13 +136,16 @@ def cross_fitted_lexicons(pairs_by_document: Sequence[list[tuple[str, str]]], fo
 
 
 def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], folds: int = 2, rounds: int = 2,
-                    options: AlignOptions | None = None) -> list[list[Bead]]:
+                    options: AlignOptions | None = None, pool_ratio: bool = True) -> list[list[Bead]]:
     """Align many (source, target) documents without MT: length and anchors, then a learned table.
 
     Each document is realigned with the table of its fold (:func:`cross_fitted_lexicons`), never
     one learned from its own pairs; each round learns again from the previous round's pairs.
-    With fewer documents than folds, the first pass (length and anchors) is returned."""
+    With fewer documents than folds, the first pass (length and anchors) is returned.  With
+    ``pool_ratio``, the length model's ratio is that of all the documents unless ``options`` sets one."""
     options = options or AlignOptions()
+    if pool_ratio and options.ratio is None:
+        options = replace(options, ratio=corpus_ratio(documents))
     aligned = [align(source, target, options=options) for source, target in documents]
     if len(documents) < folds:
         return aligned
