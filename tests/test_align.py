@@ -283,3 +283,52 @@ def test_align_cli_with_a_model_as_pivot(runner, tmp_path, installed_models):
     # the tiny random model's pivot is noise: every sentence still ends up paired or listed as unaligned
     assert sum(len(r["source_ids"]) for r in records) + sum(json.loads(u)["side"] == "source" for u in unaligned) == len(ARABIC)
     assert all(isinstance(r["mt"], str) for r in records)
+
+
+def write_folder(folder, documents):
+    """Articles (one sentence per paragraph) as <doc>.txt with their translations as <doc>.en.txt."""
+    folder.mkdir()
+    for name, (arabic, english) in documents.items():
+        (folder / f"{name}.txt").write_text("\n".join(arabic) + "\n", encoding="utf-8")
+        (folder / f"{name}.en.txt").write_text("\n".join(english) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_align_cli_aligns_a_folder_of_articles_as_a_whole(runner, tmp_path):
+    folder = write_folder(tmp_path / "articles", {
+        "a": (ARABIC[:4], ENGLISH[:4]), "b": (ARABIC[4:], ENGLISH[4:]),
+        "c": ([ARABIC[3], NO_ANCHORS], [ENGLISH[3]]),   # the second sentence's translation is missing
+    })
+    result = runner.invoke(cli, ["align", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "3 document(s)" in result.output and "pivot: learned lexicon" in result.output
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["source_ids"], r["target_ids"]) for r in records] == [
+        ([f"a:{n}:1"], [f"a:{n}:1"]) for n in range(1, 5)] + [
+        ([f"b:{n}:1"], [f"b:{n}:1"]) for n in range(1, 5)] + [(["c:1:1"], ["c:1:1"])]
+    unaligned = [json.loads(line) for line in (tmp_path / "out.unaligned.jsonl").read_text().splitlines()]
+    assert unaligned == [{"side": "source", "id": "c:2:1", "text": NO_ANCHORS}]
+    assert validate_tmx(tmp_path / "out.tmx") == []
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["REFERENCE"], "a folder pairs each article with its <doc>.en.txt; give no translation file"),
+    (["--translations", "MT"], "--translations pairs one article's sentences; it cannot serve a folder"),
+])
+def test_align_cli_refuses_a_folder_with_one_files_options(runner, tmp_path, extra, message):
+    folder = write_folder(tmp_path / "articles", {"a": (ARABIC[:2], ENGLISH[:2])})
+    (tmp_path / "MT").write_text("x\ny\n", encoding="utf-8")
+    args = [str(tmp_path / "MT") if item in ("REFERENCE", "MT") else item for item in extra]
+    result = runner.invoke(cli, ["align", str(folder), *args])
+    assert result.exit_code == 2 and message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_align_cli_names_an_article_without_translation(runner, tmp_path):
+    folder = write_folder(tmp_path / "articles", {"a": (ARABIC[:2], ENGLISH[:2]), "b": (ARABIC[2:4], ENGLISH[2:4])})
+    (folder / "b.en.txt").unlink()
+    result = runner.invoke(cli, ["align", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {folder / 'b.en.txt'}: no translation for 1 article(s) in {folder}"
+    assert not list(tmp_path.glob("out*"))
+    single = runner.invoke(cli, ["align", str(folder / "a.txt")])
+    assert single.exit_code == 2 and "give the translation too, or a folder of articles" in single.output

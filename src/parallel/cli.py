@@ -282,7 +282,7 @@ def score_docs(translations_path, references, metrics_spec, as_json, width, revi
 
 @cli.command("align")
 @click.argument("source", type=click.Path(path_type=Path))
-@click.argument("reference", type=click.Path(path_type=Path))
+@click.argument("reference", type=click.Path(path_type=Path), required=False)
 @click.option("--out", "out_stem", type=click.Path(path_type=Path), default=None,
               help="Output stem [default: SOURCE's name + .aligned beside it].")
 @click.option("--translations", "translations_path", type=click.Path(path_type=Path),
@@ -292,17 +292,24 @@ def score_docs(translations_path, references, metrics_spec, as_json, width, revi
 @click.option("--presplit", is_flag=True, help="Both files hold one sentence per line; do not segment.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Pairs scoring below this go to .rejected.jsonl.")
+@click.option("--lexicon/--no-lexicon", default=True, show_default=True,
+              help="A folder without a pivot: learn a word table from its articles and realign with it.")
 def align_command(source, reference, out_stem, translations_path, model_name, models_dir, presplit,
-                  min_score) -> None:
-    """Align SOURCE (Arabic) with its human translation REFERENCE; write pairs as TMX, Moses and JSONL."""
+                  min_score, lexicon) -> None:
+    """Align SOURCE (Arabic) with its human translation REFERENCE; write pairs as TMX, Moses and JSONL.
+
+    SOURCE may be a folder of articles (<doc>.txt), each with its translation beside it
+    (<doc>.en.txt); give no REFERENCE then. The folder is aligned as a whole."""
     if translations_path and model_name:
         raise click.UsageError("give --translations or --model, not both")
     model_dir = resolve_model(model_name, models_dir or models_dir_default()) if model_name else None
-    config = AlignConfig(source, reference, out_stem or source.with_name(source.name.split(".")[0] + ".aligned"),
-                         presplit, translations_path, model_dir, min_score)
+    source_name = source.resolve().name
+    out_stem = out_stem or source.resolve().with_name(source_name.split(".")[0] + ".aligned")
+    config = AlignConfig(source, reference, out_stem, presplit, translations_path, model_dir, min_score,
+                         lexicon=lexicon)
     summary = run_align(config)
-    click.echo(f"{summary['pairs']} pairs ({summary['rejected']} below --min-score), unaligned: "
-               f"{summary['unaligned_source']} source, {summary['unaligned_target']} target sentences; "
+    click.echo(f"{summary['documents']} document(s): {summary['pairs']} pairs ({summary['rejected']} below "
+               f"--min-score), unaligned: {summary['unaligned_source']} source, {summary['unaligned_target']} target sentences; "
                f"pivot: {summary['pivot']}; wrote {summary['outputs']['tmx']} and .ar/.en/.ids/.jsonl", err=True)
 
 

@@ -136,7 +136,8 @@ def cross_fitted_lexicons(pairs_by_document: Sequence[list[tuple[str, str]]], fo
 
 
 def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], folds: int = 2, rounds: int = 2,
-                    options: AlignOptions | None = None, pool_ratio: bool = True) -> list[list[Bead]]:
+                    options: AlignOptions | None = None, pool_ratio: bool = True,
+                    paragraphs: Sequence[tuple[Sequence[int], Sequence[int]]] | None = None) -> list[list[Bead]]:
     """Align many (source, target) documents without MT: length and anchors, then a learned table.
 
     Each document is realigned with the table of its fold (:func:`cross_fitted_lexicons`), never
@@ -146,12 +147,14 @@ def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], fo
     options = options or AlignOptions()
     if pool_ratio and options.ratio is None:
         options = replace(options, ratio=corpus_ratio(documents))
-    aligned = [align(source, target, options=options) for source, target in documents]
+    paragraphs = paragraphs or [(None, None)] * len(documents)
+    aligned = [align(source, target, None, *paragraphs[index], options=options)
+               for index, (source, target) in enumerate(documents)]
     if len(documents) < folds:
         return aligned
     for _ in range(rounds):
         lexicons = cross_fitted_lexicons([bead_texts(source, target, beads)
                                           for (source, target), beads in zip(documents, aligned)], folds)
-        aligned = [align(source, target, lexicon=lexicons[index % folds], options=options)
+        aligned = [align(source, target, None, *paragraphs[index], options=options, lexicon=lexicons[index % folds])
                    for index, (source, target) in enumerate(documents)]
     return aligned

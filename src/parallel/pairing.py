@@ -1,24 +1,31 @@
-"""The pipeline behind ``parallel align``: an article and its human translation in, sentence pairs out.
+"""The pipeline behind ``parallel align``: articles and their human translations in, sentence pairs out.
 
-Both sides are segmented (or taken one sentence per line), the source is given a pivot (the MT
-from an installed model, or any external MT from ``--translations``, one line per source
-sentence) when asked, the aligner pairs them, and the pairs are written as TMX, Moses and JSONL
-with their alignment scores.  Pairs scoring below ``min_score`` go to ``<stem>.rejected.jsonl``;
-sentences left unaligned go to ``<stem>.unaligned.jsonl``.
+One article and its translation, or a folder of articles (``<doc>.txt``) with their translations
+beside them (``<doc>.en.txt``).  Both sides are segmented (or taken one sentence per line), the
+source is given a pivot (the MT from an installed model, or any external MT from
+``--translations``, one line per source sentence) when asked, the aligner pairs them, and the
+pairs are written as TMX, Moses and JSONL with their alignment scores.  Pairs scoring below
+``min_score`` go to ``<stem>.rejected.jsonl``; sentences left unaligned go to
+``<stem>.unaligned.jsonl``.
+
+A folder is aligned as a whole: short articles borrow the length ratio of all of them, and
+without a pivot a word table is learned from the folder (``lexicon.align_documents``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
-from .align import AlignOptions, Bead, align
-from .documents import Document, Segment, read_article, read_reference, read_text
+from .align import AlignOptions, Bead, align, corpus_ratio
+from .documents import (Document, Segment, article_paths, read_article, read_reference, read_text,
+                        reference_path)
 from .errors import InputError
 from .formats.jsonl import write_jsonl
 from .formats.moses import write_moses_rows
 from .formats.provenance import Provenance
 from .formats.tmx import TmxUnit, write_tmx
+from .lexicon import align_documents
 from .score import read_lines
 from .segment import segment_document
 from .translate import TranslateOptions, Translator
@@ -42,14 +49,34 @@ class Pair:
 
 @dataclass
 class AlignConfig:
-    source_path: Path
-    target_path: Path
+    source_path: Path                    # an article, or a folder of articles with <doc>.en.txt beside them
+    target_path: Path | None             # the article's translation; None for a folder
     out_stem: Path
     presplit: bool = False               # one sentence per line on both sides
     translations_path: Path | None = None
     model_dir: Path | None = None        # translate the source with this model for the pivot
     min_score: float = 0.0
     options: AlignOptions = field(default_factory=AlignOptions)
+    lexicon: bool = True                 # folder without a pivot: learn a word table from it
+
+
+def document_paths(config: AlignConfig) -> list[tuple[Path, Path]]:
+    """(article, translation) paths: the two given, or every article of a folder with its ``.en.txt``."""
+    source = Path(config.source_path)
+    if not source.is_dir():
+        if config.target_path is None:
+            raise InputError(f"{source}: give the translation too, or a folder of articles")
+        return [(source, Path(config.target_path))]
+    if config.target_path is not None:
+        raise InputError(f"{source}: a folder pairs each article with its <doc>.en.txt; give no translation file")
+    if config.translations_path is not None:
+        raise InputError(f"{config.translations_path}: --translations pairs one article's sentences; "
+                         "it cannot serve a folder")
+    pairs = [(article, reference_path(article)) for article in article_paths(source)]
+    missing = [str(reference) for _, reference in pairs if not reference.is_file()]
+    if missing:
+        raise InputError(f"{missing[0]}: no translation for {len(missing)} article(s) in {source}")
+    return pairs
 
 
 def read_side(path: Path, presplit: bool, is_source: bool) -> list[Segment]:
@@ -104,39 +131,62 @@ def output_paths(stem: Path) -> dict[str, Path]:
         ("tmx", ".tmx"), ("jsonl", ".jsonl"), ("rejected", ".rejected.jsonl"), ("unaligned", ".unaligned.jsonl"))}
 
 
-def model_pivot(model_dir: Path, source: list[Segment]) -> tuple[str, list[str]]:
-    """The model's name and its translation of each source sentence."""
+def model_pivots(model_dir: Path, sources: list[list[Segment]]) -> tuple[str, list[list[str]]]:
+    """The model's name and its translation of each source sentence of each document."""
     translator = Translator(model_dir, TranslateOptions())
-    return translator.model_name, [r.text for r in translator.translate_texts([s.text for s in source])]
+    return translator.model_name, [[r.text for r in translator.translate_texts([s.text for s in source])]
+                                   for source in sources]
+
+
+def align_sides(sides: list[tuple[list[Segment], list[Segment]]], pivots: list[list[str]] | None,
+                options: AlignOptions, learn_table: bool) -> list[list[Bead]]:
+    """Align each document; with several, each gets the length ratio of all of them, and with
+    ``learn_table`` (no pivot) a word table learned from the others."""
+    texts = [([s.text for s in source], [t.text for t in target]) for source, target in sides]
+    paragraphs = [([s.para for s in source], [t.para for t in target]) for source, target in sides]
+    if len(sides) > 1 and options.ratio is None:
+        options = replace(options, ratio=corpus_ratio(texts))
+    if learn_table:
+        return align_documents(texts, options=options, paragraphs=paragraphs)
+    return [align(source, target, pivots[index] if pivots else None, *paragraphs[index], options)
+            for index, (source, target) in enumerate(texts)]
 
 
 def run_align(config: AlignConfig) -> dict:
     """Align, write the outputs, and return a summary."""
     if config.translations_path is not None and config.model_dir is not None:
         raise InputError("give translations or a model for the pivot, not both")
-    source = read_side(config.source_path, config.presplit, is_source=True)
-    target = read_side(config.target_path, config.presplit, is_source=False)
-    pivot_name, pivot = "none", None
+    paths_by_document = document_paths(config)
+    sides = [(read_side(source, config.presplit, is_source=True), read_side(target, config.presplit, is_source=False))
+             for source, target in paths_by_document]
+    pivot_name, pivots = "none", None
     if config.translations_path is not None:
-        pivot = read_pivot(config.translations_path, len(source))
+        pivots = [read_pivot(config.translations_path, len(sides[0][0]))]
         pivot_name = f"file:{Path(config.translations_path).name}"
     elif config.model_dir is not None:
-        pivot_name, pivot = model_pivot(config.model_dir, source)
-    beads = align([s.text for s in source], [t.text for t in target], pivot,
-                  [s.para for s in source], [t.para for t in target], config.options)
-    pairs, unaligned = pairs_from_beads(beads, source, target, pivot)
+        pivot_name, pivots = model_pivots(config.model_dir, [source for source, _ in sides])
+    learned = pivots is None and config.lexicon and len(sides) > 1
+    pairs, unaligned = [], []
+    aligned = align_sides(sides, pivots, config.options, learn_table=learned)
+    for index, ((source, target), beads) in enumerate(zip(sides, aligned)):
+        document_pairs, document_unaligned = pairs_from_beads(beads, source, target, pivots[index] if pivots else None)
+        pairs += document_pairs
+        unaligned += document_unaligned
     kept = [p for p in pairs if p.score >= config.min_score]
     rejected = [p for p in pairs if p.score < config.min_score]
     provenance = Provenance(pivot_name, "", options={"min_score": config.min_score, "pivot": pivot_name,
-                                                     "presplit": config.presplit})
+                                                     "presplit": config.presplit, "documents": len(sides),
+                                                     "learned_lexicon": learned})
     paths = output_paths(config.out_stem)
     write_tmx(paths["tmx"], (pair_unit(p, provenance) for p in kept), provenance)
     write_moses_rows(Path(config.out_stem), ((p.id, p.source, p.target) for p in kept))
     write_jsonl(paths["jsonl"], (pair_record(p) for p in kept))
     write_jsonl(paths["rejected"], (pair_record(p) for p in rejected))
     write_jsonl(paths["unaligned"], unaligned)
-    summary = {"source_sentences": len(source), "target_sentences": len(target), "pairs": len(kept),
+    summary = {"documents": len(sides), "source_sentences": sum(len(source) for source, _ in sides),
+               "target_sentences": sum(len(target) for _, target in sides), "pairs": len(kept),
                "rejected": len(rejected), "unaligned_source": sum(u["side"] == "source" for u in unaligned),
-               "unaligned_target": sum(u["side"] == "target" for u in unaligned), "pivot": pivot_name,
+               "unaligned_target": sum(u["side"] == "target" for u in unaligned),
+               "pivot": "learned lexicon" if learned else pivot_name,
                "outputs": {k: str(v) for k, v in paths.items()}}
     return summary
