@@ -5,7 +5,7 @@ A dynamic programme over (source sentences consumed, target sentences consumed) 
 
 - a prior per bead type (Gale & Church 1993's figures: 1-1 is common, merges rarer, skips rare);
 - a length term: Gale & Church's -log P(delta), with the target/source character ratio taken
-  from the document itself;
+  from the document itself (drawn towards that of all documents when many are aligned);
 - anchors that need no MT: numbers (Arabic-Indic digits normalised), Latin-script tokens of the
   Arabic found again in the English, question marks and quotation marks; scored by how many
   the two sides share (Dice);
@@ -29,7 +29,7 @@ import math
 import re
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
@@ -319,6 +319,11 @@ def corpus_ratio(documents: Iterable[tuple[Sequence[str], Sequence[str]]]) -> fl
         source_chars += sum(len("".join(s.split())) for s in source)
         target_chars += sum(len("".join(t.split())) for t in target)
     return max(target_chars, 1) / max(source_chars, 1)
+
+
+def with_corpus_ratio(options: AlignOptions, documents: Iterable[tuple[Sequence[str], Sequence[str]]]) -> AlignOptions:
+    """``options`` with the documents' :func:`corpus_ratio` as the length model's prior, unless set."""
+    return options if options.ratio is not None else replace(options, ratio=corpus_ratio(documents))
 
 
 def _band_centres(source_lengths: np.ndarray, target_lengths: np.ndarray) -> np.ndarray:

@@ -12,11 +12,11 @@ lax match when it shares at least one source and one target sentence with a gold
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .align import align, AlignOptions, corpus_ratio
+from .align import align, AlignOptions, with_corpus_ratio
 from .lexicon import align_documents
 from .errors import InputError
 from .score import read_lines
@@ -182,8 +182,8 @@ def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
         others = [line for other in documents if other is not document for line in other.target]
         perturbed_documents.append(perturb(document, others, rng, config.merge, config.drop, config.insert))
     options = options or AlignOptions()
-    if config.pool_ratio and options.ratio is None:
-        options = replace(options, ratio=corpus_ratio((d.source, d.target) for d in perturbed_documents))
+    if config.pool_ratio:
+        options = with_corpus_ratio(options, [(d.source, d.target) for d in perturbed_documents])
     if config.lexicon and not config.use_pivot:
         aligned = align_documents([(d.source, d.target) for d in perturbed_documents], options=options,
                                   pool_ratio=config.pool_ratio)

@@ -309,8 +309,8 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
                          lexicon=lexicon)
     summary = run_align(config)
     click.echo(f"{summary['documents']} document(s): {summary['pairs']} pairs ({summary['rejected']} below "
-               f"--min-score), unaligned: {summary['unaligned_source']} source, {summary['unaligned_target']} target sentences; "
-               f"pivot: {summary['pivot']}; wrote {summary['outputs']['tmx']} and .ar/.en/.ids/.jsonl", err=True)
+               f"--min-score), unaligned: {summary['unaligned_source']} source, "
+               f"{summary['unaligned_target']} target sentences; pivot: {summary['pivot']}; wrote {summary['outputs']['tmx']} and .ar/.en/.ids/.jsonl", err=True)
 
 
 # --- eval ----------------------------------------------------------------------------------------

@@ -25,10 +25,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from .align import AlignOptions, Bead, align, corpus_ratio
+from .align import AlignOptions, Bead, align, with_corpus_ratio
 
 _ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
 _ARABIC_MARKS_RE = re.compile(r"[\u064b-\u0652\u0640]")   # diacritics and tatweel
@@ -145,8 +145,8 @@ def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], fo
     With fewer documents than folds, the first pass (length and anchors) is returned.  With
     ``pool_ratio``, the length model's ratio is that of all the documents unless ``options`` sets one."""
     options = options or AlignOptions()
-    if pool_ratio and options.ratio is None:
-        options = replace(options, ratio=corpus_ratio(documents))
+    if pool_ratio:
+        options = with_corpus_ratio(options, documents)
     paragraphs = paragraphs or [(None, None)] * len(documents)
     aligned = [align(source, target, None, *paragraphs[index], options=options)
                for index, (source, target) in enumerate(documents)]

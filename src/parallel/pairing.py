@@ -13,11 +13,11 @@ without a pivot a word table is learned from the folder (``lexicon.align_documen
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .align import AlignOptions, Bead, align, corpus_ratio
+from .align import AlignOptions, Bead, align, with_corpus_ratio
 from .documents import (Document, Segment, article_paths, read_article, read_reference, read_text,
                         reference_path)
 from .errors import InputError
@@ -144,8 +144,8 @@ def align_sides(sides: list[tuple[list[Segment], list[Segment]]], pivots: list[l
     ``learn_table`` (no pivot) a word table learned from the others."""
     texts = [([s.text for s in source], [t.text for t in target]) for source, target in sides]
     paragraphs = [([s.para for s in source], [t.para for t in target]) for source, target in sides]
-    if len(sides) > 1 and options.ratio is None:
-        options = replace(options, ratio=corpus_ratio(texts))
+    if len(sides) > 1:
+        options = with_corpus_ratio(options, texts)
     if learn_table:
         return align_documents(texts, options=options, paragraphs=paragraphs)
     return [align(source, target, pivots[index] if pivots else None, *paragraphs[index], options)
