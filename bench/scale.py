@@ -5,7 +5,7 @@ the size asked for, as ``parallel segment --jsonl`` records.  Each repeat of a s
 repeat number appended in Arabic-Indic digits ("… (١٢)"), so that every source text is distinct
 and nothing is saved by translating a repeated text once.  Each size runs `parallel translate
 --jsonl --no-cache` in its own process (CI=true, so no progress bar); peak RSS is that process's
-``ru_maxrss`` from ``os.wait4``, and the output is checked to have one record per input line.
+own ``VmHWM`` (bench/peak_rss.py), and the output is checked to have one record per input line.
 
 Models (no real one is reachable here): ``tiny`` is the test suite's random model (1+1 layers,
 d_model 16; output lengths random up to the decoding limit), which shows what the pipeline
@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,6 +29,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "tests"))
 
+from peak_rss import run_cli  # noqa: E402
 from throughput import TESTSETS, arabic_sentences, build_model  # noqa: E402
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -67,19 +67,13 @@ def build_tiny_model(work: Path) -> Path:
 
 
 def run_translate(model_dir: Path, input_path: Path, output_path: Path, threads: int, beam: int) -> dict:
-    command = [sys.executable, "-m", "parallel.cli", "translate", "--jsonl", "--no-cache",
-               "--models-dir", str(model_dir.parent), "--model", model_dir.name, "--threads", str(threads),
-               "--beam-size", str(beam), str(input_path)]
-    start = time.perf_counter()
     with open(output_path, "wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, env={**os.environ, "CI": "true"})
-        _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"parallel translate failed: {process.stderr.read().decode()[-500:]}")
+        wall, peak_rss_mb = run_cli(["translate", "--jsonl", "--no-cache", "--models-dir", str(model_dir.parent),
+                                     "--model", model_dir.name, "--threads", str(threads), "--beam-size", str(beam),
+                                     str(input_path)], stdout=out)
     with open(output_path, "rb") as out:
         records = sum(1 for _ in out)
-    return {"seconds": round(wall, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "output_records": records}
+    return {"seconds": round(wall, 2), "peak_rss_mb": round(peak_rss_mb, 1), "output_records": records}
 
 
 def main() -> None:

@@ -25,7 +25,6 @@ import math
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,6 +33,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TESTSETS = REPO.parent / "shared" / "testsets" / "ara-eng"
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(HERE))
+from peak_rss import run_cli  # noqa: E402
 
 LENGTH_RATIO = 1.2
 NO_EOS_BIAS = -10_000.0
@@ -218,22 +219,13 @@ def corpus_stages(model_dir: Path, work_dir: Path) -> dict:
     """`parallel corpus` on the seed articles, cache off, in its own process: seconds per stage, peak RSS
     (the process's own, see bench/peak_rss.py)."""
     out = work_dir / "corpus"
-    peak_file = work_dir / "corpus-peak-rss-kb"
-    command = [sys.executable, str(HERE / "peak_rss.py"), str(peak_file), "-m", "parallel.cli", "corpus", "--seeds", str(REPO / "seeds"), "--out", str(out),
-               "--models-dir", str(model_dir.parent), "--model", model_dir.name, "--no-cache"]
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, "CI": "true"})
-    _, status, _ = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"parallel corpus failed: {process.stderr.read().decode()[-500:]}")
-    peak_rss_kb = int(peak_file.read_text())
+    wall, peak_rss_mb = run_cli(["corpus", "--seeds", str(REPO / "seeds"), "--out", str(out),
+                                 "--models-dir", str(model_dir.parent), "--model", model_dir.name, "--no-cache"])
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     stages = report["timings_s"]
     staged = sum(stages.values())
     return {"segments": report["totals"]["segments"], "seconds_per_stage": stages,
-            "process_wall_s": round(wall, 2), "peak_rss_mb": round(peak_rss_kb / 1024, 1),
+            "process_wall_s": round(wall, 2), "peak_rss_mb": round(peak_rss_mb, 1),
             "not_translation_share_of_stages": round(1 - stages["translate"] / staged, 4)}
 
 
