@@ -52,6 +52,42 @@ def write_input(path: Path, size: int, seed: int) -> None:
             repeat += 1
 
 
+def english_sentences(count: int) -> list[str]:
+    """The English side of ``arabic_sentences(count)`` (FLORES lines are aligned)."""
+    lines: list[str] = []
+    for split in ("dev", "devtest"):
+        lines += (TESTSETS / f"flores200-{split}.eng").read_text(encoding="utf-8").splitlines()
+    return lines[:count]
+
+
+def write_articles(folder: Path, size: int, seed: int, sentences_per_article: int = 50,
+                   sentences_per_paragraph: int = 5) -> None:
+    """``size`` distinct FLORES sentences as articles with English references, for `parallel corpus`.
+
+    The sentences are shuffled repeats as in ``write_input``; each article holds
+    ``sentences_per_article`` of them, a paragraph (one line) per ``sentences_per_paragraph``, and
+    its ``.en.txt`` reference holds the same sentences' English, paragraph for paragraph."""
+    arabic, english = arabic_sentences(2009), english_sentences(2009)
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.txt"):
+        old.unlink()
+    pairs: list[tuple[str, str]] = []
+    repeat = 0
+    while len(pairs) < size:
+        order = list(range(len(arabic)))
+        rng.shuffle(order)
+        mark = "" if repeat == 0 else f" ({repeat})"
+        pairs += [(arabic[i] + mark.translate(ARABIC_INDIC), english[i] + mark) for i in order[: size - len(pairs)]]
+        repeat += 1
+    for number, start in enumerate(range(0, size, sentences_per_article), 1):
+        article = pairs[start:start + sentences_per_article]
+        for side, suffix in ((0, ".txt"), (1, ".en.txt")):
+            lines = [" ".join(pair[side] for pair in article[p:p + sentences_per_paragraph])
+                     for p in range(0, len(article), sentences_per_paragraph)]
+            (folder / f"a{number:05d}{suffix}").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def build_tiny_model(work: Path) -> Path:
     import tinymodel
     from parallel.model import import_model
@@ -76,9 +112,19 @@ def run_translate(model_dir: Path, input_path: Path, output_path: Path, threads:
     return {"seconds": round(wall, 2), "peak_rss_mb": round(peak_rss_mb, 1), "output_records": records}
 
 
+def run_corpus(model_dir: Path, seeds: Path, out: Path, threads: int, beam: int) -> dict:
+    wall, peak_rss_mb = run_cli(["corpus", "--seeds", str(seeds), "--out", str(out), "--no-cache",
+                                 "--models-dir", str(model_dir.parent), "--model", model_dir.name,
+                                 "--threads", str(threads), "--beam-size", str(beam)])
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return {"seconds": round(wall, 2), "peak_rss_mb": round(peak_rss_mb, 1),
+            "output_records": report["totals"]["segments"], "timings_s": report["timings_s"]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--command", choices=["translate", "corpus"], default="translate")
     parser.add_argument("--model", choices=["tiny", "shape"], default="tiny")
     parser.add_argument("--beam-size", type=int, default=4)
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
@@ -90,18 +136,26 @@ def main() -> None:
     model_dir = build_tiny_model(args.work) if args.model == "tiny" else build_model(args.work)
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        input_path = args.work / f"scale-{size}.jsonl"
-        write_input(input_path, size, args.seed)
-        row = {"sentences": size, **run_translate(model_dir, input_path, args.work / f"scale-{size}.out.jsonl",
-                                                  args.threads, args.beam_size)}
-        if row["output_records"] != size:
-            raise SystemExit(f"{size} sentences in, {row['output_records']} records out")
+        if args.command == "corpus":
+            seeds = args.work / f"scale-{size}-articles"
+            write_articles(seeds, size, args.seed)
+            row = {"sentences": size, **run_corpus(model_dir, seeds, args.work / f"scale-{size}-corpus",
+                                                   args.threads, args.beam_size)}
+        else:
+            input_path = args.work / f"scale-{size}.jsonl"
+            write_input(input_path, size, args.seed)
+            row = {"sentences": size, **run_translate(model_dir, input_path, args.work / f"scale-{size}.out.jsonl",
+                                                      args.threads, args.beam_size)}
+            if row["output_records"] != size:
+                raise SystemExit(f"{size} sentences in, {row['output_records']} records out")
         row["sentences_per_s"] = round(size / row["seconds"], 1)
         rows.append(row)
         print(json.dumps(row), flush=True)
     result = {
-        "what": "parallel translate --jsonl --no-cache over N distinct segments in one process: wall seconds "
-                "(model load included) and peak RSS; see bench/scale.py",
+        "what": {"translate": "parallel translate --jsonl --no-cache over N distinct segments",
+                 "corpus": "parallel corpus --no-cache over N distinct sentences in articles of 50 with English "
+                           "references (segments: what the segmenter made of them)"}[args.command]
+                + " in one process: wall seconds (model load included) and peak RSS; see bench/scale.py",
         "model": {"tiny": "the tests' random model (1+1 layers, d_model 16), CTranslate2 int8",
                   "shape": "random model of opus-mt-ar-en's size (6+6, 512, vocabulary 62,834), int8, never stops"}
                  [args.model],
@@ -112,7 +166,8 @@ def main() -> None:
         "rows": rows,
     }
     previous = json.loads(args.results.read_text(encoding="utf-8")) if args.results.is_file() else {}
-    previous.setdefault("scale", {})[args.model] = result
+    key = args.model if args.command == "translate" else f"corpus-{args.model}"
+    previous.setdefault("scale", {})[key] = result
     args.results.write_text(json.dumps(previous, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -267,3 +267,58 @@ def test_score_docs_rescoring_the_jsonl_gives_the_report_scores(runner, seeds_co
     broken.write_text('{"id": "x", "doc": "x"}\n', encoding="utf-8")
     bad = runner.invoke(cli, ["score-docs", str(broken), str(seeds_copy)])
     assert bad.exit_code == 2 and "broken.jsonl: record x lacks" in bad.output
+
+
+def test_streaming_in_small_chunks_writes_the_same_outputs(seeds_copy, installed_models, tmp_path, monkeypatch):
+    """The articles go through the stages a chunk at a time; where the chunks end must not show.
+
+    The second run reads every translation from the first run's cache: a segment's MT score (and,
+    at beam > 1, its text) can depend on the batch it was decoded in when it hits the length limit,
+    as the tiny model's segments do, and chunks change the batches.  Everything after translation
+    must then come out byte for byte the same."""
+    from parallel.corpus import CorpusConfig, run_corpus
+    from parallel.translate import Translator
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    chunk_sizes = []
+    translate_chunk = Translator.translate_chunk
+    monkeypatch.setattr(Translator, "translate_chunk",
+                        lambda self, segments, *rest: chunk_sizes.append(len(segments)) or translate_chunk(
+                            self, segments, *rest))
+    outputs, reports = [], []
+    for chunk_segments in (10_000, 7):
+        out = tmp_path / f"chunks-{chunk_segments}"
+        report = run_corpus(CorpusConfig(seeds_dir=seeds_copy, out_dir=out, models_dir=installed_models,
+                                         cache_path=tmp_path / "cache.sqlite", progress=False,
+                                         chunk_segments=chunk_segments))
+        outputs.append({p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith("report")})
+        reports.append(report)
+    segments = reports[0]["totals"]["segments"]
+    assert chunk_sizes[0] == segments and len(chunk_sizes) - 1 >= len(article_paths(seeds_copy))
+    assert reports[1]["totals"]["from_cache"] == segments == reports[1]["totals"]["unique_sources"]
+    assert set(outputs[0]) == {"ar-en.tmx", "ar-en.xlf", "ar-en.ar", "ar-en.en", "ar-en.ids", "ar-en.jsonl",
+                               "review.html"}
+    assert outputs[0] == outputs[1]
+    for key in ("scores", "attention", "options", "model"):
+        assert reports[0][key] == reports[1][key], key
+    assert reports[0]["scores"]["sentence_level"]["items"] > 0
+    by_cache = ("translated", "from_cache")
+    assert [{k: v for k, v in d.items() if k != "from_cache"} for d in reports[0]["documents"]] == \
+           [{k: v for k, v in d.items() if k != "from_cache"} for d in reports[1]["documents"]]
+    assert {k: v for k, v in reports[0]["totals"].items() if k not in by_cache} == \
+           {k: v for k, v in reports[1]["totals"].items() if k not in by_cache}
+
+
+def test_a_bad_article_anywhere_stops_the_run_before_any_translation(seeds_copy, installed_models, tmp_path,
+                                                                    monkeypatch):
+    from parallel.corpus import CorpusConfig, run_corpus
+    from parallel.errors import InputError
+    from parallel.translate import Translator
+
+    (seeds_copy / "zz-last.txt").write_bytes(b"\xff not UTF-8")
+    calls = []
+    monkeypatch.setattr(Translator, "translate_chunk", lambda self, *args: calls.append(args))
+    with pytest.raises(InputError, match="zz-last.txt"):
+        run_corpus(CorpusConfig(seeds_dir=seeds_copy, out_dir=tmp_path / "out", models_dir=installed_models,
+                                use_cache=False, progress=False, chunk_segments=1))
+    assert calls == [] and not (tmp_path / "out").exists()

@@ -7,7 +7,7 @@ import sacrebleu
 
 from parallel.cli import cli
 from parallel.documents import Document, Segment, Translation
-from parallel.score import align_reference, corpus_scores, score_against_references
+from parallel.score import CorpusStatistics, align_reference, corpus_scores, score_against_references
 
 from conftest import SHARED
 
@@ -27,6 +27,26 @@ def test_corpus_scores_match_sacrebleu_and_carry_signatures():
     assert scores["chrf"].score == sacrebleu.corpus_chrf(hyps, [REFERENCE]).score
     assert scores["bleu"].signature.startswith("nrefs:1|case:mixed|eff:no|tok:13a")
     assert "nw:2" in scores["chrf++"].signature and "nw:0" in scores["chrf"].signature
+
+
+def test_scores_summed_chunk_by_chunk_equal_sacrebleus_corpus_score(monkeypatch):
+    """CorpusStatistics keeps one chunk of reference n-grams at a time; the score must not move."""
+    references = [f"{sentence} It was item {n} of the list, said officials on day {n % 7}."
+                  for n, sentence in enumerate(REFERENCE * 20)]
+    hypotheses = [" ".join(reversed(r.split()[: 3 + n % 5])) + " " + r[n % 9:] for n, r in enumerate(references)]
+    monkeypatch.setattr(CorpusStatistics, "CHUNK_CHARACTERS", 300)  # a chunk every 3-4 items
+    calls = []
+    chunk = CorpusStatistics._add_chunk
+    monkeypatch.setattr(CorpusStatistics, "_add_chunk", lambda self, h, r: calls.append(len(h)) or chunk(self, h, r))
+    streamed = CorpusStatistics(("bleu", "chrf", "chrf++", "ter"))
+    streamed.add(hypotheses[:15], references[:15])
+    streamed.add(hypotheses[15:], references[15:])
+    assert len(calls) > 8 and sum(calls) == len(hypotheses) == streamed.items
+    for metric, expected in zip(streamed.scores(), (sacrebleu.BLEU(), sacrebleu.CHRF(), sacrebleu.CHRF(word_order=2),
+                                                      sacrebleu.TER())):
+        assert metric.score == expected.corpus_score(hypotheses, [references]).score
+        assert metric.signature == str(expected.get_signature())
+    assert CorpusStatistics().scores() == []
 
 
 def test_perfect_translation_scores_100_at_both_levels():

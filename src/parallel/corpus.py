@@ -1,8 +1,12 @@
 """The pipeline behind ``parallel corpus`` / ``make corpus``: articles → segments → MT → outputs.
 
 This is the only module that knows every stage.  Everything that can fail on input or on the
-model fails before the first output file is written, and the outputs are staged in a temporary
-folder inside the output folder and moved into place together at the end.
+model fails before the first translation: every article and reference is read and segmented
+once to check it (and to size the progress bar).  Then the articles stream through the stages a
+chunk at a time (about ``STREAM_CHUNK`` segments: read, segment, translate, align, score, write),
+so memory stays flat however large the corpus; the outputs are staged in a temporary folder
+inside the output folder and moved into place together at the end, and a run that stops half-way
+leaves nothing but its translations in the cache, from which the next run resumes.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import json
 import os
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -21,17 +25,18 @@ from .documents import (Document, Segment, Translation, article_paths, group_by_
                         read_reference, reference_path)
 from .errors import ResourceError
 from .files import atomic_write, sha256_file
-from .formats.jsonl import translation_record, write_jsonl
-from .formats.moses import write_moses
+from .formats.jsonl import open_jsonl, translation_record
+from .formats.moses import open_moses
 from .formats.provenance import Provenance
-from .formats.tmx import translation_unit, write_tmx
-from .formats.xliff import translation_xliff_unit, write_xliff
+from .formats.tmx import open_tmx, translation_unit
+from .formats.xliff import open_xliff, translation_xliff_unit
 from .model import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
-from .report import attention_order, flag_counts, write_markdown
-from .review import write_review
-from .score import align_references, score_against_references
+from .progress import progress_bar
+from .report import AttentionList, flag_counts, write_markdown
+from .review import open_review
+from .score import ReferenceMatch, ReferenceScores, align_references
 from .segment import segment_document
-from .translate import TranslateOptions, TranslationStats, Translator
+from .translate import STREAM_CHUNK, TranslateOptions, TranslationStats, Translator
 
 
 @dataclass
@@ -46,13 +51,17 @@ class CorpusConfig:
     fetch_missing: bool = False         # try `model fetch` when no model is installed
     options: TranslateOptions = field(default_factory=TranslateOptions)
     progress: bool = True
+    chunk_segments: int = STREAM_CHUNK  # articles go through the stages about this many segments at a time
+
+
+STAGES = ("read", "segment", "translate", "align", "score", "write")
 
 
 class StageTimer:
-    """Wall-clock seconds per pipeline stage, for the report."""
+    """Wall-clock seconds per pipeline stage, for the report (summed over the chunks of a run)."""
 
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
+    def __init__(self, stages: tuple[str, ...] = ()) -> None:
+        self.seconds: dict[str, float] = dict.fromkeys(stages, 0.0)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -114,100 +123,158 @@ def _document_report(document: Document, translations: list[Translation],
     }
 
 
-def build_report(config: CorpusConfig, run: TranslationRun, documents: list[Document],
-                 stats: TranslationStats, timings: dict, outputs: dict[str, Path],
-                 provenance: Provenance) -> dict:
-    by_doc = group_by_document(run.translations)
+@dataclass
+class Article:
+    """One article on its way through the pipeline: the document, its reference, its segments."""
+    document: Document
+    reference: Document | None
+    segments: list[Segment]
+
+
+def article_chunks(paths: list[Path], timer: StageTimer,
+                   max_segments: int = STREAM_CHUNK) -> Iterator[list[Article]]:
+    """Whole articles, read and segmented, in chunks of about ``max_segments`` segments."""
+    chunk: list[Article] = []
+    size = 0
+    for path in paths:
+        with timer.stage("read"):
+            document = read_article(path)
+            reference = read_reference(reference_path(path)) if reference_path(path).is_file() else None
+        with timer.stage("segment"):
+            segments = segment_document(document)
+        chunk.append(Article(document, reference, segments))
+        size += len(segments)
+        if size >= max_segments:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+class DocumentReports:
+    """The report's per-document entries and totals, gathered a chunk at a time."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict] = []
+        self.paragraphs = 0
+        self.boilerplate_removed = 0
+
+    def add(self, documents: list[Document], translations: list[Translation],
+            tokens: dict[str, tuple[int, int]]) -> None:
+        by_document = group_by_document(translations)
+        for document in documents:
+            self.entries.append(_document_report(document, by_document.get(document.id, []), tokens))
+            self.paragraphs += len(document.paragraphs)
+            self.boilerplate_removed += len(document.boilerplate)
+
+    def text_counts(self) -> dict:
+        """``text_counts`` of every document together."""
+        return {kind: {side: sum(entry[kind][side] for entry in self.entries) for side in sides}
+                for kind, sides in (("words", ("source", "mt")), ("tokens", ("source", "mt")))}
+
+
+def build_report(config: CorpusConfig, manifest: dict, cache_path: Path | None, documents: DocumentReports,
+                 stats: TranslationStats, timings: dict, outputs: dict[str, Path], provenance: Provenance) -> dict:
     return {
         "tool": TOOL_NAME,
         "tool_version": __version__,
         "created": provenance.created.isoformat(),
-        "model": run.manifest,
+        "model": manifest,
         "options": config.options.as_dict(),
-        "cache": str(run.cache_path) if run.cache_path else None,
+        "cache": str(cache_path) if cache_path else None,
         "totals": {
-            "documents": len(documents),
-            "paragraphs": sum(len(d.paragraphs) for d in documents),
+            "documents": len(documents.entries),
+            "paragraphs": documents.paragraphs,
             "segments": stats.segments,
-            **text_counts(run.translations, run.tokens),
+            **documents.text_counts(),
             "unique_sources": stats.unique_sources,
             "translated": stats.translated,
             "from_cache": stats.from_cache,
-            "boilerplate_removed": sum(len(d.boilerplate) for d in documents),
+            "boilerplate_removed": documents.boilerplate_removed,
             "flags": dict(sorted(stats.flags.items())),
         },
         "timings_s": timings,
-        "documents": [_document_report(d, by_doc.get(d.id, []), run.tokens) for d in documents],
+        "documents": documents.entries,
         "outputs": {kind: path.name for kind, path in outputs.items()},
     }
 
 
-@dataclass
-class TranslationRun:
-    """What the translate stage hands on: the translations and what the report needs about them."""
-    translations: list[Translation]
-    manifest: dict
-    cache_path: Path | None
-    tokens: dict[str, tuple[int, int]]   # segment id -> SentencePiece pieces (source, MT)
+class CorpusWriters:
+    """Every output but the report, open in a staging folder and written a chunk at a time."""
+
+    def __init__(self, stack: ExitStack, staged: dict[str, Path], provenance: Provenance) -> None:
+        self.provenance = provenance
+        self.tmx = stack.enter_context(open_tmx(staged["tmx"], provenance))
+        self.xliff = stack.enter_context(open_xliff(staged["xliff"], provenance))
+        self.moses = stack.enter_context(open_moses(staged["tmx"].with_suffix("")))
+        self.jsonl = stack.enter_context(open_jsonl(staged["jsonl"]))
+        self.review = stack.enter_context(open_review(staged["review"], provenance))
+
+    def write(self, documents: list[Document], translations: list[Translation],
+              matches: dict[str, dict[str, ReferenceMatch]], references: dict[str, Document]) -> None:
+        for translation in translations:
+            self.tmx.write(translation_unit(translation, self.provenance))
+            self.xliff.write(translation_xliff_unit(translation))
+            self.moses(translation.segment.id, translation.segment.text, translation.text)
+            self.jsonl(translation_record(translation, self.provenance.model_name))
+        by_document = group_by_document(translations)
+        for document in documents:
+            self.review.add_document(document, by_document.get(document.id, []),
+                                     matches.get(document.id, {}) if document.id in references else None)
 
 
-def translate_corpus(config: CorpusConfig, model_dir: Path, segments: list[Segment],
-                     stats: TranslationStats) -> TranslationRun:
+def open_translator(config: CorpusConfig, model_dir: Path, stack: ExitStack) -> tuple[Translator, Path | None]:
+    """The translator, with the translation cache unless it is off; the cache closes with ``stack``."""
     cache_path = (config.cache_path or default_cache_path()) if config.use_cache else None
-    cache = TranslationCache(cache_path) if cache_path else None
-    try:
-        translator = Translator(model_dir, config.options, cache)
-        translations = translator.translate_segments(segments, progress=config.progress, stats=stats)
-        source_tokens = translator.count_tokens([t.segment.text for t in translations], "source")
-        target_tokens = translator.count_tokens([t.text for t in translations], "target")
-        tokens = {t.segment.id: pair for t, pair in zip(translations, zip(source_tokens, target_tokens))}
-        return TranslationRun(translations, translator.manifest, cache_path, tokens)
-    finally:
-        if cache is not None:
-            cache.close()
-
-
-def read_references(articles: list[Path]) -> dict[str, Document]:
-    """The English references (``<doc>.en.txt``) present beside the articles, by document id."""
-    return {ref.id: ref for ref in (read_reference(reference_path(a)) for a in articles
-                                    if reference_path(a).is_file())}
+    cache = None
+    if cache_path:
+        cache = TranslationCache(cache_path)
+        stack.callback(cache.close)
+    return Translator(model_dir, config.options, cache), cache_path
 
 
 def run_corpus(config: CorpusConfig) -> dict:
     """Run the whole pipeline; returns the report (also written as ``report.json``)."""
-    timer = StageTimer()
+    timer = StageTimer(STAGES)
     model_dir = ensure_model(config.model, config.models_dir, config.fetch_missing, config.progress)
     with timer.stage("read"):
         paths = article_paths(config.seeds_dir)
-        documents = [read_article(path) for path in paths]
-        references = read_references(paths)
-    with timer.stage("segment"):
-        segments = [segment for document in documents for segment in segment_document(document)]
-    stats = TranslationStats()
-    with timer.stage("translate"):
-        run = translate_corpus(config, model_dir, segments, stats)
-    translations = run.translations
-    with timer.stage("align"):
-        alignments = align_references(documents, translations, references)
-    with timer.stage("score"):
-        scores = score_against_references(documents, translations, references, alignments=alignments)
-    matches = {doc_id: alignment.by_segment() for doc_id, alignment in alignments.items()}
-
-    provenance = Provenance(run.manifest.get("name", model_dir.name), run.manifest["model_bin_sha256"],
-                            options=config.options.as_dict())
+    total = sum(len(article.segments) for chunk in article_chunks(paths, timer) for article in chunk)
+    stats, scores, attention, documents = TranslationStats(), ReferenceScores(), AttentionList(), DocumentReports()
     final = output_paths(config.out_dir, config.name)
     Path(config.out_dir).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".staging-", dir=config.out_dir) as tmp:
+    with ExitStack() as resources, tempfile.TemporaryDirectory(prefix=".staging-", dir=config.out_dir) as tmp:
+        with timer.stage("translate"):
+            translator, cache_path = open_translator(config, model_dir, resources)
+        provenance = Provenance(translator.model_name, translator.model_sha256, options=config.options.as_dict())
         staged = output_paths(Path(tmp), config.name)
-        with timer.stage("write"):
-            write_tmx(staged["tmx"], (translation_unit(t, provenance) for t in translations), provenance)
-            write_xliff(staged["xliff"], (translation_xliff_unit(t) for t in translations), provenance)
-            write_moses(staged["tmx"].with_suffix(""), translations)
-            write_jsonl(staged["jsonl"], (translation_record(t, provenance.model_name) for t in translations))
-            write_review(staged["review"], documents, translations, matches, provenance)
-        report = build_report(config, run, documents, stats, timer.seconds, final, provenance)
-        report["scores"] = scores
-        report["attention"] = attention_order(translations, matches)
+        with ExitStack() as outputs, progress_bar(total=total, unit="seg", desc="translate",
+                                                  enabled=config.progress) as bar:
+            with timer.stage("write"):
+                writers = CorpusWriters(outputs, staged, provenance)
+            for chunk in article_chunks(paths, timer, config.chunk_segments):
+                chunk_documents = [article.document for article in chunk]
+                references = {a.document.id: a.reference for a in chunk if a.reference is not None}
+                with timer.stage("translate"):
+                    translations = translator.translate_chunk([s for a in chunk for s in a.segments], stats, bar)
+                    tokens = dict(zip((t.segment.id for t in translations), zip(
+                        translator.count_tokens([t.segment.text for t in translations], "source"),
+                        translator.count_tokens([t.text for t in translations], "target"))))
+                with timer.stage("align"):
+                    alignments = align_references(chunk_documents, translations, references)
+                with timer.stage("score"):
+                    scores.add(chunk_documents, translations, references, alignments)
+                matches = {doc_id: alignment.by_segment() for doc_id, alignment in alignments.items()}
+                attention.add(translations, matches)
+                documents.add(chunk_documents, translations, tokens)
+                with timer.stage("write"):
+                    writers.write(chunk_documents, translations, matches, references)
+            with timer.stage("write"):
+                outputs.close()
+        report = build_report(config, translator.manifest, cache_path, documents, stats, timer.seconds, final,
+                              provenance)
+        report["scores"] = scores.result()
+        report["attention"] = attention.items()
         with atomic_write(staged["report"]) as out:
             json.dump(report, out, indent=2, ensure_ascii=False)
             out.write("\n")

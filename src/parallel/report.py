@@ -1,6 +1,7 @@
 """The human-readable side of the pipeline's report: what to look at first, and ``report.md``."""
 from __future__ import annotations
 
+import heapq
 from pathlib import Path
 
 from .documents import Translation
@@ -22,26 +23,42 @@ def flag_counts(translations: list[Translation]) -> dict[str, int]:
     return counts
 
 
-def attention_order(translations: list[Translation], matches: dict[str, dict[str, ReferenceMatch]] | None = None,
-                    limit: int = 20) -> list[dict]:
-    """Segments most worth a post-editor's attention, ``limit`` of them, with their ids.
+class AttentionList:
+    """The ``limit`` segments most worth a post-editor's attention, kept as translations stream past.
 
     Most flags first; then, where references exist, lowest sentence chrF against the aligned
     reference; then lowest MT score.  Segments with no aligned reference sentence rank after the
     scored ones among equally flagged segments, ordered by MT score."""
-    by_segment = {segment_id: match for document in (matches or {}).values()
-                  for segment_id, match in document.items()}
 
-    def chrf(translation: Translation) -> float | None:
-        match = by_segment.get(translation.segment.id)
-        return match.chrf if match is not None else None
+    def __init__(self, limit: int = 20) -> None:
+        self.limit = limit
+        self._best: list[tuple[tuple, Translation, float | None]] = []
 
-    def rank(translation: Translation):
-        value = chrf(translation)
-        return (-len(translation.flags), value is None, value or 0.0, translation.score, translation.segment.id)
+    def add(self, translations: list[Translation],
+            matches: dict[str, dict[str, ReferenceMatch]] | None = None) -> None:
+        """Rank ``translations`` (``matches``: document id → segment id → reference match) against
+        the ones kept so far."""
+        by_segment = {segment_id: match for document in (matches or {}).values()
+                      for segment_id, match in document.items()}
+        ranked = []
+        for translation in translations:
+            match = by_segment.get(translation.segment.id)
+            chrf = match.chrf if match is not None else None
+            key = (-len(translation.flags), chrf is None, chrf or 0.0, translation.score, translation.segment.id)
+            ranked.append((key, translation, chrf))
+        self._best = heapq.nsmallest(self.limit, self._best + ranked, key=lambda item: item[0])
 
-    return [{"id": t.segment.id, "mt_score": round(t.score, 4), "chrf": chrf(t), "flags": list(t.flags),
-             "source": t.segment.text, "mt": t.text} for t in sorted(translations, key=rank)[:limit]]
+    def items(self) -> list[dict]:
+        return [{"id": t.segment.id, "mt_score": round(t.score, 4), "chrf": chrf, "flags": list(t.flags),
+                 "source": t.segment.text, "mt": t.text} for _, t, chrf in self._best]
+
+
+def attention_order(translations: list[Translation], matches: dict[str, dict[str, ReferenceMatch]] | None = None,
+                    limit: int = 20) -> list[dict]:
+    """``AttentionList``'s segments for translations held in memory, with their ids."""
+    attention = AttentionList(limit)
+    attention.add(translations, matches)
+    return attention.items()
 
 
 def _metric_rows(level: dict) -> list[str]:

@@ -7,9 +7,13 @@ Policy that forbids loading anything else, so it opens offline and leaks nothing
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Iterator
 
-from lxml import html
+from lxml import etree, html
 from lxml.html import builder as E
 
 from .documents import Document, Translation, group_by_document
@@ -84,17 +88,15 @@ def _filter_choice(value: str, label: str, count: int, checked: bool = False):
     return E.LABEL(E.INPUT(**attributes), f" {label} ({count})")
 
 
-def _filters(translations: list[Translation]):
-    counts = flag_counts(translations)
-    flagged = sum(bool(t.flags) for t in translations)
+def _filters(segments: int, flagged: int, counts: dict[str, int]):
     return E.FORM(
         E.FIELDSET(
             E.LEGEND("Show"),
-            _filter_choice("all", "all segments", len(translations), checked=True),
+            _filter_choice("all", "all segments", segments, checked=True),
             _filter_choice("flagged", "any flag", flagged),
             *(_filter_choice(flag, flag, count) for flag, count in sorted(counts.items())),
         ),
-        E.OUTPUT(f"{len(translations)} of {len(translations)} segments shown", id="shown"),
+        E.OUTPUT(f"{segments} of {segments} segments shown", id="shown"),
         id="filters",
     )
 
@@ -139,10 +141,11 @@ def _document_section(document: Document, translations: list[Translation],
     )
 
 
-def render_review(documents: list[Document], translations: list[Translation],
-                  matches: dict[str, dict[str, ReferenceMatch]], provenance: Provenance) -> str:
-    """The page as a string; ``matches`` maps document id → segment id → its reference match."""
-    by_document = group_by_document(translations)
+_SECTIONS_MARK = "parallel: document sections"
+
+
+def _page(provenance: Provenance, filters) -> str:
+    """The page around the document sections, with a comment where they go."""
     options = ", ".join(f"{key} {value}" for key, value in sorted(provenance.options.items()))
     page = E.HTML(
         E.HEAD(
@@ -160,9 +163,9 @@ def render_review(documents: list[Document], translations: list[Translation],
                     f"created {provenance.created.isoformat()}. MT score: the model's mean log-probability "
                     "per token (higher is surer). chrF: sacrebleu sentence chrF against the aligned "
                     "reference sentence(s).", **{"class": "provenance"}),
-                _filters(translations),
+                filters,
             ),
-            E.MAIN(*(_document_section(d, by_document.get(d.id, []), matches.get(d.id)) for d in documents)),
+            E.MAIN(etree.Comment(_SECTIONS_MARK)),
             E.SCRIPT(SCRIPT),
         ),
         lang="en",
@@ -170,10 +173,52 @@ def render_review(documents: list[Document], translations: list[Translation],
     return html.tostring(page, doctype="<!DOCTYPE html>", encoding="unicode", method="html") + "\n"
 
 
+class ReviewWriter:
+    """Adds documents to a review page being written (see ``open_review``)."""
+
+    def __init__(self, sections: IO[str]) -> None:
+        self._sections = sections
+        self.segments = self.flagged = 0
+        self.flags: dict[str, int] = {}
+
+    def add_document(self, document: Document, translations: list[Translation],
+                     matches: dict[str, ReferenceMatch] | None) -> None:
+        """One document's table; ``matches`` maps segment id → its reference match, None when the
+        document has no reference."""
+        section = _document_section(document, translations, matches)
+        self._sections.write(html.tostring(section, encoding="unicode", method="html"))
+        self.segments += len(translations)
+        self.flagged += sum(bool(t.flags) for t in translations)
+        for flag, count in flag_counts(translations).items():
+            self.flags[flag] = self.flags.get(flag, 0) + count
+
+
+@contextmanager
+def open_review(path: Path, provenance: Provenance) -> Iterator[ReviewWriter]:
+    """``review.html`` written a document at a time.  The sections go to a temporary file first,
+    because the filters at the top count the segments of every document; the page appears at
+    ``path`` only when the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile("w+", encoding="utf-8", dir=path.parent) as sections:
+        writer = ReviewWriter(sections)
+        yield writer
+        before, after = _page(provenance, _filters(writer.segments, writer.flagged, writer.flags)).split(
+            f"<!--{_SECTIONS_MARK}-->")
+        with atomic_write(path) as out:
+            out.write(before)
+            sections.seek(0)
+            shutil.copyfileobj(sections, out)
+            out.write(after)
+
+
 def write_review(path: Path, documents: list[Document], translations: list[Translation],
                  matches: dict[str, dict[str, ReferenceMatch]], provenance: Provenance) -> None:
-    with atomic_write(path) as out:
-        out.write(render_review(documents, translations, matches, provenance))
+    """The page for ``documents``; ``matches`` maps document id → segment id → its reference match."""
+    by_document = group_by_document(translations)
+    with open_review(path, provenance) as writer:
+        for document in documents:
+            writer.add_document(document, by_document.get(document.id, []), matches.get(document.id))
 
 
 def write_scored_review(path: Path, translations: list[Translation], alignments: dict[str, ReferenceAlignment],

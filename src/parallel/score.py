@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import Iterable, Sequence
 
 from sacrebleu.metrics import BLEU, CHRF, TER
+from sacrebleu.utils import sum_of_lists
 
 from .align import align
 from .documents import Document, Translation, document_id, group_by_document, read_reference, read_text
@@ -57,10 +58,62 @@ def _metric(name: str):
         raise ValueError(f"unknown metric {name}; choose from {', '.join(METRICS)}") from None
 
 
+def _metric_score(name: str, metric, score) -> MetricScore:
+    """Our record of a sacrebleu score: value, signature, display name and details."""
+    signature = str(metric.get_signature())
+    details = json.loads(score.format(width=4, signature=signature, is_json=True))
+    return MetricScore(name, score.score, signature, name=score.name, verbose=details.get("verbose_score", ""),
+                       confidence_mean=details.get("confidence_mean"),
+                       confidence_interval=details.get("confidence_var"))
+
+
+class CorpusStatistics:
+    """Corpus scores built from sacrebleu's per-item statistics, added a chunk at a time.
+
+    sacrebleu's ``corpus_score`` first extracts the n-grams of every reference at once (chrF keeps
+    character 1- to 6-grams per reference: about 100 MB per 2,000 sentences), so memory grows with
+    the corpus.  Every metric's corpus score is a function of the sum of its items' statistics, so
+    summing chunk by chunk gives the same score and signature while holding one chunk's n-grams
+    (about 330 bytes per reference character with chrF and BLEU: some 7 MB per chunk)."""
+
+    CHUNK_CHARACTERS = 20_000
+
+    def __init__(self, metrics: Iterable[str] = DEFAULT_METRICS) -> None:
+        self.metrics = {name: _metric(name) for name in metrics}
+        self.totals: dict[str, list] = {}
+        self.items = 0
+
+    def add(self, hypotheses: Sequence[str], references: Sequence[str]) -> None:
+        """Add line-aligned items, one reference each, ``CHUNK_CHARACTERS`` of reference at a time."""
+        if len(hypotheses) != len(references):
+            raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} references")
+        start = characters = 0
+        for end, reference in enumerate(references, 1):
+            characters += len(reference)
+            if characters >= self.CHUNK_CHARACTERS or end == len(references):
+                self._add_chunk(hypotheses[start:end], references[start:end])
+                start, characters = end, 0
+
+    def _add_chunk(self, hypotheses: Sequence[str], references: Sequence[str]) -> None:
+        for name, metric in self.metrics.items():
+            chunk = sum_of_lists(metric._extract_corpus_statistics(list(hypotheses), [list(references)]))
+            total = self.totals.get(name)
+            self.totals[name] = list(chunk) if total is None else [a + b for a, b in zip(total, chunk)]
+        self.items += len(hypotheses)
+
+    def scores(self) -> list[MetricScore]:
+        """The corpus scores of everything added; none when nothing was."""
+        return [_metric_score(name, metric, metric._compute_score_from_stats(self.totals[name]))
+                for name, metric in self.metrics.items() if self.items]
+
+
 def corpus_scores(hypotheses: Sequence[str], references: Sequence[str],
                   metrics: Iterable[str] = DEFAULT_METRICS) -> list[MetricScore]:
-    """Corpus-level scores of line-aligned hypotheses against one reference each."""
-    return score_lines(hypotheses, [references], metrics)
+    """Corpus-level scores of line-aligned hypotheses against one reference each, in bounded memory
+    (``CorpusStatistics``)."""
+    statistics = CorpusStatistics(metrics)
+    statistics.add(hypotheses, references)
+    return statistics.scores()
 
 
 def metric_names(spec: str) -> tuple[str, ...]:
@@ -102,12 +155,7 @@ def score_lines(hypotheses: Sequence[str], references: Sequence[Sequence[str]],
     for name in metrics:
         metric = _metric(name)
         score = metric.corpus_score(list(hypotheses), [list(r) for r in references], n_bootstrap=n_bootstrap)
-        signature = str(metric.get_signature())
-        details = json.loads(score.format(width=4, signature=signature, is_json=True))
-        results.append(MetricScore(
-            name, score.score, signature, name=score.name, verbose=details.get("verbose_score", ""),
-            confidence_mean=details.get("confidence_mean"), confidence_interval=details.get("confidence_var"),
-        ))
+        results.append(_metric_score(name, metric, score))
     return results
 
 
@@ -240,31 +288,78 @@ def align_references(documents: list[Document], translations: list[Translation],
             for document in documents if document.id in references}
 
 
-def sentence_level_scores(alignments: dict[str, ReferenceAlignment], metrics: tuple[str, ...]) -> dict:
-    """Corpus scores over the aligned beads, and each document's own, with what was left out."""
-    hypotheses, references, per_document = [], [], {}
-    for doc_id, alignment in alignments.items():
+class ReferenceScores:
+    """Document-, paragraph- and sentence-level scores against references, a few documents at a time.
+
+    ``add`` takes a chunk of documents with their translations, references and reference
+    alignments; ``result`` gives the three levels with corpus scores (``CorpusStatistics``) and each
+    document's own, so that a pipeline can score as it goes and drop each chunk."""
+
+    SENTENCE_METHOD = ("references split into sentences and aligned to our segments by parallel.align "
+                       "(MT as pivot, paragraphs as anchors); one item per alignment bead; unaligned "
+                       "segments and reference sentences are counted, not scored")
+
+    def __init__(self, metrics: Iterable[str] = DEFAULT_METRICS) -> None:
+        self.metrics = tuple(metrics)
+        self.levels = {level: CorpusStatistics(self.metrics)
+                       for level in ("document_level", "paragraph_level", "sentence_level")}
+        self.per_document: dict[str, dict] = {}
+        self.skipped: dict[str, str] = {}
+        self.sentence_per_document: dict[str, dict] = {}
+
+    def add(self, documents: list[Document], translations: list[Translation], references: dict[str, Document],
+            alignments: dict[str, ReferenceAlignment]) -> None:
+        by_document = group_by_document(translations)
+        doc_hyps, doc_refs, para_hyps, para_refs = [], [], [], []
+        for document in documents:
+            reference = references.get(document.id)
+            if reference is None:
+                continue
+            doc_translations = by_document.get(document.id, [])
+            doc_hyps.append(" ".join(t.text for t in doc_translations))
+            doc_refs.append(" ".join(reference.paragraphs))
+            self.per_document[document.id] = item_scores(doc_hyps[-1], doc_refs[-1], self.metrics)
+            if len(reference.paragraphs) == len(document.paragraphs):
+                para_hyps.extend(_paragraph_texts(document, doc_translations))
+                para_refs.extend(reference.paragraphs)
+            else:
+                self.skipped[document.id] = (f"reference has {len(reference.paragraphs)} paragraphs, "
+                                             f"article {len(document.paragraphs)}")
+        self.levels["document_level"].add(doc_hyps, doc_refs)
+        self.levels["paragraph_level"].add(para_hyps, para_refs)
+        for doc_id, alignment in alignments.items():
+            self._add_alignment(doc_id, alignment)
+
+    def _add_alignment(self, doc_id: str, alignment: ReferenceAlignment) -> None:
         scored = [m for m in alignment.matches if m.reference]
-        hypotheses += [m.hypothesis for m in scored]
-        references += [m.reference for m in scored]
-        document_scores = corpus_scores([m.hypothesis for m in scored], [m.reference for m in scored],
-                                        metrics) if scored else []
-        per_document[doc_id] = {
+        hypotheses, references = [m.hypothesis for m in scored], [m.reference for m in scored]
+        self.levels["sentence_level"].add(hypotheses, references)
+        self.sentence_per_document[doc_id] = {
             "items": len(scored),
             "unaligned_segments": sum(len(m.segment_ids) for m in alignment.matches if not m.reference),
             "unaligned_reference_sentences": len(alignment.unaligned_reference),
-            **{score.metric: round(score.score, 4) for score in document_scores},
+            **{score.metric: round(score.score, 4) for score in corpus_scores(hypotheses, references, self.metrics)},
         }
-    return {
-        "method": "references split into sentences and aligned to our segments by parallel.align "
-                  "(MT as pivot, paragraphs as anchors); one item per alignment bead; unaligned "
-                  "segments and reference sentences are counted, not scored",
-        "items": len(hypotheses),
-        "unaligned_segments": sum(d["unaligned_segments"] for d in per_document.values()),
-        "unaligned_reference_sentences": sum(d["unaligned_reference_sentences"] for d in per_document.values()),
-        "metrics": [s.as_dict() for s in corpus_scores(hypotheses, references, metrics)] if hypotheses else [],
-        "per_document": per_document,
-    }
+
+    def result(self) -> dict:
+        """The scores as the report holds them; empty when no document had a reference."""
+        if not self.per_document:
+            return {}
+        levels = {name: {"items": level.items, "metrics": [s.as_dict() for s in level.scores()]}
+                  for name, level in self.levels.items()}
+        sentences = self.sentence_per_document.values()
+        return {
+            "references": f"{len(self.per_document)} documents, one reference each",
+            "document_level": {**levels["document_level"], "per_document": self.per_document},
+            "paragraph_level": {**levels["paragraph_level"], "skipped_documents": self.skipped},
+            "sentence_level": {
+                "method": self.SENTENCE_METHOD,
+                **levels["sentence_level"],
+                "unaligned_segments": sum(d["unaligned_segments"] for d in sentences),
+                "unaligned_reference_sentences": sum(d["unaligned_reference_sentences"] for d in sentences),
+                "per_document": self.sentence_per_document,
+            },
+        }
 
 
 def score_against_references(documents: list[Document], translations: list[Translation],
@@ -275,44 +370,11 @@ def score_against_references(documents: list[Document], translations: list[Trans
 
     ``alignments`` (from ``align_references``) saves aligning the references again when the
     caller already has them."""
-    metrics = tuple(metrics)
-    by_document = group_by_document(translations)
     if alignments is None:
         alignments = align_references(documents, translations, references)
-
-    doc_hyps, doc_refs, para_hyps, para_refs = [], [], [], []
-    per_document, skipped = {}, {}
-    for document in documents:
-        reference = references.get(document.id)
-        if reference is None:
-            continue
-        doc_translations = by_document.get(document.id, [])
-        hypothesis = " ".join(t.text for t in doc_translations)
-        doc_hyps.append(hypothesis)
-        doc_refs.append(" ".join(reference.paragraphs))
-        per_document[document.id] = item_scores(hypothesis, doc_refs[-1], metrics)
-        if len(reference.paragraphs) == len(document.paragraphs):
-            para_hyps.extend(_paragraph_texts(document, doc_translations))
-            para_refs.extend(reference.paragraphs)
-        else:
-            skipped[document.id] = (f"reference has {len(reference.paragraphs)} paragraphs, "
-                                    f"article {len(document.paragraphs)}")
-    if not doc_hyps:
-        return {}
-    return {
-        "references": f"{len(doc_hyps)} documents, one reference each",
-        "document_level": {
-            "items": len(doc_hyps),
-            "metrics": [s.as_dict() for s in corpus_scores(doc_hyps, doc_refs, metrics)],
-            "per_document": per_document,
-        },
-        "paragraph_level": {
-            "items": len(para_hyps),
-            "metrics": [s.as_dict() for s in corpus_scores(para_hyps, para_refs, metrics)] if para_hyps else [],
-            "skipped_documents": skipped,
-        },
-        "sentence_level": sentence_level_scores(alignments, metrics),
-    }
+    scores = ReferenceScores(metrics)
+    scores.add(documents, translations, references, alignments)
+    return scores.result()
 
 
 def documents_from_translations(translations: list[Translation]) -> list[Document]:

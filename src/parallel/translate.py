@@ -279,6 +279,10 @@ class Translator:
         however long the input, and sorting by length within a chunk keeps batches full."""
         with progress_bar(total=total, unit="seg", desc="translate", enabled=progress) as bar:
             for chunk in chunked(segments, chunk_size):
-                results = self.translate_texts([s.text for s in chunk], progress, stats, bar)
-                for segment, r in zip(chunk, results):
-                    yield Translation(segment, r.text, r.score, r.flags, cached=r.cached)
+                yield from self.translate_chunk(chunk, stats, bar)
+
+    def translate_chunk(self, segments: Sequence[Segment], stats: TranslationStats | None,
+                        bar) -> list[Translation]:
+        """One chunk's translations, in order, advancing ``bar`` (a caller's progress bar)."""
+        results = self.translate_texts([s.text for s in segments], stats=stats, bar=bar)
+        return [Translation(segment, r.text, r.score, r.flags, cached=r.cached) for segment, r in zip(segments, results)]

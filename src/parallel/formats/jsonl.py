@@ -1,9 +1,10 @@
 """JSON Lines: one record per segment with ids, texts, score and flags."""
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..documents import Segment, Translation
 from ..errors import InputError
@@ -19,11 +20,19 @@ def translation_record(translation: Translation, model_name: str) -> dict:
     }
 
 
+@contextlib.contextmanager
+def open_jsonl(path: Path) -> Iterator[Callable[[dict], None]]:
+    """A JSON Lines file written record by record; yields ``write(record)``.  The file appears
+    only when the block succeeds."""
+    with atomic_write(path) as out:
+        yield lambda record: out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def write_jsonl(path: Path, records: Iterable[dict]) -> int:
     count = 0
-    with atomic_write(path) as out:
+    with open_jsonl(path) as write:
         for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            write(record)
             count += 1
     return count
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 from ..documents import Translation
 from ..errors import InputError
@@ -35,17 +35,30 @@ def write_moses(stem: Path, translations: Iterable[Translation], source_language
     return write_moses_rows(stem, rows, source_language, target_language)
 
 
-def write_moses_rows(stem: Path, rows: Iterable[tuple[str, str, str]], source_language: str = "ar",
-                     target_language: str = "en") -> dict[str, Path]:
-    """Write (id, source, target) rows as three line-aligned files."""
+@contextlib.contextmanager
+def open_moses(stem: Path, source_language: str = "ar",
+               target_language: str = "en") -> Iterator[Callable[[str, str, str], None]]:
+    """Three line-aligned files written row by row; yields ``write(id, source, target)``.  The
+    files appear only when the block succeeds."""
     paths = moses_paths(stem, source_language, target_language)
     with contextlib.ExitStack() as stack:
         source, target, ids = (stack.enter_context(atomic_write(paths[k])) for k in ("source", "target", "ids"))
-        for ident, source_text, target_text in rows:
+
+        def write(ident: str, source_text: str, target_text: str) -> None:
             source.write(one_line(source_text) + "\n")
             target.write(one_line(target_text) + "\n")
             ids.write(one_line(ident) + "\n")
-    return paths
+
+        yield write
+
+
+def write_moses_rows(stem: Path, rows: Iterable[tuple[str, str, str]], source_language: str = "ar",
+                     target_language: str = "en") -> dict[str, Path]:
+    """Write (id, source, target) rows as three line-aligned files."""
+    with open_moses(stem, source_language, target_language) as write:
+        for row in rows:
+            write(*row)
+    return moses_paths(stem, source_language, target_language)
 
 
 def _lines(path: Path) -> list[str]:

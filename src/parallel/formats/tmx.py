@@ -8,6 +8,7 @@ markup-like text included, is written so that reading the file back gives it unc
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -82,11 +83,25 @@ def _tu_element(unit: TmxUnit) -> tuple[etree._Element, int]:
     return tu, removed
 
 
-def write_tmx(path: Path, units: Iterable[TmxUnit], provenance: Provenance) -> dict:
-    """Write a TMX 1.4b file unit by unit, so memory stays flat however many units there are.
+class TmxWriter:
+    """Adds ``<tu>`` elements to an open TMX body (see ``open_tmx``) and counts them."""
 
-    Returns counts: ``units`` written and ``removed_characters`` (XML-forbidden, dropped)."""
-    written = removed = 0
+    def __init__(self, xf) -> None:
+        self._xf = xf
+        self.counts = {"units": 0, "removed_characters": 0}
+
+    def write(self, unit: TmxUnit) -> None:
+        tu, removed = _tu_element(unit)
+        self._xf.write(tu)
+        self._xf.write("\n")
+        self.counts["units"] += 1
+        self.counts["removed_characters"] += removed
+
+
+@contextmanager
+def open_tmx(path: Path, provenance: Provenance) -> Iterator[TmxWriter]:
+    """A TMX 1.4b file written unit by unit, so memory stays flat however many units there are;
+    it appears at ``path`` only when the block succeeds."""
     with atomic_write(path, "wb") as handle:
         with etree.xmlfile(handle, encoding="UTF-8") as xf:
             xf.write_declaration()
@@ -98,14 +113,18 @@ def write_tmx(path: Path, units: Iterable[TmxUnit], provenance: Provenance) -> d
                 xf.write("\n")
                 with xf.element("body"):
                     xf.write("\n")
-                    for unit in units:
-                        tu, count = _tu_element(unit)
-                        xf.write(tu)
-                        xf.write("\n")
-                        written += 1
-                        removed += count
+                    yield TmxWriter(xf)
         handle.write(b"\n")  # after xmlfile has flushed: lxml buffers what it writes
-    return {"units": written, "removed_characters": removed}
+
+
+def write_tmx(path: Path, units: Iterable[TmxUnit], provenance: Provenance) -> dict:
+    """Write a TMX 1.4b file from ``units``.
+
+    Returns counts: ``units`` written and ``removed_characters`` (XML-forbidden, dropped)."""
+    with open_tmx(path, provenance) as writer:
+        for unit in units:
+            writer.write(unit)
+    return writer.counts
 
 
 def _seg_text(seg: etree._Element | None) -> str:

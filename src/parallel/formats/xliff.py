@@ -7,7 +7,7 @@ Documents are written one at a time, so memory is bounded by the largest documen
 """
 from __future__ import annotations
 
-import itertools
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -95,26 +95,57 @@ def _file_element(document: str, units: list[XliffUnit], provenance: Provenance)
     return file, removed
 
 
-def write_xliff(path: Path, units: Iterable[XliffUnit], provenance: Provenance) -> dict:
-    """Write XLIFF 1.2, a ``<file>`` per run of units from one document.
+class XliffWriter:
+    """Adds units to an open XLIFF file (see ``open_xliff``): a ``<file>`` per run of units from
+    one document, written when the next document starts or the file is closed."""
 
-    Returns counts: ``files``, ``units`` and ``removed_characters`` (XML-forbidden, dropped)."""
-    counts = {"files": 0, "units": 0, "removed_characters": 0}
+    def __init__(self, xf, provenance: Provenance) -> None:
+        self._xf = xf
+        self._provenance = provenance
+        self._pending: list[XliffUnit] = []
+        self.counts = {"files": 0, "units": 0, "removed_characters": 0}
+
+    def write(self, unit: XliffUnit) -> None:
+        if self._pending and self._pending[-1].document != unit.document:
+            self.flush()
+        self._pending.append(unit)
+
+    def flush(self) -> None:
+        """Write the pending document's ``<file>``."""
+        if not self._pending:
+            return
+        element, removed = _file_element(self._pending[0].document, self._pending, self._provenance)
+        self._xf.write(element, pretty_print=False)
+        self._xf.write("\n")
+        self.counts["files"] += 1
+        self.counts["units"] += len(self._pending)
+        self.counts["removed_characters"] += removed
+        self._pending = []
+
+
+@contextmanager
+def open_xliff(path: Path, provenance: Provenance) -> Iterator[XliffWriter]:
+    """An XLIFF 1.2 file written a document at a time; it appears at ``path`` only when the block
+    succeeds."""
     with atomic_write(path, "wb") as handle:
         with etree.xmlfile(handle, encoding="UTF-8") as xf:
             xf.write_declaration()
             with xf.element(_q("xliff"), {"version": "1.2"}, nsmap={None: XLIFF_NS}):
                 xf.write("\n")
-                for document, group in itertools.groupby(units, key=lambda unit: unit.document):
-                    group = list(group)
-                    element, removed = _file_element(document, group, provenance)
-                    xf.write(element, pretty_print=False)
-                    xf.write("\n")
-                    counts["files"] += 1
-                    counts["units"] += len(group)
-                    counts["removed_characters"] += removed
+                writer = XliffWriter(xf, provenance)
+                yield writer
+                writer.flush()
         handle.write(b"\n")  # after xmlfile has flushed: lxml buffers what it writes
-    return counts
+
+
+def write_xliff(path: Path, units: Iterable[XliffUnit], provenance: Provenance) -> dict:
+    """Write XLIFF 1.2, a ``<file>`` per run of units from one document.
+
+    Returns counts: ``files``, ``units`` and ``removed_characters`` (XML-forbidden, dropped)."""
+    with open_xliff(path, provenance) as writer:
+        for unit in units:
+            writer.write(unit)
+    return writer.counts
 
 
 def _local(element: etree._Element) -> str:
