@@ -1,4 +1,4 @@
-"""Scale: `parallel translate` over 1k / 10k / 100k sentences, cache off — wall time and peak RSS.
+"""Scale: `parallel translate` or `parallel corpus` over 1k / 10k / 100k sentences, cache off — wall time and peak RSS.
 
 The input is FLORES-200 dev+devtest Arabic (2,009 sentences) repeated and shuffled (seeded) up to
 the size asked for, as ``parallel segment --jsonl`` records.  Each repeat of a sentence gets its
@@ -6,6 +6,9 @@ repeat number appended in Arabic-Indic digits ("… (١٢)"), so that every sour
 and nothing is saved by translating a repeated text once.  Each size runs `parallel translate
 --jsonl --no-cache` in its own process (CI=true, so no progress bar); peak RSS is that process's
 own ``VmHWM`` (bench/peak_rss.py), and the output is checked to have one record per input line.
+With ``--command corpus`` the same sentences become articles of 50 (a paragraph line per 5) with
+their English as ``<doc>.en.txt`` references, and `parallel corpus --no-cache` runs over the folder:
+every stage, alignment and scores against the references included; the row adds its stage times.
 
 Models (no real one is reachable here): ``tiny`` is the test suite's random model (1+1 layers,
 d_model 16; output lengths random up to the decoding limit), which shows what the pipeline

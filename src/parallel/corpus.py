@@ -173,8 +173,18 @@ class DocumentReports:
                 for kind, sides in (("words", ("source", "mt")), ("tokens", ("source", "mt")))}
 
 
-def build_report(config: CorpusConfig, manifest: dict, cache_path: Path | None, documents: DocumentReports,
-                 stats: TranslationStats, timings: dict, outputs: dict[str, Path], provenance: Provenance) -> dict:
+@dataclass
+class RunTotals:
+    """What the report gathers from every chunk of a run."""
+    stats: TranslationStats = field(default_factory=TranslationStats)
+    scores: ReferenceScores = field(default_factory=ReferenceScores)
+    attention: AttentionList = field(default_factory=AttentionList)
+    documents: DocumentReports = field(default_factory=DocumentReports)
+
+
+def build_report(config: CorpusConfig, manifest: dict, cache_path: Path | None, totals: RunTotals,
+                 timings: dict, outputs: dict[str, Path], provenance: Provenance) -> dict:
+    stats, documents = totals.stats, totals.documents
     return {
         "tool": TOOL_NAME,
         "tool_version": __version__,
@@ -196,6 +206,8 @@ def build_report(config: CorpusConfig, manifest: dict, cache_path: Path | None, 
         "timings_s": timings,
         "documents": documents.entries,
         "outputs": {kind: path.name for kind, path in outputs.items()},
+        "scores": totals.scores.result(),
+        "attention": totals.attention.items(),
     }
 
 
@@ -233,6 +245,27 @@ def open_translator(config: CorpusConfig, model_dir: Path, stack: ExitStack) -> 
     return Translator(model_dir, config.options, cache), cache_path
 
 
+def process_chunk(chunk: list[Article], translator: Translator, writers: CorpusWriters, totals: RunTotals,
+                  timer: StageTimer, bar) -> None:
+    """Translate, align, score and write one chunk of articles, adding to ``totals``."""
+    documents = [article.document for article in chunk]
+    references = {a.document.id: a.reference for a in chunk if a.reference is not None}
+    with timer.stage("translate"):
+        translations = translator.translate_chunk([s for a in chunk for s in a.segments], totals.stats, bar)
+        tokens = dict(zip((t.segment.id for t in translations), zip(
+            translator.count_tokens([t.segment.text for t in translations], "source"),
+            translator.count_tokens([t.text for t in translations], "target"))))
+    with timer.stage("align"):
+        alignments = align_references(documents, translations, references)
+    with timer.stage("score"):
+        totals.scores.add(documents, translations, references, alignments)
+    matches = {doc_id: alignment.by_segment() for doc_id, alignment in alignments.items()}
+    totals.attention.add(translations, matches)
+    totals.documents.add(documents, translations, tokens)
+    with timer.stage("write"):
+        writers.write(documents, translations, matches, references)
+
+
 def run_corpus(config: CorpusConfig) -> dict:
     """Run the whole pipeline; returns the report (also written as ``report.json``)."""
     timer = StageTimer(STAGES)
@@ -240,7 +273,7 @@ def run_corpus(config: CorpusConfig) -> dict:
     with timer.stage("read"):
         paths = article_paths(config.seeds_dir)
     total = sum(len(article.segments) for chunk in article_chunks(paths, timer) for article in chunk)
-    stats, scores, attention, documents = TranslationStats(), ReferenceScores(), AttentionList(), DocumentReports()
+    totals = RunTotals()
     final = output_paths(config.out_dir, config.name)
     Path(config.out_dir).mkdir(parents=True, exist_ok=True)
     with ExitStack() as resources, tempfile.TemporaryDirectory(prefix=".staging-", dir=config.out_dir) as tmp:
@@ -253,28 +286,10 @@ def run_corpus(config: CorpusConfig) -> dict:
             with timer.stage("write"):
                 writers = CorpusWriters(outputs, staged, provenance)
             for chunk in article_chunks(paths, timer, config.chunk_segments):
-                chunk_documents = [article.document for article in chunk]
-                references = {a.document.id: a.reference for a in chunk if a.reference is not None}
-                with timer.stage("translate"):
-                    translations = translator.translate_chunk([s for a in chunk for s in a.segments], stats, bar)
-                    tokens = dict(zip((t.segment.id for t in translations), zip(
-                        translator.count_tokens([t.segment.text for t in translations], "source"),
-                        translator.count_tokens([t.text for t in translations], "target"))))
-                with timer.stage("align"):
-                    alignments = align_references(chunk_documents, translations, references)
-                with timer.stage("score"):
-                    scores.add(chunk_documents, translations, references, alignments)
-                matches = {doc_id: alignment.by_segment() for doc_id, alignment in alignments.items()}
-                attention.add(translations, matches)
-                documents.add(chunk_documents, translations, tokens)
-                with timer.stage("write"):
-                    writers.write(chunk_documents, translations, matches, references)
+                process_chunk(chunk, translator, writers, totals, timer, bar)
             with timer.stage("write"):
                 outputs.close()
-        report = build_report(config, translator.manifest, cache_path, documents, stats, timer.seconds, final,
-                              provenance)
-        report["scores"] = scores.result()
-        report["attention"] = attention.items()
+        report = build_report(config, translator.manifest, cache_path, totals, timer.seconds, final, provenance)
         with atomic_write(staged["report"]) as out:
             json.dump(report, out, indent=2, ensure_ascii=False)
             out.write("\n")
