@@ -4,7 +4,9 @@ import sys
 
 import pytest
 import sacrebleu
+import sacrebleu.utils
 
+from parallel import score as score_module
 from parallel.cli import cli
 from parallel.documents import Document, Segment, Translation
 from parallel.score import CorpusStatistics, align_reference, corpus_scores, score_against_references
@@ -35,13 +37,15 @@ def test_scores_summed_chunk_by_chunk_equal_sacrebleus_corpus_score(monkeypatch)
                   for n, sentence in enumerate(REFERENCE * 20)]
     hypotheses = [" ".join(reversed(r.split()[: 3 + n % 5])) + " " + r[n % 9:] for n, r in enumerate(references)]
     monkeypatch.setattr(CorpusStatistics, "CHUNK_CHARACTERS", 300)  # a chunk every 3-4 items
-    calls = []
-    chunk = CorpusStatistics._add_chunk
-    monkeypatch.setattr(CorpusStatistics, "_add_chunk", lambda self, h, r: calls.append(len(h)) or chunk(self, h, r))
+    chunks = []  # items per chunk, once per metric
+    monkeypatch.setattr(score_module, "sum_of_lists",
+                        lambda statistics: chunks.append(len(statistics)) or sacrebleu.utils.sum_of_lists(statistics))
     streamed = CorpusStatistics(("bleu", "chrf", "chrf++", "ter"))
-    streamed.add(hypotheses[:15], references[:15])
+    first = streamed.add(hypotheses[:15], references[:15])
     streamed.add(hypotheses[15:], references[15:])
-    assert len(calls) > 8 and sum(calls) == len(hypotheses) == streamed.items
+    assert len(chunks) > 4 * 8 and sum(chunks) == 4 * len(hypotheses) and streamed.items == len(hypotheses)
+    assert [m.score for m in streamed.scores(first)] == [m.score for m in corpus_scores(
+        hypotheses[:15], references[:15], ("bleu", "chrf", "chrf++", "ter"))]
     for metric, expected in zip(streamed.scores(), (sacrebleu.BLEU(), sacrebleu.CHRF(), sacrebleu.CHRF(word_order=2),
                                                       sacrebleu.TER())):
         assert metric.score == expected.corpus_score(hypotheses, [references]).score

@@ -53,14 +53,6 @@ class AttentionList:
                  "source": t.segment.text, "mt": t.text} for _, t, chrf in self._best]
 
 
-def attention_order(translations: list[Translation], matches: dict[str, dict[str, ReferenceMatch]] | None = None,
-                    limit: int = 20) -> list[dict]:
-    """``AttentionList``'s segments for translations held in memory, with their ids."""
-    attention = AttentionList(limit)
-    attention.add(translations, matches)
-    return attention.items()
-
-
 def _metric_rows(level: dict) -> list[str]:
     """Table rows; the signatures' ``|`` are escaped so that they stay inside their cell."""
     rows = []

@@ -83,28 +83,38 @@ class CorpusStatistics:
         self.totals: dict[str, list] = {}
         self.items = 0
 
-    def add(self, hypotheses: Sequence[str], references: Sequence[str]) -> None:
-        """Add line-aligned items, one reference each, ``CHUNK_CHARACTERS`` of reference at a time."""
+    def add(self, hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, list]:
+        """Add line-aligned items, one reference each, ``CHUNK_CHARACTERS`` of reference at a time.
+
+        Returns these items' own summed statistics, which ``scores`` turns into their scores."""
         if len(hypotheses) != len(references):
             raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} references")
+        added: dict[str, list] = {}
         start = characters = 0
         for end, reference in enumerate(references, 1):
             characters += len(reference)
             if characters >= self.CHUNK_CHARACTERS or end == len(references):
-                self._add_chunk(hypotheses[start:end], references[start:end])
+                for name, metric in self.metrics.items():
+                    chunk = metric._extract_corpus_statistics(list(hypotheses[start:end]),
+                                                              [list(references[start:end])])
+                    _add_statistics(added, name, sum_of_lists(chunk))
                 start, characters = end, 0
-
-    def _add_chunk(self, hypotheses: Sequence[str], references: Sequence[str]) -> None:
-        for name, metric in self.metrics.items():
-            chunk = sum_of_lists(metric._extract_corpus_statistics(list(hypotheses), [list(references)]))
-            total = self.totals.get(name)
-            self.totals[name] = list(chunk) if total is None else [a + b for a, b in zip(total, chunk)]
+        for name, statistics in added.items():
+            _add_statistics(self.totals, name, statistics)
         self.items += len(hypotheses)
+        return added
 
-    def scores(self) -> list[MetricScore]:
-        """The corpus scores of everything added; none when nothing was."""
-        return [_metric_score(name, metric, metric._compute_score_from_stats(self.totals[name]))
-                for name, metric in self.metrics.items() if self.items]
+    def scores(self, totals: dict[str, list] | None = None) -> list[MetricScore]:
+        """The corpus scores of everything added (or of ``totals``, returned by one ``add``); none
+        when there is nothing to score."""
+        totals = self.totals if totals is None else totals
+        return [_metric_score(name, metric, metric._compute_score_from_stats(totals[name]))
+                for name, metric in self.metrics.items() if name in totals]
+
+
+def _add_statistics(totals: dict[str, list], name: str, statistics: list) -> None:
+    total = totals.get(name)
+    totals[name] = list(statistics) if total is None else [a + b for a, b in zip(total, statistics)]
 
 
 def corpus_scores(hypotheses: Sequence[str], references: Sequence[str],
@@ -332,13 +342,13 @@ class ReferenceScores:
 
     def _add_alignment(self, doc_id: str, alignment: ReferenceAlignment) -> None:
         scored = [m for m in alignment.matches if m.reference]
-        hypotheses, references = [m.hypothesis for m in scored], [m.reference for m in scored]
-        self.levels["sentence_level"].add(hypotheses, references)
+        level = self.levels["sentence_level"]
+        document_totals = level.add([m.hypothesis for m in scored], [m.reference for m in scored])
         self.sentence_per_document[doc_id] = {
             "items": len(scored),
             "unaligned_segments": sum(len(m.segment_ids) for m in alignment.matches if not m.reference),
             "unaligned_reference_sentences": len(alignment.unaligned_reference),
-            **{score.metric: round(score.score, 4) for score in corpus_scores(hypotheses, references, self.metrics)},
+            **{score.metric: round(score.score, 4) for score in level.scores(document_totals)},
         }
 
     def result(self) -> dict:
