@@ -26,6 +26,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -33,34 +34,33 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "tests"))
 
 from peak_rss import run_cli  # noqa: E402
-from throughput import TESTSETS, arabic_sentences, build_model  # noqa: E402
+from throughput import TESTSETS, arabic_sentences, build_model, flores_lines  # noqa: E402
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def shuffled_repeats(count: int, size: int, seed: int) -> Iterator[tuple[int, str]]:
+    """``size`` (index, mark) pairs: indices below ``count`` in seeded shuffled rounds, and a mark to
+    append (nothing in the first round, " (n)" in round n) so that every repeated text is distinct."""
+    rng = random.Random(seed)
+    given, repeat = 0, 0
+    while given < size:
+        order = list(range(count))
+        rng.shuffle(order)
+        for index in order[: size - given]:
+            yield index, "" if repeat == 0 else f" ({repeat})"
+        given += min(count, size - given)
+        repeat += 1
 
 
 def write_input(path: Path, size: int, seed: int) -> None:
     """``size`` distinct segments made from shuffled repeats of the FLORES Arabic sentences."""
     sentences = arabic_sentences(2009)
-    rng = random.Random(seed)
     with open(path, "w", encoding="utf-8") as out:
-        written, repeat = 0, 0
-        while written < size:
-            order = list(range(len(sentences)))
-            rng.shuffle(order)
-            for index in order[: size - written]:
-                text = sentences[index] if repeat == 0 else f"{sentences[index]} ({str(repeat).translate(ARABIC_INDIC)})"
-                written += 1
-                record = {"id": f"s{written}:1:1", "doc": f"s{written}", "para": 1, "sent": 1, "text": text}
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            repeat += 1
-
-
-def english_sentences(count: int) -> list[str]:
-    """The English side of ``arabic_sentences(count)`` (FLORES lines are aligned)."""
-    lines: list[str] = []
-    for split in ("dev", "devtest"):
-        lines += (TESTSETS / f"flores200-{split}.eng").read_text(encoding="utf-8").splitlines()
-    return lines[:count]
+        for number, (index, mark) in enumerate(shuffled_repeats(len(sentences), size, seed), 1):
+            text = sentences[index] + mark.translate(ARABIC_INDIC)
+            record = {"id": f"s{number}:1:1", "doc": f"s{number}", "para": 1, "sent": 1, "text": text}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def write_articles(folder: Path, size: int, seed: int, sentences_per_article: int = 50,
@@ -70,19 +70,14 @@ def write_articles(folder: Path, size: int, seed: int, sentences_per_article: in
     The sentences are shuffled repeats as in ``write_input``; each article holds
     ``sentences_per_article`` of them, a paragraph (one line) per ``sentences_per_paragraph``, and
     its ``.en.txt`` reference holds the same sentences' English, paragraph for paragraph."""
-    arabic, english = arabic_sentences(2009), english_sentences(2009)
-    rng = random.Random(seed)
+    arabic, english = arabic_sentences(2009), flores_lines("eng")[:2009]
+    if len(english) != len(arabic):
+        raise SystemExit(f"{TESTSETS}: the corpus benchmark needs FLORES-200 English beside the Arabic")
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.txt"):
         old.unlink()
-    pairs: list[tuple[str, str]] = []
-    repeat = 0
-    while len(pairs) < size:
-        order = list(range(len(arabic)))
-        rng.shuffle(order)
-        mark = "" if repeat == 0 else f" ({repeat})"
-        pairs += [(arabic[i] + mark.translate(ARABIC_INDIC), english[i] + mark) for i in order[: size - len(pairs)]]
-        repeat += 1
+    pairs = [(arabic[i] + mark.translate(ARABIC_INDIC), english[i] + mark)
+             for i, mark in shuffled_repeats(len(arabic), size, seed)]
     for number, start in enumerate(range(0, size, sentences_per_article), 1):
         article = pairs[start:start + sentences_per_article]
         for side, suffix in ((0, ".txt"), (1, ".en.txt")):

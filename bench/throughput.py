@@ -40,13 +40,19 @@ LENGTH_RATIO = 1.2
 NO_EOS_BIAS = -10_000.0
 
 
-def arabic_sentences(count: int) -> list[str]:
-    """The first ``count`` FLORES-200 dev then devtest Arabic sentences (the seeds' when absent)."""
+def flores_lines(extension: str) -> list[str]:
+    """FLORES-200 dev then devtest lines of one side (``ara``, ``eng``); none when absent."""
     lines: list[str] = []
     for split in ("dev", "devtest"):
-        path = TESTSETS / f"flores200-{split}.ara"
+        path = TESTSETS / f"flores200-{split}.{extension}"
         if path.is_file():
             lines += path.read_text(encoding="utf-8").splitlines()
+    return lines
+
+
+def arabic_sentences(count: int) -> list[str]:
+    """The first ``count`` FLORES-200 dev then devtest Arabic sentences (the seeds' when absent)."""
+    lines = flores_lines("ara")
     if not lines:
         from parallel.documents import article_paths, read_article
         lines = [p for path in article_paths(REPO / "seeds") for p in read_article(path).paragraphs]
