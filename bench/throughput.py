@@ -105,11 +105,15 @@ def timed(function) -> tuple[float, int]:
     return time.perf_counter() - start, generated
 
 
-def run_pipeline(model_dir: Path, work: Workload, beam: int, threads: int, device: str = "cpu") -> tuple[float, int]:
+def run_pipeline(model_dir: Path, work: Workload, beam: int, threads: int, device: str = "cpu",
+                 reproducible: bool = False) -> tuple[float, int]:
+    """``reproducible``: the pipeline's own one-length batches instead of the shared ones; each
+    sentence then decodes exactly its own length, so it generates fewer tokens, in more batches."""
     from parallel.translate import TranslateOptions, Translator
 
     options = TranslateOptions(beam_size=beam, max_length_ratio=LENGTH_RATIO, max_length_margin=0,
-                               device=device, threads=threads, max_batch_tokens=work.max_batch_tokens)
+                               device=device, threads=threads, max_batch_tokens=work.max_batch_tokens,
+                               reproducible=reproducible)
     translator = Translator(model_dir, options, cache=None)
     translator.translate_texts(work.sentences[:4], progress=False)  # warm-up, as for the others
     counter = GeneratedTokens(translator._translator)
@@ -239,11 +243,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=2000)
     parser.add_argument("--systems", default="pipeline,ctranslate2,hf",
-                        help="Comma-separated: pipeline, ctranslate2, hf, corpus.")
+                        help="Comma-separated: pipeline, ctranslate2, hf, reproducible (the pipeline with "
+                             "--reproducible), corpus.")
     parser.add_argument("--beams", default="1,4", help="Beam sizes to compare at (pipeline runs its beam too).")
     parser.add_argument("--max-batch-tokens", type=int, default=0,
                         help="Tokens per batch for every system [default: the pipeline's own default].")
-    parser.add_argument("--repeat", type=int, default=3, help="Interleaved runs per system; the median is kept.")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="Interleaved runs of CTranslate2 and the pipeline; the median is kept.")
+    parser.add_argument("--hf-repeat", type=int, default=1,
+                        help="Runs of Transformers (4x slower; its ratio is far from the goal) [default: 1].")
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--work", type=Path, default=REPO / ".bench")
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
@@ -258,42 +266,47 @@ def main() -> None:
     model_dir = build_model(args.work)
     work = Workload(model_dir, arabic_sentences(args.sentences), args.max_batch_tokens)
     rows = []
+    speed: dict[tuple[str, int], float] = {}
 
-    def record(system: str, beam: int, seconds: float, generated: int | None = None, **extra) -> None:
+    def record(key: str, system: str, beam: int, seconds: float, generated: int | None = None, **extra) -> None:
         row = {"system": system, "beam": beam, "seconds": round(seconds, 2),
                "target_tokens_per_s": round(work.useful_tokens / seconds, 1), **extra}
         if generated is not None:
             row["generated_tokens"] = generated
         rows.append(row)
+        speed[key, beam] = row["target_tokens_per_s"]
         print(json.dumps(row), flush=True)
 
     runners = [("ctranslate2", "ctranslate2 int8 translate_batch", run_ctranslate2),
                ("pipeline", "parallel translate (pipeline)", run_pipeline),
+               ("reproducible", "parallel translate --reproducible (pipeline, one-length batches)",
+                lambda *common: run_pipeline(*common, reproducible=True)),
                ("hf", "transformers MarianMTModel fp32", run_hugging_face)]
     for beam in beams:
         # Interleaved repeats, median kept: on a shared machine one run of each is not enough
         # to tell a few per cent apart.
-        measured: dict[str, list[tuple[float, int]]] = {}
-        for _ in range(args.repeat):
+        measured: dict[tuple[str, str], list[tuple[float, int]]] = {}
+        for repetition in range(max(args.repeat, args.hf_repeat)):
             for key, name, runner in runners:
-                if key in systems:
-                    measured.setdefault(name, []).append(runner(model_dir, work, beam, args.threads))
-        for name, runs in measured.items():
+                if key in systems and repetition < (args.hf_repeat if key == "hf" else args.repeat):
+                    measured.setdefault((key, name), []).append(runner(model_dir, work, beam, args.threads))
+        for (key, name), runs in measured.items():
             seconds = sorted(r[0] for r in runs)
-            record(name, beam, statistics.median(seconds), runs[0][1], runs_s=[round(x, 2) for x in seconds])
+            record(key, name, beam, statistics.median(seconds), runs[0][1], runs_s=[round(x, 2) for x in seconds])
     gpu = cuda_devices()
     if gpu and "pipeline" in systems:
-        record("parallel translate (pipeline), cuda int8_float16", 4,
+        record("pipeline-cuda", "parallel translate (pipeline), cuda int8_float16", 4,
                *run_pipeline(model_dir, work, 4, args.threads, device="cuda"))
-        record("ctranslate2 int8_float16 translate_batch, cuda", 4,
+        record("ctranslate2-cuda", "ctranslate2 int8_float16 translate_batch, cuda", 4,
                *run_ctranslate2(model_dir, work, 4, args.threads, device="cuda", compute_type="int8_float16"))
 
     ratios = {}
-    by_key = {(r["system"].split(" ")[0], r["beam"]): r["target_tokens_per_s"] for r in rows}
     for beam in beams:
-        ct2, pipe, hf = (by_key.get((name, beam)) for name in ("ctranslate2", "parallel", "transformers"))
+        ct2, pipe, reproducible, hf = (speed.get((key, beam)) for key in ("ctranslate2", "pipeline", "reproducible", "hf"))
         if ct2 and pipe:
             ratios[f"pipeline / ctranslate2, beam {beam}"] = round(pipe / ct2, 3)
+        if ct2 and reproducible:
+            ratios[f"pipeline --reproducible / ctranslate2, beam {beam}"] = round(reproducible / ct2, 3)
         if ct2 and hf:
             ratios[f"ctranslate2 int8 / transformers fp32, beam {beam}"] = round(ct2 / hf, 2)
 

@@ -179,6 +179,19 @@ def test_outputs_are_reproducible_with_source_date_epoch(runner, seeds_copy, ins
     assert b'creationdate="20231114T221320Z"' in outputs[0]["ar-en.tmx"]
 
 
+def test_reproducible_translations_do_not_change_with_threads_or_batch_size(runner, seeds_copy, installed_models,
+                                                                         tmp_path):
+    outputs = []
+    for run, batching in (("one", []), ("two", ["--threads", "1", "--max-batch-tokens", "16"])):
+        out = tmp_path / run
+        args = corpus_args(seeds_copy, out, installed_models, tmp_path / f"{run}.sqlite") + ["--reproducible", *batching]
+        assert runner.invoke(cli, args).exit_code == 0
+        tmx_body = (out / "ar-en.tmx").read_bytes().split(b"<body>")[1]  # the header names the options
+        outputs.append(((out / "ar-en.en").read_bytes(), (out / "ar-en.jsonl").read_bytes(), tmx_body))
+    assert outputs[0] == outputs[1]
+    assert json.loads((tmp_path / "two" / "report.json").read_text())["options"]["reproducible"] is True
+
+
 def test_interrupt_exits_130_with_one_line(runner, seeds_copy, installed_models, tmp_path, monkeypatch):
     from parallel import translate as translate_module
 

@@ -1,5 +1,7 @@
 import pytest
 
+from conftest import SEEDS
+
 from parallel.cache import TranslationCache
 from parallel.documents import Segment
 from parallel.translate import TranslateOptions, TranslationStats, Translator, length_limit, token_batches
@@ -16,9 +18,41 @@ def test_token_batches_sort_and_bound():
     lengths = [5, 50, 7, 48, 6, 100]
     batches = token_batches(lengths, max_batch_tokens=100)
     assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert [lengths[i] for b in batches for i in b] == sorted(lengths)
     for batch in batches:
         assert len(batch) == 1 or max(lengths[i] for i in batch) * len(batch) <= 100
-    assert batches[0] == [0, 4, 2]  # shortest first, similar lengths together
+
+
+def test_reproducible_token_batches_hold_one_length_each():
+    lengths = [5, 50, 7, 48, 6, 100, 5, 5, 5, 7]
+    batches = token_batches(lengths, max_batch_tokens=12, one_length=True)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert [[lengths[i] for i in b] for b in batches] == [[5, 5], [5, 5], [6], [7], [7], [48], [50], [100]]
+    assert token_batches(lengths, max_batch_tokens=100, one_length=True)[0] == [0, 6, 7, 8]
+
+
+def test_a_reproducible_translation_does_not_depend_on_its_batch(model_dir):
+    """Same text and score whatever the batch size, input order and threads.  The tiny model never
+    stops before its length limit, so with mixed lengths in a batch both would change."""
+    from parallel.documents import article_paths, read_article
+
+    sources = SOURCES + [p for path in article_paths(SEEDS) for p in read_article(path).paragraphs][:40]
+    runs = []
+    for batch_tokens, threads, order in ((16, 1, sources), (4096, 2, sources[::-1])):
+        options = TranslateOptions(max_batch_tokens=batch_tokens, threads=threads, reproducible=True)
+        translator = Translator(model_dir, options)
+        results = translator.translate_texts(order, progress=False)
+        runs.append({source: (r.text, r.score) for source, r in zip(order, results)})
+    assert runs[0] == runs[1]
+    pieces = translator._source_spm.encode([translator._prepare(s) for s in sources])
+    assert len({length_limit(len(p), options) for p in pieces}) > 10  # many lengths, many limits
+
+
+def test_reproducible_is_in_the_cache_key_only_when_set():
+    """Caches written before the option existed keep matching the default options."""
+    default = TranslateOptions().output_key()
+    assert "reproducible" not in default
+    assert TranslateOptions(reproducible=True).output_key() != default
 
 
 def test_translate_with_cache_and_resume(model_dir, tmp_path, monkeypatch):
@@ -100,8 +134,8 @@ def test_translate_segments_keeps_order_and_ids(model_dir):
 
 
 def test_translate_stream_keeps_order_and_reads_input_chunk_by_chunk(model_dir):
-    # one sentence per batch: int8 results depend slightly on what a sentence is batched with
-    translator = Translator(model_dir, TranslateOptions(max_batch_tokens=1))
+    # repeats fall in other batches: only reproducible batching gives them the same score
+    translator = Translator(model_dir, TranslateOptions(reproducible=True))
     texts = SOURCES * 3  # repeats fall in different chunks
     segments = [Segment("d", 1, i + 1, text) for i, text in enumerate(texts)]
     pulled = []

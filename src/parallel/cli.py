@@ -155,6 +155,9 @@ def translate_options(command):
         click.option("--compute-type", default="auto", show_default=True,
                      help="CTranslate2 compute type; auto is int8 on CPU, int8_float16 on CUDA."),
         click.option("--threads", type=click.IntRange(0), default=0, help="CPU threads [default: all cores]."),
+        click.option("--reproducible", is_flag=True,
+                     help="Batch sentences of one length only: each translation and score is then the same "
+                          "whatever the batch size, input order, chunking or thread count (slower)."),
         click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
                      help="Translation cache [default: $PARALLEL_CACHE or ~/.cache/parallel/translations.sqlite]."),
         click.option("--no-cache", is_flag=True, help="Translate everything; read and write no cache."),
@@ -163,9 +166,9 @@ def translate_options(command):
     return command
 
 
-def _options(beam_size, max_batch_tokens, device, compute_type, threads) -> TranslateOptions:
+def _options(beam_size, max_batch_tokens, device, compute_type, threads, reproducible) -> TranslateOptions:
     return TranslateOptions(beam_size=beam_size, max_batch_tokens=max_batch_tokens, device=device,
-                            compute_type=compute_type, threads=threads)
+                            compute_type=compute_type, threads=threads, reproducible=reproducible)
 
 
 @cli.command()
@@ -173,13 +176,13 @@ def _options(beam_size, max_batch_tokens, device, compute_type, threads) -> Tran
 @translate_options
 @click.option("--jsonl", is_flag=True, help="One JSON record per segment, with score and flags.")
 def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device, compute_type, threads,
-              cache_path, no_cache, jsonl) -> None:
+              reproducible, cache_path, no_cache, jsonl) -> None:
     """Translate articles (.txt) or segments (.jsonl from `parallel segment --jsonl`), streaming:
     output starts after the first few thousand segments and memory stays flat."""
     paths = [Path(f) for f in files]
     total = count_segments(paths)  # a first pass: bad input fails before any output
     model_dir = resolve_model(model_name, models_dir or models_dir_default())
-    options = _options(beam_size, max_batch_tokens, device, compute_type, threads)
+    options = _options(beam_size, max_batch_tokens, device, compute_type, threads, reproducible)
     cache = None if no_cache else TranslationCache(cache_path or default_cache_path())
     try:
         translator = Translator(model_dir, options, cache)
@@ -208,12 +211,12 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
               help="Fetch the model when none is installed.")
 @translate_options
 def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam_size, max_batch_tokens, device,
-           compute_type, threads, cache_path, no_cache) -> None:
+           compute_type, threads, reproducible, cache_path, no_cache) -> None:
     """Run the whole pipeline over SEEDS into OUT (what `make corpus` runs)."""
     config = CorpusConfig(seeds_dir=seeds_dir, out_dir=out_dir, name=name, model=model_name,
                           models_dir=models_dir or models_dir_default(), cache_path=cache_path,
                           use_cache=not no_cache, fetch_missing=fetch_missing,
-                          options=_options(beam_size, max_batch_tokens, device, compute_type, threads))
+                          options=_options(beam_size, max_batch_tokens, device, compute_type, threads, reproducible))
     report = run_corpus(config)
     totals = report["totals"]
     click.echo(f"{totals['documents']} documents, {totals['segments']} segments: "

@@ -32,6 +32,7 @@ class TranslateOptions:
     device: str = "cpu"
     compute_type: str = "auto"      # int8 on CPU, int8_float16 on CUDA
     threads: int = 0                # 0: all cores this process may use
+    reproducible: bool = False      # batches of one length: output independent of batching
 
     def resolved_compute_type(self) -> str:
         if self.compute_type != "auto":
@@ -69,8 +70,10 @@ class TranslateOptions:
         return CPU_BATCH_TOKENS * self.thread_split()[1]
 
     def output_key(self) -> str:
-        """The options that change the output text; part of the cache key."""
+        """The options that change the output text; part of the cache key.  ``reproducible`` is in
+        it only when set, so that caches written before the option existed still match."""
         return json.dumps({
+            **({"reproducible": True} if self.reproducible else {}),
             "beam_size": self.beam_size,
             "max_length_ratio": self.max_length_ratio,
             "max_length_margin": self.max_length_margin,
@@ -111,10 +114,25 @@ def length_limit(source_tokens: int, options: TranslateOptions) -> int:
     return math.ceil(options.max_length_ratio * source_tokens) + options.max_length_margin
 
 
-def token_batches(lengths: Sequence[int], max_batch_tokens: int) -> list[list[int]]:
-    """Indices grouped into batches of similar length, each at most ``max_batch_tokens`` padded tokens."""
+def token_batches(lengths: Sequence[int], max_batch_tokens: int, one_length: bool = False) -> list[list[int]]:
+    """Indices grouped into batches of similar length, each at most ``max_batch_tokens`` padded
+    tokens (at least one sentence), shortest first.
+
+    ``one_length``: every batch holds sentences of a single length (``--reproducible``).  Such a
+    batch has no padding and one decoding limit, so a sentence's translation and score do not
+    depend on what it is batched with.  Mixed lengths let both show: padding shifts int8 results
+    slightly, and a sentence that reaches its own limit goes on decoding to its batch's longest
+    limit, which at beam > 1 can change its best hypothesis.  The cost is smaller batches
+    (bench/README.md)."""
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    batches: list[list[int]] = []
+    if one_length:
+        batches: list[list[int]] = []
+        for length, same_length in itertools.groupby(order, key=lambda i: lengths[i]):
+            indices = list(same_length)
+            per_batch = max(1, max_batch_tokens // max(1, length))
+            batches += [indices[start:start + per_batch] for start in range(0, len(indices), per_batch)]
+        return batches
+    batches = []
     current: list[int] = []
     for index in order:
         longest = max(lengths[index], *(lengths[i] for i in current)) if current else lengths[index]
@@ -213,7 +231,7 @@ class Translator:
         # Every batch is queued at once; CTranslate2 decodes ``inter_threads`` of them in parallel
         # and results are read back in order, so the cache and the bar advance batch by batch.
         queued = [(batch, self._submit_batch([pieces[i] for i in batch]))
-                  for batch in token_batches(lengths, self.options.resolved_batch_tokens())]
+                  for batch in token_batches(lengths, self.options.resolved_batch_tokens(), self.options.reproducible)]
         for batch, (limits, pending) in queued:
             outputs = [result.result() for result in pending]
             batch_results = self._read_batch([texts[i] for i in batch], [pieces[i] for i in batch], limits, outputs)
