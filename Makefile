@@ -50,7 +50,7 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/formats.py
-	$(BIN)/python bench/throughput.py --systems pipeline,ctranslate2,hf,corpus
+	$(BIN)/python bench/throughput.py --systems pipeline,ctranslate2,reproducible,hf,corpus
 	$(BIN)/python bench/scale.py --sizes 1000,10000,100000
 
 lint: install

@@ -7,9 +7,10 @@ import random
 import pytest
 
 from parallel.align import AlignOptions, Bead, align, character_ratio, corpus_ratio, side_features
-from parallel.align_eval import GoldDocument, alignment_scores, perturb, read_documents, simulate_mt
+from parallel.align_eval import (GoldDocument, LinesOfOthers, alignment_scores, perturb, read_documents,
+                                 simulate_mt)
 from parallel.cli import cli
-from parallel.formats.tmx import read_tmx, validate_tmx
+from parallel.formats.tmx import read_tmx, read_tmx_header, validate_tmx
 
 from conftest import SHARED
 
@@ -259,6 +260,21 @@ def test_align_cli_writes_pairs_rejected_and_unaligned(runner, tmp_path):
     assert (tmp_path / "out.ar").read_text(encoding="utf-8").splitlines() == [r["source"] for r in records]
 
 
+def test_lines_of_others_are_every_other_documents_lines_without_a_copy():
+    targets = [["a1", "a2", "a3"], [], ["c1", "c2"], ["d1", "d2", "d3", "d4"]]
+    lines = [line for target in targets for line in target]
+    start = 0
+    for index, target in enumerate(targets):
+        view = LinesOfOthers(lines, start, start + len(target))
+        start += len(target)
+        copied = [line for other, t in enumerate(targets) if other != index for line in t]
+        assert list(view) == copied and len(view) == len(copied) and view[-1] == copied[-1]
+        assert [random.Random(seed).choice(view) for seed in range(20)] == \
+               [random.Random(seed).choice(copied) for seed in range(20)]
+        with pytest.raises(IndexError):
+            view[len(copied)]
+
+
 def test_align_cli_checks_the_translations_line_count(runner, tmp_path):
     (tmp_path / "s.txt").write_text("\n".join(ARABIC) + "\n", encoding="utf-8")
     (tmp_path / "r.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
@@ -270,14 +286,26 @@ def test_align_cli_checks_the_translations_line_count(runner, tmp_path):
                                     "(one MT line per source sentence, in order)"
 
 
-def test_align_cli_with_a_model_as_pivot(runner, tmp_path, installed_models):
+def test_align_cli_with_a_model_as_pivot(runner, tmp_path, installed_models, monkeypatch):
+    from parallel.cache import TranslationCache
+    from parallel.model import read_manifest
+    from parallel.translate import Translator
+
     (tmp_path / "s.txt").write_text("\n".join(ARABIC) + "\n", encoding="utf-8")
     (tmp_path / "r.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
-    result = runner.invoke(cli, ["align", str(tmp_path / "s.txt"), str(tmp_path / "r.txt"), "--presplit",
-                                 "--model", "opus-mt-ar-en", "--models-dir", str(installed_models),
-                                 "--out", str(tmp_path / "out")])
+    args = ["align", str(tmp_path / "s.txt"), str(tmp_path / "r.txt"), "--presplit", "--model", "opus-mt-ar-en",
+            "--models-dir", str(installed_models), "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "c.sqlite")]
+    result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "pivot: opus-mt-ar-en" in result.output
+    with TranslationCache(tmp_path / "c.sqlite") as cache:
+        assert len(cache) == len(set(ARABIC))
+    sha256 = read_manifest(installed_models / "opus-mt-ar-en")["model_bin_sha256"]
+    assert read_tmx_header(tmp_path / "out.tmx")["props"]["x-model-sha256"] == sha256
+    first = (tmp_path / "out.jsonl").read_bytes()
+    monkeypatch.setattr(Translator, "_translate_uncached", lambda *args: pytest.fail("not read from the cache"))
+    assert runner.invoke(cli, args).exit_code == 0
+    assert (tmp_path / "out.jsonl").read_bytes() == first
     records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     unaligned = (tmp_path / "out.unaligned.jsonl").read_text(encoding="utf-8").splitlines()
     # the tiny random model's pivot is noise: every sentence still ends up paired or listed as unaligned

@@ -58,6 +58,26 @@ def read_documents(source_path: Path, target_path: Path, docids_path: Path,
     return documents
 
 
+class LinesOfOthers(Sequence[str]):
+    """The target lines of every document but one, read in place: ``perturb`` draws inserted
+    sentences from it, and copying every other document's lines for each document would make an
+    evaluation quadratic in the test set's size."""
+
+    def __init__(self, lines: Sequence[str], start: int, end: int):
+        self.lines, self.start, self.end = lines, start, end  # the left-out document's lines[start:end]
+
+    def __len__(self) -> int:
+        return len(self.lines) - (self.end - self.start)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        index %= len(self)
+        return self.lines[index if index < self.start else index + self.end - self.start]
+
+
 def perturb(document: GoldDocument, others: Sequence[str], rng: random.Random, merge: float,
             drop: float, insert: float) -> GoldDocument:
     """A copy of ``document`` whose target side has merged, dropped and inserted sentences."""
@@ -178,8 +198,11 @@ def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
     """Perturb each document, align it, and score against the gold that follows the perturbation."""
     rng = random.Random(config.seed)
     perturbed_documents = []
+    all_targets = [line for document in documents for line in document.target]
+    start = 0
     for document in documents:
-        others = [line for other in documents if other is not document for line in other.target]
+        others = LinesOfOthers(all_targets, start, start + len(document.target))
+        start += len(document.target)
         perturbed_documents.append(perturb(document, others, rng, config.merge, config.drop, config.insert))
     options = options or AlignOptions()
     if config.pool_ratio:

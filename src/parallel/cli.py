@@ -297,8 +297,11 @@ def score_docs(translations_path, references, metrics_spec, as_json, width, revi
               help="Pairs scoring below this go to .rejected.jsonl.")
 @click.option("--lexicon/--no-lexicon", default=True, show_default=True,
               help="A folder without a pivot: learn a word table from its articles and realign with it.")
+@click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
+              help="Translation cache for --model [default: as for translate].")
+@click.option("--no-cache", is_flag=True, help="--model translates everything; no cache read or written.")
 def align_command(source, reference, out_stem, translations_path, model_name, models_dir, presplit,
-                  min_score, lexicon) -> None:
+                  min_score, lexicon, cache_path, no_cache) -> None:
     """Align SOURCE (Arabic) with its human translation REFERENCE; write pairs as TMX, Moses and JSONL.
 
     SOURCE may be a folder of articles (<doc>.txt), each with its translation beside it
@@ -308,8 +311,9 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
     model_dir = resolve_model(model_name, models_dir or models_dir_default()) if model_name else None
     source_name = source.resolve().name
     out_stem = out_stem or source.resolve().with_name(source_name.split(".")[0] + ".aligned")
-    config = AlignConfig(source, reference, out_stem, presplit, translations_path, model_dir, min_score,
-                         lexicon=lexicon)
+    cache_path = None if no_cache or not model_dir else cache_path or default_cache_path()
+    config = AlignConfig(source, reference, out_stem, presplit, translations_path, model_dir, cache_path,
+                         min_score, lexicon=lexicon)
     summary = run_align(config)
     click.echo(f"{summary['documents']} document(s): {summary['pairs']} pairs ({summary['rejected']} below "
                f"--min-score), unaligned: {summary['unaligned_source']} source, "

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .align import AlignOptions, Bead, align, with_corpus_ratio
+from .cache import TranslationCache
 from .documents import (Document, Segment, article_paths, read_article, read_reference, read_text,
                         reference_path)
 from .errors import InputError
@@ -55,6 +56,7 @@ class AlignConfig:
     presplit: bool = False               # one sentence per line on both sides
     translations_path: Path | None = None
     model_dir: Path | None = None        # translate the source with this model for the pivot
+    cache_path: Path | None = None       # the translation cache the model's pivot reads and fills; None: none
     min_score: float = 0.0
     options: AlignOptions = field(default_factory=AlignOptions)
     lexicon: bool = True                 # folder without a pivot: learn a word table from it
@@ -131,11 +133,19 @@ def output_paths(stem: Path) -> dict[str, Path]:
         ("tmx", ".tmx"), ("jsonl", ".jsonl"), ("rejected", ".rejected.jsonl"), ("unaligned", ".unaligned.jsonl"))}
 
 
-def model_pivots(model_dir: Path, sources: list[list[Segment]]) -> tuple[str, list[list[str]]]:
-    """The model's name and its translation of each source sentence of each document."""
-    translator = Translator(model_dir, TranslateOptions())
-    return translator.model_name, [[r.text for r in translator.translate_texts([s.text for s in source])]
-                                   for source in sources]
+def model_pivots(model_dir: Path, sources: list[list[Segment]],
+                 cache_path: Path | None = None) -> tuple[str, str, list[list[str]]]:
+    """The model's name and sha256, and its translation of each source sentence of each
+    document: every document in one call (full batches), through the cache when one is given."""
+    cache = TranslationCache(cache_path) if cache_path is not None else None
+    try:
+        translator = Translator(model_dir, TranslateOptions(), cache)
+        results = iter(translator.translate_texts([s.text for source in sources for s in source]))
+    finally:
+        if cache is not None:
+            cache.close()
+    pivots = [[next(results).text for _ in source] for source in sources]
+    return translator.model_name, translator.model_sha256, pivots
 
 
 def align_sides(sides: list[tuple[list[Segment], list[Segment]]], pivots: list[list[str]] | None,
@@ -159,12 +169,12 @@ def run_align(config: AlignConfig) -> dict:
     paths_by_document = document_paths(config)
     sides = [(read_side(source, config.presplit, is_source=True), read_side(target, config.presplit, is_source=False))
              for source, target in paths_by_document]
-    pivot_name, pivots = "none", None
+    pivot_name, pivot_sha256, pivots = "none", "", None
     if config.translations_path is not None:
         pivots = [read_pivot(config.translations_path, len(sides[0][0]))]
         pivot_name = f"file:{Path(config.translations_path).name}"
     elif config.model_dir is not None:
-        pivot_name, pivots = model_pivots(config.model_dir, [source for source, _ in sides])
+        pivot_name, pivot_sha256, pivots = model_pivots(config.model_dir, [s for s, _ in sides], config.cache_path)
     learned = pivots is None and config.lexicon and len(sides) > 1
     pairs, unaligned = [], []
     aligned = align_sides(sides, pivots, config.options, learn_table=learned)
@@ -174,7 +184,7 @@ def run_align(config: AlignConfig) -> dict:
         unaligned += document_unaligned
     kept = [p for p in pairs if p.score >= config.min_score]
     rejected = [p for p in pairs if p.score < config.min_score]
-    provenance = Provenance(pivot_name, "", options={"min_score": config.min_score, "pivot": pivot_name,
+    provenance = Provenance(pivot_name, pivot_sha256, options={"min_score": config.min_score, "pivot": pivot_name,
                                                      "presplit": config.presplit, "documents": len(sides),
                                                      "learned_lexicon": learned})
     paths = output_paths(config.out_stem)
