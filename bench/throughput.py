@@ -7,7 +7,9 @@ the pipeline's own converter (CTranslate2, int8).  Random weights decode to rand
 the end-of-sentence logit is pushed to -10,000 (the model never stops by itself) and every system
 decodes exactly up to the same lengths: ceil(1.2 x source pieces) per sentence, the longest
 sentence's length for its whole batch.  All systems get the same SentencePiece pieces of the
-same FLORES-200 dev+devtest Arabic sentences, in the same length-sorted token batches.
+same FLORES-200 dev+devtest Arabic sentences, in the same length-sorted token batches; the
+``reproducible`` row is the pipeline with ``--reproducible``, which makes its own batches of one
+length each (every sentence then decodes exactly its own length).
 
 Target tokens/s counts the same useful tokens for every system: the sum over sentences of
 ceil(1.2 x source pieces).  Ratios come from one run, side by side; absolute numbers depend on
