@@ -62,6 +62,20 @@ def test_perfect_translation_scores_100_at_both_levels():
     assert result["paragraph_level"]["items"] == 2 and result["document_level"]["per_document"]["doc"]["chrf"] == 100.0
 
 
+def test_scoring_a_chunk_leaves_sacrebleus_tokenizer_caches_empty():
+    """In a long run the caches only grow (each chunk's sentences are new): emptied after each chunk,
+    and the scores are those of a run with the caches in use."""
+    from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
+    from sacrebleu.tokenizers.tokenizer_re import TokenizerRegexp
+
+    document = Document("doc", ["عنوان", "نص"])
+    hypotheses = _translations("doc", ["A title.", "The text, with more words than before."])
+    expected = sacrebleu.corpus_bleu([" ".join(t.text for t in hypotheses)], [[" ".join(REFERENCE)]]).score
+    result = score_against_references([document], hypotheses, {"doc": Document("doc", REFERENCE)})
+    assert result["document_level"]["metrics"][0]["score"] == pytest.approx(expected)
+    assert Tokenizer13a.__call__.cache_info().currsize == 0 == TokenizerRegexp.__call__.cache_info().currsize
+
+
 def test_paragraph_mismatch_is_skipped_and_said():
     document = Document("doc", ["عنوان", "نص", "فقرة"])
     result = score_against_references([document], _translations("doc", REFERENCE + ["x"]),
