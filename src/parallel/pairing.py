@@ -13,6 +13,7 @@ without a pivot a word table is learned from the folder (``lexicon.align_documen
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -137,13 +138,9 @@ def model_pivots(model_dir: Path, sources: list[list[Segment]],
                  cache_path: Path | None = None) -> tuple[str, str, list[list[str]]]:
     """The model's name and sha256, and its translation of each source sentence of each
     document: every document in one call (full batches), through the cache when one is given."""
-    cache = TranslationCache(cache_path) if cache_path is not None else None
-    try:
+    with TranslationCache(cache_path) if cache_path is not None else nullcontext() as cache:
         translator = Translator(model_dir, TranslateOptions(), cache)
         results = iter(translator.translate_texts([s.text for source in sources for s in source]))
-    finally:
-        if cache is not None:
-            cache.close()
     pivots = [[next(results).text for _ in source] for source in sources]
     return translator.model_name, translator.model_sha256, pivots
 

@@ -128,9 +128,7 @@ def token_batches(lengths: Sequence[int], max_batch_tokens: int, one_length: boo
     if one_length:
         batches: list[list[int]] = []
         for length, same_length in itertools.groupby(order, key=lambda i: lengths[i]):
-            indices = list(same_length)
-            per_batch = max(1, max_batch_tokens // max(1, length))
-            batches += [indices[start:start + per_batch] for start in range(0, len(indices), per_batch)]
+            batches += chunked(same_length, max(1, max_batch_tokens // max(1, length)))
         return batches
     batches = []
     current: list[int] = []
