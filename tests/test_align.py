@@ -334,9 +334,11 @@ def test_align_cli_aligns_a_folder_of_articles_as_a_whole(runner, tmp_path):
     assert [(r["source_ids"], r["target_ids"]) for r in records] == [
         ([f"a:{n}:1"], [f"a:{n}:1"]) for n in range(1, 5)] + [
         ([f"b:{n}:1"], [f"b:{n}:1"]) for n in range(1, 5)] + [(["c:1:1"], ["c:1:1"])]
+    assert [r["doc"] for r in records] == ["a"] * 4 + ["b"] * 4 + ["c"]
     unaligned = [json.loads(line) for line in (tmp_path / "out.unaligned.jsonl").read_text().splitlines()]
-    assert unaligned == [{"side": "source", "id": "c:2:1", "text": NO_ANCHORS}]
+    assert unaligned == [{"side": "source", "doc": "c", "id": "c:2:1", "text": NO_ANCHORS}]
     assert validate_tmx(tmp_path / "out.tmx") == []
+    assert [u.props["x-document"] for u in read_tmx(tmp_path / "out.tmx")] == [r["doc"] for r in records]
 
 
 @pytest.mark.parametrize("extra, message", [

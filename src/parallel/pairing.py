@@ -35,7 +35,8 @@ from .translate import TranslateOptions, Translator
 
 @dataclass
 class Pair:
-    """Aligned sentences: ids and texts of each side (joined with a space when several)."""
+    """Aligned sentences: their document, ids and texts of each side (joined with a space when several)."""
+    document: str
     source_ids: tuple[str, ...]
     target_ids: tuple[str, ...]
     source: str
@@ -107,9 +108,11 @@ def pairs_from_beads(beads: Iterable[Bead], source: list[Segment], target: list[
     for bead in beads:
         if not bead.source or not bead.target:
             side, segments, index = ("source", source, bead.source) if bead.source else ("target", target, bead.target)
-            unaligned += [{"side": side, "id": segments[i].id, "text": segments[i].text} for i in index]
+            unaligned += [{"side": side, "doc": segments[i].doc_id, "id": segments[i].id, "text": segments[i].text}
+                          for i in index]
             continue
-        pairs.append(Pair(tuple(source[i].id for i in bead.source), tuple(target[j].id for j in bead.target),
+        pairs.append(Pair(source[bead.source[0]].doc_id,
+                          tuple(source[i].id for i in bead.source), tuple(target[j].id for j in bead.target),
                           " ".join(source[i].text for i in bead.source),
                           " ".join(target[j].text for j in bead.target),
                           " ".join(pivot[i] for i in bead.source) if pivot is not None else None, bead.score))
@@ -117,12 +120,12 @@ def pairs_from_beads(beads: Iterable[Bead], source: list[Segment], target: list[
 
 
 def pair_record(pair: Pair) -> dict:
-    return {"id": pair.id, "source_ids": list(pair.source_ids), "target_ids": list(pair.target_ids),
+    return {"id": pair.id, "doc": pair.document, "source_ids": list(pair.source_ids), "target_ids": list(pair.target_ids),
             "source": pair.source, "target": pair.target, "mt": pair.mt, "alignment_score": pair.score}
 
 
 def pair_unit(pair: Pair, provenance: Provenance) -> TmxUnit:
-    props = {"x-source-ids": " ".join(pair.source_ids), "x-target-ids": " ".join(pair.target_ids),
+    props = {"x-document": pair.document, "x-source-ids": " ".join(pair.source_ids), "x-target-ids": " ".join(pair.target_ids),
              "x-alignment-score": f"{pair.score:.4f}"}
     return TmxUnit(pair.id, {provenance.source_language: pair.source, provenance.target_language: pair.target},
                    props)
