@@ -4,12 +4,11 @@ import sys
 
 import pytest
 import sacrebleu
-import sacrebleu.utils
 
-from parallel import score as score_module
 from parallel.cli import cli
 from parallel.documents import Document, Segment, Translation
-from parallel.score import CorpusStatistics, align_reference, corpus_scores, score_against_references
+from parallel.score import (CorpusStatistics, align_reference, corpus_scores, item_scores,
+                            item_scores_from_statistics, score_against_references)
 
 from conftest import SHARED
 
@@ -38,9 +37,10 @@ def test_scores_summed_chunk_by_chunk_equal_sacrebleus_corpus_score(monkeypatch)
     hypotheses = [" ".join(reversed(r.split()[: 3 + n % 5])) + " " + r[n % 9:] for n, r in enumerate(references)]
     monkeypatch.setattr(CorpusStatistics, "CHUNK_CHARACTERS", 300)  # a chunk every 3-4 items
     chunks = []  # items per chunk, once per metric
-    monkeypatch.setattr(score_module, "sum_of_lists",
-                        lambda statistics: chunks.append(len(statistics)) or sacrebleu.utils.sum_of_lists(statistics))
     streamed = CorpusStatistics(("bleu", "chrf", "chrf++", "ter"))
+    for metric in streamed.metrics.values():
+        monkeypatch.setattr(metric, "_extract_corpus_statistics", lambda hyps, refs, extract=metric._extract_corpus_statistics:
+                            chunks.append(len(hyps)) or extract(hyps, refs))
     first = streamed.add(hypotheses[:15], references[:15])
     streamed.add(hypotheses[15:], references[15:])
     assert len(chunks) > 4 * 8 and sum(chunks) == 4 * len(hypotheses) and streamed.items == len(hypotheses)
@@ -51,6 +51,21 @@ def test_scores_summed_chunk_by_chunk_equal_sacrebleus_corpus_score(monkeypatch)
         assert metric.score == expected.corpus_score(hypotheses, [references]).score
         assert metric.signature == str(expected.get_signature())
     assert CorpusStatistics().scores() == []
+
+
+def test_an_items_scores_from_its_statistics_are_sacrebleus_sentence_scores():
+    """Per-document scores reuse the statistics of the corpus score instead of extracting them twice."""
+    metrics = ("bleu", "chrf", "chrf++", "ter")
+    hypotheses = ["The coalition said Friday its Iraq mission would end next year.", "Officials would not say.",
+                  "", "the coalition said on friday that its mission in iraq would end next year."]
+    references = [REFERENCE[0], REFERENCE[1], REFERENCE[1], REFERENCE[0]]
+    items = CorpusStatistics(metrics).add_items(hypotheses, references)
+    for hypothesis, reference, statistics in zip(hypotheses, references, items):
+        scores = item_scores_from_statistics(statistics)
+        assert scores == item_scores(hypothesis, reference, metrics)
+        assert scores["bleu"] == round(sacrebleu.sentence_bleu(hypothesis, [reference]).score, 4)
+        assert scores["chrf"] == round(sacrebleu.sentence_chrf(hypothesis, [reference]).score, 4)
+    assert len({tuple(scores.values()) for scores in map(item_scores_from_statistics, items)}) == len(items)
 
 
 def test_perfect_translation_scores_100_at_both_levels():

@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from sacrebleu.metrics import BLEU, CHRF, TER
@@ -84,12 +85,19 @@ class CorpusStatistics:
         self.items = 0
 
     def add(self, hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, list]:
+        """Add line-aligned items, one reference each; returns these items' own summed statistics,
+        which ``scores`` turns into their scores."""
+        items = self.add_items(hypotheses, references)
+        return {name: sum_of_lists([item[name] for item in items]) for name in self.metrics} if items else {}
+
+    def add_items(self, hypotheses: Sequence[str], references: Sequence[str]) -> list[dict[str, list]]:
         """Add line-aligned items, one reference each, ``CHUNK_CHARACTERS`` of reference at a time.
 
-        Returns these items' own summed statistics, which ``scores`` turns into their scores."""
+        Returns each item's statistics by metric (``item_scores_from_statistics`` gives its own scores from
+        them, so that a caller wanting both need not extract them twice)."""
         if len(hypotheses) != len(references):
             raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} references")
-        added: dict[str, list] = {}
+        items: list[dict[str, list]] = [{} for _ in hypotheses]
         start = characters = 0
         for end, reference in enumerate(references, 1):
             characters += len(reference)
@@ -97,12 +105,14 @@ class CorpusStatistics:
                 for name, metric in self.metrics.items():
                     chunk = metric._extract_corpus_statistics(list(hypotheses[start:end]),
                                                               [list(references[start:end])])
-                    _add_statistics(added, name, sum_of_lists(chunk))
+                    for item, statistics in zip(items[start:end], chunk):
+                        item[name] = statistics
                 start, characters = end, 0
-        for name, statistics in added.items():
-            _add_statistics(self.totals, name, statistics)
+        if items:
+            for name in self.metrics:
+                _add_statistics(self.totals, name, sum_of_lists([item[name] for item in items]))
         self.items += len(hypotheses)
-        return added
+        return items
 
     def scores(self, totals: dict[str, list] | None = None) -> list[MetricScore]:
         """The corpus scores of everything added (or of ``totals``, returned by one ``add``); none
@@ -234,6 +244,14 @@ def item_scores(hypothesis: str, reference: str, metrics: Iterable[str] = DEFAUL
     return {name: round(_item_metric(name).sentence_score(hypothesis, [reference]).score, 4) for name in metrics}
 
 
+def item_scores_from_statistics(statistics: dict[str, list]) -> dict[str, float]:
+    """``item_scores`` of an item whose statistics ``CorpusStatistics.add_items`` has extracted
+    (the same figures: sacrebleu's ``sentence_score`` computes them from the same statistics)."""
+    return {name: round(_item_metric(name)._compute_score_from_stats(stats).score, 4)
+            for name, stats in statistics.items()}
+
+
+@lru_cache(maxsize=None)
 def _item_metric(name: str):
     """The metric for one item: BLEU with effective order, as sacrebleu advises for single sentences."""
     return BLEU(effective_order=True) if name == "bleu" else _metric(name)
@@ -331,22 +349,23 @@ class ReferenceScores:
     def add(self, documents: list[Document], translations: list[Translation], references: dict[str, Document],
             alignments: dict[str, ReferenceAlignment]) -> None:
         by_document = group_by_document(translations)
-        doc_hyps, doc_refs, para_hyps, para_refs = [], [], [], []
+        doc_ids, doc_hyps, doc_refs, para_hyps, para_refs = [], [], [], [], []
         for document in documents:
             reference = references.get(document.id)
             if reference is None:
                 continue
             doc_translations = by_document.get(document.id, [])
+            doc_ids.append(document.id)
             doc_hyps.append(" ".join(t.text for t in doc_translations))
             doc_refs.append(" ".join(reference.paragraphs))
-            self.per_document[document.id] = item_scores(doc_hyps[-1], doc_refs[-1], self.metrics)
             if len(reference.paragraphs) == len(document.paragraphs):
                 para_hyps.extend(_paragraph_texts(document, doc_translations))
                 para_refs.extend(reference.paragraphs)
             else:
                 self.skipped[document.id] = (f"reference has {len(reference.paragraphs)} paragraphs, "
                                              f"article {len(document.paragraphs)}")
-        self.levels["document_level"].add(doc_hyps, doc_refs)
+        for doc_id, statistics in zip(doc_ids, self.levels["document_level"].add_items(doc_hyps, doc_refs)):
+            self.per_document[doc_id] = item_scores_from_statistics(statistics)
         self.levels["paragraph_level"].add(para_hyps, para_refs)
         for doc_id, alignment in alignments.items():
             self._add_alignment(doc_id, alignment)
