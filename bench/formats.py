@@ -1,7 +1,9 @@
 """Peak memory and time of writing many units to each exchange format (`make bench`).
 
-Each measurement runs in its own Python process so that ``ru_maxrss`` is that writer's peak
-alone; a process that imports the same modules and writes nothing gives the baseline.  Units
+Each measurement runs in its own Python process so that its ``VmHWM`` is that writer's peak
+alone (not ``ru_maxrss``, which keeps the parent's high-water mark across exec: see
+bench/peak_rss.py); a process that imports the same modules and writes nothing gives the
+baseline.  Units
 are FLORES-200 dev/devtest sentence pairs (or the seed articles' paragraphs when the test sets
 are absent), cycled with a running number in the id so that no two units are equal.
 Results are merged into ``bench/results.json`` under ``"formats"``.
@@ -21,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 TESTSETS = HERE.parent.parent / "shared" / "testsets" / "ara-eng"
 
 CHILD = r"""
-import itertools, json, resource, sys, time
+import itertools, json, sys, time
 from pathlib import Path
 from parallel.documents import Segment, Translation
 from parallel.formats.jsonl import translation_record, write_jsonl
@@ -48,7 +50,10 @@ elif fmt == "jsonl":
 elif fmt == "moses":
     write_moses(out, translations())
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+# VmHWM, not ru_maxrss: ru_maxrss carries the parent's high-water mark across vfork + exec.
+peak_kib = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+                if line.startswith("VmHWM:"))
+print(json.dumps({"seconds": seconds, "peak_rss_kib": peak_kib}))
 """
 
 
@@ -95,7 +100,7 @@ def main() -> None:
         rows = [measure(fmt, args.units, pairs_path, Path(tmp)) for fmt in args.formats.split(",")]
     results = json.loads(args.results.read_text()) if args.results.is_file() else {}
     results["formats"] = {
-        "what": "write N units, each format in its own process; peak RSS = ru_maxrss of that process",
+        "what": "write N units, each format in its own process; peak RSS = that process's own VmHWM",
         "input": f"{len(pairs)} {'FLORES-200 dev+devtest' if TESTSETS.is_dir() else 'seed'} sentence pairs, cycled",
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "processor": platform.processor() or platform.machine()},
