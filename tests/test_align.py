@@ -323,8 +323,9 @@ def write_folder(folder, documents):
 
 
 def test_align_cli_aligns_a_folder_of_articles_as_a_whole(runner, tmp_path):
+    wrong_number = ENGLISH[4:5] + ["Oil prices fell by 14 percent."] + ENGLISH[6:]   # the Arabic says 4
     folder = write_folder(tmp_path / "articles", {
-        "a": (ARABIC[:4], ENGLISH[:4]), "b": (ARABIC[4:], ENGLISH[4:]),
+        "a": (ARABIC[:4], ENGLISH[:4]), "b": (ARABIC[4:], wrong_number),
         "c": ([ARABIC[3], NO_ANCHORS], [ENGLISH[3]]),   # the second sentence's translation is missing
     })
     result = runner.invoke(cli, ["align", str(folder), "--out", str(tmp_path / "out")])
@@ -335,10 +336,14 @@ def test_align_cli_aligns_a_folder_of_articles_as_a_whole(runner, tmp_path):
         ([f"a:{n}:1"], [f"a:{n}:1"]) for n in range(1, 5)] + [
         ([f"b:{n}:1"], [f"b:{n}:1"]) for n in range(1, 5)] + [(["c:1:1"], ["c:1:1"])]
     assert [r["doc"] for r in records] == ["a"] * 4 + ["b"] * 4 + ["c"]
+    assert {r["id"]: r["flags"] for r in records if r["flags"]} == {"b:2:1": ["numbers"]}
+    assert "flagged pairs: numbers 1" in result.output
     unaligned = [json.loads(line) for line in (tmp_path / "out.unaligned.jsonl").read_text().splitlines()]
     assert unaligned == [{"side": "source", "doc": "c", "id": "c:2:1", "text": NO_ANCHORS}]
     assert validate_tmx(tmp_path / "out.tmx") == []
-    assert [u.props["x-document"] for u in read_tmx(tmp_path / "out.tmx")] == [r["doc"] for r in records]
+    units = list(read_tmx(tmp_path / "out.tmx"))
+    assert [u.props["x-document"] for u in units] == [r["doc"] for r in records]
+    assert {u.tuid: u.props["x-flags"] for u in units if "x-flags" in u.props} == {"b:2:1": "numbers"}
 
 
 @pytest.mark.parametrize("extra, message", [

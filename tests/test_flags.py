@@ -1,7 +1,7 @@
 import pytest
 
 from parallel.flags import (has_repetition, has_untranslated, length_ratio_outlier, normalise_digits,
-                            numbers_differ, translation_flags)
+                            numbers_differ, pair_flags, translation_flags)
 
 
 def test_normalise_digits():
@@ -44,3 +44,11 @@ def test_translation_flags_order_and_truncation():
     assert translation_flags("قال ٣ مسؤولين", "three officials said بغداد", truncated=True) == (
         "truncated", "untranslated", "numbers")
     assert translation_flags("قال ٣ مسؤولين", "3 officials said", truncated=False) == ()
+
+
+def test_pair_flags_check_a_human_translation_but_never_truncation():
+    source = "قال ٣ مسؤولين إن المحادثات ستستأنف في بغداد الأسبوع المقبل"
+    assert pair_flags(source, "Three officials said talks would resume in Baghdad next week") == ("numbers",)
+    assert pair_flags(source, "3 officials said talks would resume in بغداد next week") == ("untranslated",)
+    assert pair_flags(source, "3 officials said.") == ("length_ratio",)
+    assert pair_flags(source, "3 officials said talks would resume in Baghdad next week") == ()

@@ -318,6 +318,9 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
     click.echo(f"{summary['documents']} document(s): {summary['pairs']} pairs ({summary['rejected']} below "
                f"--min-score), unaligned: {summary['unaligned_source']} source, "
                f"{summary['unaligned_target']} target sentences; pivot: {summary['pivot']}; wrote {summary['outputs']['tmx']} and .ar/.en/.ids/.jsonl", err=True)
+    if summary["flagged"]:
+        click.echo("flagged pairs: " + ", ".join(f"{flag} {count}" for flag, count in sorted(summary["flagged"].items())),
+                   err=True)
 
 
 # --- eval ----------------------------------------------------------------------------------------

@@ -96,4 +96,10 @@ def translation_flags(source: str, target: str, truncated: bool) -> tuple[str, .
     return tuple(name for name, fired in checks if fired)
 
 
+def pair_flags(source: str, target: str) -> tuple[str, ...]:
+    """Flags for an aligned pair (source and its human translation): the translation checks that
+    do not depend on decoding, so a dataset can be filtered the same way as the MT output."""
+    return translation_flags(source, target, truncated=False)
+
+
 FLAG_NAMES = ("truncated", "repetition", "length_ratio", "untranslated", "numbers")

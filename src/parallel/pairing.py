@@ -13,6 +13,7 @@ without a pivot a word table is learned from the folder (``lexicon.align_documen
 """
 from __future__ import annotations
 
+from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from .cache import TranslationCache
 from .documents import (Document, Segment, article_paths, read_article, read_reference, read_text,
                         reference_path)
 from .errors import InputError
+from .flags import pair_flags
 from .formats.jsonl import write_jsonl
 from .formats.moses import write_moses_rows
 from .formats.provenance import Provenance
@@ -43,6 +45,7 @@ class Pair:
     target: str
     mt: str | None
     score: float
+    flags: tuple[str, ...] = ()     # flags.pair_flags of source and target
 
     @property
     def id(self) -> str:
@@ -111,22 +114,27 @@ def pairs_from_beads(beads: Iterable[Bead], source: list[Segment], target: list[
             unaligned += [{"side": side, "doc": segments[i].doc_id, "id": segments[i].id, "text": segments[i].text}
                           for i in index]
             continue
+        source_text = " ".join(source[i].text for i in bead.source)
+        target_text = " ".join(target[j].text for j in bead.target)
         pairs.append(Pair(source[bead.source[0]].doc_id,
                           tuple(source[i].id for i in bead.source), tuple(target[j].id for j in bead.target),
-                          " ".join(source[i].text for i in bead.source),
-                          " ".join(target[j].text for j in bead.target),
-                          " ".join(pivot[i] for i in bead.source) if pivot is not None else None, bead.score))
+                          source_text, target_text,
+                          " ".join(pivot[i] for i in bead.source) if pivot is not None else None, bead.score,
+                          pair_flags(source_text, target_text)))
     return pairs, unaligned
 
 
 def pair_record(pair: Pair) -> dict:
     return {"id": pair.id, "doc": pair.document, "source_ids": list(pair.source_ids), "target_ids": list(pair.target_ids),
-            "source": pair.source, "target": pair.target, "mt": pair.mt, "alignment_score": pair.score}
+            "source": pair.source, "target": pair.target, "mt": pair.mt, "alignment_score": pair.score,
+            "flags": list(pair.flags)}
 
 
 def pair_unit(pair: Pair, provenance: Provenance) -> TmxUnit:
     props = {"x-document": pair.document, "x-source-ids": " ".join(pair.source_ids), "x-target-ids": " ".join(pair.target_ids),
              "x-alignment-score": f"{pair.score:.4f}"}
+    if pair.flags:
+        props["x-flags"] = ",".join(pair.flags)
     return TmxUnit(pair.id, {provenance.source_language: pair.source, provenance.target_language: pair.target},
                    props)
 
@@ -198,5 +206,6 @@ def run_align(config: AlignConfig) -> dict:
                "rejected": len(rejected), "unaligned_source": sum(u["side"] == "source" for u in unaligned),
                "unaligned_target": sum(u["side"] == "target" for u in unaligned),
                "pivot": "learned lexicon" if learned else pivot_name,
+               "flagged": dict(Counter(flag for p in kept for flag in p.flags)),
                "outputs": {k: str(v) for k, v in paths.items()}}
     return summary
