@@ -87,14 +87,17 @@ class CorpusStatistics:
     def add(self, hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, list]:
         """Add line-aligned items, one reference each; returns these items' own summed statistics,
         which ``scores`` turns into their scores."""
-        items = self.add_items(hypotheses, references)
-        return {name: sum_of_lists([item[name] for item in items]) for name in self.metrics} if items else {}
+        return self._add(hypotheses, references)[1]
 
     def add_items(self, hypotheses: Sequence[str], references: Sequence[str]) -> list[dict[str, list]]:
-        """Add line-aligned items, one reference each, ``CHUNK_CHARACTERS`` of reference at a time.
+        """Add line-aligned items, one reference each; returns each item's statistics by metric
+        (``item_scores_from_statistics`` gives its own scores from them, so that a caller wanting
+        both need not extract them twice)."""
+        return self._add(hypotheses, references)[0]
 
-        Returns each item's statistics by metric (``item_scores_from_statistics`` gives its own scores from
-        them, so that a caller wanting both need not extract them twice)."""
+    def _add(self, hypotheses: Sequence[str], references: Sequence[str]) -> tuple[list[dict[str, list]], dict[str, list]]:
+        """Extract the items' statistics ``CHUNK_CHARACTERS`` of reference at a time and add their
+        sums to the totals; returns the items' statistics and their sums."""
         if len(hypotheses) != len(references):
             raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} references")
         items: list[dict[str, list]] = [{} for _ in hypotheses]
@@ -108,11 +111,11 @@ class CorpusStatistics:
                     for item, statistics in zip(items[start:end], chunk):
                         item[name] = statistics
                 start, characters = end, 0
-        if items:
-            for name in self.metrics:
-                _add_statistics(self.totals, name, sum_of_lists([item[name] for item in items]))
+        sums = {name: sum_of_lists([item[name] for item in items]) for name in self.metrics} if items else {}
+        for name, statistics in sums.items():
+            _add_statistics(self.totals, name, statistics)
         self.items += len(hypotheses)
-        return items
+        return items, sums
 
     def scores(self, totals: dict[str, list] | None = None) -> list[MetricScore]:
         """The corpus scores of everything added (or of ``totals``, returned by one ``add``); none
