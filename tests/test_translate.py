@@ -44,7 +44,7 @@ def test_a_reproducible_translation_does_not_depend_on_its_batch(model_dir):
         results = translator.translate_texts(order, progress=False)
         runs.append({source: (r.text, r.score) for source, r in zip(order, results)})
     assert runs[0] == runs[1]
-    pieces = translator._source_spm.encode([translator._prepare(s) for s in sources])
+    pieces = translator._source_spm.encode([translator.model_input(s) for s in sources])
     assert len({length_limit(len(p), options) for p in pieces}) > 10  # many lengths, many limits
 
 

@@ -31,9 +31,16 @@ class Shape:
     heads: int = 2
     ffn: int = 32
     vocab_size: int = 400
+    activation: str = "swish"  # the feed-forward activation: swish in opus-mt-ar-en, relu in tc-big
 
 
 OPUS_MT_BASE = Shape(layers=6, d_model=512, heads=8, ffn=2048, vocab_size=8000)
+# The shapes of the registry's two models (their config.json), with a small vocabulary:
+# transformer-base (opus-mt-ar-en) and transformer-big (opus-mt-tc-big-ar-en).
+REGISTRY_SHAPES = {
+    "transformer-base": Shape(layers=6, d_model=512, heads=8, ffn=2048, vocab_size=2000, activation="swish"),
+    "transformer-big": Shape(layers=6, d_model=1024, heads=16, ffn=4096, vocab_size=2000, activation="relu"),
+}
 # Helsinki-NLP/opus-mt-ar-en: 6+6 layers, d_model 512, 8 heads, FFN 2048, 62,834 vocabulary entries
 # (its config.json).  Our SentencePiece models, trained on little text, have fewer pieces; the
 # Marian vocabulary is padded to this size so that embeddings and the output layer cost as much.
@@ -87,7 +94,7 @@ def marian_config(shape: Shape, vocab_size: int) -> dict:
         "dec-depth": shape.layers,
         "transformer-heads": shape.heads,
         "transformer-dim-ffn": shape.ffn,
-        "transformer-ffn-activation": "swish",
+        "transformer-ffn-activation": shape.activation,
         "transformer-preprocess": "",
         "transformer-postprocess": "dan",
         "transformer-postprocess-emb": "d",

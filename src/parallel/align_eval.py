@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 from .align import align, AlignOptions, with_corpus_ratio
 from .lexicon import align_documents
 from .errors import InputError
-from .score import read_lines
+from .documents import read_lines
 
 Alignment = tuple[tuple[int, ...], tuple[int, ...]]
 

@@ -23,7 +23,7 @@ from .pairing import AlignConfig, run_align
 from .postedit import run_postedit
 from .report import format_counts
 from .review import write_scored_review
-from .segment import count_segments, segment_document, segment_record, segments_from_file
+from .segment import count_segments, line_segments, segment_document, segment_record, segments_from_file
 from .segment_eval import evaluate_segmentation, language_of, read_test_documents, segmenter_named
 from .translate import TranslateOptions, Translator
 
@@ -175,25 +175,30 @@ def _options(beam_size, max_batch_tokens, device, compute_type, threads, reprodu
 @click.argument("files", nargs=-1, required=True)
 @translate_options
 @click.option("--jsonl", is_flag=True, help="One JSON record per segment, with score and flags.")
+@click.option("--lines", is_flag=True,
+              help="Each line of FILES is one segment (a test set): no segmentation, and the output has "
+                   "one line per input line, ready for `parallel score`.")
 def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device, compute_type, threads,
-              reproducible, cache_path, no_cache, jsonl) -> None:
-    """Translate articles (.txt) or segments (.jsonl from `parallel segment --jsonl`), streaming:
-    output starts after the first few thousand segments and memory stays flat."""
+              reproducible, cache_path, no_cache, jsonl, lines) -> None:
+    """Translate articles (.txt) or segments (.jsonl from `parallel segment --jsonl`) to standard
+    output, streaming: output starts after the first few thousand segments and memory stays flat.
+    Paragraphs are separated by a blank line, unless --lines."""
     paths = [Path(f) for f in files]
-    total = count_segments(paths)  # a first pass: bad input fails before any output
+    total = count_segments(paths, lines)  # a first pass: bad input fails before any output
     model_dir = resolve_model(model_name, models_dir or models_dir_default())
     options = _options(beam_size, max_batch_tokens, device, compute_type, threads, reproducible)
     cache = None if no_cache else TranslationCache(cache_path or default_cache_path())
+    read = line_segments if lines else segments_from_file
     try:
         translator = Translator(model_dir, options, cache)
-        segments = (segment for path in paths for segment in segments_from_file(path))
+        segments = (segment for path in paths for segment in read(path))
         previous = None
         for translation in translator.translate_stream(segments, total=total):
             if jsonl:
                 click.echo(json.dumps(translation_record(translation, translator.model_name), ensure_ascii=False))
                 continue
             place = (translation.segment.doc_id, translation.segment.para)
-            if previous is not None and place != previous:
+            if previous is not None and place != previous and not lines:
                 click.echo("")
             click.echo(translation.text)
             previous = place

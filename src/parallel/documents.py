@@ -198,6 +198,15 @@ def read_text(path: Path) -> str:
     return text
 
 
+def read_lines(path) -> list[str]:
+    """Lines of a text file the way the sacrebleu command reads them (trailing white space dropped)."""
+    text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip() for line in lines]
+
+
 def document_id(path: Path) -> str:
     """The document id is the file's stem (``seeds/x.txt`` → ``x``; ``x.en.txt`` → ``x``)."""
     name = Path(path).name

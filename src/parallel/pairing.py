@@ -30,7 +30,7 @@ from .formats.moses import write_moses_rows
 from .formats.provenance import Provenance
 from .formats.tmx import TmxUnit, write_tmx
 from .lexicon import align_documents
-from .score import read_lines
+from .documents import read_lines
 from .segment import segment_document
 from .translate import TranslateOptions, Translator
 

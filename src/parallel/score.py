@@ -25,7 +25,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.utils import sum_of_lists
 
 from .align import align
-from .documents import Document, Translation, document_id, group_by_document, read_reference, read_text
+from .documents import Document, Translation, document_id, group_by_document, read_lines, read_reference
 from .errors import InputError
 from .segment import segment_document
 
@@ -146,15 +146,6 @@ def metric_names(spec: str) -> tuple[str, ...]:
     if unknown or not names:
         raise InputError(f"unknown metric {', '.join(unknown) or '(none)'}; choose from {', '.join(METRICS)}")
     return names
-
-
-def read_lines(path) -> list[str]:
-    """Lines of a text file the way the sacrebleu command reads them (trailing white space dropped)."""
-    text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line.rstrip() for line in lines]
 
 
 def read_line_aligned(hypothesis_paths, reference_paths) -> tuple[list[list[str]], list[list[str]]]:

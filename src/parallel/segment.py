@@ -29,7 +29,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .documents import Document, Segment, read_article
+from .documents import Document, Segment, document_id, read_article, read_lines
 from .formats.jsonl import read_segments
 
 TERMINALS = ".!?؟…"
@@ -203,10 +203,19 @@ def segments_from_file(path: Path) -> Iterator[Segment]:
     return iter(segment_document(read_article(path)))
 
 
-def count_segments(paths: Iterable[Path]) -> int:
+def line_segments(path: Path) -> Iterator[Segment]:
+    """A line-aligned file (a test set) as segments, one per line, unsegmented: line ``n`` is
+    ``<doc>:<n>:1``, an empty line an empty segment, so translations stay line-aligned."""
+    doc = document_id(Path(path))
+    return (Segment(doc, number, 1, line.strip()) for number, line in enumerate(read_lines(path), start=1))
+
+
+def count_segments(paths: Iterable[Path], lines: bool = False) -> int:
     """Segments in ``paths``, read once through without keeping them: checks every file before
-    a streaming run writes anything, and gives its progress bar a total."""
-    return sum(1 for path in paths for _ in segments_from_file(path))
+    a streaming run writes anything, and gives its progress bar a total.  ``lines``: each line
+    of each file is one segment (``line_segments``)."""
+    read = line_segments if lines else segments_from_file
+    return sum(1 for path in paths for _ in read(path))
 
 
 def segment_record(segment: Segment) -> dict:

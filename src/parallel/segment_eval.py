@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .errors import InputError, ResourceError
-from .score import read_lines
+from .documents import read_lines
 from .segment import split_text
 
 Segmenter = Callable[[str], list[str]]

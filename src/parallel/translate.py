@@ -14,6 +14,7 @@ from .documents import Segment, Translation, visible_text
 from .errors import ResourceError
 from .flags import normalise_digits, translation_flags
 from .model import read_manifest
+from .model_text import opus_mt_input, opus_mt_output, split_long, unescape_entities
 from .progress import progress_bar
 
 
@@ -27,7 +28,7 @@ class TranslateOptions:
     max_batch_tokens: int = 0       # 0: CPU_BATCH_TOKENS per thread of a batch on CPU, 2048 on CUDA
     max_length_ratio: float = 2.0   # decoding stops at ratio × source tokens + margin ...
     max_length_margin: int = 10     # ... and a hypothesis that reaches it is flagged truncated
-    max_input_tokens: int = 512     # longer inputs are cut by the model: flagged truncated
+    max_input_tokens: int = 512     # the encoder's positions, </s> included: longer inputs are split
     normalise_digits: bool = True   # Arabic-Indic digits to ASCII before translation
     device: str = "cpu"
     compute_type: str = "auto"      # int8 on CPU, int8_float16 on CUDA
@@ -74,6 +75,7 @@ class TranslateOptions:
         it only when set, so that caches written before the option existed still match."""
         return json.dumps({
             **({"reproducible": True} if self.reproducible else {}),
+            "input": MODEL_INPUT,
             "beam_size": self.beam_size,
             "max_length_ratio": self.max_length_ratio,
             "max_length_margin": self.max_length_margin,
@@ -92,6 +94,22 @@ class TranslateOptions:
 
 
 END_TOKEN = "</s>"
+# What the model reads, as a version in the cache key: 2 = OPUS-MT's input rules, </s> whatever
+# the converter, long inputs split.  Translations cached before it were made from other input.
+MODEL_INPUT = 2
+
+
+class _Part(NamedTuple):
+    """A piece of a text the model translates: the whole text, or one part of a long one."""
+    owner: int
+    pieces: list[str]
+
+
+class _PartResult(NamedTuple):
+    text: str
+    score: float
+    tokens: int       # generated tokens, </s> counted: the weight of this part's score
+    hit_limit: bool
 
 
 class MTResult(NamedTuple):
@@ -155,6 +173,17 @@ def chunked(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
+def model_adds_source_eos(model_dir: Path) -> bool:
+    """Whether CTranslate2 itself appends ``</s>`` to the source (``add_source_eos`` in the
+    model's ``config.json``).  Its Marian converter sets it; its Transformers converter does not
+    for Marian models, whose encoder was nevertheless trained with ``</s>`` after every sentence."""
+    try:
+        config = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(config.get("add_source_eos"))
+
+
 class Translator:
     """A loaded model folder (``models/NAME``) ready to translate, with an optional cache."""
 
@@ -178,6 +207,12 @@ class Translator:
             self._target_spm = spm.SentencePieceProcessor(model_file=str(self.model_dir / "target.spm"))
         except (RuntimeError, ValueError, OSError) as exc:
             raise ResourceError(f"{self.model_dir}: cannot load model ({exc})") from exc
+        adds_eos = model_adds_source_eos(self.model_dir)
+        self._source_prefix = [self.manifest["target_token"]] if self.manifest.get("target_token") else []
+        self._source_suffix = [] if adds_eos else [END_TOKEN]
+        self._added_by_model = 1 if adds_eos else 0
+        # Pieces of text one input may hold: the encoder's positions less the special tokens.
+        self.content_limit = options.max_input_tokens - len(self._source_prefix) - 1
 
     @property
     def model_name(self) -> str:
@@ -187,10 +222,17 @@ class Translator:
     def model_sha256(self) -> str:
         return self.manifest["model_bin_sha256"]
 
-    def _prepare(self, text: str) -> str:
-        """What the model reads: the visible text, digits normalised when asked."""
+    def model_input(self, text: str) -> str:
+        """What the model reads: the visible text, digits normalised when asked, then OPUS-MT's
+        own input rules (``model_text.opus_mt_input``)."""
         text = visible_text(text)
-        return normalise_digits(text) if self.options.normalise_digits else text
+        text = normalise_digits(text) if self.options.normalise_digits else text
+        return opus_mt_input(text)
+
+    def source_tokens(self, pieces: list[str]) -> list[str]:
+        """The tokens the encoder gets for a sentence's pieces: the target-language token first
+        when the model needs one (``>>eng<<``), ``</s>`` last when CTranslate2 does not add it."""
+        return self._source_prefix + pieces + self._source_suffix
 
     def translate_texts(self, texts: Sequence[str], progress: bool = True,
                         stats: TranslationStats | None = None, bar=None) -> list[MTResult]:
@@ -221,34 +263,61 @@ class Translator:
                 stats.flags[flag] = stats.flags.get(flag, 0) + 1
         return [results[text] for text in texts]
 
+    def _model_inputs(self, texts: list[str]) -> list[_Part]:
+        """Each text as the parts the model translates: one part, or several when its pieces
+        exceed the model's input limit (``model_text.split_long``, flagged ``split``)."""
+        prepared = [self.model_input(t) for t in texts]
+        pieces = self._source_spm.encode(prepared, out_type=str)
+        limit = self.content_limit
+        parts = []
+        for owner, (text, text_pieces) in enumerate(zip(prepared, pieces)):
+            if not text_pieces:
+                continue  # nothing to read: an empty translation, no model call
+            if len(text_pieces) <= limit:
+                parts.append(_Part(owner, text_pieces))
+                continue
+            for piece_text in split_long(text, lambda t: len(self._source_spm.encode(t)), limit):
+                part_pieces = self._source_spm.encode(piece_text, out_type=str)
+                parts.append(_Part(owner, part_pieces[:limit]))  # cut only where one character is over
+        return parts
+
     def _translate_uncached(self, texts: list[str], keys: dict[str, str], bar):
-        pieces = self._source_spm.encode([self._prepare(t) for t in texts], out_type=str)
-        limit = self.options.max_input_tokens
-        lengths = [min(len(p), limit) + 1 for p in pieces]  # + </s>
-        results = {}
+        parts = self._model_inputs(texts)
+        parts_left = [0] * len(texts)
+        for part in parts:
+            parts_left[part.owner] += 1
+        outputs: dict[int, list[_PartResult]] = {}
+        results = {text: MTResult("", 0.0, ()) for text, left in zip(texts, parts_left) if left == 0}
+        bar.update(len(results))
+        lengths = [len(self.source_tokens(part.pieces)) + self._added_by_model for part in parts]
         # Every batch is queued at once; CTranslate2 decodes ``inter_threads`` of them in parallel
         # and results are read back in order, so the cache and the bar advance batch by batch.
-        queued = [(batch, self._submit_batch([pieces[i] for i in batch]))
+        queued = [(batch, self._submit_batch([parts[i].pieces for i in batch]))
                   for batch in token_batches(lengths, self.options.resolved_batch_tokens(), self.options.reproducible)]
         for batch, (limits, pending) in queued:
-            outputs = [result.result() for result in pending]
-            batch_results = self._read_batch([texts[i] for i in batch], [pieces[i] for i in batch], limits, outputs)
+            decoded = self._read_batch(limits, [result.result() for result in pending])
+            finished = []
+            for index, part_result in zip(batch, decoded):
+                owner = parts[index].owner
+                outputs.setdefault(owner, []).append((index, part_result))
+                parts_left[owner] -= 1
+                if parts_left[owner] == 0:
+                    finished.append(owner)
+            batch_results = {texts[owner]: self._assemble(texts[owner], outputs.pop(owner)) for owner in finished}
             results.update(batch_results)
-            if self.cache is not None:
+            if self.cache is not None and batch_results:
                 self.cache.put_many(
                     (keys[text], self.model_sha256, text, out, score, flags)
                     for text, (out, score, flags, _) in batch_results.items()
                 )
-            bar.update(len(batch))
+            bar.update(len(finished))
         return results
 
     def _submit_batch(self, pieces: list[list[str]]):
         """Queue one batch for decoding: (each sentence's own length limit, async results)."""
-        limit = self.options.max_input_tokens
-        inputs = [p[:limit] for p in pieces]
-        own_limits = [length_limit(len(p), self.options) for p in inputs]
+        own_limits = [length_limit(len(p), self.options) for p in pieces]
         pending = self._translator.translate_batch(
-            inputs,
+            [self.source_tokens(p) for p in pieces],
             beam_size=self.options.beam_size,
             length_penalty=1.0,          # scores are then log-probabilities averaged per token
             max_decoding_length=max(own_limits),
@@ -260,25 +329,37 @@ class Translator:
         )
         return own_limits, pending
 
-    def _read_batch(self, texts: list[str], pieces: list[list[str]], own_limits: list[int], outputs):
-        limit = self.options.max_input_tokens
-        results = {}
-        for text, source_pieces, own_limit, output in zip(texts, pieces, own_limits, outputs):
+    def _read_batch(self, own_limits: list[int], outputs) -> list[_PartResult]:
+        """Each output's text, score, token count and whether it reached its length limit."""
+        decoded = []
+        for own_limit, output in zip(own_limits, outputs):
             hypothesis = output.hypotheses[0]
             finished = bool(hypothesis) and hypothesis[-1] == END_TOKEN
             if finished:
                 hypothesis = hypothesis[:-1]
             hit_limit = not finished or len(hypothesis) > own_limit
-            translated = self._target_spm.decode(hypothesis[:own_limit]).strip()
-            score = output.scores[0] if output.scores else 0.0
-            truncated = hit_limit or len(source_pieces) > limit
-            results[text] = MTResult(translated, float(score), translation_flags(text, translated, truncated))
-        return results
+            kept = hypothesis[:own_limit]
+            score = float(output.scores[0]) if output.scores else 0.0
+            decoded.append(_PartResult(opus_mt_output(kept), score, len(kept) + 1, hit_limit))
+        return decoded
+
+    def _assemble(self, source: str, parts: list[tuple[int, _PartResult]]) -> MTResult:
+        """One text's translation from its parts' (in source order): joined, entities unescaped,
+        score averaged over the parts' tokens, flags for the whole."""
+        ordered = [result for _, result in sorted(parts, key=lambda item: item[0])]
+        joined = " ".join(result.text for result in ordered if result.text)
+        text, entities = unescape_entities(source, joined)
+        tokens = sum(result.tokens for result in ordered)
+        score = sum(result.score * result.tokens for result in ordered) / max(1, tokens)
+        truncated = any(result.hit_limit for result in ordered)
+        flags = translation_flags(source, text, truncated)
+        extra = (("split",) if len(ordered) > 1 else ()) + (("entities",) if entities else ())
+        return MTResult(text, score, flags + extra)
 
     def count_tokens(self, texts: Sequence[str], side: str = "source") -> list[int]:
         """SentencePiece pieces per text, as the model sees them (``side``: source or target)."""
         processor = self._source_spm if side == "source" else self._target_spm
-        prepared = [self._prepare(t) for t in texts] if side == "source" else list(texts)
+        prepared = [self.model_input(t) for t in texts] if side == "source" else list(texts)
         return [len(pieces) for pieces in processor.encode(prepared, out_type=int)]
 
     def translate_segments(self, segments: Iterable[Segment], progress: bool = True,
