@@ -8,10 +8,13 @@ STAMP  := $(VENV)/.installed
 
 install: $(STAMP)
 
+# torch first, pinned, so that pip takes the CPU wheel instead of a CUDA build: the tests compare our
+# translations with Hugging Face Transformers' on the same weights (tests/test_reference.py).
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,hf]'
 	touch $(STAMP)
 
 # Debian packages the tests use as independent readers of our files: OmegaT opens our TMX,
@@ -39,16 +42,7 @@ test: install test-tools
 	PARALLEL_REQUIRE_EXTERNAL=1 $(BIN)/python -m pytest -q
 
 # Benchmarks (not tests): results go to bench/results.json, see bench/README.md.
-# The throughput benchmark compares with Hugging Face Transformers: torch first, pinned, so that
-# pip takes the CPU wheel instead of a CUDA build, then the `hf` extra.
-BENCH_STAMP := $(VENV)/.bench-installed
-
-$(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,hf]'
-	touch $(BENCH_STAMP)
-
-bench: $(BENCH_STAMP)
+bench: install
 	$(BIN)/python bench/formats.py
 	$(BIN)/python bench/throughput.py --systems pipeline,ctranslate2,reproducible,hf,corpus
 	$(BIN)/python bench/scale.py --sizes 1000,10000,100000

@@ -147,10 +147,13 @@ def release_to_hf(release_dir: Path, directory: Path) -> Path:
     return directory
 
 
-def generate_reference(hf_dir: Path, sources: list[str], beam_size: int, max_new_tokens: list[int]) -> list[str]:
-    """``MarianMTModel.generate`` in float32, greedy or beam search, decoded by ``MarianTokenizer``;
-    ``max_new_tokens[i]`` is source i's decoding limit.  Sources of one limit (so of one length)
-    go in one batch: no padding, as in ``parallel translate --reproducible``."""
+def generate_reference(hf_dir: Path, sources: list[str], beam_size: int,
+                       max_new_tokens: list[int]) -> list[list[tuple[str, float]]]:
+    """``MarianMTModel.generate`` in float32, greedy or beam search: for each source its final
+    beams, best first, as (text decoded by ``MarianTokenizer``, Transformers' length-normalised
+    score); greedy search gives one.  ``max_new_tokens[i]`` is source i's decoding limit.
+    Sources of one limit (so of one length) go in one batch: no padding, as in
+    ``parallel translate --reproducible``."""
     import torch
     from transformers import MarianMTModel, MarianTokenizer
 
@@ -159,8 +162,8 @@ def generate_reference(hf_dir: Path, sources: list[str], beam_size: int, max_new
     groups: dict[int, list[int]] = {}
     for index, limit in enumerate(max_new_tokens):
         groups.setdefault(limit, []).append(index)
-    outputs: dict[int, str] = {}
-    beam_options = {"early_stopping": True} if beam_size > 1 else {}
+    outputs: dict[int, list[tuple[str, float]]] = {}
+    beam_options = {"early_stopping": True, "num_return_sequences": beam_size} if beam_size > 1 else {}
     with torch.inference_mode():
         for limit, indices in groups.items():
             batch = tokenizer([sources[i] for i in indices], return_tensors="pt", padding=True)
@@ -168,8 +171,12 @@ def generate_reference(hf_dir: Path, sources: list[str], beam_size: int, max_new
             generated = model.generate(
                 **batch, num_beams=beam_size, do_sample=False, max_new_tokens=limit, min_new_tokens=1,
                 length_penalty=1.0, forced_eos_token_id=None, bad_words_ids=[[model.config.pad_token_id]],
-                **beam_options,
+                output_scores=True, return_dict_in_generate=True, **beam_options,
             )
-            for index, sequence in zip(indices, generated):
-                outputs[index] = tokenizer.decode(sequence, skip_special_tokens=True)
+            texts = tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
+            scores = generated.sequences_scores.tolist() if beam_size > 1 else [float("nan")] * len(texts)
+            per_source = len(texts) // len(indices)
+            for position, index in enumerate(indices):
+                span = slice(position * per_source, (position + 1) * per_source)
+                outputs[index] = list(zip(texts[span], scores[span]))
     return [outputs[i] for i in range(len(sources))]
