@@ -104,3 +104,35 @@ def test_model_list_and_info_cli(runner, installed_models):
     assert rows["opus-mt-ar-en"]["installed"] and not rows["opus-mt-tc-big-ar-en"]["installed"]
     info = runner.invoke(cli, ["model", "info", "opus-mt-ar-en", "--models-dir", str(installed_models)])
     assert json.loads(info.output)["name"] == "opus-mt-ar-en"
+
+
+def test_a_multi_target_model_gets_its_english_token(tmp_path):
+    """A model whose vocabulary holds >>xxx<< tokens needs one before every source: the import
+    records English's in the manifest and translation puts it first."""
+    from conftest import arabic_lines, english_lines
+    from parallel.translate import Translator
+    import tinymodel
+
+    release = tinymodel.write_marian_model(tmp_path / "multi", arabic_lines()[:50], english_lines()[:200],
+                                           language_tokens=(">>deu<<", ">>eng<<", ">>fra<<"))
+    installed = model.import_model(release, name="multi", models_dir=tmp_path / "models")
+    assert model.read_manifest(installed)["target_token"] == ">>eng<<"
+    translator = Translator(installed)
+    assert translator.source_tokens(["▁قال"]) == [">>eng<<", "▁قال"]  # CTranslate2 adds </s> itself
+    assert translator.content_limit == 510
+    assert translator.translate_texts(["قال"], progress=False)[0].text
+
+
+def test_a_multi_target_model_without_english_is_refused(tmp_path):
+    from conftest import arabic_lines, english_lines
+    import tinymodel
+
+    release = tinymodel.write_marian_model(tmp_path / "multi", arabic_lines()[:50], english_lines()[:200],
+                                           language_tokens=(">>deu<<", ">>fra<<"))
+    with pytest.raises(InputError, match="without an English target token"):
+        model.import_model(release, name="multi", models_dir=tmp_path / "models")
+    assert not (tmp_path / "models" / "multi").exists()
+
+
+def test_a_single_target_model_needs_no_token(model_dir):
+    assert model.read_manifest(model_dir)["target_token"] is None

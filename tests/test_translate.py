@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from conftest import SEEDS
@@ -165,3 +167,68 @@ def test_batch_tokens_default_per_device():
     assert TranslateOptions(threads=16).resolved_batch_tokens() == 512 * 4
     assert TranslateOptions(threads=8, device="cuda").resolved_batch_tokens() == 2048
     assert TranslateOptions(threads=2, max_batch_tokens=100).resolved_batch_tokens() == 100
+
+
+def test_a_long_input_is_translated_in_parts_and_flagged_split(tmp_path, monkeypatch):
+    """Over the input limit, a segment is cut at clause boundaries, each part translated, and the
+    parts joined; the model never reads more than the limit and nothing is cut silently."""
+    from conftest import arabic_lines, english_lines
+    from parallel.model import import_model
+    import tinymodel
+
+    release = tinymodel.write_marian_model(tmp_path / "release", arabic_lines(), english_lines(), eos_bias=50.0)
+    stopping = import_model(release, name="stops", models_dir=tmp_path / "models")
+    translator = Translator(stopping, TranslateOptions(max_input_tokens=30))
+    seen = []
+    real = translator._submit_batch
+    monkeypatch.setattr(translator, "_submit_batch", lambda pieces: seen.extend(map(len, pieces)) or real(pieces))
+    long_text = "، ".join(SOURCES[:3])
+    short, long = translator.translate_texts([SOURCES[3], long_text], progress=False)
+    assert translator.count_tokens([long_text])[0] > 60
+    assert len(seen) >= 4 and max(seen) <= translator.content_limit == 29
+    assert "split" in long.flags and "truncated" not in long.flags
+    assert "split" not in short.flags
+
+
+def test_entities_the_model_writes_are_unescaped_and_flagged(model_dir):
+    from parallel.translate import _PartResult
+
+    translator = Translator(model_dir)
+    result = translator._assemble("قال نعم", [(0, _PartResult("He said &quot;yes&quot;", -1.0, 6, False))])
+    assert result.text == 'He said "yes"' and "entities" in result.flags
+
+
+def test_empty_texts_are_not_sent_to_the_model(model_dir, monkeypatch):
+    translator = Translator(model_dir)
+    monkeypatch.setattr(translator, "_submit_batch", lambda pieces: pytest.fail("model called"))
+    results = translator.translate_texts(["", "  \u200f "], progress=False)
+    assert [r[:3] for r in results] == [("", 0.0, ()), ("", 0.0, ())]
+
+
+def test_translate_lines_keeps_every_line_and_scores(runner, installed_models, tmp_path):
+    """A test set in two commands: translate --lines, then score; an empty line stays a line."""
+    from conftest import FLORES
+    from parallel.cli import cli
+
+    source = FLORES / "flores200-devtest.ara"
+    if not source.is_file():
+        source = tmp_path / "set.ara"
+        source.write_text("\n".join(SOURCES * 3) + "\n", encoding="utf-8")
+    lines = source.read_text(encoding="utf-8").splitlines()
+    result = runner.invoke(cli, ["translate", "--lines", str(source), "--models-dir", str(installed_models),
+                                 "--beam-size", "1", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    hypothesis = tmp_path / "set.hyp"
+    hypothesis.write_text(result.stdout, encoding="utf-8")
+    assert len(result.stdout.splitlines()) == len(lines)
+    reference = source.with_suffix(".eng") if source.with_suffix(".eng").is_file() else source
+    scored = runner.invoke(cli, ["score", str(hypothesis), str(reference), "--json"])
+    assert scored.exit_code == 0, scored.output
+
+    with_blank = tmp_path / "blank.ara"
+    with_blank.write_text(f"{SOURCES[0]}\n\n{SOURCES[1]}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["translate", "--lines", str(with_blank), "--jsonl", "--models-dir",
+                                 str(installed_models), "--beam-size", "1", "--no-cache"])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["blank:1:1", "blank:2:1", "blank:3:1"]
+    assert records[1]["mt"] == "" and records[0]["mt"] and records[2]["mt"]

@@ -149,11 +149,12 @@ def marian_weights(shape: Shape, vocab_size: int, seed: int = 1234, eos_bias: fl
 
 def write_marian_model(directory: Path, source_lines: list[str], target_lines: list[str],
                        shape: Shape = Shape(), seed: int = 1234, eos_bias: float = 0.0,
-                       vocab_pad_to: int = 0) -> Path:
+                       vocab_pad_to: int = 0, language_tokens: tuple[str, ...] = ()) -> Path:
     """Write an OPUS-MT release folder (Marian format) into ``directory``.
 
     ``vocab_pad_to`` adds filler entries (never produced by the SentencePiece models) until the
-    vocabulary has that many, for models whose cost must match a real model's."""
+    vocabulary has that many, for models whose cost must match a real model's.
+    ``language_tokens``: target-language tokens (``>>eng<<``) of a multi-target model."""
     directory.mkdir(parents=True, exist_ok=True)
     work = directory / ".spm"
     work.mkdir(exist_ok=True)
@@ -166,6 +167,7 @@ def write_marian_model(directory: Path, source_lines: list[str], target_lines: l
     work.rmdir()
 
     tokens = marian_vocab([directory / "source.spm", directory / "target.spm"])
+    tokens[2:2] = language_tokens  # a multi-target model's >>xxx<< tokens, as Tatoeba-MT places them
     tokens += [f"<filler-{n}>" for n in range(vocab_pad_to - len(tokens))]
     write_marian_vocab(tokens, directory / VOCAB_NAME)
     weights = marian_weights(shape, len(tokens), seed, eos_bias)

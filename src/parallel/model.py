@@ -35,6 +35,7 @@ class ModelSpec:
     sha256: str | None = None  # the archive's, when published; otherwise recorded on first fetch
     source_language: str = "ar"
     target_language: str = "en"
+    target_token: str | None = None  # a multi-target model's token for English, e.g. ">>eng<<"
 
     @property
     def archive_name(self) -> str:
@@ -62,6 +63,9 @@ REGISTRY: dict[str, ModelSpec] = {
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
                  "bfloat16", "float32")
 MANIFEST = "manifest.json"
+# Multi-target OPUS-MT models read the wanted target language as a first source token.
+LANGUAGE_TOKEN = re.compile(r">>[a-z]{2,3}(?:_[A-Za-z]{4})?<<")
+ENGLISH_TOKENS = (">>eng<<", ">>en<<")
 SPM_FILES = ("source.spm", "target.spm")
 DOWNLOAD_TIMEOUT_S = 30
 
@@ -223,6 +227,8 @@ def install(archive_or_folder: Path, name: str, models_dir: Path, quantization: 
         staged = Path(tmp) / "model"
         kind, converter = _convert(root, staged, quantization)
         _copy_sentencepiece(root, staged)
+        target_token = REGISTRY[name].target_token if name in REGISTRY else None
+        target_token = target_token or target_language_token(source_vocabulary(staged), Path(archive_or_folder))
         manifest = {
             "name": name,
             "description": REGISTRY[name].description if name in REGISTRY else "",
@@ -236,6 +242,7 @@ def install(archive_or_folder: Path, name: str, models_dir: Path, quantization: 
             "quantization": quantization if converter else _existing_quantization(root),
             "source_language": "ar",
             "target_language": "en",
+            "target_token": target_token,
             "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
             "tool": f"{TOOL_NAME} {__version__}",
         }
@@ -354,6 +361,30 @@ def _copy_sentencepiece(root: Path, output: Path) -> None:
             shutil.copyfile(shared[0], output / f)
         return
     raise InputError(f"{root}: SentencePiece models not found (expected source.spm and target.spm)")
+
+
+def source_vocabulary(model_dir: Path) -> list[str]:
+    """The source tokens of a CTranslate2 model folder (``shared_`` or ``source_vocabulary``,
+    JSON or one token a line)."""
+    for stem in ("shared_vocabulary", "source_vocabulary"):
+        if (model_dir / f"{stem}.json").is_file():
+            return json.loads((model_dir / f"{stem}.json").read_text(encoding="utf-8"))
+        if (model_dir / f"{stem}.txt").is_file():
+            return (model_dir / f"{stem}.txt").read_text(encoding="utf-8").splitlines()
+    return []
+
+
+def target_language_token(vocabulary: list[str], shown: Path) -> str | None:
+    """The token that asks a multi-target model for English, or None for a single-target model
+    (no ``>>xx<<`` token in its vocabulary).  A multi-target model without English is refused."""
+    languages = [token for token in vocabulary if LANGUAGE_TOKEN.fullmatch(token)]
+    if not languages:
+        return None
+    for token in ENGLISH_TOKENS:
+        if token in languages:
+            return token
+    listed = ", ".join(languages[:8]) + (" …" if len(languages) > 8 else "")
+    raise InputError(f"{shown}: a multi-target model without an English target token ({listed})")
 
 
 def _ctranslate2_version() -> str:

@@ -9,6 +9,7 @@ those rules to what the model reads; outputs keep the text as published.
 from __future__ import annotations
 
 import html
+from html.entities import html5
 import re
 import unicodedata
 from functools import lru_cache
@@ -82,10 +83,10 @@ def unescape_entities(source: str, translation: str) -> tuple[str, int]:
 
     def replace(match: re.Match) -> str:
         nonlocal count
-        character = html.unescape(match.group())
-        if character == match.group():  # not an entity html knows: keep it
-            return character
-        count += 1
+        entity = match.group()
+        # a named entity only when the whole name is one (html.unescape would read "&notice;" as "¬ice;")
+        character = html.unescape(entity) if entity.startswith("&#") else html5.get(entity[1:], entity)
+        count += character != entity
         return character
 
     return _ENTITY.sub(replace, translation), count
