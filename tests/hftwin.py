@@ -180,3 +180,20 @@ def generate_reference(hf_dir: Path, sources: list[str], beam_size: int,
                 span = slice(position * per_source, (position + 1) * per_source)
                 outputs[index] = list(zip(texts[span], scores[span]))
     return [outputs[i] for i in range(len(sources))]
+
+
+def reference_score(hf_dir: Path, source: str, target_tokens: list[str]) -> float:
+    """The score Transformers' beam search gives a hypothesis (``target_tokens``, ending with
+    ``</s>`` when it ended): its tokens' log-probabilities under the reference model, summed and
+    divided by their number (length penalty 1)."""
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(hf_dir)
+    model = MarianMTModel.from_pretrained(hf_dir, dtype=torch.float32).eval()
+    ids = tokenizer.convert_tokens_to_ids(target_tokens)
+    decoder_input = torch.tensor([[model.config.decoder_start_token_id, *ids[:-1]]])
+    with torch.inference_mode():
+        logits = model(**tokenizer([source], return_tensors="pt"), decoder_input_ids=decoder_input).logits
+    log_probs = torch.log_softmax(logits[0], dim=-1)
+    return float(sum(log_probs[step, token] for step, token in enumerate(ids)) / len(ids))
