@@ -232,3 +232,23 @@ def test_translate_lines_keeps_every_line_and_scores(runner, installed_models, t
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in records] == ["blank:1:1", "blank:2:1", "blank:3:1"]
     assert records[1]["mt"] == "" and records[0]["mt"] and records[2]["mt"]
+
+
+def test_each_batch_reaches_the_cache_while_later_ones_decode(model_dir, tmp_path, monkeypatch):
+    """Batches are queued a few ahead, not all at once: CTranslate2 blocks the queuing of a long
+    list until most of it is decoded, and nothing was stored (or shown) before the end."""
+    from conftest import FLORES
+
+    source = FLORES / "flores200-dev.ara"
+    texts = source.read_text(encoding="utf-8").splitlines()[:300] if source.is_file() else SOURCES * 50
+    translator = Translator(model_dir, TranslateOptions(max_batch_tokens=64, threads=2),
+                            TranslationCache(tmp_path / "cache.sqlite"))
+    submitted, stored = [], []
+    real_submit, real_put = translator._submit_batch, translator.cache.put_many
+    monkeypatch.setattr(translator, "_submit_batch", lambda pieces: submitted.append(1) or real_submit(pieces))
+    monkeypatch.setattr(translator.cache, "put_many",
+                        lambda rows: stored.append((len(submitted), len(translator.cache))) or real_put(rows))
+    translator.translate_texts(texts, progress=False)
+    assert len(submitted) > 20
+    assert stored[0][0] <= 2 * translator.options.thread_split()[0] + 1  # the first stored before most are queued
+    assert len(stored) == len(submitted)

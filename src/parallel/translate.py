@@ -1,6 +1,7 @@
 """Machine translation: SentencePiece → CTranslate2 → SentencePiece, with batching, cache and flags."""
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import math
@@ -290,12 +291,9 @@ class Translator:
         results = {text: MTResult("", 0.0, ()) for text, left in zip(texts, parts_left) if left == 0}
         bar.update(len(results))
         lengths = [len(self.source_tokens(part.pieces)) + self._added_by_model for part in parts]
-        # Every batch is queued at once; CTranslate2 decodes ``inter_threads`` of them in parallel
-        # and results are read back in order, so the cache and the bar advance batch by batch.
-        queued = [(batch, self._submit_batch([parts[i].pieces for i in batch]))
-                  for batch in token_batches(lengths, self.options.resolved_batch_tokens(), self.options.reproducible)]
-        for batch, (limits, pending) in queued:
-            decoded = self._read_batch(limits, [result.result() for result in pending])
+        batches = token_batches(lengths, self.options.resolved_batch_tokens(), self.options.reproducible)
+        for batch, (limits, pending) in self._decode_in_order(batches, parts):
+            decoded = self._read_batch(limits, pending)
             finished = []
             for index, part_result in zip(batch, decoded):
                 owner = parts[index].owner
@@ -312,6 +310,28 @@ class Translator:
                 )
             bar.update(len(finished))
         return results
+
+    def _decode_in_order(self, batches: list[list[int]], parts: list[_Part]):
+        """(batch, (limits, results)) in order, each once decoded.  A few batches are queued ahead
+        (twice the batches CTranslate2 decodes at once), so its workers never wait, and the
+        caller stores each batch as it comes: queuing them all at once made CTranslate2 block the
+        queuing until nearly all were decoded, and nothing reached the cache or the bar before."""
+        ahead = 2 * self.options.thread_split()[0]
+        remaining = iter(batches)
+        queued: collections.deque = collections.deque()
+
+        def queue_next() -> None:
+            batch = next(remaining, None)
+            if batch is not None:
+                queued.append((batch, self._submit_batch([parts[i].pieces for i in batch])))
+
+        for _ in range(ahead):
+            queue_next()
+        while queued:
+            batch, (limits, pending) = queued.popleft()
+            decoded = [result.result() for result in pending]
+            queue_next()
+            yield batch, (limits, decoded)
 
     def _submit_batch(self, pieces: list[list[str]]):
         """Queue one batch for decoding: (each sentence's own length limit, async results)."""
