@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -27,7 +28,13 @@ from .segment import count_segments, line_segments, segment_document, segment_re
 from .segment_eval import evaluate_segmentation, language_of, read_test_documents, segmenter_named
 from .translate import TranslateOptions, Translator
 
-INTERRUPTED_EXIT = 130
+INTERRUPTED_EXIT = 130   # 128 + SIGINT
+TERMINATED_EXIT = 143    # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's or `kill`'s stop), raised where the program is, like Ctrl-C: what is
+    finished stays in the translation cache and nothing half-written is left."""
 
 
 class ParallelGroup(click.Group):
@@ -41,10 +48,13 @@ class ParallelGroup(click.Group):
                 raise
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("error: interrupted; run the same command again to resume from the translation cache",
+        except KeyboardInterrupt as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
+            click.echo(f"error: {stopped}; run the same command again to resume from the translation cache",
                        err=True)
-            ctx.exit(INTERRUPTED_EXIT)
+            ctx.exit(TERMINATED_EXIT if isinstance(exc, Terminated) else INTERRUPTED_EXIT)
 
 
 @click.group(cls=ParallelGroup)
@@ -435,7 +445,12 @@ def postedit(xliff: Path, tmx_path: Path | None, as_json: bool) -> None:
                f"({summary['signature']}); wrote {result.tmx}", err=True)
 
 
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="parallel")
 
 
