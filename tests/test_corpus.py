@@ -335,3 +335,17 @@ def test_a_bad_article_anywhere_stops_the_run_before_any_translation(seeds_copy,
         run_corpus(CorpusConfig(seeds_dir=seeds_copy, out_dir=tmp_path / "out", models_dir=installed_models,
                                 use_cache=False, progress=False, chunk_segments=1))
     assert calls == [] and not (tmp_path / "out").exists()
+
+
+def test_postedit_on_a_fresh_xliff_reports_nothing_edited(runner, seeds_copy, installed_models, tmp_path):
+    """The first thing a translator tries: the XLIFF just written, nothing edited yet."""
+    out = tmp_path / "out"
+    assert runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, tmp_path / "c.sqlite")).exit_code == 0
+    result = runner.invoke(cli, ["postedit", str(out / "ar-en.xlf"), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["post_edited"] == 0 and summary["units"] > 100 and summary["hter"] is None
+    text = runner.invoke(cli, ["postedit", str(out / "ar-en.xlf"), "-o", str(tmp_path / "pe.tmx")])
+    assert text.exit_code == 0 and "0 of" in text.stderr and "nothing edited" in text.stderr
+    from translate.storage.tmx import tmxfile
+    assert len(tmxfile.parsefile(str(tmp_path / "pe.tmx")).units) == 0

@@ -440,9 +440,12 @@ def postedit(xliff: Path, tmx_path: Path | None, as_json: bool) -> None:
                  *("-" if segment[k] is None else f"{segment[k]:g}" for k in ("words", "edits", "hter"))]
         click.echo("\t".join(cells))
     summary = result.summary
-    hter = "not measured (no MT proposals)" if summary["hter"] is None else f"{summary['hter']:.2f}"
-    click.echo(f"{summary['post_edited']} of {summary['units']} segments post-edited; HTER {hter} "
-               f"({summary['signature']}); wrote {result.tmx}", err=True)
+    if summary["hter"] is None:
+        hter = "not measured (nothing edited)" if not summary["post_edited"] else "not measured (no MT proposals)"
+    else:
+        hter = f"{summary['hter']:.2f} ({summary['signature']})"
+    click.echo(f"{summary['post_edited']} of {summary['units']} segments post-edited; HTER {hter}; "
+               f"wrote {result.tmx}", err=True)
 
 
 def _terminate(signum, frame) -> None:

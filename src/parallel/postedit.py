@@ -74,7 +74,8 @@ def effort_summary(units: list[XliffUnit], edited: list[PostEdit], metric: TER |
         "hter": round(total.score, 2) if total else None,
         "edits": total.num_edits if total else None,
         "words": total.ref_length if total else None,
-        "signature": str(metric.get_signature()),
+        # sacrebleu can sign a score only once it has seen references: none when nothing was measured
+        "signature": str(metric.get_signature()) if total else None,
     }
 
 
@@ -109,7 +110,8 @@ def run_postedit(xliff_path: Path, tmx_path: Path) -> PostEditResult:
     provenance = Provenance(info.get("model", "unknown"), info.get("model-sha256", ""),
                             options={"from": Path(xliff_path).name},
                             source_language=source_language, target_language=target_language)
+    summary = effort_summary(units, edited, metric)  # before writing: a failure leaves no TMX behind
     write_tmx(tmx_path, postedit_units(edited, source_language, target_language), provenance)
     segments = [{"id": e.unit.id, "state": e.unit.state, "reason": e.reason, "hter": e.hter,
                  "edits": e.edits, "words": e.words} for e in edited]
-    return PostEditResult(effort_summary(units, edited, metric), segments, Path(tmx_path))
+    return PostEditResult(summary, segments, Path(tmx_path))
