@@ -349,3 +349,30 @@ def test_postedit_on_a_fresh_xliff_reports_nothing_edited(runner, seeds_copy, in
     assert text.exit_code == 0 and "0 of" in text.stderr and "nothing edited" in text.stderr
     from translate.storage.tmx import tmxfile
     assert len(tmxfile.parsefile(str(tmp_path / "pe.tmx")).units) == 0
+
+
+def test_segment_and_translate_skip_the_references_beside_their_articles(runner, seeds_copy, installed_models):
+    files = [str(p) for p in sorted(seeds_copy.glob("*.txt"))]
+    assert any(f.endswith(".en.txt") for f in files)
+    result = runner.invoke(cli, ["segment", *files, "--jsonl"])
+    assert result.exit_code == 0, result.output
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert ids and len(ids) == len(set(ids))
+    assert "skipped 5 English reference" in result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert not any(r["text"].isascii() and len(r["text"]) > 40 for r in records)  # no English sentence
+    translated = runner.invoke(cli, ["translate", *files[:2], "--jsonl", "--models-dir", str(installed_models),
+                                     "--no-cache", "--beam-size", "1"])
+    assert translated.exit_code == 0, translated.output
+    # an English file named alone is read as asked
+    alone = runner.invoke(cli, ["segment", next(f for f in files if f.endswith(".en.txt"))])
+    assert alone.exit_code == 0 and alone.stdout
+
+
+def test_two_files_of_one_document_id_are_refused(runner, seeds_copy, tmp_path):
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    first = article(seeds_copy, "2015-03")
+    (other / first.name).write_bytes(first.read_bytes())
+    result = runner.invoke(cli, ["segment", str(first), str(other / first.name)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "same document id" in result.output

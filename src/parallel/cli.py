@@ -11,7 +11,7 @@ import click
 from . import __version__
 from .cache import TranslationCache, default_cache_path
 from .corpus import CorpusConfig, run_corpus
-from .documents import read_article
+from .documents import read_article, split_references
 from .errors import ParallelError
 from .formats.jsonl import read_translations, translation_record
 from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_models, models_dir_default,
@@ -71,8 +71,10 @@ def cli(debug: bool) -> None:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--jsonl", is_flag=True, help="One JSON record per sentence (id, doc, para, sent, text).")
 def segment(files: tuple[str, ...], jsonl: bool) -> None:
-    """Split articles into sentences: one per line, a blank line between paragraphs."""
-    documents = [read_article(Path(f)) for f in files]  # read all first: bad input fails before output
+    """Split articles into sentences: one per line, a blank line between paragraphs.  An article's
+    English reference (x.en.txt beside x.txt, as in seeds/*.txt) is skipped."""
+    paths = _articles_named(files)
+    documents = [read_article(path) for path in paths]  # read all first: bad input fails before output
     for document in documents:
         previous_para = None
         for seg in segment_document(document):
@@ -85,6 +87,15 @@ def segment(files: tuple[str, ...], jsonl: bool) -> None:
             previous_para = seg.para
         if not jsonl and document is not documents[-1]:
             click.echo("")
+
+
+def _articles_named(files) -> list[Path]:
+    """The articles among FILES; the English references beside them are skipped, and said so."""
+    articles, references = split_references([Path(f) for f in files])
+    if references:
+        click.echo(f"note: skipped {len(references)} English reference(s) given beside their articles "
+                   f"({', '.join(p.name for p in references[:3])}{' …' if len(references) > 3 else ''})", err=True)
+    return articles
 
 
 # --- model -------------------------------------------------------------------------------------
@@ -193,7 +204,7 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
     """Translate articles (.txt) or segments (.jsonl from `parallel segment --jsonl`) to standard
     output, streaming: output starts after the first few thousand segments and memory stays flat.
     Paragraphs are separated by a blank line, unless --lines."""
-    paths = [Path(f) for f in files]
+    paths = [Path(f) for f in files] if lines else _articles_named(files)
     total = count_segments(paths, lines)  # a first pass: bad input fails before any output
     model_dir = resolve_model(model_name, models_dir or models_dir_default())
     options = _options(beam_size, max_batch_tokens, device, compute_type, threads, reproducible)

@@ -243,6 +243,22 @@ def read_reference(path: Path) -> Document:
     return Document(id=document_id(path), paragraphs=paragraphs, path=str(path))
 
 
+def split_references(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(articles, references) among files named on a command line: ``x.en.txt`` is the English
+    reference of ``x.txt`` when that article is named too (``seeds/*.txt`` names both), and is
+    then not an article.  Two files of one document id are refused: their ids would collide."""
+    paths = [Path(p) for p in paths]
+    articles = {(p.parent, document_id(p)) for p in paths if not p.name.endswith(".en.txt")}
+    references = [p for p in paths if p.name.endswith(".en.txt") and (p.parent, document_id(p)) in articles]
+    kept = [p for p in paths if p not in references]
+    seen: dict[str, Path] = {}
+    for path in kept:
+        other = seen.setdefault(document_id(path), path)
+        if other != path:
+            raise InputError(f"{path}: same document id ({document_id(path)}) as {other}; rename one")
+    return kept, references
+
+
 def article_paths(directory: Path) -> list[Path]:
     """The Arabic articles in a folder: ``*.txt`` files, not references (``*.en.txt``), sorted."""
     directory = Path(directory)
