@@ -35,7 +35,7 @@ model: install
 # Without an installed model this tries `model fetch`; when that fails, `parallel corpus` prints
 # one line and exits 3 (make then reports "Error 3" and exits 2), and corpus/ gets no new files.
 corpus: install
-	@$(BIN)/parallel corpus --fetch --seeds seeds --out corpus --cache .cache/translations.sqlite
+	@$(BIN)/parallel corpus --fetch --seeds seeds --out corpus
 
 # PARALLEL_REQUIRE_EXTERNAL=1: a missing OmegaT or Chromium fails the run instead of skipping its tests.
 test: install test-tools

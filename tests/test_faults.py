@@ -78,3 +78,45 @@ def test_a_run_stopped_halfway_keeps_what_it_translated(signum, exit_code, word,
     assert resumed.exit_code == 0, resumed.output
     assert len(submitted) == unique - kept  # only what was not finished
     assert resumed.stdout == whole.stdout
+
+
+def corpus_command(seeds: Path, out: Path, installed_models: Path, cache: Path) -> list[str]:
+    return [sys.executable, "-m", "parallel.cli", "corpus", "--seeds", str(seeds), "--out", str(out),
+            "--models-dir", str(installed_models), "--cache", str(cache)]
+
+
+def test_after_a_killed_run_the_next_one_leaves_no_staging_folder(seeds_copy, installed_models, tmp_path):
+    out = tmp_path / "out"
+    command = corpus_command(seeds_copy, out, installed_models, tmp_path / "cache.sqlite")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".staging-*")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    assert list(out.glob(".staging-*")), "the killed run was writing"
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert not list(out.glob(".*")) and (out / "ar-en.tmx").is_file()
+
+
+def test_a_second_run_on_the_same_output_folder_is_refused(seeds_copy, installed_models, tmp_path, runner):
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys, time\n"
+        f"fd = os.open({str(out)!r}, os.O_RDONLY)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "print('held', flush=True)\n"
+        "time.sleep(60)\n")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = runner.invoke(cli, corpus_command(seeds_copy, out, installed_models, tmp_path / "c.sqlite")[3:])
+        assert result.exit_code == 2
+        assert result.output.splitlines() == [
+            f"error: {out}: another parallel run is writing here; wait for it to finish, or give another folder"]
+        assert list(out.iterdir()) == []
+    finally:
+        holder.kill()
+        holder.wait()
+    assert runner.invoke(cli, corpus_command(seeds_copy, out, installed_models, tmp_path / "c.sqlite")[3:]).exit_code == 0

@@ -24,7 +24,7 @@ from .cache import TranslationCache, default_cache_path
 from .documents import (Document, Segment, Translation, article_paths, group_by_document, read_article,
                         read_reference, reference_path)
 from .errors import ResourceError
-from .files import atomic_write, sha256_file
+from .files import atomic_write, exclusive_folder, sha256_file
 from .formats.jsonl import open_jsonl, translation_record
 from .formats.moses import open_moses
 from .formats.provenance import Provenance
@@ -266,6 +266,9 @@ def process_chunk(chunk: list[Article], translator: Translator, writers: CorpusW
         writers.write(documents, translations, matches, references)
 
 
+STAGING_PREFIX = ".staging-"  # outputs are written here, then renamed into the output folder
+
+
 def run_corpus(config: CorpusConfig) -> dict:
     """Run the whole pipeline; returns the report (also written as ``report.json``)."""
     timer = StageTimer(STAGES)
@@ -275,8 +278,8 @@ def run_corpus(config: CorpusConfig) -> dict:
     total = sum(len(article.segments) for chunk in article_chunks(paths, timer) for article in chunk)
     totals = RunTotals()
     final = output_paths(config.out_dir, config.name)
-    Path(config.out_dir).mkdir(parents=True, exist_ok=True)
-    with ExitStack() as resources, tempfile.TemporaryDirectory(prefix=".staging-", dir=config.out_dir) as tmp:
+    with ExitStack() as resources, exclusive_folder(config.out_dir, leftovers=(STAGING_PREFIX,)), \
+            tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=config.out_dir) as tmp:
         with timer.stage("translate"):
             translator, cache_path = open_translator(config, model_dir, resources)
         provenance = Provenance(translator.model_name, translator.model_sha256, options=config.options.as_dict())

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import IO, Iterator
+
+from .errors import InputError
 
 
 @contextlib.contextmanager
@@ -40,3 +44,26 @@ def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
         for chunk in iter(lambda: handle.read(chunk_size), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def exclusive_folder(folder: Path, leftovers: tuple[str, ...] = (".staging-",)) -> Iterator[Path]:
+    """Hold ``folder`` for one run: a second run that asks for it while this one writes there gets
+    an ``InputError`` at once instead of doing the same work beside it.  The lock is the kernel's
+    (``flock`` on the folder itself, no lock file), so a killed run never leaves it held; and
+    while holding it, what killed runs left behind (folders named ``leftovers…``) is removed."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(f"{folder}: another parallel run is writing here; wait for it to finish, "
+                             "or give another folder") from None
+        for path in folder.iterdir():
+            if path.is_dir() and path.name.startswith(leftovers):
+                shutil.rmtree(path, ignore_errors=True)
+        yield folder
+    finally:
+        os.close(descriptor)  # closing releases the lock

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import TOOL_NAME, __version__
 from .errors import InputError, ResourceError
-from .files import atomic_write, sha256_file
+from .files import atomic_write, exclusive_folder, sha256_file
 from .progress import progress_bar
 
 
@@ -68,6 +68,7 @@ LANGUAGE_TOKEN = re.compile(r">>[a-z]{2,3}(?:_[A-Za-z]{4})?<<")
 ENGLISH_TOKENS = (">>eng<<", ">>en<<")
 SPM_FILES = ("source.spm", "target.spm")
 DOWNLOAD_TIMEOUT_S = 30
+LEFTOVERS = (".staging-", ".download-")  # folders of a run in progress in models/: a killed one leaves them
 
 
 def models_dir_default() -> Path:
@@ -178,11 +179,11 @@ def fetch(name: str = DEFAULT_MODEL, models_dir: Path | None = None, quantizatio
     url = url or spec.url
     expected = sha256 or (spec.sha256 if spec else None)
     _check_target(models_dir / name, force)
-    models_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".download-{name}-", dir=models_dir) as tmp:
+    with exclusive_folder(models_dir, LEFTOVERS), \
+            tempfile.TemporaryDirectory(prefix=f".download-{name}-", dir=models_dir) as tmp:
         archive = Path(tmp) / url.rsplit("/", 1)[-1].split("?")[0]
         checksum = download(url, archive, expected, progress=progress, name=name)
-        return install(archive, name, models_dir, quantization, force, source=url, archive_sha256=checksum)
+        return _install(archive, name, models_dir, quantization, force, source=url, archive_sha256=checksum)
 
 
 # --- import and conversion -------------------------------------------------------------------
@@ -216,7 +217,14 @@ def _check_target(target: Path, force: bool) -> None:
 
 def install(archive_or_folder: Path, name: str, models_dir: Path, quantization: str = "int8",
             force: bool = False, source: str = "", archive_sha256: str | None = None) -> Path:
-    """Unpack, detect the format, convert or verify, write the manifest, then move into place."""
+    """Unpack, detect the format, convert or verify, write the manifest, then move into place.
+    One run at a time per models folder; what killed runs left there is removed first."""
+    with exclusive_folder(models_dir, LEFTOVERS):
+        return _install(archive_or_folder, name, models_dir, quantization, force, source, archive_sha256)
+
+
+def _install(archive_or_folder: Path, name: str, models_dir: Path, quantization: str = "int8",
+             force: bool = False, source: str = "", archive_sha256: str | None = None) -> Path:
     if quantization not in QUANTIZATIONS:
         raise InputError(f"unknown quantization {quantization}; choose from {', '.join(QUANTIZATIONS)}")
     target = Path(models_dir) / name
