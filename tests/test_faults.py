@@ -120,3 +120,71 @@ def test_a_second_run_on_the_same_output_folder_is_refused(seeds_copy, installed
         holder.kill()
         holder.wait()
     assert runner.invoke(cli, corpus_command(seeds_copy, out, installed_models, tmp_path / "c.sqlite")[3:]).exit_code == 0
+
+
+@pytest.fixture
+def mount(tmp_path):
+    """A tmpfs of the given size and options at a fresh folder; a skip where mounting is refused."""
+    mounted = []
+
+    def make(name: str, options: str) -> Path:
+        point = tmp_path / name
+        point.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)], capture_output=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here ({done.stderr.decode().strip()}); CI runs as root")
+        mounted.append(point)
+        return point
+
+    yield make
+    for point in mounted:
+        subprocess.run(["umount", str(point)], check=False)
+
+
+def one_error_line(result) -> str:
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+def test_corpus_into_a_read_only_folder(seeds_copy, installed_models, tmp_path, mount, runner):
+    read_only = mount("ro", "ro,size=1m")
+    result = runner.invoke(cli, corpus_command(seeds_copy, read_only / "corpus", installed_models,
+                                               tmp_path / "c.sqlite")[3:])
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"error: {read_only / 'corpus'}: the file system is read-only; write elsewhere"
+
+
+def test_corpus_onto_a_full_disk_leaves_nothing(seeds_copy, installed_models, tmp_path, mount, runner):
+    full = mount("full", "size=48k")
+    result = runner.invoke(cli, corpus_command(seeds_copy, full / "corpus", installed_models,
+                                               tmp_path / "c.sqlite")[3:])
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"error: {full / 'corpus'}: the disk is full; free some space or write elsewhere"
+    assert list((full / "corpus").iterdir()) == []  # no staging folder, no half-written file
+
+
+def test_a_read_only_or_full_cache_is_named(installed_models, tmp_path, mount, runner):
+    article = tmp_path / "a.txt"
+    article.write_text("قال المسؤول إن الاجتماع انتهى.\n", encoding="utf-8")
+    read_only = mount("ro", "ro,size=1m")
+    for cache in (read_only / "cache.sqlite", read_only / "sub" / "cache.sqlite"):
+        result = runner.invoke(cli, ["translate", str(article), "--models-dir", str(installed_models),
+                                     "--cache", str(cache)])
+        assert result.exit_code == 2
+        line = one_error_line(result)
+        assert line.startswith(f"error: {cache}: translation cache unusable") and "--no-cache" in line
+
+
+def test_postedit_into_a_read_only_folder(tmp_path, mount, runner):
+    from parallel.documents import Segment, Translation
+    from parallel.formats.xliff import translation_xliff_unit, write_xliff
+    from test_formats import provenance
+
+    read_only = mount("ro", "ro,size=1m")
+    xliff = tmp_path / "draft.xlf"
+    write_xliff(xliff, [translation_xliff_unit(Translation(Segment("d", 1, 1, "جملة."), "A sentence.", -0.2))],
+                provenance())
+    result = runner.invoke(cli, ["postedit", str(xliff), "-o", str(read_only / "pe.tmx")])
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"error: {read_only / 'pe.tmx'}: the file system is read-only; write elsewhere"

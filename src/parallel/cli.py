@@ -12,7 +12,7 @@ from . import __version__
 from .cache import TranslationCache, default_cache_path
 from .corpus import CorpusConfig, run_corpus
 from .documents import read_article, split_references
-from .errors import ParallelError
+from .errors import ParallelError, location_error
 from .formats.jsonl import read_translations, translation_record
 from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_models, models_dir_default,
                     read_manifest, resolve_model)
@@ -43,11 +43,12 @@ class ParallelGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except ParallelError as exc:
+        except (ParallelError, OSError) as exc:
             if ctx.find_root().params.get("debug"):
                 raise
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
+            error = location_error(exc) if isinstance(exc, OSError) else exc
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
         except KeyboardInterrupt as exc:
             if ctx.find_root().params.get("debug"):
                 raise

@@ -23,7 +23,7 @@ from . import TOOL_NAME, __version__
 from .cache import TranslationCache, default_cache_path
 from .documents import (Document, Segment, Translation, article_paths, group_by_document, read_article,
                         read_reference, reference_path)
-from .errors import ResourceError
+from .errors import LocationError, ResourceError, location_error
 from .files import atomic_write, exclusive_folder, sha256_file
 from .formats.jsonl import open_jsonl, translation_record
 from .formats.moses import open_moses
@@ -270,7 +270,24 @@ STAGING_PREFIX = ".staging-"  # outputs are written here, then renamed into the 
 
 
 def run_corpus(config: CorpusConfig) -> dict:
-    """Run the whole pipeline; returns the report (also written as ``report.json``)."""
+    """Run the whole pipeline; returns the report (also written as ``report.json``).  A file
+    system failure while writing (full, read-only) is a ``LocationError`` naming the output
+    folder, and leaves nothing there."""
+    try:
+        return _run_corpus(config)
+    except OSError as exc:
+        raise _told_of_output(location_error(exc), config.out_dir) from exc
+    except LocationError as exc:
+        raise _told_of_output(exc, config.out_dir) from exc
+
+
+def _told_of_output(error: LocationError, out_dir: Path) -> LocationError:
+    """A failure in our staging folder (or of no named file) is told of the output folder."""
+    staged = error.path == "a file" or STAGING_PREFIX in str(error.path)
+    return error.moved_to(out_dir) if staged else error
+
+
+def _run_corpus(config: CorpusConfig) -> dict:
     timer = StageTimer(STAGES)
     model_dir = ensure_model(config.model, config.models_dir, config.fetch_missing, config.progress)
     with timer.stage("read"):

@@ -10,15 +10,18 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
-from .errors import InputError
+from .errors import InputError, location_error
 
 
 @contextlib.contextmanager
 def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
     """Open a temporary file beside ``path``; rename it into place only if the block succeeds."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise location_error(exc, path) from exc
     try:
         encoding = None if "b" in mode else "utf-8"
         newline = None if "b" in mode else "\n"
@@ -26,9 +29,11 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
             yield handle
         os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+        if isinstance(exc, OSError):
+            raise location_error(exc, path) from exc
         raise
 
 
@@ -53,8 +58,11 @@ def exclusive_folder(folder: Path, leftovers: tuple[str, ...] = (".staging-",)) 
     (``flock`` on the folder itself, no lock file), so a killed run never leaves it held; and
     while holding it, what killed runs left behind (folders named ``leftovers…``) is removed."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise location_error(exc, folder) from exc
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
