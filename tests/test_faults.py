@@ -188,3 +188,51 @@ def test_postedit_into_a_read_only_folder(tmp_path, mount, runner):
     result = runner.invoke(cli, ["postedit", str(xliff), "-o", str(read_only / "pe.tmx")])
     assert result.exit_code == 2
     assert one_error_line(result) == f"error: {read_only / 'pe.tmx'}: the file system is read-only; write elsewhere"
+
+
+HOSTILE_XLIFF = """<?xml version="1.0"?>
+<!DOCTYPE xliff [{entities}]>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="d" source-language="ar"
+ target-language="en" datatype="plaintext"><body><trans-unit id="d:1:1"><source>جملة</source>
+<target state="translated">A {use}</target></trans-unit></body></file></xliff>
+"""
+
+
+@pytest.mark.parametrize("entities, use", [
+    ('<!ENTITY e SYSTEM "file:///etc/passwd">', "&e;"),                       # external entity
+    ('<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+     '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">', "&c;"),                  # a small "billion laughs"
+    ('<!ENTITY e "internal">', "&e;"),
+])
+def test_postedit_refuses_an_xliff_that_declares_entities(entities, use, tmp_path, runner):
+    xliff = tmp_path / "hostile.xlf"
+    xliff.write_text(HOSTILE_XLIFF.format(entities=entities, use=use), encoding="utf-8")
+    result = runner.invoke(cli, ["postedit", str(xliff)])
+    assert result.exit_code == 2
+    assert "declares XML entities" in one_error_line(result) and str(xliff) in result.stderr
+    assert not list(tmp_path.glob("*.tmx"))
+
+
+@pytest.mark.parametrize("encoding, named", [("cp1256", "Windows-1256"), ("utf-16", "UTF-16"),
+                                             ("utf-16-le", "UTF-16")])
+def test_a_file_in_another_encoding_says_which_and_how_to_convert(encoding, named, seeds_copy, tmp_path, runner):
+    from conftest import article
+
+    text = article(seeds_copy, "2015-03").read_text(encoding="utf-8")
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(text.encode(encoding))
+    result = runner.invoke(cli, ["segment", str(path)])
+    assert result.exit_code == 2
+    line = one_error_line(result)
+    assert named in line and f"iconv -f {'CP1256' if encoding == 'cp1256' else 'UTF-16'} -t UTF-8 {path}" in line
+
+
+def test_option_and_location_mistakes_are_bad_input(seeds_copy, installed_models, runner):
+    bogus = runner.invoke(cli, ["translate", str(seeds_copy / "README.md"), "--compute-type", "bogus"])
+    assert bogus.exit_code == 2 and "bogus" in bogus.output
+    a_file = next(seeds_copy.glob("*.txt"))
+    seeds_file = runner.invoke(cli, ["corpus", "--seeds", str(a_file), "--models-dir", str(installed_models)])
+    assert seeds_file.exit_code == 2
+    assert one_error_line(seeds_file) == f"error: {a_file}: is a file; expected a folder of articles (*.txt)"
+    assert "Folder for the corpus files" in runner.invoke(cli, ["corpus", "--help"]).output
+    assert "standard output" in " ".join(runner.invoke(cli, ["translate", "--help"]).output.split())

@@ -26,7 +26,7 @@ from .report import format_counts
 from .review import write_scored_review
 from .segment import count_segments, line_segments, segment_document, segment_record, segments_from_file
 from .segment_eval import evaluate_segmentation, language_of, read_test_documents, segmenter_named
-from .translate import TranslateOptions, Translator
+from .translate import COMPUTE_TYPES, TranslateOptions, Translator
 
 INTERRUPTED_EXIT = 130   # 128 + SIGINT
 TERMINATED_EXIT = 143    # 128 + SIGTERM
@@ -174,7 +174,7 @@ def translate_options(command):
         click.option("--max-batch-tokens", type=click.IntRange(0), default=0,
                      help="Padded source tokens per batch [default: 512 per thread of a batch on CPU, 2048 on CUDA]."),
         click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True),
-        click.option("--compute-type", default="auto", show_default=True,
+        click.option("--compute-type", type=click.Choice(COMPUTE_TYPES), default="auto", show_default=True,
                      help="CTranslate2 compute type; auto is int8 on CPU, int8_float16 on CUDA."),
         click.option("--threads", type=click.IntRange(0), default=0, help="CPU threads [default: all cores]."),
         click.option("--reproducible", is_flag=True,
@@ -232,7 +232,9 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
 @cli.command()
 @click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
               help="Folder of Arabic articles (*.txt).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True,
+              help="Folder for the corpus files (TMX, XLIFF, Moses, JSONL), the report and review.html; "
+                   "created if missing, one run at a time.")
 @click.option("--name", default="ar-en", show_default=True, help="Stem of the output files.")
 @click.option("--fetch/--no-fetch", "fetch_missing", default=False,
               help="Fetch the model when none is installed.")

@@ -176,6 +176,36 @@ def clean_lines(lines: list[str]) -> tuple[list[str], list[Removed]]:
 # --- reading -------------------------------------------------------------------------------
 
 
+_ARABIC_LETTERS = re.compile(r"[\u0621-\u064a]")
+
+
+def encoding_hint(data: bytes, path: Path) -> str:
+    """What a file that is not UTF-8 probably is, and the command that converts it ("" if unsure):
+    UTF-16 (a byte-order mark, or every other byte NUL) or Windows-1256 (Arabic Windows files)."""
+    def convert(encoding: str, name: str) -> str:
+        return f"; it looks like {name}: convert it with `iconv -f {encoding} -t UTF-8 {path} > {path}.utf8`"
+
+    sample = data[:4096]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or any(_reads_as_text(sample, e) for e in ("utf-16-le", "utf-16-be")):
+        return convert("UTF-16", "UTF-16")
+    try:
+        decoded = sample.decode("cp1256")
+    except UnicodeDecodeError:
+        return ""
+    letters = len(_ARABIC_LETTERS.findall(decoded))
+    if letters > 0.3 * sum(not ch.isspace() for ch in decoded):
+        return convert("CP1256", "Windows-1256 (Arabic)")
+    return ""
+
+
+def _reads_as_text(sample: bytes, encoding: str) -> bool:
+    """Whether ``sample`` decodes in ``encoding`` to text of the scripts news are written in."""
+    decoded = sample[: len(sample) // 2 * 2].decode(encoding, errors="replace")
+    usual = sum(ch.isspace() or ch < "\u0250" or "\u0600" <= ch <= "\u06ff" or "\u2000" <= ch <= "\u206f"
+                for ch in decoded)
+    return len(decoded) > 4 and usual > 0.95 * len(decoded) and "\x00" not in decoded
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file, turning every way it can be unusable into one clear ``InputError``."""
     path = Path(path)
@@ -190,9 +220,10 @@ def read_text(path: Path) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 (invalid byte at offset {exc.start})") from exc
+        raise InputError(f"{path}: not UTF-8 (invalid byte at offset {exc.start}){encoding_hint(data, path)}") from exc
     if "\x00" in text:
-        raise InputError(f"{path}: contains NUL bytes; expected plain text")
+        hint = encoding_hint(data, path)
+        raise InputError(f"{path}: contains NUL bytes{hint or '; expected plain text'}")
     if not text.strip():
         raise InputError(f"{path}: empty file")
     return text
@@ -262,6 +293,8 @@ def split_references(paths: list[Path]) -> tuple[list[Path], list[Path]]:
 def article_paths(directory: Path) -> list[Path]:
     """The Arabic articles in a folder: ``*.txt`` files, not references (``*.en.txt``), sorted."""
     directory = Path(directory)
+    if directory.is_file():
+        raise InputError(f"{directory}: is a file; expected a folder of articles (*.txt)")
     if not directory.is_dir():
         raise InputError(f"{directory}: no such directory")
     paths = sorted(p for p in directory.glob("*.txt") if not p.name.endswith(".en.txt"))

@@ -20,6 +20,9 @@ from .progress import progress_bar
 
 
 MAX_PARALLEL_BATCHES = 4
+# CTranslate2's compute types, and ours: auto (int8 on CPU, int8_float16 on CUDA).
+COMPUTE_TYPES = ("auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
+                 "float16", "bfloat16", "float32")
 CPU_BATCH_TOKENS = 512
 
 

@@ -191,6 +191,7 @@ def read_xliff(path: Path) -> Iterator[XliffUnit]:
             name = _local(element)
             if event == "start" and name == "xliff":
                 _check_version(path, element)
+                _refuse_entities(path, element)
             elif event == "start" and name == "file":
                 document = element.get("original", "")
             elif event == "end" and name == "trans-unit":
@@ -198,6 +199,18 @@ def read_xliff(path: Path) -> Iterator[XliffUnit]:
                 element.clear()
     except (etree.XMLSyntaxError, OSError) as exc:
         raise InputError(f"{path}: not a readable XLIFF file ({first_line(exc)})") from exc
+
+
+def _refuse_entities(path: Path, root: etree._Element) -> None:
+    """XLIFF needs no entities of its own.  Declared ones are never expanded (no file or network
+    is read, no "billion laughs"), and a file that declares them is refused rather than read with
+    ``&name;`` left in its text."""
+    dtd = root.getroottree().docinfo.internalDTD
+    names = [entity.name for entity in dtd.iterentities()] if dtd is not None else []
+    if names:
+        listed = ", ".join(f"&{name};" for name in names[:5])
+        raise InputError(f"{path}: declares XML entities ({listed}), which XLIFF does not use; "
+                         "export the file again from the CAT tool")
 
 
 def _check_version(path: Path, root: etree._Element) -> None:
