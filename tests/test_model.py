@@ -136,3 +136,11 @@ def test_a_multi_target_model_without_english_is_refused(tmp_path):
 
 def test_a_single_target_model_needs_no_token(model_dir):
     assert model.read_manifest(model_dir)["target_token"] is None
+
+
+def test_a_missing_model_is_told_a_command_that_works(installed_models, runner):
+    registered = runner.invoke(cli, ["model", "info", "opus-mt-tc-big-ar-en", "--models-dir", str(installed_models)])
+    assert registered.exit_code == 3 and "parallel model fetch opus-mt-tc-big-ar-en" in registered.output
+    unknown = runner.invoke(cli, ["model", "info", "nosuch", "--models-dir", str(installed_models)])
+    assert unknown.exit_code == 3 and "model fetch" not in unknown.output
+    assert "not in the registry" in unknown.output and "parallel model import PATH --name nosuch" in unknown.output

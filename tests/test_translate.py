@@ -68,8 +68,13 @@ def test_translate_with_cache_and_resume(model_dir, tmp_path, monkeypatch):
     assert first[0] == first[-1]
 
     stats = TranslationStats()
-    second = translator.translate_texts(SOURCES, progress=False, stats=stats)
-    assert stats.translated == 0 and stats.from_cache == len(SOURCES)
+    repeated = translator.translate_texts(SOURCES, progress=False, stats=stats)  # the same run: repeats
+    assert stats.translated == 0 and stats.from_cache == 0 and stats.repeated == len(SOURCES)
+    assert not any(r.cached for r in repeated)
+
+    stats = TranslationStats()
+    second = Translator(model_dir, options, cache).translate_texts(SOURCES, progress=False, stats=stats)
+    assert stats.translated == 0 and stats.from_cache == len(SOURCES) and stats.repeated == 0
     assert [r[:3] for r in second] == [r[:3] for r in first[:-1]] and all(r.cached for r in second)
 
     # another beam size is another cache entry, never a stale hit

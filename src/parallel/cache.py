@@ -57,21 +57,28 @@ class TranslationCache:
                                 "give another with --cache PATH, or run with --no-cache") from exc
 
     def get_many(self, keys: Iterable[str]) -> dict[str, tuple[str, float, tuple[str, ...]]]:
+        """The cached (text, score, flags) of each of ``keys`` found."""
+        return {key: entry[:3] for key, entry in self.lookup(keys).items()}
+
+    def lookup(self, keys: Iterable[str]) -> dict[str, tuple[str, float, tuple[str, ...], int]]:
+        """(text, score, flags, row) of each of ``keys`` found; ``row`` grows with every write, so
+        comparing it with ``last_row()`` taken earlier tells entries written since."""
         keys = list(dict.fromkeys(keys))
-        found = {}
+        found: dict[str, tuple[str, float, tuple[str, ...], int]] = {}
         with self._usable():
-            self._lookup(keys, found)
+            for start in range(0, len(keys), _LOOKUP_CHUNK):
+                chunk = keys[start : start + _LOOKUP_CHUNK]
+                rows = self._db.execute(
+                    "SELECT key, text, score, flags, rowid FROM translations"
+                    f" WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                for key, text, score, flags, row in rows:
+                    found[key] = (text, score, tuple(json.loads(flags)), row)
         return found
 
-    def _lookup(self, keys: list[str], found: dict) -> None:
-        for start in range(0, len(keys), _LOOKUP_CHUNK):
-            chunk = keys[start : start + _LOOKUP_CHUNK]
-            rows = self._db.execute(
-                f"SELECT key, text, score, flags FROM translations WHERE key IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            for key, text, score, flags in rows:
-                found[key] = (text, score, tuple(json.loads(flags)))
+    def last_row(self) -> int:
+        """The newest entry's row (0 when empty): entries written after this call have larger ones."""
+        with self._usable():
+            return self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM translations").fetchone()[0]
 
     def put_many(self, entries: Iterable[tuple[str, str, str, str, float, tuple[str, ...]]]) -> None:
         """Store (key, model_sha256, source, text, score, flags) rows and commit."""

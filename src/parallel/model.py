@@ -108,10 +108,10 @@ def resolve_model(name: str | None, models_dir: Path) -> Path:
             return candidate
         if (models_dir / name / MANIFEST).is_file():
             return models_dir / name
-        raise ResourceError(
-            f"model {name} is not installed in {models_dir}/; run `parallel model fetch {name}` "
-            f"or `parallel model import PATH --name {name}`"
-        )
+        fetch_it = f"run `parallel model fetch {name}` or " if name in REGISTRY else \
+            f"it is not in the registry ({', '.join(REGISTRY)}); "
+        raise ResourceError(f"model {name} is not installed in {models_dir}/; {fetch_it}"
+                            f"`parallel model import PATH --name {name}` installs a local copy")
     if (models_dir / DEFAULT_MODEL / MANIFEST).is_file():
         return models_dir / DEFAULT_MODEL
     installed = installed_models(models_dir)

@@ -127,7 +127,8 @@ class MTResult(NamedTuple):
 class TranslationStats:
     segments: int = 0
     unique_sources: int = 0
-    from_cache: int = 0
+    from_cache: int = 0      # found in the cache, written by an earlier run
+    repeated: int = 0        # found in the cache, written by this run (a repeat from an earlier chunk)
     translated: int = 0
     flags: dict[str, int] = field(default_factory=dict)
 
@@ -200,6 +201,7 @@ class Translator:
         self.manifest = read_manifest(self.model_dir)
         self.options = options
         self.cache = cache
+        self._cache_rows_before = cache.last_row() if cache is not None else 0
         parallel_batches, threads_per_batch = options.thread_split()
         try:
             self._translator = ctranslate2.Translator(
@@ -252,12 +254,15 @@ class Translator:
         keys = {text: cache_key(self.model_sha256, options_key, text) for text in unique}
         results: dict[str, MTResult] = {}
         if self.cache is not None:
-            hits = self.cache.get_many(keys.values())
-            results = {text: MTResult(*hits[key], cached=True) for text, key in keys.items() if key in hits}
+            hits = self.cache.lookup(keys.values())
+            # an entry this translator wrote (a repeat from an earlier chunk) is not "from cache"
+            results = {text: MTResult(*hits[key][:3], cached=hits[key][3] <= self._cache_rows_before)
+                       for text, key in keys.items() if key in hits}
         todo = [text for text in unique if text not in results]
         stats.segments += len(texts)
         stats.unique_sources += len(unique)
-        stats.from_cache += len(unique) - len(todo)
+        stats.from_cache += sum(result.cached for result in results.values())
+        stats.repeated += sum(not result.cached for result in results.values())
         stats.translated += len(todo)
         bar.update(len(texts) - len(todo))  # cached and repeated segments are done already
         if todo:
