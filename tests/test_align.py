@@ -258,6 +258,9 @@ def test_align_cli_writes_pairs_rejected_and_unaligned(runner, tmp_path):
     units = list(read_tmx(tmp_path / "out.tmx"))
     assert len(units) == len(records) and all("x-alignment-score" in u.props for u in units)
     assert (tmp_path / "out.ar").read_text(encoding="utf-8").splitlines() == [r["source"] for r in records]
+    written = sorted(p.name for p in tmp_path.glob("out.*"))
+    assert len(written) == 7 and f"wrote 7 files: {tmp_path / 'out'}.{{" in result.stderr
+    assert all(name.removeprefix("out.") in result.stderr for name in written)  # every file it wrote is named
 
 
 def test_lines_of_others_are_every_other_documents_lines_without_a_copy():

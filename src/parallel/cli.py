@@ -346,7 +346,8 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
     summary = run_align(config)
     click.echo(f"{summary['documents']} document(s): {summary['pairs']} pairs ({summary['rejected']} below "
                f"--min-score), unaligned: {summary['unaligned_source']} source, "
-               f"{summary['unaligned_target']} target sentences; pivot: {summary['pivot']}; wrote {summary['outputs']['tmx']} and .ar/.en/.ids/.jsonl", err=True)
+               f"{summary['unaligned_target']} target sentences; pivot: {summary['pivot']}; "
+               f"wrote {len(summary['outputs'])} files: {_files_written(config.out_stem, summary['outputs'])}", err=True)
     if summary["flagged"]:
         click.echo("flagged pairs: " + ", ".join(f"{flag} {count}" for flag, count in sorted(summary["flagged"].items())),
                    err=True)
@@ -460,6 +461,12 @@ def postedit(xliff: Path, tmx_path: Path | None, as_json: bool) -> None:
         hter = f"{summary['hter']:.2f} ({summary['signature']})"
     click.echo(f"{summary['post_edited']} of {summary['units']} segments post-edited; HTER {hter}; "
                f"wrote {result.tmx}", err=True)
+
+
+def _files_written(stem: Path, outputs: dict[str, str]) -> str:
+    """``STEM.{tmx,jsonl,…}``: every file written, in one short name."""
+    suffixes = [path[len(str(stem)) + 1:] for path in outputs.values()]
+    return f"{stem}.{{{','.join(suffixes)}}}"
 
 
 def _terminate(signum, frame) -> None:

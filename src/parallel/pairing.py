@@ -140,9 +140,11 @@ def pair_unit(pair: Pair, provenance: Provenance) -> TmxUnit:
 
 
 def output_paths(stem: Path) -> dict[str, Path]:
+    """Every file an alignment writes: TMX, JSONL (kept, rejected, unaligned) and Moses (.ar/.en/.ids)."""
     stem = Path(stem)
     return {kind: stem.with_name(stem.name + suffix) for kind, suffix in (
-        ("tmx", ".tmx"), ("jsonl", ".jsonl"), ("rejected", ".rejected.jsonl"), ("unaligned", ".unaligned.jsonl"))}
+        ("tmx", ".tmx"), ("jsonl", ".jsonl"), ("rejected", ".rejected.jsonl"), ("unaligned", ".unaligned.jsonl"),
+        ("ar", ".ar"), ("en", ".en"), ("ids", ".ids"))}
 
 
 def model_pivots(model_dir: Path, sources: list[list[Segment]],
