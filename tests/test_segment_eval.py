@@ -50,13 +50,14 @@ def test_scores_count_misses_and_false_cuts(test_set):
     scores = evaluate_segmentation(documents)
     assert (scores.gold_boundaries, scores.system_boundaries, scores.true_positives) == (3, 3, 2)
     assert [e.kind for e in scores.errors] == ["missed", "false"]
-    assert scores.errors[0].before.endswith("بلانقطة") and scores.errors[1].before.endswith("«انتهى.»")
+    assert scores.errors[0].before.endswith("بلا نقطة") and scores.errors[1].before.endswith("«انتهى.»")
+    assert scores.errors[1].after.startswith("وغادر.")  # context as written, spaces kept
     assert scores.precision == pytest.approx(2 / 3) and scores.recall == pytest.approx(2 / 3)
     titled = evaluate_segmentation(read_test_documents(*test_set, title=True))
     assert (titled.true_positives, titled.system_boundaries) == (3, 4)
     # the naive regex cuts after the initial "د." but not after "«انتهى.»" (the mark is inside the quote)
     naive = evaluate_segmentation(documents, naive_segmenter)
-    assert [(e.kind, e.before[-3:]) for e in naive.errors] == [("missed", "قطة"), ("false", "رد.")]
+    assert [(e.kind, e.before[-5:]) for e in naive.errors] == [("missed", " نقطة"), ("false", "ار د.")]
 
 
 def test_a_segmenter_that_changes_the_text_is_refused(test_set):

@@ -37,7 +37,7 @@ class TestDocument:
 class BoundaryError:
     document: str
     kind: str                      # "missed" (gold boundary not found) or "false" (cut not in gold)
-    before: str                    # white-space-free text before the offset
+    before: str                    # the text before the boundary, as written (spaces kept)
     after: str
 
 
@@ -105,6 +105,14 @@ def boundaries(sentences: Sequence[str]) -> list[int]:
     return offsets[:-1]
 
 
+def context(text: str, offset: int) -> tuple[str, str]:
+    """The text on either side of a boundary at ``offset`` (counted in non-space characters, as
+    ``boundaries`` counts), as written: ``CONTEXT`` characters each side, spaces kept."""
+    visible = [match.start() for match in re.finditer(r"\S", text)]
+    position = visible[offset] if offset < len(visible) else len(text)
+    return text[:position].rstrip()[-CONTEXT:], text[position:][:CONTEXT]
+
+
 def evaluate_segmentation(documents: Sequence[TestDocument], segmenter: Segmenter = split_text) -> SegmentationScores:
     """Boundary precision/recall/F1 of ``segmenter`` on ``documents``, with every error listed."""
     scores = SegmentationScores(len(documents), 0, 0, 0)
@@ -117,12 +125,9 @@ def evaluate_segmentation(documents: Sequence[TestDocument], segmenter: Segmente
         scores.gold_boundaries += len(gold)
         scores.system_boundaries += len(predicted)
         scores.true_positives += len(gold & predicted)
-        flat = _WHITESPACE_RE.sub("", document.text)
         for kind, offsets in (("missed", gold - predicted), ("false", predicted - gold)):
-            scores.errors.extend(
-                BoundaryError(document.id, kind, flat[max(0, offset - CONTEXT):offset], flat[offset:offset + CONTEXT])
-                for offset in sorted(offsets)
-            )
+            scores.errors.extend(BoundaryError(document.id, kind, *context(document.text, offset))
+                                 for offset in sorted(offsets))
     return scores
 
 
