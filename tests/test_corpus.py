@@ -376,3 +376,15 @@ def test_two_files_of_one_document_id_are_refused(runner, seeds_copy, tmp_path):
     (other / first.name).write_bytes(first.read_bytes())
     result = runner.invoke(cli, ["segment", str(first), str(other / first.name)])
     assert result.exit_code == 2 and result.output.count("\n") == 1 and "same document id" in result.output
+
+
+def test_report_says_why_a_document_has_no_paragraph_scores(runner, seeds_copy, installed_models, tmp_path):
+    for reference in seeds_copy.glob("*.en.txt"):  # every reference loses its last paragraph
+        paragraphs = reference.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        reference.write_text("\n".join(paragraphs[:-1]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, tmp_path / "c.sqlite")).exit_code == 0
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    paragraph_level = markdown.split("**paragraph level**", 1)[1].split("**sentence level**", 1)[0]
+    assert "(0 items)" in paragraph_level and "No score at this level" in paragraph_level
+    assert paragraph_level.count("reference has") == len(list(seeds_copy.glob("*.en.txt")))

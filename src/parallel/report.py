@@ -96,8 +96,14 @@ def render_markdown(report: dict) -> str:
     if scores:
         lines += ["", "## Scores", "", f"References: {scores['references']}.", ""]
         for level in ("document_level", "paragraph_level", "sentence_level"):
-            lines += [f"**{level.replace('_', ' ')}** ({scores[level]['items']} items)", "",
-                      "| metric | score | signature |", "|---|---|---|", *_metric_rows(scores[level]), ""]
+            lines += [f"**{level.replace('_', ' ')}** ({scores[level]['items']} items)", ""]
+            skipped = scores[level].get("skipped_documents") or {}
+            if skipped:
+                lines += ["Skipped: " + "; ".join(f"{doc} ({why})" for doc, why in sorted(skipped.items())) + ".", ""]
+            if scores[level]["items"]:
+                lines += ["| metric | score | signature |", "|---|---|---|", *_metric_rows(scores[level]), ""]
+            else:
+                lines += ["No score at this level: no item to score.", ""]
         sentence = scores["sentence_level"]
         lines.append(f"Sentence level: {sentence['method']}. Unaligned: {sentence['unaligned_segments']} "
                      f"segments, {sentence['unaligned_reference_sentences']} reference sentences.")
