@@ -236,3 +236,16 @@ def test_option_and_location_mistakes_are_bad_input(seeds_copy, installed_models
     assert one_error_line(seeds_file) == f"error: {a_file}: is a file; expected a folder of articles (*.txt)"
     assert "Folder for the corpus files" in runner.invoke(cli, ["corpus", "--help"]).output
     assert "standard output" in " ".join(runner.invoke(cli, ["translate", "--help"]).output.split())
+
+
+def test_model_import_and_align_into_a_read_only_folder(marian_zip, tmp_path, mount, runner):
+    read_only = mount("ro", "ro,size=1m")
+    imported = runner.invoke(cli, ["model", "import", str(marian_zip), "--models-dir", str(read_only / "models")])
+    assert imported.exit_code == 2
+    assert one_error_line(imported) == f"error: {read_only / 'models'}: the file system is read-only; write elsewhere"
+    source, reference = tmp_path / "s.txt", tmp_path / "r.txt"
+    source.write_text("قال المسؤول إن الاجتماع انتهى.\n", encoding="utf-8")
+    reference.write_text("The official said the meeting was over.\n", encoding="utf-8")
+    aligned = runner.invoke(cli, ["align", str(source), str(reference), "--out", str(read_only / "pairs")])
+    assert aligned.exit_code == 2
+    assert one_error_line(aligned).startswith(f"error: {read_only / 'pairs'}.")
