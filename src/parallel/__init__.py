@@ -1,4 +1,65 @@
-"""parallel: Arabic news articles to English, and an Arabic-English parallel corpus."""
+"""parallel: Arabic news articles to English, and an Arabic-English parallel corpus.
+
+Every command is a library call first.  The public face, importable from ``parallel``::
+
+    import parallel
+
+    document = parallel.read_article("seeds/x.txt")
+    segments = parallel.segment_document(document)
+    with parallel.TranslationCache(parallel.default_cache_path()) as cache:
+        translator = parallel.Translator(parallel.resolve_model(None, "models"), cache=cache)
+        translations = translator.translate_segments(segments)
+
+Names are loaded on first use, so that ``import parallel`` (and the command line) stays fast.
+"""
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 TOOL_NAME = "parallel"
+
+# name -> the module that defines it
+_PUBLIC = {
+    # reading and segmenting
+    "Document": "documents", "Segment": "documents", "Translation": "documents",
+    "read_article": "documents", "read_reference": "documents", "read_lines": "documents",
+    "article_paths": "documents",
+    "segment_document": "segment", "split_sentences": "segment", "split_text": "segment",
+    "line_segments": "segment",
+    # models and translation
+    "fetch": "model", "import_model": "model", "resolve_model": "model", "list_models": "model",
+    "Translator": "translate", "TranslateOptions": "translate",
+    "TranslationCache": "cache", "default_cache_path": "cache",
+    "translation_flags": "flags",
+    # alignment and scores
+    "align": "align", "AlignOptions": "align", "Bead": "align",
+    "score_lines": "score", "score_documents": "score", "compare_systems": "score",
+    # writers and readers
+    "open_tmx": "formats.tmx", "write_tmx": "formats.tmx", "read_tmx": "formats.tmx",
+    "open_xliff": "formats.xliff", "write_xliff": "formats.xliff", "read_xliff": "formats.xliff",
+    "open_jsonl": "formats.jsonl", "write_jsonl": "formats.jsonl", "read_jsonl": "formats.jsonl",
+    "open_moses": "formats.moses", "write_moses": "formats.moses", "read_moses": "formats.moses",
+    "Provenance": "formats.provenance",
+    # runs
+    "run_corpus": "corpus", "CorpusConfig": "corpus",
+    "run_align": "pairing", "AlignConfig": "pairing",
+    "run_postedit": "postedit",
+    # errors
+    "ParallelError": "errors", "InputError": "errors", "ResourceError": "errors", "LocationError": "errors",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'parallel' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -65,6 +65,8 @@ class Bead:
 
 @dataclass
 class AlignOptions:
+    """The aligner's cost model: the weight of each kind of evidence (length, anchors, pivot, learned table) and the bead types allowed."""
+
     band: int = 48                  # initial half-width of the search band, in sentences
     skip_cost: float = 5.0          # nats per skipped sentence
     mt_weight: float = 8.0          # nats at similarity 0 (a perfect match costs 0)

@@ -41,6 +41,8 @@ from .translate import STREAM_CHUNK, TranslateOptions, TranslationStats, Transla
 
 @dataclass
 class CorpusConfig:
+    """What ``run_corpus`` reads, writes and translates with; the defaults are the command's."""
+
     seeds_dir: Path = Path("seeds")
     out_dir: Path = Path("corpus")
     name: str = "ar-en"
@@ -52,6 +54,10 @@ class CorpusConfig:
     options: TranslateOptions = field(default_factory=TranslateOptions)
     progress: bool = True
     chunk_segments: int = STREAM_CHUNK  # articles go through the stages about this many segments at a time
+
+    def __post_init__(self) -> None:
+        self.seeds_dir, self.out_dir, self.models_dir = map(Path, (self.seeds_dir, self.out_dir, self.models_dir))
+        self.cache_path = Path(self.cache_path) if self.cache_path is not None else None
 
 
 STAGES = ("read", "segment", "translate", "align", "score", "write")

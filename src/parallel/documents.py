@@ -27,6 +27,8 @@ class Removed:
 
 @dataclass
 class Document:
+    """An article as read: its id (the file stem) and its cleaned paragraphs, with the boilerplate removed and why."""
+
     id: str
     paragraphs: list[str]
     path: str = ""
@@ -39,6 +41,8 @@ class Document:
 
 @dataclass(frozen=True)
 class Segment:
+    """One sentence of an article, the unit everything is translated, aligned and written in; its id is ``<doc>:<para>:<sent>``."""
+
     doc_id: str
     para: int
     index: int
@@ -51,6 +55,8 @@ class Segment:
 
 @dataclass(frozen=True)
 class Translation:
+    """A segment's machine translation: text, mean log-probability per token, flags, and whether it came from the cache."""
+
     segment: Segment
     text: str
     score: float

@@ -55,6 +55,8 @@ class Pair:
 
 @dataclass
 class AlignConfig:
+    """What ``run_align`` aligns (an article and its reference, or a folder of both), with which pivot, and where it writes."""
+
     source_path: Path                    # an article, or a folder of articles with <doc>.en.txt beside them
     target_path: Path | None             # the article's translation; None for a folder
     out_stem: Path

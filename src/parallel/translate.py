@@ -28,6 +28,8 @@ CPU_BATCH_TOKENS = 512
 
 @dataclass(frozen=True)
 class TranslateOptions:
+    """Decoding and batching options; those that change the output text are part of the cache key (``output_key``)."""
+
     beam_size: int = 4
     max_batch_tokens: int = 0       # 0: CPU_BATCH_TOKENS per thread of a batch on CPU, 2048 on CUDA
     max_length_ratio: float = 2.0   # decoding stops at ratio × source tokens + margin ...

@@ -29,6 +29,7 @@ def open_jsonl(path: Path) -> Iterator[Callable[[dict], None]]:
 
 
 def write_jsonl(path: Path, records: Iterable[dict]) -> int:
+    """Write ``records`` as JSON Lines, one object a line, atomically (the file appears complete or not at all)."""
     count = 0
     with open_jsonl(path) as write:
         for record in records:
