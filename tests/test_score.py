@@ -192,3 +192,26 @@ def test_sentence_level_aligns_reference_sentences_to_our_segments():
     chrf = next(m for m in scores["metrics"] if m["metric"] == "chrf")
     expected = sacrebleu.corpus_chrf([m.hypothesis for m in alignment.matches], [[m.reference for m in alignment.matches]])
     assert chrf["score"] == expected.score and chrf["signature"].startswith("nrefs:1")
+
+
+def test_the_private_sacrebleu_calls_give_corpus_score_exactly():
+    """parallel.sacrebleu_stats is the one place using sacrebleu's private API: per-item statistics,
+    summed, must score as sacrebleu's public corpus_score does, for every metric we offer."""
+    from sacrebleu.metrics import BLEU, CHRF, TER
+    from sacrebleu.utils import sum_of_lists
+
+    from parallel import sacrebleu_stats
+
+    hypotheses = ["the cat sat on the mat .", "He go home yesterday", "", "Good morning, all"]
+    references = ["the cat sat on a mat .", "He went home yesterday .", "Nothing here", "Good morning"]
+    for metric in (BLEU(), CHRF(), CHRF(word_order=2), TER()):
+        statistics = sacrebleu_stats.item_statistics(metric, hypotheses, references)
+        assert len(statistics) == len(hypotheses)
+        ours = sacrebleu_stats.score_from_statistics(metric, sum_of_lists(statistics))
+        public = type(metric)(**({"word_order": 2} if getattr(metric, "word_order", 0) else {})).corpus_score(
+            hypotheses, [references])
+        assert ours.score == public.score and str(ours) == str(public)
+    sacrebleu_stats.check_version("2.6.0")
+    for unsupported in ("1.5.1", "3.0.0"):
+        with pytest.raises(RuntimeError, match="not supported"):
+            sacrebleu_stats.check_version(unsupported)

@@ -27,6 +27,7 @@ from sacrebleu.utils import sum_of_lists
 from .align import align
 from .documents import Document, Translation, document_id, group_by_document, read_lines, read_reference
 from .errors import InputError
+from .sacrebleu_stats import item_statistics, score_from_statistics
 from .segment import segment_document
 
 METRICS = {
@@ -106,8 +107,7 @@ class CorpusStatistics:
             characters += len(reference)
             if characters >= self.CHUNK_CHARACTERS or end == len(references):
                 for name, metric in self.metrics.items():
-                    chunk = metric._extract_corpus_statistics(list(hypotheses[start:end]),
-                                                              [list(references[start:end])])
+                    chunk = item_statistics(metric, hypotheses[start:end], references[start:end])
                     for item, statistics in zip(items[start:end], chunk):
                         item[name] = statistics
                 start, characters = end, 0
@@ -121,7 +121,7 @@ class CorpusStatistics:
         """The corpus scores of everything added (or of ``totals``, returned by one ``add``); none
         when there is nothing to score."""
         totals = self.totals if totals is None else totals
-        return [_metric_score(name, metric, metric._compute_score_from_stats(totals[name]))
+        return [_metric_score(name, metric, score_from_statistics(metric, totals[name]))
                 for name, metric in self.metrics.items() if name in totals]
 
 
@@ -241,7 +241,7 @@ def item_scores(hypothesis: str, reference: str, metrics: Iterable[str] = DEFAUL
 def item_scores_from_statistics(statistics: dict[str, list]) -> dict[str, float]:
     """``item_scores`` of an item whose statistics ``CorpusStatistics.add_items`` has extracted
     (the same figures: sacrebleu's ``sentence_score`` computes them from the same statistics)."""
-    return {name: round(_item_metric(name)._compute_score_from_stats(stats).score, 4)
+    return {name: round(score_from_statistics(_item_metric(name), stats).score, 4)
             for name, stats in statistics.items()}
 
 
