@@ -30,15 +30,22 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import Iterable, Protocol, Sequence
 
 import numpy as np
 from sacrebleu.metrics import CHRF
 
 from .flags import numbers_in
 
-if TYPE_CHECKING:
-    from .lexicon import Lexicon
+
+
+class WordWeights(Protocol):
+    """What the aligner needs of a learned word table (``lexicon.Lexicon``): for a source sentence
+    the English words it is expected to contain, for a target sentence its own, each weighted."""
+
+    def source_weights(self, sentence: str) -> dict[str, float]: ...
+
+    def target_weights(self, sentence: str) -> dict[str, float]: ...
 
 MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
 _PRIOR = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (1, 2): 0.0445, (2, 1): 0.0445, (2, 2): 0.011,
@@ -409,7 +416,7 @@ def align_features(source: SideFeatures, target: SideFeatures, options: AlignOpt
 
 def align(source: Sequence[str], target: Sequence[str], pivot: Sequence[str] | None = None,
           source_paragraphs: Sequence[int] | None = None, target_paragraphs: Sequence[int] | None = None,
-          options: AlignOptions | None = None, lexicon: Lexicon | None = None) -> list[Bead]:
+          options: AlignOptions | None = None, lexicon: WordWeights | None = None) -> list[Bead]:
     """Align ``source`` with ``target`` sentences; ``pivot`` is the MT of each source sentence.
 
     Without a pivot, a ``lexicon`` learned from other documents (see lexicon.align_documents)
