@@ -7,7 +7,7 @@ import random
 import pytest
 
 from parallel.align import AlignOptions, Bead, align, character_ratio, corpus_ratio, side_features
-from parallel.align_eval import (GoldDocument, LinesOfOthers, alignment_scores, perturb, read_documents,
+from parallel.runs.align_eval import (GoldDocument, LinesOfOthers, alignment_scores, perturb, read_documents,
                                  simulate_mt)
 from parallel.cli import cli
 from parallel.formats.tmx import read_tmx, read_tmx_header, validate_tmx

@@ -289,7 +289,7 @@ def test_streaming_in_small_chunks_writes_the_same_outputs(seeds_copy, installed
     at beam > 1, its text) can depend on the batch it was decoded in when it hits the length limit,
     as the tiny model's segments do, and chunks change the batches.  Everything after translation
     must then come out byte for byte the same."""
-    from parallel.corpus import CorpusConfig, run_corpus
+    from parallel.runs.corpus import CorpusConfig, run_corpus
     from parallel.translate import Translator
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -324,7 +324,7 @@ def test_streaming_in_small_chunks_writes_the_same_outputs(seeds_copy, installed
 
 def test_a_bad_article_anywhere_stops_the_run_before_any_translation(seeds_copy, installed_models, tmp_path,
                                                                     monkeypatch):
-    from parallel.corpus import CorpusConfig, run_corpus
+    from parallel.runs.corpus import CorpusConfig, run_corpus
     from parallel.errors import InputError
     from parallel.translate import Translator
 

@@ -5,7 +5,7 @@ import pytest
 
 from parallel.cli import cli
 from parallel.errors import InputError, ResourceError
-from parallel.segment_eval import (boundaries, evaluate_segmentation, naive_segmenter, read_test_documents,
+from parallel.runs.segment_eval import (boundaries, evaluate_segmentation, naive_segmenter, read_test_documents,
                                    segmenter_named)
 
 from conftest import FLORES

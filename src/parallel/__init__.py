@@ -42,9 +42,9 @@ _PUBLIC = {
     "open_moses": "formats.moses", "write_moses": "formats.moses", "read_moses": "formats.moses",
     "Provenance": "formats.provenance",
     # runs
-    "run_corpus": "corpus", "CorpusConfig": "corpus",
-    "run_align": "pairing", "AlignConfig": "pairing",
-    "run_postedit": "postedit",
+    "run_corpus": "runs.corpus", "CorpusConfig": "runs.corpus",
+    "run_align": "runs.align", "AlignConfig": "runs.align",
+    "run_postedit": "runs.postedit",
     # errors
     "ParallelError": "errors", "InputError": "errors", "ResourceError": "errors", "LocationError": "errors",
 }

@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 from .cache import TranslationCache, default_cache_path
-from .corpus import CorpusConfig, run_corpus
+from .runs.corpus import CorpusConfig, run_corpus
 from .documents import read_article, split_references
 from .errors import ParallelError, location_error
 from .formats.jsonl import read_translations, translation_record
@@ -19,13 +19,13 @@ from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_mode
 from .score import (compare_systems, format_comparison, format_score, metric_names, read_line_aligned,
                     score_documents, score_lines, format_document_scores)
 from .align import AlignOptions
-from .align_eval import AlignEvalConfig, evaluate_alignment, read_documents
-from .pairing import AlignConfig, run_align
-from .postedit import run_postedit
+from .runs.align_eval import AlignEvalConfig, evaluate_alignment, read_documents
+from .runs.align import AlignConfig, run_align
+from .runs.postedit import run_postedit
 from .report import format_counts
 from .review import write_scored_review
 from .segment import count_segments, line_segments, segment_document, segment_record, segments_from_file
-from .segment_eval import evaluate_segmentation, language_of, read_test_documents, segmenter_named
+from .runs.segment_eval import evaluate_segmentation, language_of, read_test_documents, segmenter_named
 from .translate import COMPUTE_TYPES, TranslateOptions, Translator
 
 INTERRUPTED_EXIT = 130   # 128 + SIGINT

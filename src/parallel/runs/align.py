@@ -19,20 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .align import AlignOptions, Bead, align, with_corpus_ratio
-from .cache import TranslationCache
-from .documents import (Document, Segment, article_paths, read_article, read_reference, read_text,
+from ..align import AlignOptions, Bead, align, with_corpus_ratio
+from ..cache import TranslationCache
+from ..documents import (Document, Segment, article_paths, read_article, read_reference, read_text,
                         reference_path)
-from .errors import InputError
-from .flags import pair_flags
-from .formats.jsonl import write_jsonl
-from .formats.moses import write_moses_rows
-from .formats.provenance import Provenance
-from .formats.tmx import TmxUnit, write_tmx
-from .lexicon import align_documents
-from .documents import read_lines
-from .segment import segment_document
-from .translate import TranslateOptions, Translator
+from ..errors import InputError
+from ..flags import pair_flags
+from ..formats.jsonl import write_jsonl
+from ..formats.moses import write_moses_rows
+from ..formats.provenance import Provenance
+from ..formats.tmx import TmxUnit, write_tmx
+from ..lexicon import align_documents
+from ..documents import read_lines
+from ..segment import segment_document
+from ..translate import TranslateOptions, Translator
 
 
 @dataclass

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .errors import InputError, ResourceError
-from .documents import read_lines
-from .segment import split_text
+from ..errors import InputError, ResourceError
+from ..documents import read_lines
+from ..segment import split_text
 
 Segmenter = Callable[[str], list[str]]
 _WHITESPACE_RE = re.compile(r"\s+")

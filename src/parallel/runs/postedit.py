@@ -13,10 +13,10 @@ from typing import Iterable
 
 from sacrebleu.metrics import TER
 
-from .errors import InputError
-from .formats.provenance import Provenance
-from .formats.tmx import TmxUnit, write_tmx
-from .formats.xliff import XliffUnit, read_xliff, read_xliff_file_info
+from ..errors import InputError
+from ..formats.provenance import Provenance
+from ..formats.tmx import TmxUnit, write_tmx
+from ..formats.xliff import XliffUnit, read_xliff, read_xliff_file_info
 
 EDITED_STATES = frozenset({"translated", "final", "signed-off"})
 
