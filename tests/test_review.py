@@ -6,7 +6,7 @@ from lxml import html
 from parallel.documents import Document, Segment, Translation
 from parallel.formats.provenance import Provenance
 from parallel.review import write_review
-from parallel.score import align_references
+from parallel.references import align_references
 
 from browser import CHROMIUM_NAMES, Chromium
 from conftest import external_tool_or_skip

@@ -7,8 +7,9 @@ import sacrebleu
 
 from parallel.cli import cli
 from parallel.documents import Document, Segment, Translation
-from parallel.score import (CorpusStatistics, align_reference, corpus_scores, item_scores,
-                            item_scores_from_statistics, score_against_references)
+from parallel.references import align_reference, score_against_references
+from parallel.score import (CorpusStatistics, corpus_scores, item_scores,
+                            item_scores_from_statistics)
 
 from conftest import SHARED
 

@@ -34,7 +34,7 @@ _PUBLIC = {
     "translation_flags": "flags",
     # alignment and scores
     "align": "align", "AlignOptions": "align", "Bead": "align",
-    "score_lines": "score", "score_documents": "score", "compare_systems": "score",
+    "score_lines": "score", "compare_systems": "score", "score_documents": "references",
     # writers and readers
     "open_tmx": "formats.tmx", "write_tmx": "formats.tmx", "read_tmx": "formats.tmx",
     "open_xliff": "formats.xliff", "write_xliff": "formats.xliff", "read_xliff": "formats.xliff",

@@ -16,8 +16,8 @@ from .errors import ParallelError, location_error
 from .formats.jsonl import read_translations, translation_record
 from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_models, models_dir_default,
                     read_manifest, resolve_model)
-from .score import (compare_systems, format_comparison, format_score, metric_names, read_line_aligned,
-                    score_documents, score_lines, format_document_scores)
+from .references import format_document_scores, score_documents
+from .score import compare_systems, format_comparison, format_score, metric_names, read_line_aligned, score_lines
 from .align import AlignOptions
 from .runs.align_eval import AlignEvalConfig, evaluate_alignment, read_documents
 from .runs.align import AlignConfig, run_align

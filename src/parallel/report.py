@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .documents import Translation
 from .files import atomic_write
-from .score import ReferenceMatch
+from .references import ReferenceMatch
 
 
 def format_counts(counts: dict[str, int], empty: str = "none") -> str:

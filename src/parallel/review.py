@@ -21,7 +21,7 @@ from .files import atomic_write
 from .formats import xml_safe
 from .formats.provenance import Provenance
 from .report import flag_counts
-from .score import ReferenceAlignment, ReferenceMatch, documents_from_translations
+from .references import ReferenceAlignment, ReferenceMatch, documents_from_translations
 
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
@@ -223,7 +223,7 @@ def write_review(path: Path, documents: list[Document], translations: list[Trans
 
 def write_scored_review(path: Path, translations: list[Translation], alignments: dict[str, ReferenceAlignment],
                         models: set[str], translations_path: Path) -> None:
-    """The review page for translations read back from JSONL and scored by ``score.score_documents``."""
+    """The review page for translations read back from JSONL and scored by ``references.score_documents``."""
     provenance = Provenance(", ".join(sorted(m for m in models if m)) or "unknown", "not recorded in the JSONL",
                             options={"translations": str(translations_path)})
     write_review(path, documents_from_translations(translations), translations,

@@ -34,7 +34,7 @@ from ..model import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_
 from ..progress import progress_bar
 from ..report import AttentionList, flag_counts, write_markdown
 from ..review import open_review
-from ..score import ReferenceMatch, ReferenceScores, align_references
+from ..references import ReferenceMatch, ReferenceScores, align_references
 from ..segment import segment_document
 from ..translate import STREAM_CHUNK, TranslateOptions, TranslationStats, Translator
 
