@@ -101,3 +101,9 @@ class TranslationCache:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def open_cache(path: Path | None = None, enabled: bool = True) -> TranslationCache | None:
+    """The cache a command translates through: none when ``enabled`` is false, else the one at
+    ``path`` (``default_cache_path()`` when None).  The one policy every command follows."""
+    return TranslationCache(path or default_cache_path()) if enabled else None

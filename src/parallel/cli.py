@@ -9,13 +9,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cache import TranslationCache, default_cache_path
+from .cache import default_cache_path, open_cache
 from .runs.corpus import CorpusConfig, run_corpus
 from .documents import read_article, split_references
 from .errors import ParallelError, location_error
 from .formats.jsonl import read_translations, translation_record
-from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_models, models_dir_default,
-                    read_manifest, resolve_model)
+from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_models, read_manifest, resolve_model)
 from .references import format_document_scores, score_documents
 from .score import compare_systems, format_comparison, format_score, metric_names, read_line_aligned, score_lines
 from .align import AlignOptions
@@ -143,7 +142,7 @@ def model_import(path, name, quantization, force, models_dir) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def model_list(models_dir, as_json) -> None:
     """Known and installed models."""
-    rows = list_models(models_dir or models_dir_default())
+    rows = list_models(models_dir)
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -157,7 +156,7 @@ def model_list(models_dir, as_json) -> None:
 @models_dir_option
 def model_info(name, models_dir) -> None:
     """Print an installed model's manifest."""
-    path = resolve_model(name, models_dir or models_dir_default())
+    path = resolve_model(name, models_dir)
     click.echo(json.dumps(read_manifest(path), indent=2, ensure_ascii=False))
 
 
@@ -170,13 +169,15 @@ def translate_options(command):
         click.option("--model", "model_name", help="Installed model name or folder [default: opus-mt-ar-en, "
                                                     "or the only installed model]."),
         models_dir_option,
-        click.option("--beam-size", type=click.IntRange(1, 64), default=4, show_default=True),
-        click.option("--max-batch-tokens", type=click.IntRange(0), default=0,
+        click.option("--beam-size", type=click.IntRange(1, 64), default=TranslateOptions.beam_size, show_default=True),
+        click.option("--max-batch-tokens", type=click.IntRange(0), default=TranslateOptions.max_batch_tokens,
                      help="Padded source tokens per batch [default: 512 per thread of a batch on CPU, 2048 on CUDA]."),
-        click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True),
-        click.option("--compute-type", type=click.Choice(COMPUTE_TYPES), default="auto", show_default=True,
+        click.option("--device", type=click.Choice(["cpu", "cuda"]), default=TranslateOptions.device, show_default=True),
+        click.option("--compute-type", type=click.Choice(COMPUTE_TYPES), default=TranslateOptions.compute_type,
+                     show_default=True,
                      help="CTranslate2 compute type; auto is int8 on CPU, int8_float16 on CUDA."),
-        click.option("--threads", type=click.IntRange(0), default=0, help="CPU threads [default: all cores]."),
+        click.option("--threads", type=click.IntRange(0), default=TranslateOptions.threads,
+                     help="CPU threads [default: all cores]."),
         click.option("--reproducible", is_flag=True,
                      help="Batch sentences of one length only: each translation and score is then the same "
                           "whatever the batch size, input order, chunking or thread count (slower)."),
@@ -207,9 +208,9 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
     Paragraphs are separated by a blank line, unless --lines."""
     paths = [Path(f) for f in files] if lines else _articles_named(files)
     total = count_segments(paths, lines)  # a first pass: bad input fails before any output
-    model_dir = resolve_model(model_name, models_dir or models_dir_default())
+    model_dir = resolve_model(model_name, models_dir)
     options = _options(beam_size, max_batch_tokens, device, compute_type, threads, reproducible)
-    cache = None if no_cache else TranslationCache(cache_path or default_cache_path())
+    cache = open_cache(cache_path, enabled=not no_cache)
     read = line_segments if lines else segments_from_file
     try:
         translator = Translator(model_dir, options, cache)
@@ -243,7 +244,7 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
            compute_type, threads, reproducible, cache_path, no_cache) -> None:
     """Run the whole pipeline over SEEDS into OUT (what `make corpus` runs)."""
     config = CorpusConfig(seeds_dir=seeds_dir, out_dir=out_dir, name=name, model=model_name,
-                          models_dir=models_dir or models_dir_default(), cache_path=cache_path,
+                          models_dir=models_dir, cache_path=cache_path,
                           use_cache=not no_cache, fetch_missing=fetch_missing,
                           options=_options(beam_size, max_batch_tokens, device, compute_type, threads, reproducible))
     report = run_corpus(config)
@@ -337,7 +338,7 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
     (<doc>.en.txt); give no REFERENCE then. The folder is aligned as a whole."""
     if translations_path and model_name:
         raise click.UsageError("give --translations or --model, not both")
-    model_dir = resolve_model(model_name, models_dir or models_dir_default()) if model_name else None
+    model_dir = resolve_model(model_name, models_dir) if model_name else None
     source_name = source.resolve().name
     out_stem = out_stem or source.resolve().with_name(source_name.split(".")[0] + ".aligned")
     cache_path = None if no_cache or not model_dir else cache_path or default_cache_path()

@@ -72,6 +72,7 @@ LEFTOVERS = (".staging-", ".download-")  # folders of a run in progress in model
 
 
 def models_dir_default() -> Path:
+    """Where models live unless told: ``$PARALLEL_MODELS``, else ``./models``."""
     return Path(os.environ.get("PARALLEL_MODELS", "models"))
 
 
@@ -95,13 +96,14 @@ def installed_models(models_dir: Path) -> list[Path]:
     return sorted(p for p in models_dir.iterdir() if (p / MANIFEST).is_file() and not p.name.startswith("."))
 
 
-def resolve_model(name: str | None, models_dir: Path) -> Path:
+def resolve_model(name: str | None = None, models_dir: Path | None = None) -> Path:
     """The folder of the model to translate with.
 
     ``name`` may be a registry/installed name or a path to a model folder.  Without a name:
-    the default model when installed, else the only installed model.
+    the default model when installed, else the only installed model.  ``models_dir``: the
+    models folder (``models_dir_default()`` when None).
     """
-    models_dir = Path(models_dir)
+    models_dir = Path(models_dir or models_dir_default())
     if name:
         candidate = Path(name)
         if (candidate / MANIFEST).is_file():
@@ -408,8 +410,9 @@ def _existing_quantization(root: Path) -> str | None:
         return None
 
 
-def list_models(models_dir: Path) -> list[dict]:
-    """Registry entries and installed models, one row each."""
+def list_models(models_dir: Path | None = None) -> list[dict]:
+    """Registry entries and installed models, one row each (``models_dir_default()`` when None)."""
+    models_dir = Path(models_dir or models_dir_default())
     rows = {name: {"name": name, "installed": False, "description": spec.description, "url": spec.url}
             for name, spec in REGISTRY.items()}
     for folder in installed_models(models_dir):

@@ -47,7 +47,7 @@ class CorpusConfig:
     out_dir: Path = Path("corpus")
     name: str = "ar-en"
     model: str | None = None
-    models_dir: Path = field(default_factory=models_dir_default)
+    models_dir: Path | None = None      # None: models_dir_default()
     cache_path: Path | None = None      # None: the user cache (see cache.default_cache_path)
     use_cache: bool = True
     fetch_missing: bool = False         # try `model fetch` when no model is installed
@@ -56,6 +56,7 @@ class CorpusConfig:
     chunk_segments: int = STREAM_CHUNK  # articles go through the stages about this many segments at a time
 
     def __post_init__(self) -> None:
+        self.models_dir = self.models_dir or models_dir_default()
         self.seeds_dir, self.out_dir, self.models_dir = map(Path, (self.seeds_dir, self.out_dir, self.models_dir))
         self.cache_path = Path(self.cache_path) if self.cache_path is not None else None
 
