@@ -26,16 +26,15 @@ best path touches the edge of the band, the band is doubled and the search repea
 from __future__ import annotations
 
 import math
-import re
-import zlib
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Iterable, Protocol, Sequence
 
 import numpy as np
 from sacrebleu.metrics import CHRF
 
-from .flags import numbers_in
+from .align_features import (MAX_BLOCK, SideFeatures, hashed_vectors, latin_tokens, pair_dots, side_features,
+                             tfidf_vectors)
 
 
 
@@ -50,11 +49,6 @@ class WordWeights(Protocol):
 MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
 _PRIOR = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (1, 2): 0.0445, (2, 1): 0.0445, (2, 2): 0.011,
           (1, 3): 0.002, (3, 1): 0.002}
-_MAX_BLOCK = 3
-_LATIN_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*[A-Za-z0-9]|[A-Za-z]{2,}")
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
-_QUESTION = ("?", "؟")
-_QUOTES = ('"', "«", "»", "“", "”")
 _CHRF = CHRF()  # sacrebleu sentence chrF for the pairs' scores; one instance serves all
 
 
@@ -92,106 +86,6 @@ class AlignOptions:
     # had ``ratio_prior_chars`` more source characters at that ratio (see character_ratio).
     ratio: float | None = None
     ratio_prior_chars: float = 3000.0
-
-
-@dataclass
-class SideFeatures:
-    """What the cost needs of one side's sentences, as arrays indexed by sentence."""
-    lengths: np.ndarray                    # characters, without spaces
-    anchor_tokens: list[list[str]]         # per sentence, for the pairs' scores
-    anchors: np.ndarray                    # (n, 256) hashed anchor counts
-    anchor_counts: np.ndarray
-    paragraph_starts: np.ndarray           # 1 where a sentence starts a paragraph
-    paragraph_ids: np.ndarray
-    vectors: np.ndarray | None = None      # (n, dims) TF-IDF of the pivot (source) or target
-    has_paragraphs: bool = False
-    pair_dots: list[np.ndarray] = field(default_factory=list)  # v_i . v_{i-d} for d = 0, 1, 2
-
-
-# --- features ------------------------------------------------------------------------------------
-
-
-def _hash(feature: str) -> int:
-    return zlib.crc32(feature.encode("utf-8"))
-
-
-def _anchor_tokens(text: str, latin_vocabulary: set[str] | None) -> list[str]:
-    """Numbers, Latin tokens (on the target side: those the source also has), ? and quotes."""
-    tokens = [f"#{sorted(values)[0]}" for values in numbers_in(text)]
-    latin = (t.lower() for t in _LATIN_TOKEN_RE.findall(text))
-    tokens += [f"w:{t}" for t in latin if latin_vocabulary is None or t in latin_vocabulary]
-    if any(mark in text for mark in _QUESTION):
-        tokens.append("?")
-    if any(mark in text for mark in _QUOTES):
-        tokens.append("\"")
-    return tokens
-
-
-def hashed_vectors(rows: Sequence[dict[str, float]], dims: int) -> np.ndarray:
-    """One row per mapping of feature -> weight, features hashed (with a hashed sign) into ``dims``."""
-    matrix = np.zeros((len(rows), dims), dtype=np.float32)
-    for row, weights in enumerate(rows):
-        for feature, weight in weights.items():
-            h = _hash(feature)
-            matrix[row, h % dims] += weight if (h >> 31) & 1 else -weight
-    return matrix
-
-
-def _hashed_counts(token_lists: list[list[str]], dims: int) -> np.ndarray:
-    return hashed_vectors([Counter(tokens) for tokens in token_lists], dims)
-
-
-def _text_features(text: str) -> list[int]:
-    words = [w.lower() for w in _WORD_RE.findall(text)]
-    grams = [f" {w} "[k:k + 4] for w in words for k in range(max(1, len(w) - 1))]
-    return [_hash("w" + w) for w in words] + [_hash("c" + g) for g in grams]
-
-
-def tfidf_vectors(texts: Sequence[str], other: Sequence[str], dims: int) -> tuple[np.ndarray, np.ndarray]:
-    """Hashed TF-IDF vectors (sublinear tf) for two sides, idf from both; rows not normalised."""
-    features = [Counter(_text_features(t)) for t in (*texts, *other)]
-    document_frequency: Counter = Counter()
-    for counts in features:
-        document_frequency.update(counts.keys())
-    total = len(features)
-    matrix = np.zeros((total, dims), dtype=np.float32)
-    for row, counts in enumerate(features):
-        for h, count in counts.items():
-            weight = (1.0 + math.log(count)) * math.log((1 + total) / (1 + document_frequency[h]))
-            matrix[row, h % dims] += weight if (h >> 31) & 1 else -weight
-    return matrix[:len(texts)], matrix[len(texts):]
-
-
-def _pair_dots(vectors: np.ndarray) -> list[np.ndarray]:
-    """v_i . v_{i-d} for d = 0 .. _MAX_BLOCK - 1 (0 where i - d < 0)."""
-    dots = [np.einsum("ij,ij->i", vectors, vectors)]
-    for d in range(1, _MAX_BLOCK):
-        shifted = np.zeros_like(vectors)
-        shifted[d:] = vectors[:-d]
-        dots.append(np.einsum("ij,ij->i", vectors, shifted))
-    return dots
-
-
-def side_features(sentences: Sequence[str], paragraphs: Sequence[int] | None,
-                  latin_vocabulary: set[str] | None) -> SideFeatures:
-    anchors = [_anchor_tokens(s, latin_vocabulary) for s in sentences]
-    paragraph_ids = np.asarray(paragraphs if paragraphs is not None else [0] * len(sentences), dtype=np.int64)
-    starts = np.ones(len(sentences), dtype=np.float32)
-    if len(sentences) > 1:
-        starts[1:] = (paragraph_ids[1:] != paragraph_ids[:-1]).astype(np.float32)
-    return SideFeatures(
-        lengths=np.asarray([len("".join(s.split())) for s in sentences], dtype=np.float64),
-        anchor_tokens=anchors, anchors=_hashed_counts(anchors, 256),
-        anchor_counts=np.asarray([len(a) for a in anchors], dtype=np.float32),
-        paragraph_starts=starts, paragraph_ids=paragraph_ids,
-        has_paragraphs=len(set(paragraph_ids.tolist())) > 1)
-
-
-def latin_tokens(sentences: Sequence[str]) -> set[str]:
-    return {t.lower() for s in sentences for t in _LATIN_TOKEN_RE.findall(s)}
-
-
-# --- cost pieces ---------------------------------------------------------------------------------
 
 
 def neg_log_erfc(x: np.ndarray) -> np.ndarray:
@@ -240,8 +134,8 @@ class _Costs:
         """Cost of each move ending at row ``i`` for target positions ``js`` (inf where impossible)."""
         options, source, target = self.options, self.source, self.target
         lo, hi = int(js[0]), int(js[-1])
-        first_target = max(lo - _MAX_BLOCK, 0)
-        rows = np.arange(max(i - _MAX_BLOCK, 0), i)
+        first_target = max(lo - MAX_BLOCK, 0)
+        rows = np.arange(max(i - MAX_BLOCK, 0), i)
         anchor_dots = source.anchors[rows] @ target.anchors[first_target:hi].T if hi > first_target else None
         mt_dots = source.vectors[rows] @ target.vectors[first_target:hi].T \
             if self.use_mt and hi > first_target else None
@@ -435,8 +329,8 @@ def align(source: Sequence[str], target: Sequence[str], pivot: Sequence[str] | N
         target_features.vectors = hashed_vectors([lexicon.target_weights(t) for t in target], options.dims)
         similarity = (options.lexicon_weight, options.lexicon_cosine)
     if source_features.vectors is not None:
-        source_features.pair_dots = _pair_dots(source_features.vectors)
-        target_features.pair_dots = _pair_dots(target_features.vectors)
+        source_features.pair_dots = pair_dots(source_features.vectors)
+        target_features.pair_dots = pair_dots(target_features.vectors)
     moves = align_features(source_features, target_features, options, similarity)
     return [_bead(move, target, pivot, source_features, target_features, ratio, options.variance)
             for move in moves]
