@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import collections
-import itertools
 import json
-import math
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -15,6 +13,7 @@ from .documents import Segment, Translation, visible_text
 from .errors import ResourceError
 from .flags import normalise_digits, translation_flags
 from .model import read_manifest
+from .batching import STREAM_CHUNK, chunked, length_limit, token_batches  # noqa: F401 (public here too)
 from .model_text import opus_mt_input, opus_mt_output, split_long, unescape_entities
 from .progress import progress_bar
 
@@ -133,51 +132,6 @@ class TranslationStats:
     repeated: int = 0        # found in the cache, written by this run (a repeat from an earlier chunk)
     translated: int = 0
     flags: dict[str, int] = field(default_factory=dict)
-
-
-def length_limit(source_tokens: int, options: TranslateOptions) -> int:
-    return math.ceil(options.max_length_ratio * source_tokens) + options.max_length_margin
-
-
-def token_batches(lengths: Sequence[int], max_batch_tokens: int, one_length: bool = False) -> list[list[int]]:
-    """Indices grouped into batches of similar length, each at most ``max_batch_tokens`` padded
-    tokens (at least one sentence), shortest first.
-
-    ``one_length``: every batch holds sentences of a single length (``--reproducible``).  Such a
-    batch has no padding and one decoding limit, so a sentence's translation and score do not
-    depend on what it is batched with.  Mixed lengths let both show: padding shifts int8 results
-    slightly, and a sentence that reaches its own limit goes on decoding to its batch's longest
-    limit, which at beam > 1 can change its best hypothesis.  The cost is smaller batches
-    (bench/README.md)."""
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    if one_length:
-        batches: list[list[int]] = []
-        for length, same_length in itertools.groupby(order, key=lambda i: lengths[i]):
-            batches += chunked(same_length, max(1, max_batch_tokens // max(1, length)))
-        return batches
-    batches = []
-    current: list[int] = []
-    for index in order:
-        longest = max(lengths[index], *(lengths[i] for i in current)) if current else lengths[index]
-        if current and longest * (len(current) + 1) > max_batch_tokens:
-            batches.append(current)
-            current = []
-        current.append(index)
-    if current:
-        batches.append(current)
-    return batches
-
-
-# Segments translated together by ``translate_stream``: large enough that length sorting fills
-# batches as well as sorting everything would, small enough to hold in memory.
-STREAM_CHUNK = 4096
-
-
-def chunked(items: Iterable, size: int) -> Iterator[list]:
-    """Consecutive lists of ``size`` items (the last one shorter)."""
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 def model_adds_source_eos(model_dir: Path) -> bool:
