@@ -12,49 +12,19 @@ from . import __version__
 from .cache import default_cache_path, open_cache
 from .runs.corpus import CorpusConfig, run_corpus
 from .documents import read_article, split_references
-from .errors import ParallelError, location_error
 from .formats.jsonl import read_translations, translation_record
-from .model import (DEFAULT_MODEL, QUANTIZATIONS, fetch, import_model, list_models, read_manifest, resolve_model)
+from .model import (DEFAULT_MODEL, fetch, import_model, list_models, read_manifest, resolve_model)
 from .references import format_document_scores, score_documents
 from .score import compare_systems, format_comparison, format_score, metric_names, read_line_aligned, score_lines
-from .align import AlignOptions
-from .runs.align_eval import AlignEvalConfig, evaluate_alignment, read_documents
 from .runs.align import AlignConfig, run_align
 from .runs.postedit import run_postedit
 from .report import format_counts
 from .review import write_scored_review
 from .segment import count_segments, line_segments, segment_document, segment_record, segments_from_file
-from .runs.segment_eval import evaluate_segmentation, language_of, read_test_documents, segmenter_named
-from .translate import COMPUTE_TYPES, TranslateOptions, Translator
-
-INTERRUPTED_EXIT = 130   # 128 + SIGINT
-TERMINATED_EXIT = 143    # 128 + SIGTERM
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (a scheduler's or `kill`'s stop), raised where the program is, like Ctrl-C: what is
-    finished stays in the translation cache and nothing half-written is left."""
-
-
-class ParallelGroup(click.Group):
-    """Turns library errors into one ``error: …`` line and the error's exit code."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except (ParallelError, OSError) as exc:
-            if ctx.find_root().params.get("debug"):
-                raise
-            error = location_error(exc) if isinstance(exc, OSError) else exc
-            click.echo(f"error: {error}", err=True)
-            ctx.exit(error.exit_code)
-        except KeyboardInterrupt as exc:
-            if ctx.find_root().params.get("debug"):
-                raise
-            stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
-            click.echo(f"error: {stopped}; run the same command again to resume from the translation cache",
-                       err=True)
-            ctx.exit(TERMINATED_EXIT if isinstance(exc, Terminated) else INTERRUPTED_EXIT)
+from .translate import Translator
+from .cli_eval import eval_group
+from .cli_shared import (INTERRUPTED_EXIT, TERMINATED_EXIT, ParallelGroup, Terminated, force_option,  # noqa: F401
+                         models_dir_option, options_from, quantization_option, translate_options)
 
 
 @click.group(cls=ParallelGroup)
@@ -99,13 +69,6 @@ def _articles_named(files) -> list[Path]:
 
 
 # --- model -------------------------------------------------------------------------------------
-
-models_dir_option = click.option("--models-dir", type=click.Path(path_type=Path), default=None,
-                                 help="Where models live [default: $PARALLEL_MODELS or ./models].")
-quantization_option = click.option("--quantization", type=click.Choice(QUANTIZATIONS), default="int8",
-                                   show_default=True, help="Weight type of the converted model.")
-force_option = click.option("--force", is_flag=True, help="Replace an installed model of the same name.")
-
 
 @cli.group(cls=ParallelGroup)
 def model() -> None:
@@ -163,37 +126,6 @@ def model_info(name, models_dir) -> None:
 # --- translate and corpus ---------------------------------------------------------------------
 
 
-def translate_options(command):
-    """Options shared by the commands that translate."""
-    for option in reversed((
-        click.option("--model", "model_name", help="Installed model name or folder [default: opus-mt-ar-en, "
-                                                    "or the only installed model]."),
-        models_dir_option,
-        click.option("--beam-size", type=click.IntRange(1, 64), default=TranslateOptions.beam_size, show_default=True),
-        click.option("--max-batch-tokens", type=click.IntRange(0), default=TranslateOptions.max_batch_tokens,
-                     help="Padded source tokens per batch [default: 512 per thread of a batch on CPU, 2048 on CUDA]."),
-        click.option("--device", type=click.Choice(["cpu", "cuda"]), default=TranslateOptions.device, show_default=True),
-        click.option("--compute-type", type=click.Choice(COMPUTE_TYPES), default=TranslateOptions.compute_type,
-                     show_default=True,
-                     help="CTranslate2 compute type; auto is int8 on CPU, int8_float16 on CUDA."),
-        click.option("--threads", type=click.IntRange(0), default=TranslateOptions.threads,
-                     help="CPU threads [default: all cores]."),
-        click.option("--reproducible", is_flag=True,
-                     help="Batch sentences of one length only: each translation and score is then the same "
-                          "whatever the batch size, input order, chunking or thread count (slower)."),
-        click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
-                     help="Translation cache [default: $PARALLEL_CACHE or ~/.cache/parallel/translations.sqlite]."),
-        click.option("--no-cache", is_flag=True, help="Translate everything; read and write no cache."),
-    )):
-        command = option(command)
-    return command
-
-
-def _options(beam_size, max_batch_tokens, device, compute_type, threads, reproducible) -> TranslateOptions:
-    return TranslateOptions(beam_size=beam_size, max_batch_tokens=max_batch_tokens, device=device,
-                            compute_type=compute_type, threads=threads, reproducible=reproducible)
-
-
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
 @translate_options
@@ -209,7 +141,7 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
     paths = [Path(f) for f in files] if lines else _articles_named(files)
     total = count_segments(paths, lines)  # a first pass: bad input fails before any output
     model_dir = resolve_model(model_name, models_dir)
-    options = _options(beam_size, max_batch_tokens, device, compute_type, threads, reproducible)
+    options = options_from(beam_size, max_batch_tokens, device, compute_type, threads, reproducible)
     cache = open_cache(cache_path, enabled=not no_cache)
     read = line_segments if lines else segments_from_file
     try:
@@ -246,7 +178,7 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
     config = CorpusConfig(seeds_dir=seeds_dir, out_dir=out_dir, name=name, model=model_name,
                           models_dir=models_dir, cache_path=cache_path,
                           use_cache=not no_cache, fetch_missing=fetch_missing,
-                          options=_options(beam_size, max_batch_tokens, device, compute_type, threads, reproducible))
+                          options=options_from(beam_size, max_batch_tokens, device, compute_type, threads, reproducible))
     report = run_corpus(config)
     totals = report["totals"]
     click.echo(f"{totals['documents']} documents, {totals['segments']} segments: "
@@ -354,87 +286,6 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
                    err=True)
 
 
-# --- eval ----------------------------------------------------------------------------------------
-
-
-@cli.group("eval")
-def eval_group() -> None:
-    """Measure a stage against gold data."""
-
-
-@eval_group.command("align")
-@click.option("--src", "source_path", type=click.Path(path_type=Path), required=True)
-@click.option("--ref", "reference_path", type=click.Path(path_type=Path), required=True)
-@click.option("--docids", "docids_path", type=click.Path(path_type=Path), required=True)
-@click.option("--translations", "translations_path", type=click.Path(path_type=Path),
-              help="MT of --src, line-aligned, used as the pivot.")
-@click.option("--simulate-mt", is_flag=True,
-              help="Pivot simulated from the reference (word dropout, substitution, swaps): tests only.")
-@click.option("--lexicon", is_flag=True,
-              help="Without a pivot: realign with a word table learned from the other documents (Model 1).")
-@click.option("--ratio", type=click.Choice(["corpus", "document"]), default="corpus", show_default=True,
-              help="Length model's character ratio: from all documents together, or each document's own.")
-@click.option("--merge", type=click.FloatRange(0, 1), default=0.0, show_default=True)
-@click.option("--drop", type=click.FloatRange(0, 1), default=0.0, show_default=True)
-@click.option("--insert", type=click.FloatRange(0, 1), default=0.0, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
-def eval_align(source_path, reference_path, docids_path, translations_path, simulate_mt, lexicon, ratio, merge,
-               drop, insert, seed, as_json) -> None:
-    """Align a line-aligned test set after perturbing its target side; print strict and lax P/R/F1."""
-    if translations_path and simulate_mt:
-        raise click.UsageError("give --translations or --simulate-mt, not both")
-    if lexicon and (translations_path or simulate_mt):
-        raise click.UsageError("--lexicon stands in for a pivot: give it without --translations/--simulate-mt")
-    documents = read_documents(source_path, reference_path, docids_path, translations_path)
-    config = AlignEvalConfig(merge, drop, insert, seed, simulate_mt,
-                             use_pivot=bool(translations_path or simulate_mt), lexicon=lexicon,
-                             pool_ratio=ratio == "corpus")
-    result = evaluate_alignment(documents, config, AlignOptions())
-    pivot = "simulated" if simulate_mt else ("file" if translations_path else ("learned lexicon" if lexicon else "none"))
-    result["settings"] = {"merge": merge, "drop": drop, "insert": insert, "seed": seed, "pivot": pivot,
-                          "ratio": ratio}
-    if as_json:
-        click.echo(json.dumps(result, indent=2))
-        return
-    click.echo(f"{result['documents']} documents, {result['gold_beads']} gold beads, "
-               f"{result['system_beads']} system beads; pivot {pivot}; length ratio {result['length_ratio']}; "
-               f"merge {merge} drop {drop} insert {insert} seed {seed}")
-    click.echo("          precision  recall     F1")
-    for kind in ("strict", "lax"):
-        row = result[kind]
-        click.echo(f"{kind:8}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}")
-
-
-@eval_group.command("segment")
-@click.option("--text", "text_path", type=click.Path(path_type=Path), required=True,
-              help="Line-aligned test file: one gold sentence per line.")
-@click.option("--docids", "docids_path", type=click.Path(path_type=Path), required=True,
-              help="Each line's document id (first tab-separated field).")
-@click.option("--lang", type=click.Choice(["ar", "en"]), help="Language of --text [default: from its extension].")
-@click.option("--title", is_flag=True, help="Keep each document's first line on its own line, as a headline.")
-@click.option("--segmenter", type=click.Choice(["parallel", "naive", "pysbd"]), default="parallel",
-              show_default=True, help="Ours, the one-line regex baseline, or pySBD (if installed).")
-@click.option("--errors", "errors", type=click.IntRange(min=0), default=0, help="Show the first N errors.")
-@click.option("--json", "as_json", is_flag=True)
-def eval_segment(text_path, docids_path, lang, title, segmenter, errors, as_json) -> None:
-    """Segment documents built from a line-aligned test set; print boundary precision, recall and F1."""
-    lang = lang or language_of(text_path)
-    documents = read_test_documents(text_path, docids_path, title)
-    scores = evaluate_segmentation(documents, segmenter_named(segmenter, lang))
-    result = scores.as_dict(errors)
-    result["settings"] = {"text": str(text_path), "lang": lang, "title": title, "segmenter": segmenter}
-    if as_json:
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
-        return
-    click.echo(f"{text_path}: {scores.documents} documents, {scores.gold_boundaries} gold boundaries, "
-               f"{scores.system_boundaries} cuts; segmenter {segmenter}, lang {lang}"
-               f"{', titles on their own line' if title else ''}")
-    click.echo(f"precision {scores.precision:.4f}  recall {scores.recall:.4f}  F1 {scores.f1:.4f}")
-    for error in scores.errors[:errors]:
-        click.echo(f"{error.kind:6}  {error.document}  {error.before} | {error.after}")
-
-
 # --- postedit ------------------------------------------------------------------------------------
 
 
@@ -468,6 +319,9 @@ def _files_written(stem: Path, outputs: dict[str, str]) -> str:
     """``STEM.{tmx,jsonl,…}``: every file written, in one short name."""
     suffixes = [path[len(str(stem)) + 1:] for path in outputs.values()]
     return f"{stem}.{{{','.join(suffixes)}}}"
+
+
+cli.add_command(eval_group)
 
 
 def _terminate(signum, frame) -> None:

@@ -1,0 +1,89 @@
+"""``parallel eval``: measure a stage (segmentation, alignment) against gold data."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .align import AlignOptions
+from .runs.align_eval import AlignEvalConfig, evaluate_alignment, read_documents
+from .runs.segment_eval import evaluate_segmentation, language_of, read_test_documents, segmenter_named
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Measure a stage against gold data."""
+
+
+@eval_group.command("align")
+@click.option("--src", "source_path", type=click.Path(path_type=Path), required=True)
+@click.option("--ref", "reference_path", type=click.Path(path_type=Path), required=True)
+@click.option("--docids", "docids_path", type=click.Path(path_type=Path), required=True)
+@click.option("--translations", "translations_path", type=click.Path(path_type=Path),
+              help="MT of --src, line-aligned, used as the pivot.")
+@click.option("--simulate-mt", is_flag=True,
+              help="Pivot simulated from the reference (word dropout, substitution, swaps): tests only.")
+@click.option("--lexicon", is_flag=True,
+              help="Without a pivot: realign with a word table learned from the other documents (Model 1).")
+@click.option("--ratio", type=click.Choice(["corpus", "document"]), default="corpus", show_default=True,
+              help="Length model's character ratio: from all documents together, or each document's own.")
+@click.option("--merge", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--drop", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--insert", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def eval_align(source_path, reference_path, docids_path, translations_path, simulate_mt, lexicon, ratio, merge,
+               drop, insert, seed, as_json) -> None:
+    """Align a line-aligned test set after perturbing its target side; print strict and lax P/R/F1."""
+    if translations_path and simulate_mt:
+        raise click.UsageError("give --translations or --simulate-mt, not both")
+    if lexicon and (translations_path or simulate_mt):
+        raise click.UsageError("--lexicon stands in for a pivot: give it without --translations/--simulate-mt")
+    documents = read_documents(source_path, reference_path, docids_path, translations_path)
+    config = AlignEvalConfig(merge, drop, insert, seed, simulate_mt,
+                             use_pivot=bool(translations_path or simulate_mt), lexicon=lexicon,
+                             pool_ratio=ratio == "corpus")
+    result = evaluate_alignment(documents, config, AlignOptions())
+    pivot = "simulated" if simulate_mt else ("file" if translations_path else ("learned lexicon" if lexicon else "none"))
+    result["settings"] = {"merge": merge, "drop": drop, "insert": insert, "seed": seed, "pivot": pivot,
+                          "ratio": ratio}
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(f"{result['documents']} documents, {result['gold_beads']} gold beads, "
+               f"{result['system_beads']} system beads; pivot {pivot}; length ratio {result['length_ratio']}; "
+               f"merge {merge} drop {drop} insert {insert} seed {seed}")
+    click.echo("          precision  recall     F1")
+    for kind in ("strict", "lax"):
+        row = result[kind]
+        click.echo(f"{kind:8}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}")
+
+
+@eval_group.command("segment")
+@click.option("--text", "text_path", type=click.Path(path_type=Path), required=True,
+              help="Line-aligned test file: one gold sentence per line.")
+@click.option("--docids", "docids_path", type=click.Path(path_type=Path), required=True,
+              help="Each line's document id (first tab-separated field).")
+@click.option("--lang", type=click.Choice(["ar", "en"]), help="Language of --text [default: from its extension].")
+@click.option("--title", is_flag=True, help="Keep each document's first line on its own line, as a headline.")
+@click.option("--segmenter", type=click.Choice(["parallel", "naive", "pysbd"]), default="parallel",
+              show_default=True, help="Ours, the one-line regex baseline, or pySBD (if installed).")
+@click.option("--errors", "errors", type=click.IntRange(min=0), default=0, help="Show the first N errors.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_segment(text_path, docids_path, lang, title, segmenter, errors, as_json) -> None:
+    """Segment documents built from a line-aligned test set; print boundary precision, recall and F1."""
+    lang = lang or language_of(text_path)
+    documents = read_test_documents(text_path, docids_path, title)
+    scores = evaluate_segmentation(documents, segmenter_named(segmenter, lang))
+    result = scores.as_dict(errors)
+    result["settings"] = {"text": str(text_path), "lang": lang, "title": title, "segmenter": segmenter}
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{text_path}: {scores.documents} documents, {scores.gold_boundaries} gold boundaries, "
+               f"{scores.system_boundaries} cuts; segmenter {segmenter}, lang {lang}"
+               f"{', titles on their own line' if title else ''}")
+    click.echo(f"precision {scores.precision:.4f}  recall {scores.recall:.4f}  F1 {scores.f1:.4f}")
+    for error in scores.errors[:errors]:
+        click.echo(f"{error.kind:6}  {error.document}  {error.before} | {error.after}")
