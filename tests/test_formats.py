@@ -319,3 +319,34 @@ def test_postedit_rejects_what_is_not_xliff_12(tmp_path, runner):
     result = runner.invoke(cli, ["postedit", str(v2)])
     assert result.exit_code == 2 and "XLIFF version 2.0 is not supported" in result.output
     assert not (tmp_path / "v2.postedit.tmx").exists() and not (tmp_path / "bad.postedit.tmx").exists()
+
+
+def test_every_writer_has_one_interface_and_leaves_nothing_on_failure(tmp_path):
+    """TMX, XLIFF, JSONL and Moses: ``with open_x(...) as writer: writer.write(unit)``, counts
+    afterwards, and no file at all when the block fails."""
+    from parallel.formats.base import Writer
+    from parallel.formats.jsonl import open_jsonl
+    from parallel.formats.moses import open_moses
+    from parallel.formats.tmx import open_tmx, translation_unit
+    from parallel.formats.xliff import open_xliff
+
+    translation = Translation(Segment("doc", 1, 1, "جملة."), "A sentence.", -0.2)
+    cases = [
+        (lambda d: open_tmx(d / "x.tmx", provenance()), translation_unit(translation, provenance())),
+        (lambda d: open_xliff(d / "x.xlf", provenance()), translation_xliff_unit(translation)),
+        (lambda d: open_jsonl(d / "x.jsonl"), {"id": "doc:1:1"}),
+        (lambda d: open_moses(d / "x"), ("doc:1:1", "جملة.", "A sentence.")),
+    ]
+    for number, (open_writer, unit) in enumerate(cases):
+        good, bad = tmp_path / f"good{number}", tmp_path / f"bad{number}"
+        good.mkdir(), bad.mkdir()
+        with open_writer(good) as writer:
+            assert isinstance(writer, Writer)
+            writer.write(unit)
+            writer.write_all([unit])
+        assert writer.counts["units"] == 2 and list(good.iterdir())
+        with pytest.raises(RuntimeError):
+            with open_writer(bad) as writer:
+                writer.write(unit)
+                raise RuntimeError("stop")
+        assert list(bad.iterdir()) == []

@@ -1,14 +1,14 @@
 """JSON Lines: one record per segment with ids, texts, score and flags."""
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from ..documents import Segment, Translation
 from ..errors import InputError
 from ..files import atomic_write
+from .base import Writer
 
 
 def translation_record(translation: Translation, model_name: str) -> dict:
@@ -20,22 +20,30 @@ def translation_record(translation: Translation, model_name: str) -> dict:
     }
 
 
-@contextlib.contextmanager
-def open_jsonl(path: Path) -> Iterator[Callable[[dict], None]]:
-    """A JSON Lines file written record by record; yields ``write(record)``.  The file appears
-    only when the block succeeds."""
-    with atomic_write(path) as out:
-        yield lambda record: out.write(json.dumps(record, ensure_ascii=False) + "\n")
+class JsonlWriter(Writer):
+    """A JSON Lines file written record by record (``write(dict)``)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+
+    def _open(self, stack) -> None:
+        self._out = stack.enter_context(atomic_write(self.path))
+
+    def write(self, record: dict) -> None:
+        self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.counts["units"] += 1
+
+
+def open_jsonl(path: Path) -> JsonlWriter:
+    """A JSON Lines file written record by record; it appears only when the block succeeds."""
+    return JsonlWriter(path)
 
 
 def write_jsonl(path: Path, records: Iterable[dict]) -> int:
     """Write ``records`` as JSON Lines, one object a line, atomically (the file appears complete or not at all)."""
-    count = 0
-    with open_jsonl(path) as write:
-        for record in records:
-            write(record)
-            count += 1
-    return count
+    with open_jsonl(path) as writer:
+        return writer.write_all(records)["units"]
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:

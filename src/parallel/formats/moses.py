@@ -6,14 +6,14 @@ tool; all other text, tabs and control characters included, is written as it is.
 """
 from __future__ import annotations
 
-import contextlib
 import re
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Iterable
 
 from ..documents import Translation
 from ..errors import InputError
 from ..files import atomic_write
+from .base import Writer
 
 _LINE_BREAKS_RE = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -36,30 +36,34 @@ def write_moses(stem: Path, translations: Iterable[Translation], source_language
     return write_moses_rows(stem, rows, source_language, target_language)
 
 
-@contextlib.contextmanager
-def open_moses(stem: Path, source_language: str = "ar",
-               target_language: str = "en") -> Iterator[Callable[[str, str, str], None]]:
-    """Three line-aligned files written row by row; yields ``write(id, source, target)``.  The
-    files appear only when the block succeeds."""
-    paths = moses_paths(stem, source_language, target_language)
-    with contextlib.ExitStack() as stack:
-        source, target, ids = (stack.enter_context(atomic_write(paths[k])) for k in ("source", "target", "ids"))
+class MosesWriter(Writer):
+    """Three line-aligned files (``STEM.ar``, ``STEM.en``, ``STEM.ids``) written a row at a time
+    (``write((id, source, target))``)."""
 
-        def write(ident: str, source_text: str, target_text: str) -> None:
-            source.write(one_line(source_text) + "\n")
-            target.write(one_line(target_text) + "\n")
-            ids.write(one_line(ident) + "\n")
+    def __init__(self, stem: Path, source_language: str = "ar", target_language: str = "en") -> None:
+        super().__init__()
+        self.paths = moses_paths(stem, source_language, target_language)
 
-        yield write
+    def _open(self, stack) -> None:
+        self._files = [stack.enter_context(atomic_write(self.paths[k])) for k in ("ids", "source", "target")]
+
+    def write(self, row: tuple[str, str, str]) -> None:
+        for handle, text in zip(self._files, row):
+            handle.write(one_line(text) + "\n")
+        self.counts["units"] += 1
+
+
+def open_moses(stem: Path, source_language: str = "ar", target_language: str = "en") -> MosesWriter:
+    """Three line-aligned files written row by row; they appear only when the block succeeds."""
+    return MosesWriter(stem, source_language, target_language)
 
 
 def write_moses_rows(stem: Path, rows: Iterable[tuple[str, str, str]], source_language: str = "ar",
                      target_language: str = "en") -> dict[str, Path]:
     """Write (id, source, target) rows as three line-aligned files."""
-    with open_moses(stem, source_language, target_language) as write:
-        for row in rows:
-            write(*row)
-    return moses_paths(stem, source_language, target_language)
+    with open_moses(stem, source_language, target_language) as writer:
+        writer.write_all(rows)
+    return writer.paths
 
 
 def _lines(path: Path) -> list[str]:

@@ -8,7 +8,6 @@ markup-like text included, is written so that reading the file back gives it unc
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -18,6 +17,7 @@ from lxml import etree
 from ..documents import Translation
 from ..errors import InputError
 from ..files import atomic_write
+from .base import Writer
 from . import first_line, validation_errors, xml_safe
 from .provenance import Provenance
 
@@ -83,12 +83,29 @@ def _tu_element(unit: TmxUnit) -> tuple[etree._Element, int]:
     return tu, removed
 
 
-class TmxWriter:
-    """Adds ``<tu>`` elements to an open TMX body (see ``open_tmx``) and counts them."""
+class TmxWriter(Writer):
+    """A TMX 1.4b file written ``<tu>`` by ``<tu>`` (``write(TmxUnit)``); counts units and the
+    XML-forbidden characters dropped from them."""
 
-    def __init__(self, xf) -> None:
-        self._xf = xf
+    def __init__(self, path: Path, provenance: Provenance) -> None:
+        super().__init__()
+        self.path, self.provenance = Path(path), provenance
         self.counts = {"units": 0, "removed_characters": 0}
+
+    def _open(self, stack) -> None:
+        handle = stack.enter_context(atomic_write(self.path, "wb"))
+        stack.callback(handle.write, b"\n")  # after xmlfile has flushed: lxml buffers what it writes
+        xf = stack.enter_context(etree.xmlfile(handle, encoding="UTF-8"))
+        xf.write_declaration()
+        stack.enter_context(xf.element("tmx", version="1.4"))
+        xf.write("\n")
+        with xf.element("header", _header_attributes(self.provenance)):
+            for kind, value in _header_props(self.provenance).items():
+                xf.write(_prop_element(kind, value))
+        xf.write("\n")
+        stack.enter_context(xf.element("body"))
+        xf.write("\n")
+        self._xf = xf
 
     def write(self, unit: TmxUnit) -> None:
         tu, removed = _tu_element(unit)
@@ -98,23 +115,10 @@ class TmxWriter:
         self.counts["removed_characters"] += removed
 
 
-@contextmanager
-def open_tmx(path: Path, provenance: Provenance) -> Iterator[TmxWriter]:
-    """A TMX 1.4b file written unit by unit, so memory stays flat however many units there are;
+def open_tmx(path: Path, provenance: Provenance) -> TmxWriter:
+    """A TMX 1.4b file written unit by unit (``with open_tmx(...) as writer: writer.write(unit)``);
     it appears at ``path`` only when the block succeeds."""
-    with atomic_write(path, "wb") as handle:
-        with etree.xmlfile(handle, encoding="UTF-8") as xf:
-            xf.write_declaration()
-            with xf.element("tmx", version="1.4"):
-                xf.write("\n")
-                with xf.element("header", _header_attributes(provenance)):
-                    for kind, value in _header_props(provenance).items():
-                        xf.write(_prop_element(kind, value))
-                xf.write("\n")
-                with xf.element("body"):
-                    xf.write("\n")
-                    yield TmxWriter(xf)
-        handle.write(b"\n")  # after xmlfile has flushed: lxml buffers what it writes
+    return TmxWriter(path, provenance)
 
 
 def write_tmx(path: Path, units: Iterable[TmxUnit], provenance: Provenance) -> dict:

@@ -7,7 +7,6 @@ Documents are written one at a time, so memory is bounded by the largest documen
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -17,6 +16,7 @@ from lxml import etree
 from ..documents import Translation
 from ..errors import InputError
 from ..files import atomic_write
+from .base import Writer
 from . import first_line, validation_errors, xml_safe
 from .provenance import Provenance
 
@@ -95,20 +95,32 @@ def _file_element(document: str, units: list[XliffUnit], provenance: Provenance)
     return file, removed
 
 
-class XliffWriter:
-    """Adds units to an open XLIFF file (see ``open_xliff``): a ``<file>`` per run of units from
-    one document, written when the next document starts or the file is closed."""
+class XliffWriter(Writer):
+    """An XLIFF 1.2 file written unit by unit (``write(XliffUnit)``): a ``<file>`` per run of units
+    from one document, written when the next document starts or the file is closed."""
 
-    def __init__(self, xf, provenance: Provenance) -> None:
-        self._xf = xf
-        self._provenance = provenance
+    def __init__(self, path: Path, provenance: Provenance) -> None:
+        super().__init__()
+        self.path, self._provenance = Path(path), provenance
         self._pending: list[XliffUnit] = []
         self.counts = {"files": 0, "units": 0, "removed_characters": 0}
+
+    def _open(self, stack) -> None:
+        handle = stack.enter_context(atomic_write(self.path, "wb"))
+        stack.callback(handle.write, b"\n")  # after xmlfile has flushed: lxml buffers what it writes
+        xf = stack.enter_context(etree.xmlfile(handle, encoding="UTF-8"))
+        xf.write_declaration()
+        stack.enter_context(xf.element(_q("xliff"), {"version": "1.2"}, nsmap={None: XLIFF_NS}))
+        xf.write("\n")
+        self._xf = xf
 
     def write(self, unit: XliffUnit) -> None:
         if self._pending and self._pending[-1].document != unit.document:
             self.flush()
         self._pending.append(unit)
+
+    def _finish(self) -> None:
+        self.flush()
 
     def flush(self) -> None:
         """Write the pending document's ``<file>``."""
@@ -123,19 +135,10 @@ class XliffWriter:
         self._pending = []
 
 
-@contextmanager
-def open_xliff(path: Path, provenance: Provenance) -> Iterator[XliffWriter]:
+def open_xliff(path: Path, provenance: Provenance) -> XliffWriter:
     """An XLIFF 1.2 file written a document at a time; it appears at ``path`` only when the block
     succeeds."""
-    with atomic_write(path, "wb") as handle:
-        with etree.xmlfile(handle, encoding="UTF-8") as xf:
-            xf.write_declaration()
-            with xf.element(_q("xliff"), {"version": "1.2"}, nsmap={None: XLIFF_NS}):
-                xf.write("\n")
-                writer = XliffWriter(xf, provenance)
-                yield writer
-                writer.flush()
-        handle.write(b"\n")  # after xmlfile has flushed: lxml buffers what it writes
+    return XliffWriter(path, provenance)
 
 
 def write_xliff(path: Path, units: Iterable[XliffUnit], provenance: Provenance) -> dict:

@@ -235,8 +235,8 @@ class CorpusWriters:
         for translation in translations:
             self.tmx.write(translation_unit(translation, self.provenance))
             self.xliff.write(translation_xliff_unit(translation))
-            self.moses(translation.segment.id, translation.segment.text, translation.text)
-            self.jsonl(translation_record(translation, self.provenance.model_name))
+            self.moses.write((translation.segment.id, translation.segment.text, translation.text))
+            self.jsonl.write(translation_record(translation, self.provenance.model_name))
         by_document = group_by_document(translations)
         for document in documents:
             self.review.add_document(document, by_document.get(document.id, []),
