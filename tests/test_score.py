@@ -9,7 +9,7 @@ from parallel.cli import cli
 from parallel.documents import Document, Segment, Translation
 from parallel.references import align_reference, score_against_references
 from parallel.score import (CorpusStatistics, corpus_scores, item_scores,
-                            item_scores_from_statistics)
+                            item_scores_from_statistics, format_score, score_lines)
 
 from conftest import SHARED
 
@@ -216,3 +216,9 @@ def test_the_private_sacrebleu_calls_give_corpus_score_exactly():
     for unsupported in ("1.5.1", "3.0.0"):
         with pytest.raises(RuntimeError, match="not supported"):
             sacrebleu_stats.check_version(unsupported)
+
+
+def test_a_metric_score_formats_itself():
+    score = score_lines(["the cat sat on the mat ."], [["the cat sat on a mat ."]], ["bleu"])[0]
+    assert score.format(2) == format_score(score, 2) and score.format(2).startswith("BLEU")
+    assert score.to_json()["signature"] == score.signature

@@ -116,3 +116,12 @@ def test_flores_figures_hold(split, lang):
     ours = evaluate_segmentation(documents)
     naive = evaluate_segmentation(documents, naive_segmenter)
     assert ours.recall >= 0.985 and ours.f1 > naive.f1
+
+
+def test_scores_format_themselves(test_set):
+    scores = evaluate_segmentation(read_test_documents(*test_set))
+    text = scores.format(errors=2).splitlines()
+    assert text[0] == f"precision {scores.precision:.4f}  recall {scores.recall:.4f}  F1 {scores.f1:.4f}"
+    assert len(text) == 3 and text[1].startswith("missed  d1  ") and " | " in text[1]
+    as_json = scores.to_json(errors=1)
+    assert as_json["f1"] == round(scores.f1, 4) and len(as_json["errors"]) == 1

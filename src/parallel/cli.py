@@ -298,21 +298,10 @@ def postedit(xliff: Path, tmx_path: Path | None, as_json: bool) -> None:
     """Read a post-edited XLIFF: write its edited segments to TMX and report HTER per segment and in total."""
     result = run_postedit(xliff, tmx_path or xliff.with_suffix(".postedit.tmx"))
     if as_json:
-        click.echo(json.dumps({"summary": result.summary, "segments": result.segments,
-                               "tmx": str(result.tmx)}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
-    click.echo("id\tstate\twhy\twords\tedits\tHTER")
-    for segment in result.segments:
-        cells = [segment["id"], segment["state"] or "-", segment["reason"],
-                 *("-" if segment[k] is None else f"{segment[k]:g}" for k in ("words", "edits", "hter"))]
-        click.echo("\t".join(cells))
-    summary = result.summary
-    if summary["hter"] is None:
-        hter = "not measured (nothing edited)" if not summary["post_edited"] else "not measured (no MT proposals)"
-    else:
-        hter = f"{summary['hter']:.2f} ({summary['signature']})"
-    click.echo(f"{summary['post_edited']} of {summary['units']} segments post-edited; HTER {hter}; "
-               f"wrote {result.tmx}", err=True)
+    click.echo(result.format())
+    click.echo(result.format_summary(), err=True)
 
 
 def _files_written(stem: Path, outputs: dict[str, str]) -> str:

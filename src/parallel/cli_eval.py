@@ -49,15 +49,12 @@ def eval_align(source_path, reference_path, docids_path, translations_path, simu
     result["settings"] = {"merge": merge, "drop": drop, "insert": insert, "seed": seed, "pivot": pivot,
                           "ratio": ratio}
     if as_json:
-        click.echo(json.dumps(result, indent=2))
+        click.echo(json.dumps(result.to_json(), indent=2))
         return
     click.echo(f"{result['documents']} documents, {result['gold_beads']} gold beads, "
                f"{result['system_beads']} system beads; pivot {pivot}; length ratio {result['length_ratio']}; "
                f"merge {merge} drop {drop} insert {insert} seed {seed}")
-    click.echo("          precision  recall     F1")
-    for kind in ("strict", "lax"):
-        row = result[kind]
-        click.echo(f"{kind:8}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}")
+    click.echo(result.format())
 
 
 @eval_group.command("segment")
@@ -76,7 +73,7 @@ def eval_segment(text_path, docids_path, lang, title, segmenter, errors, as_json
     lang = lang or language_of(text_path)
     documents = read_test_documents(text_path, docids_path, title)
     scores = evaluate_segmentation(documents, segmenter_named(segmenter, lang))
-    result = scores.as_dict(errors)
+    result = scores.to_json(errors)
     result["settings"] = {"text": str(text_path), "lang": lang, "title": title, "segmenter": segmenter}
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
@@ -84,6 +81,4 @@ def eval_segment(text_path, docids_path, lang, title, segmenter, errors, as_json
     click.echo(f"{text_path}: {scores.documents} documents, {scores.gold_boundaries} gold boundaries, "
                f"{scores.system_boundaries} cuts; segmenter {segmenter}, lang {lang}"
                f"{', titles on their own line' if title else ''}")
-    click.echo(f"precision {scores.precision:.4f}  recall {scores.recall:.4f}  F1 {scores.f1:.4f}")
-    for error in scores.errors[:errors]:
-        click.echo(f"{error.kind:6}  {error.document}  {error.before} | {error.after}")
+    click.echo(scores.format(errors))

@@ -28,6 +28,8 @@ DEFAULT_METRICS = ("bleu", "chrf")
 
 @dataclass(frozen=True)
 class MetricScore:
+    """One metric's score with its sacrebleu signature; formats itself as the sacrebleu command does."""
+
     metric: str
     score: float
     signature: str
@@ -38,6 +40,12 @@ class MetricScore:
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+    def to_json(self) -> dict:
+        return self.as_dict()
+
+    def format(self, width: int = 1) -> str:
+        return format_score(self, width)
 
 
 def _metric(name: str):

@@ -193,8 +193,23 @@ def _pivot(document: GoldDocument, index: int, config: AlignEvalConfig) -> list[
     return document.pivot
 
 
+class AlignmentEvaluation(dict):
+    """``evaluate_alignment``'s result: a dict of counts, the length ratio and strict and lax
+    P/R/F1, which formats itself."""
+
+    def to_json(self) -> dict:
+        return dict(self)
+
+    def format(self) -> str:
+        """A table: strict and lax precision, recall and F1."""
+        rows = ["          precision  recall     F1"]
+        rows += [f"{kind:8}  {self[kind]['precision']:9.4f}  {self[kind]['recall']:6.4f}  {self[kind]['f1']:.4f}"
+                 for kind in ("strict", "lax")]
+        return "\n".join(rows)
+
+
 def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
-                       options: AlignOptions | None = None) -> dict:
+                       options: AlignOptions | None = None) -> AlignmentEvaluation:
     """Perturb each document, align it, and score against the gold that follows the perturbation."""
     rng = random.Random(config.seed)
     perturbed_documents = []
@@ -220,4 +235,4 @@ def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
     scores["gold_beads"] = sum(len(g) for g, _ in pairs)
     scores["system_beads"] = beads_total
     scores["length_ratio"] = round(options.ratio, 4) if options.ratio else "per document"
-    return scores
+    return AlignmentEvaluation(scores)

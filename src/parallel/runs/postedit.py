@@ -92,9 +92,32 @@ def postedit_units(edited: list[PostEdit], source_language: str, target_language
 
 @dataclass
 class PostEditResult:
+    """What ``run_postedit`` found and wrote: totals, each edited segment, the TMX."""
+
     summary: dict
     segments: list[dict]
     tmx: Path
+
+    def to_json(self) -> dict:
+        return {"summary": self.summary, "segments": self.segments, "tmx": str(self.tmx)}
+
+    def format(self) -> str:
+        """A tab-separated row per edited segment (id, state, why, words, edits, HTER)."""
+        rows = ["id\tstate\twhy\twords\tedits\tHTER"]
+        for segment in self.segments:
+            cells = [segment["id"], segment["state"] or "-", segment["reason"],
+                     *("-" if segment[k] is None else f"{segment[k]:g}" for k in ("words", "edits", "hter"))]
+            rows.append("\t".join(cells))
+        return "\n".join(rows)
+
+    def format_summary(self) -> str:
+        """One line: how many segments were post-edited, the HTER with its signature, the TMX."""
+        summary = self.summary
+        if summary["hter"] is None:
+            hter = "not measured (nothing edited)" if not summary["post_edited"] else "not measured (no MT proposals)"
+        else:
+            hter = f"{summary['hter']:.2f} ({summary['signature']})"
+        return f"{summary['post_edited']} of {summary['units']} segments post-edited; HTER {hter}; wrote {self.tmx}"
 
 
 def run_postedit(xliff_path: Path, tmx_path: Path) -> PostEditResult:

@@ -62,7 +62,8 @@ class SegmentationScores:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def as_dict(self, errors: int = 0) -> dict:
+    def to_json(self, errors: int = 0) -> dict:
+        """Counts and P/R/F1 (four decimals), with the first ``errors`` errors."""
         result = {"documents": self.documents, "gold_boundaries": self.gold_boundaries,
                   "system_boundaries": self.system_boundaries, "true_positives": self.true_positives,
                   "precision": round(self.precision, 4), "recall": round(self.recall, 4),
@@ -70,6 +71,12 @@ class SegmentationScores:
         if errors:
             result["errors"] = [vars(e) for e in self.errors[:errors]]
         return result
+
+    def format(self, errors: int = 0) -> str:
+        """Precision, recall and F1 on a line, then the first ``errors`` errors with their context."""
+        lines = [f"precision {self.precision:.4f}  recall {self.recall:.4f}  F1 {self.f1:.4f}"]
+        lines += [f"{e.kind:6}  {e.document}  {e.before} | {e.after}" for e in self.errors[:errors]]
+        return "\n".join(lines)
 
 
 def read_test_documents(text_path: Path, docids_path: Path, title: bool = False) -> list[TestDocument]:
