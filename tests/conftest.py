@@ -14,7 +14,6 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 import tinymodel  # noqa: E402
-
 from parallel.documents import read_article  # noqa: E402
 from parallel.model import import_model  # noqa: E402
 

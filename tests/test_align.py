@@ -6,13 +6,11 @@ import random
 
 import pytest
 
+from conftest import SHARED
 from parallel.align import AlignOptions, Bead, align, character_ratio, corpus_ratio, side_features
-from parallel.runs.align_eval import (GoldDocument, LinesOfOthers, alignment_scores, perturb, read_documents,
-                                 simulate_mt)
 from parallel.cli import cli
 from parallel.formats.tmx import read_tmx, read_tmx_header, validate_tmx
-
-from conftest import SHARED
+from parallel.runs.align_eval import GoldDocument, LinesOfOthers, alignment_scores, perturb, read_documents, simulate_mt
 
 # Written for these tests: Arabic sentences, their English translations, and a rough "MT" of each.
 ARABIC = [

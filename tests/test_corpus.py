@@ -4,6 +4,7 @@ import os
 import pytest
 from lxml import etree, html
 
+from conftest import article, closed_port_url
 from parallel import model as model_module
 from parallel.cli import cli
 from parallel.documents import article_paths, read_article, read_reference, reference_path
@@ -11,8 +12,6 @@ from parallel.formats.moses import read_moses
 from parallel.formats.tmx import read_tmx, validate_tmx
 from parallel.formats.xliff import read_xliff, validate_xliff
 from parallel.segment import segment_document
-
-from conftest import article, closed_port_url
 
 TMX_HEADER_ATTRIBUTES = {"creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang",
                          "datatype", "creationdate"}
@@ -324,8 +323,8 @@ def test_streaming_in_small_chunks_writes_the_same_outputs(seeds_copy, installed
 
 def test_a_bad_article_anywhere_stops_the_run_before_any_translation(seeds_copy, installed_models, tmp_path,
                                                                     monkeypatch):
-    from parallel.runs.corpus import CorpusConfig, run_corpus
     from parallel.errors import InputError
+    from parallel.runs.corpus import CorpusConfig, run_corpus
     from parallel.translate import Translator
 
     (seeds_copy / "zz-last.txt").write_bytes(b"\xff not UTF-8")

@@ -2,10 +2,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SEEDS, article
 from parallel.documents import article_paths, clean_lines, normalise_line, read_article, read_text, visible_text
 from parallel.errors import InputError
-
-from conftest import SEEDS, article
 
 
 def seed(prefix: str) -> Path:

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from conftest import FLORES, arabic_lines
-
 from parallel.cli import cli
 from parallel.translate import Translator
 

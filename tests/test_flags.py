@@ -1,7 +1,14 @@
 import pytest
 
-from parallel.flags import (has_repetition, has_untranslated, length_ratio_outlier, normalise_digits,
-                            numbers_differ, pair_flags, translation_flags)
+from parallel.flags import (
+    has_repetition,
+    has_untranslated,
+    length_ratio_outlier,
+    normalise_digits,
+    numbers_differ,
+    pair_flags,
+    translation_flags,
+)
 
 
 def test_normalise_digits():

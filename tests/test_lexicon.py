@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 from parallel.align import Bead, align
-from parallel.lexicon import (align_documents, arabic_words, bead_texts, cross_fitted_lexicons, english_words,
-                              learn_lexicon)
-
+from parallel.lexicon import (
+    align_documents,
+    arabic_words,
+    bead_texts,
+    cross_fitted_lexicons,
+    english_words,
+    learn_lexicon,
+)
 from test_align import ARABIC, ENGLISH, NO_ANCHORS, UNRELATED, one_to_one, pairs
 
 

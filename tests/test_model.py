@@ -3,12 +3,11 @@ import shutil
 
 import pytest
 
+from conftest import closed_port_url
 from parallel import model
 from parallel.cli import cli
 from parallel.errors import InputError, ResourceError
 from parallel.files import sha256_file
-
-from conftest import closed_port_url
 
 
 def test_fetch_from_loopback_records_checksum_and_converts(http_root, marian_zip, tmp_path):
@@ -109,9 +108,9 @@ def test_model_list_and_info_cli(runner, installed_models):
 def test_a_multi_target_model_gets_its_english_token(tmp_path):
     """A model whose vocabulary holds >>xxx<< tokens needs one before every source: the import
     records English's in the manifest and translation puts it first."""
+    import tinymodel
     from conftest import arabic_lines, english_lines
     from parallel.translate import Translator
-    import tinymodel
 
     release = tinymodel.write_marian_model(tmp_path / "multi", arabic_lines()[:50], english_lines()[:200],
                                            language_tokens=(">>deu<<", ">>eng<<", ">>fra<<"))
@@ -124,8 +123,8 @@ def test_a_multi_target_model_gets_its_english_token(tmp_path):
 
 
 def test_a_multi_target_model_without_english_is_refused(tmp_path):
-    from conftest import arabic_lines, english_lines
     import tinymodel
+    from conftest import arabic_lines, english_lines
 
     release = tinymodel.write_marian_model(tmp_path / "multi", arabic_lines()[:50], english_lines()[:200],
                                            language_tokens=(">>deu<<", ">>fra<<"))

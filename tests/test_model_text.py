@@ -1,8 +1,15 @@
 """OPUS-MT's input rules, the output join, entity unescaping and long-input splitting, rule by rule."""
 import pytest
 
-from parallel.model_text import (control_characters_to_spaces, opus_mt_input, opus_mt_output,
-                                 replace_unicode_punctuation, split_long, squeeze_spaces, unescape_entities)
+from parallel.model_text import (
+    control_characters_to_spaces,
+    opus_mt_input,
+    opus_mt_output,
+    replace_unicode_punctuation,
+    split_long,
+    squeeze_spaces,
+    unescape_entities,
+)
 
 
 @pytest.mark.parametrize("text, expected", [

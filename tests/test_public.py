@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import parallel
-
 from conftest import REPO
 
 

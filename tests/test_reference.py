@@ -20,13 +20,13 @@ import pytest
 
 import tinymodel
 from conftest import FLORES, REQUIRE_EXTERNAL, arabic_lines, english_lines
-
 from parallel.cli import cli
 from parallel.translate import TranslateOptions, Translator, length_limit
 
 try:
-    import hftwin
     import transformers  # noqa: F401
+
+    import hftwin
 except ImportError as exc:  # `make test` installs torch and transformers; a bare pytest may not have them
     if REQUIRE_EXTERNAL:
         raise

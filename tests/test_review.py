@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from lxml import html
 
-from parallel.documents import Document, Segment, Translation
-from parallel.formats.provenance import Provenance
-from parallel.review import write_review
-from parallel.references import align_references
-
 from browser import CHROMIUM_NAMES, Chromium
 from conftest import external_tool_or_skip
+from parallel.documents import Document, Segment, Translation
+from parallel.formats.provenance import Provenance
+from parallel.references import align_references
+from parallel.review import write_review
 
 DOCUMENTS = [
     Document("wire", ["وصول القوات إلى الميناء",

@@ -5,13 +5,18 @@ import sys
 import pytest
 import sacrebleu
 
+from conftest import SHARED
 from parallel.cli import cli
 from parallel.documents import Document, Segment, Translation
 from parallel.references import align_reference, score_against_references
-from parallel.score import (CorpusStatistics, corpus_scores, item_scores,
-                            item_scores_from_statistics, format_score, score_lines)
-
-from conftest import SHARED
+from parallel.score import (
+    CorpusStatistics,
+    corpus_scores,
+    format_score,
+    item_scores,
+    item_scores_from_statistics,
+    score_lines,
+)
 
 REFERENCE = ["The coalition said on Friday that its mission in Iraq would end next year.",
              "Officials declined to say how many troops would stay in the country."]

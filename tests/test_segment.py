@@ -3,11 +3,10 @@ import re
 
 import pytest
 
+from conftest import SEEDS, article
 from parallel.cli import cli
 from parallel.documents import read_article
 from parallel.segment import segment_document, split_sentences, split_text
-
-from conftest import SEEDS, article
 
 
 def cut(text: str) -> list[str]:

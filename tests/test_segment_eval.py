@@ -3,12 +3,16 @@ import sys
 
 import pytest
 
+from conftest import FLORES
 from parallel.cli import cli
 from parallel.errors import InputError, ResourceError
-from parallel.runs.segment_eval import (boundaries, evaluate_segmentation, naive_segmenter, read_test_documents,
-                                   segmenter_named)
-
-from conftest import FLORES
+from parallel.runs.segment_eval import (
+    boundaries,
+    evaluate_segmentation,
+    naive_segmenter,
+    read_test_documents,
+    segmenter_named,
+)
 
 # Two documents; d1's gold has a sentence whose line ends inside an abbreviation-like word.
 LINES = [

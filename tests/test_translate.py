@@ -3,7 +3,6 @@ import json
 import pytest
 
 from conftest import SEEDS
-
 from parallel.cache import TranslationCache
 from parallel.documents import Segment
 from parallel.translate import TranslateOptions, TranslationStats, Translator, length_limit, token_batches
@@ -117,9 +116,9 @@ def test_decoding_limit_is_detected(model_dir):
 
 def test_finished_hypotheses_are_not_flagged_truncated(tmp_path):
     """A model whose output bias favours </s> stops by itself: no truncation flag."""
+    import tinymodel
     from conftest import arabic_lines, english_lines
     from parallel.model import import_model
-    import tinymodel
 
     release = tinymodel.write_marian_model(tmp_path / "release", arabic_lines(), english_lines(), eos_bias=50.0)
     stopping = import_model(release, name="stops", models_dir=tmp_path / "models")
@@ -177,9 +176,9 @@ def test_batch_tokens_default_per_device():
 def test_a_long_input_is_translated_in_parts_and_flagged_split(tmp_path, monkeypatch):
     """Over the input limit, a segment is cut at clause boundaries, each part translated, and the
     parts joined; the model never reads more than the limit and nothing is cut silently."""
+    import tinymodel
     from conftest import arabic_lines, english_lines
     from parallel.model import import_model
-    import tinymodel
 
     release = tinymodel.write_marian_model(tmp_path / "release", arabic_lines(), english_lines(), eos_bias=50.0)
     stopping = import_model(release, name="stops", models_dir=tmp_path / "models")

@@ -33,9 +33,15 @@ from typing import Iterable, Protocol, Sequence
 import numpy as np
 from sacrebleu.metrics import CHRF
 
-from .align_features import (MAX_BLOCK, SideFeatures, hashed_vectors, latin_tokens, pair_dots, side_features,
-                             tfidf_vectors)
-
+from .align_features import (
+    MAX_BLOCK,
+    SideFeatures,
+    hashed_vectors,
+    latin_tokens,
+    pair_dots,
+    side_features,
+    tfidf_vectors,
+)
 
 
 class WordWeights(Protocol):
@@ -66,7 +72,8 @@ class Bead:
 
 @dataclass
 class AlignOptions:
-    """The aligner's cost model: the weight of each kind of evidence (length, anchors, pivot, learned table) and the bead types allowed."""
+    """The aligner's cost model: the weight of each kind of evidence (length, anchors, pivot, learned
+    table) and the bead types allowed."""
 
     band: int = 48                  # initial half-width of the search band, in sentences
     skip_cost: float = 5.0          # nats per skipped sentence

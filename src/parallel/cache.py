@@ -19,7 +19,8 @@ _LOOKUP_CHUNK = 500
 
 
 def default_cache_path() -> Path:
-    """The translation cache every command shares unless told otherwise: ``$PARALLEL_CACHE``, else ``$XDG_CACHE_HOME`` or ``~/.cache``, ``parallel/translations.sqlite``."""
+    """The translation cache every command shares unless told otherwise: ``$PARALLEL_CACHE``, else
+    ``$XDG_CACHE_HOME`` or ``~/.cache``, ``parallel/translations.sqlite``."""
     if os.environ.get("PARALLEL_CACHE"):
         return Path(os.environ["PARALLEL_CACHE"])
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")

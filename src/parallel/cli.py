@@ -10,21 +10,30 @@ import click
 
 from . import __version__
 from .cache import default_cache_path, open_cache
-from .runs.corpus import CorpusConfig, run_corpus
+from .cli_eval import eval_group
+from .cli_shared import (  # noqa: F401
+    INTERRUPTED_EXIT,
+    TERMINATED_EXIT,
+    ParallelGroup,
+    Terminated,
+    force_option,
+    models_dir_option,
+    options_from,
+    quantization_option,
+    translate_options,
+)
 from .documents import read_article, split_references
 from .formats.jsonl import read_translations, translation_record
-from .model import (DEFAULT_MODEL, fetch, import_model, list_models, read_manifest, resolve_model)
+from .model import DEFAULT_MODEL, fetch, import_model, list_models, read_manifest, resolve_model
 from .references import format_document_scores, score_documents
-from .score import compare_systems, format_comparison, format_score, metric_names, read_line_aligned, score_lines
-from .runs.align import AlignConfig, run_align
-from .runs.postedit import run_postedit
 from .report import format_counts
 from .review import write_scored_review
+from .runs.align import AlignConfig, run_align
+from .runs.corpus import CorpusConfig, run_corpus
+from .runs.postedit import run_postedit
+from .score import compare_systems, format_comparison, format_score, metric_names, read_line_aligned, score_lines
 from .segment import count_segments, line_segments, segment_document, segment_record, segments_from_file
 from .translate import Translator
-from .cli_eval import eval_group
-from .cli_shared import (INTERRUPTED_EXIT, TERMINATED_EXIT, ParallelGroup, Terminated, force_option,  # noqa: F401
-                         models_dir_option, options_from, quantization_option, translate_options)
 
 
 @click.group(cls=ParallelGroup)
@@ -178,7 +187,8 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
     config = CorpusConfig(seeds_dir=seeds_dir, out_dir=out_dir, name=name, model=model_name,
                           models_dir=models_dir, cache_path=cache_path,
                           use_cache=not no_cache, fetch_missing=fetch_missing,
-                          options=options_from(beam_size, max_batch_tokens, device, compute_type, threads, reproducible))
+                          options=options_from(beam_size, max_batch_tokens, device, compute_type, threads,
+                                               reproducible))
     report = run_corpus(config)
     totals = report["totals"]
     click.echo(f"{totals['documents']} documents, {totals['segments']} segments: "
@@ -196,7 +206,8 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
 @click.option("--metrics", "metrics_spec", default="bleu,chrf", show_default=True,
               help="Comma-separated: bleu, chrf, chrf++, ter.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--width", "-w", type=click.IntRange(0, 10), default=1, show_default=True, help="Decimals in text output.")
+@click.option("--width", "-w", type=click.IntRange(0, 10), default=1, show_default=True,
+              help="Decimals in text output.")
 @click.option("--confidence", is_flag=True, help="Bootstrap mean and 95% interval (sacrebleu's fixed seed).")
 @click.option("--confidence-n", type=click.IntRange(2), default=1000, show_default=True)
 @click.option("--compare", "others", multiple=True, type=click.Path(path_type=Path),
@@ -226,7 +237,8 @@ def score(hypothesis, references, metrics_spec, as_json, width, confidence, conf
 @click.option("--metrics", "metrics_spec", default="bleu,chrf", show_default=True,
               help="Comma-separated: bleu, chrf, chrf++, ter.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--width", "-w", type=click.IntRange(0, 10), default=1, show_default=True, help="Decimals in text output.")
+@click.option("--width", "-w", type=click.IntRange(0, 10), default=1, show_default=True,
+              help="Decimals in text output.")
 @click.option("--review", "review_path", type=click.Path(path_type=Path), default=None,
               help="Also write a review page (HTML) with each segment's aligned reference and chrF.")
 def score_docs(translations_path, references, metrics_spec, as_json, width, review_path) -> None:
@@ -280,9 +292,11 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
     click.echo(f"{summary['documents']} document(s): {summary['pairs']} pairs ({summary['rejected']} below "
                f"--min-score), unaligned: {summary['unaligned_source']} source, "
                f"{summary['unaligned_target']} target sentences; pivot: {summary['pivot']}; "
-               f"wrote {len(summary['outputs'])} files: {_files_written(config.out_stem, summary['outputs'])}", err=True)
+               f"wrote {len(summary['outputs'])} files: {_files_written(config.out_stem, summary['outputs'])}",
+               err=True)
     if summary["flagged"]:
-        click.echo("flagged pairs: " + ", ".join(f"{flag} {count}" for flag, count in sorted(summary["flagged"].items())),
+        flagged = sorted(summary["flagged"].items())
+        click.echo("flagged pairs: " + ", ".join(f"{flag} {count}" for flag, count in flagged),
                    err=True)
 
 

@@ -45,7 +45,8 @@ def eval_align(source_path, reference_path, docids_path, translations_path, simu
                              use_pivot=bool(translations_path or simulate_mt), lexicon=lexicon,
                              pool_ratio=ratio == "corpus")
     result = evaluate_alignment(documents, config, AlignOptions())
-    pivot = "simulated" if simulate_mt else ("file" if translations_path else ("learned lexicon" if lexicon else "none"))
+    pivot = "simulated" if simulate_mt else (
+        "file" if translations_path else ("learned lexicon" if lexicon else "none"))
     result["settings"] = {"merge": merge, "drop": drop, "insert": insert, "seed": seed, "pivot": pivot,
                           "ratio": ratio}
     if as_json:

@@ -41,7 +41,8 @@ class Document:
 
 @dataclass(frozen=True)
 class Segment:
-    """One sentence of an article, the unit everything is translated, aligned and written in; its id is ``<doc>:<para>:<sent>``."""
+    """One sentence of an article, the unit everything is translated, aligned and written in; its id is
+    ``<doc>:<para>:<sent>``."""
 
     doc_id: str
     para: int
@@ -55,7 +56,8 @@ class Segment:
 
 @dataclass(frozen=True)
 class Translation:
-    """A segment's machine translation: text, mean log-probability per token, flags, and whether it came from the cache."""
+    """A segment's machine translation: text, mean log-probability per token, flags, and whether it
+    came from the cache."""
 
     segment: Segment
     text: str
@@ -74,7 +76,8 @@ def group_by_document(translations: list[Translation]) -> dict[str, list[Transla
 
 # --- normalisation -------------------------------------------------------------------------
 
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"))
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                    "\u2066\u2067\u2068\u2069\u00ad"))
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -112,7 +115,8 @@ _CONTROL_RE = re.compile(
 _PHOTO_CREDIT_RE = re.compile(r"^(?:صورة|الصورة|تصوير|صور|Photo|Image)\s*(?:من)?\s*[:：/]", re.IGNORECASE)
 # "Source: …", "Translated by/ …", "• from the … website", "Reporting: …" — credits, not text.
 _CREDIT_RE = re.compile(
-    r"^[•·\-–*]?\s*(?:المصدر|مصدر|ترجمة|ترجمه|إعداد|اعداد|تحرير|كتب|بقلم|عن موقع|عن صحيفة|عن وكالة|نقلا عن|Source)\s*[:/]?\s",
+    r"^[•·\-–*]?\s*(?:المصدر|مصدر|ترجمة|ترجمه|إعداد|اعداد|تحرير|كتب|بقلم|عن موقع|عن صحيفة|عن وكالة|نقلا عن|Source)"
+    r"\s*[:/]?\s",
     re.IGNORECASE,
 )
 # News-agency bylines: initials and agency abbreviations, e.g. "ع.ش/ أ.ح (أ ف ب)".
@@ -192,7 +196,8 @@ def encoding_hint(data: bytes, path: Path) -> str:
         return f"; it looks like {name}: convert it with `iconv -f {encoding} -t UTF-8 {path} > {path}.utf8`"
 
     sample = data[:4096]
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or any(_reads_as_text(sample, e) for e in ("utf-16-le", "utf-16-be")):
+    utf16 = any(_reads_as_text(sample, encoding) for encoding in ("utf-16-le", "utf-16-be"))
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16:
         return convert("UTF-16", "UTF-16")
     try:
         decoded = sample.decode("cp1256")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
-_ARABIC_LETTER_RE = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+_ARABIC_LETTER_RE = re.compile(
+    r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _REPEATED_CHARS_RE = re.compile(r"([^\d\s])\1{7,}|([^\d\s]{2,4})\2{4,}")
 # Arabic words that scale the number before them ("20 ألف" is 20,000), and their English twins.

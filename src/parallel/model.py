@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import TOOL_NAME, __version__
-from .errors import InputError, ResourceError
 from .converters import convert, copy_sentencepiece, ctranslate2_version, source_vocabulary, target_language_token
+from .errors import InputError, ResourceError
 from .files import atomic_write, exclusive_folder, sha256_file
 from .progress import progress_bar
 

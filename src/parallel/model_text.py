@@ -9,10 +9,10 @@ those rules to what the model reads; outputs keep the text as published.
 from __future__ import annotations
 
 import html
-from html.entities import html5
 import re
 import unicodedata
 from functools import lru_cache
+from html.entities import html5
 from typing import Callable
 
 # One deliberate difference from preprocess-spm.sh: it maps the full-width digit one "１" to a

@@ -21,8 +21,15 @@ from typing import Iterable
 from .align import align
 from .documents import Document, Translation, document_id, group_by_document, read_reference
 from .errors import InputError
-from .score import (DEFAULT_METRICS, CorpusStatistics, MetricScore, clear_tokenizer_caches, format_score,
-                    item_scores, item_scores_from_statistics)
+from .score import (
+    DEFAULT_METRICS,
+    CorpusStatistics,
+    MetricScore,
+    clear_tokenizer_caches,
+    format_score,
+    item_scores,
+    item_scores_from_statistics,
+)
 from .segment import segment_document
 
 

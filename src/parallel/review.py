@@ -20,8 +20,8 @@ from .documents import Document, Translation, group_by_document
 from .files import atomic_write
 from .formats import xml_safe
 from .formats.provenance import Provenance
-from .report import flag_counts
 from .references import ReferenceAlignment, ReferenceMatch, documents_from_translations
+from .report import flag_counts
 
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 

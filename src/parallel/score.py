@@ -91,7 +91,8 @@ class CorpusStatistics:
         both need not extract them twice)."""
         return self._add(hypotheses, references)[0]
 
-    def _add(self, hypotheses: Sequence[str], references: Sequence[str]) -> tuple[list[dict[str, list]], dict[str, list]]:
+    def _add(self, hypotheses: Sequence[str],
+             references: Sequence[str]) -> tuple[list[dict[str, list]], dict[str, list]]:
         """Extract the items' statistics ``CHUNK_CHARACTERS`` of reference at a time and add their
         sums to the totals; returns the items' statistics and their sums."""
         if len(hypotheses) != len(references):

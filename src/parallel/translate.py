@@ -8,15 +8,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
+from .batching import STREAM_CHUNK, chunked, length_limit, token_batches  # noqa: F401 (public here too)
 from .cache import TranslationCache, cache_key
 from .documents import Segment, Translation, visible_text
 from .errors import ResourceError
 from .flags import normalise_digits, translation_flags
 from .model import read_manifest
-from .batching import STREAM_CHUNK, chunked, length_limit, token_batches  # noqa: F401 (public here too)
 from .model_text import opus_mt_input, opus_mt_output, split_long, unescape_entities
 from .progress import progress_bar
-
 
 MAX_PARALLEL_BATCHES = 4
 # CTranslate2's compute types, and ours: auto (int8 on CPU, int8_float16 on CUDA).
@@ -366,4 +365,5 @@ class Translator:
                         bar) -> list[Translation]:
         """One chunk's translations, in order, advancing ``bar`` (a caller's progress bar)."""
         results = self.translate_texts([s.text for s in segments], stats=stats, bar=bar)
-        return [Translation(segment, r.text, r.score, r.flags, cached=r.cached) for segment, r in zip(segments, results)]
+        return [Translation(segment, r.text, r.score, r.flags, cached=r.cached)
+                for segment, r in zip(segments, results)]

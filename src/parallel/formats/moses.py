@@ -31,7 +31,8 @@ def moses_paths(stem: Path, source_language: str = "ar", target_language: str = 
 
 def write_moses(stem: Path, translations: Iterable[Translation], source_language: str = "ar",
                 target_language: str = "en") -> dict[str, Path]:
-    """Write the Moses files of ``translations``: ``STEM.ar``, ``STEM.en`` and ``STEM.ids``, line-aligned, each atomically."""
+    """Write the Moses files of ``translations``: ``STEM.ar``, ``STEM.en`` and ``STEM.ids``, line-
+    aligned, each atomically."""
     rows = ((t.segment.id, t.segment.text, t.text) for t in translations)
     return write_moses_rows(stem, rows, source_language, target_language)
 

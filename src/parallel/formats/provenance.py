@@ -18,7 +18,8 @@ def creation_time() -> _dt.datetime:
 
 @dataclass
 class Provenance:
-    """Where an output came from, written into every file: tool and version, model name and sha256, options, languages and creation time."""
+    """Where an output came from, written into every file: tool and version, model name and sha256,
+    options, languages and creation time."""
 
     model_name: str
     model_sha256: str

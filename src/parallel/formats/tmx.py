@@ -17,8 +17,8 @@ from lxml import etree
 from ..documents import Translation
 from ..errors import InputError
 from ..files import atomic_write
-from .base import Writer
 from . import first_line, validation_errors, xml_safe
+from .base import Writer
 from .provenance import Provenance
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

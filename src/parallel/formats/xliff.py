@@ -16,8 +16,8 @@ from lxml import etree
 from ..documents import Translation
 from ..errors import InputError
 from ..files import atomic_write
-from .base import Writer
 from . import first_line, validation_errors, xml_safe
+from .base import Writer
 from .provenance import Provenance
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"

@@ -21,8 +21,16 @@ from typing import Iterable
 
 from ..align import AlignOptions, Bead, align, with_corpus_ratio
 from ..cache import TranslationCache
-from ..documents import (Document, Segment, article_paths, read_article, read_reference, read_text,
-                        reference_path)
+from ..documents import (
+    Document,
+    Segment,
+    article_paths,
+    read_article,
+    read_lines,
+    read_reference,
+    read_text,
+    reference_path,
+)
 from ..errors import InputError
 from ..flags import pair_flags
 from ..formats.jsonl import write_jsonl
@@ -30,7 +38,6 @@ from ..formats.moses import write_moses_rows
 from ..formats.provenance import Provenance
 from ..formats.tmx import TmxUnit, write_tmx
 from ..lexicon import align_documents
-from ..documents import read_lines
 from ..segment import segment_document
 from ..translate import TranslateOptions, Translator
 
@@ -55,7 +62,8 @@ class Pair:
 
 @dataclass
 class AlignConfig:
-    """What ``run_align`` aligns (an article and its reference, or a folder of both), with which pivot, and where it writes."""
+    """What ``run_align`` aligns (an article and its reference, or a folder of both), with which pivot,
+    and where it writes."""
 
     source_path: Path                    # an article, or a folder of articles with <doc>.en.txt beside them
     target_path: Path | None             # the article's translation; None for a folder
@@ -127,13 +135,15 @@ def pairs_from_beads(beads: Iterable[Bead], source: list[Segment], target: list[
 
 
 def pair_record(pair: Pair) -> dict:
-    return {"id": pair.id, "doc": pair.document, "source_ids": list(pair.source_ids), "target_ids": list(pair.target_ids),
+    return {"id": pair.id, "doc": pair.document, "source_ids": list(pair.source_ids),
+            "target_ids": list(pair.target_ids),
             "source": pair.source, "target": pair.target, "mt": pair.mt, "alignment_score": pair.score,
             "flags": list(pair.flags)}
 
 
 def pair_unit(pair: Pair, provenance: Provenance) -> TmxUnit:
-    props = {"x-document": pair.document, "x-source-ids": " ".join(pair.source_ids), "x-target-ids": " ".join(pair.target_ids),
+    props = {"x-document": pair.document, "x-source-ids": " ".join(pair.source_ids),
+             "x-target-ids": " ".join(pair.target_ids),
              "x-alignment-score": f"{pair.score:.4f}"}
     if pair.flags:
         props["x-flags"] = ",".join(pair.flags)

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..align import align, AlignOptions, with_corpus_ratio
-from ..lexicon import align_documents
-from ..errors import InputError
+from ..align import AlignOptions, align, with_corpus_ratio
 from ..documents import read_lines
+from ..errors import InputError
+from ..lexicon import align_documents
 
 Alignment = tuple[tuple[int, ...], tuple[int, ...]]
 

@@ -21,8 +21,16 @@ from typing import Iterator
 
 from .. import TOOL_NAME, __version__
 from ..cache import TranslationCache, default_cache_path
-from ..documents import (Document, Segment, Translation, article_paths, group_by_document, read_article,
-                        read_reference, reference_path)
+from ..documents import (
+    Document,
+    Segment,
+    Translation,
+    article_paths,
+    group_by_document,
+    read_article,
+    read_reference,
+    reference_path,
+)
 from ..errors import LocationError, ResourceError, location_error
 from ..files import atomic_write, exclusive_folder, sha256_file
 from ..formats.jsonl import open_jsonl, translation_record
@@ -32,9 +40,9 @@ from ..formats.tmx import open_tmx, translation_unit
 from ..formats.xliff import open_xliff, translation_xliff_unit
 from ..model import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
 from ..progress import progress_bar
+from ..references import ReferenceMatch, ReferenceScores, align_references
 from ..report import AttentionList, flag_counts, write_markdown
 from ..review import open_review
-from ..references import ReferenceMatch, ReferenceScores, align_references
 from ..segment import segment_document
 from ..translate import STREAM_CHUNK, TranslateOptions, TranslationStats, Translator
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..errors import InputError, ResourceError
 from ..documents import read_lines
+from ..errors import InputError, ResourceError
 from ..segment import split_text
 
 Segmenter = Callable[[str], list[str]]
