@@ -216,6 +216,7 @@ def test_read_documents_groups_by_docid_and_checks_counts(tmp_path):
 
 
 @pytest.mark.skipif(not (SHARED / "testsets" / "ara-eng" / "flores200-dev.ara").is_file(), reason="no FLORES")
+@pytest.mark.slow
 def test_eval_align_on_flores_dev(runner):
     folder = SHARED / "testsets" / "ara-eng"
     args = ["eval", "align", "--src", str(folder / "flores200-dev.ara"), "--ref", str(folder / "flores200-dev.eng"),

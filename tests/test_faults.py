@@ -50,6 +50,7 @@ def run_until(command: list[str], seconds: float, signum: int) -> subprocess.Com
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, exit_code, word", [(signal.SIGINT, 130, "interrupted"),
                                                      (signal.SIGTERM, 143, "terminated")])
 def test_a_run_stopped_halfway_keeps_what_it_translated(signum, exit_code, word, installed_models, tmp_path,

@@ -32,6 +32,8 @@ except ImportError as exc:  # `make test` installs torch and transformers; a bar
         raise
     pytest.skip(f"the reference comparison needs torch and transformers ({exc})", allow_module_level=True)
 
+pytestmark = pytest.mark.slow
+
 # Output bias of </s> per shape and origin: most hypotheses end at the first step, and 10 to 20
 # of 100 run to the decoding limit (the costly ones for the reference to generate).
 EOS_BIAS = {("transformer-base", "huggingface"): 4.3, ("transformer-base", "release"): 4.3,
