@@ -70,8 +70,10 @@ def exclusive_folder(folder: Path, leftovers: tuple[str, ...] = (".staging-",)) 
             raise InputError(f"{folder}: another parallel run is writing here; wait for it to finish, "
                              "or give another folder") from None
         except OSError:
-            pass  # a file system without locks (some network mounts): run unguarded rather than not at all
-        for path in folder.iterdir():
+            locked = False  # a file system without locks (some network mounts): run unguarded, not at all
+        else:
+            locked = True
+        for path in folder.iterdir() if locked else ():  # unguarded, another run's folders may be live
             if path.is_dir() and path.name.startswith(leftovers):
                 shutil.rmtree(path, ignore_errors=True)
         yield folder
