@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .. import TOOL_NAME, __version__
-from ..cache import TranslationCache, default_cache_path
+from ..cache import open_cache
 from ..documents import (
     Document,
     Segment,
@@ -253,12 +253,10 @@ class CorpusWriters:
 
 def open_translator(config: CorpusConfig, model_dir: Path, stack: ExitStack) -> tuple[Translator, Path | None]:
     """The translator, with the translation cache unless it is off; the cache closes with ``stack``."""
-    cache_path = (config.cache_path or default_cache_path()) if config.use_cache else None
-    cache = None
-    if cache_path:
-        cache = TranslationCache(cache_path)
+    cache = open_cache(config.cache_path, enabled=config.use_cache)
+    if cache is not None:
         stack.callback(cache.close)
-    return Translator(model_dir, config.options, cache), cache_path
+    return Translator(model_dir, config.options, cache), cache.path if cache is not None else None
 
 
 def process_chunk(chunk: list[Article], translator: Translator, writers: CorpusWriters, totals: RunTotals,
