@@ -129,3 +129,34 @@ def test_scores_format_themselves(test_set):
     assert len(text) == 3 and text[1].startswith("missed  d1  ") and " | " in text[1]
     as_json = scores.to_json(errors=1)
     assert as_json["f1"] == round(scores.f1, 4) and len(as_json["errors"]) == 1
+
+
+def test_the_corrected_gold_puts_own_line_sentences_on_their_own_line(tmp_path):
+    from parallel.runs.segment_eval import gold_paths
+
+    stem = tmp_path / "set.ara"
+    sent, docids, own_line = gold_paths(stem)
+    sent.write_text("عنوان بلا نقطة\nزار د. سمير المدينة.\nثم عاد!\nسطر آخر.\n", encoding="utf-8")
+    docids.write_text("d1\t1\t1\nd1\t2\t1\nd1\t2\t2\nd2\t1\t1\n", encoding="utf-8")
+    own_line.write_text("1\n0\n0\n0\n", encoding="utf-8")
+    documents = read_test_documents(sent, docids, own_line_path=own_line)
+    assert [d.text for d in documents] == ["عنوان بلا نقطة\nزار د. سمير المدينة. ثم عاد!", "سطر آخر."]
+    scores = evaluate_segmentation(documents)
+    assert (scores.gold_boundaries, scores.true_positives, scores.system_boundaries) == (2, 2, 2)
+    own_line.write_text("1\n0\n2\n0\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 3"):
+        read_test_documents(sent, docids, own_line_path=own_line)
+
+
+def test_eval_segment_on_the_corrected_flores_gold(runner):
+    gold = FLORES / "seggold" / "flores200-dev.ara"
+    if not gold.with_name(gold.name + ".sent").is_file():
+        pytest.skip("the corrected gold is in ../shared/testsets/ara-eng/seggold")
+    ours = json.loads(runner.invoke(cli, ["eval", "segment", "--gold", str(gold), "--json"]).output)
+    naive = json.loads(runner.invoke(cli, ["eval", "segment", "--gold", str(gold), "--json",
+                                           "--segmenter", "naive"]).output)
+    assert ours["settings"]["gold"] == "corrected"
+    assert ours["gold_boundaries"] == 1085 - ours["documents"]  # 1,085 gold sentences (seggold/README.md)
+    assert ours["f1"] >= 0.995 and ours["f1"] > naive["f1"]
+    both = runner.invoke(cli, ["eval", "segment", "--gold", str(gold), "--text", str(gold)])
+    assert both.exit_code == 2

@@ -8,7 +8,7 @@ import click
 
 from .align import AlignOptions
 from .runs.align_eval import AlignEvalConfig, evaluate_alignment, read_documents
-from .runs.segment_eval import evaluate_segmentation, language_of, read_test_documents, segmenter_named
+from .runs.segment_eval import evaluate_segmentation, gold_paths, language_of, read_test_documents, segmenter_named
 
 
 @click.group("eval")
@@ -59,9 +59,12 @@ def eval_align(source_path, reference_path, docids_path, translations_path, simu
 
 
 @eval_group.command("segment")
-@click.option("--text", "text_path", type=click.Path(path_type=Path), required=True,
-              help="Line-aligned test file: one gold sentence per line.")
-@click.option("--docids", "docids_path", type=click.Path(path_type=Path), required=True,
+@click.option("--gold", "gold_stem", type=click.Path(path_type=Path),
+              help="Corrected sentence gold STEM (STEM.sent, STEM.docids, STEM.ownline), e.g. "
+                   "seggold/flores200-dev.ara; instead of --text/--docids.")
+@click.option("--text", "text_path", type=click.Path(path_type=Path),
+              help="Line-aligned test file: one gold sentence per line (the line gold).")
+@click.option("--docids", "docids_path", type=click.Path(path_type=Path),
               help="Each line's document id (first tab-separated field).")
 @click.option("--lang", type=click.Choice(["ar", "en"]), help="Language of --text [default: from its extension].")
 @click.option("--title", is_flag=True, help="Keep each document's first line on its own line, as a headline.")
@@ -69,13 +72,25 @@ def eval_align(source_path, reference_path, docids_path, translations_path, simu
               show_default=True, help="Ours, the one-line regex baseline, or pySBD (if installed).")
 @click.option("--errors", "errors", type=click.IntRange(min=0), default=0, help="Show the first N errors.")
 @click.option("--json", "as_json", is_flag=True)
-def eval_segment(text_path, docids_path, lang, title, segmenter, errors, as_json) -> None:
-    """Segment documents built from a line-aligned test set; print boundary precision, recall and F1."""
+def eval_segment(gold_stem, text_path, docids_path, lang, title, segmenter, errors, as_json) -> None:
+    """Segment documents built from a test set; print boundary precision, recall and F1.
+
+    With --gold, the corrected gold: sentences joined with a space, or a line break after those
+    that stand on their own line.  With --text/--docids, the line gold: every line a sentence."""
+    if gold_stem and (text_path or docids_path):
+        raise click.UsageError("give --gold, or --text and --docids, not both")
+    if not gold_stem and not (text_path and docids_path):
+        raise click.UsageError("give --gold STEM, or --text and --docids")
+    own_line = None
+    if gold_stem:
+        text_path, docids_path, own_line = gold_paths(gold_stem)
+        lang = lang or language_of(gold_stem)
     lang = lang or language_of(text_path)
-    documents = read_test_documents(text_path, docids_path, title)
+    documents = read_test_documents(text_path, docids_path, title, own_line)
     scores = evaluate_segmentation(documents, segmenter_named(segmenter, lang))
     result = scores.to_json(errors)
-    result["settings"] = {"text": str(text_path), "lang": lang, "title": title, "segmenter": segmenter}
+    result["settings"] = {"text": str(text_path), "gold": "corrected" if gold_stem else "lines", "lang": lang,
+                          "title": title, "segmenter": segmenter}
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return

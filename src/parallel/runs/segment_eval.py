@@ -79,9 +79,13 @@ class SegmentationScores:
         return "\n".join(lines)
 
 
-def read_test_documents(text_path: Path, docids_path: Path, title: bool = False) -> list[TestDocument]:
+def read_test_documents(text_path: Path, docids_path: Path, title: bool = False,
+                        own_line_path: Path | None = None) -> list[TestDocument]:
     """Documents of a line-aligned test file; ``docids`` gives each line's document id (first
-    tab-separated field)."""
+    tab-separated field).  Each document's text joins its lines with a space, except after a line
+    marked 1 in ``own_line_path`` (the corrected gold's ``.ownline``: a sentence without final
+    punctuation, a heading or caption that stands on its own line in an article) or, with
+    ``title``, after the first line."""
     lines = read_lines(text_path)
     ids = [line.split("\t", 1)[0].strip() for line in read_lines(docids_path)]
     if len(lines) != len(ids):
@@ -89,18 +93,36 @@ def read_test_documents(text_path: Path, docids_path: Path, title: bool = False)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             raise InputError(f"{text_path}: line {number} is empty; every line must hold a sentence")
+    own_line = _own_line_flags(own_line_path, len(lines)) if own_line_path else [False] * len(lines)
     documents: list[TestDocument] = []
-    for line, doc_id in zip(lines, ids):
+    breaks: list[list[bool]] = []
+    for line, doc_id, alone in zip(lines, ids, own_line):
         if not documents or documents[-1].id != doc_id:
             documents.append(TestDocument(doc_id, [], ""))
+            breaks.append([])
         documents[-1].sentences.append(line.strip())
-    for document in documents:
-        first, rest = document.sentences[0], document.sentences[1:]
-        if title and rest:
-            document.text = first + "\n" + " ".join(rest)
-        else:
-            document.text = " ".join(document.sentences)
+        breaks[-1].append(alone or (title and len(breaks[-1]) == 0))
+    for document, after in zip(documents, breaks):
+        document.text = "".join(sentence + ("\n" if alone else " ")
+                                for sentence, alone in zip(document.sentences, after)).strip()
     return documents
+
+
+def _own_line_flags(path: Path, expected: int) -> list[bool]:
+    flags = [line.strip() for line in read_lines(path)]
+    if len(flags) != expected:
+        raise InputError(f"line counts differ: {path} {len(flags)}, expected {expected}")
+    bad = next((n for n, flag in enumerate(flags, start=1) if flag not in ("0", "1")), None)
+    if bad is not None:
+        raise InputError(f"{path}: line {bad} is {flags[bad - 1]!r}; expected 0 or 1")
+    return [flag == "1" for flag in flags]
+
+
+def gold_paths(stem: Path) -> tuple[Path, Path, Path]:
+    """The corrected gold's three files for ``STEM`` (``…/seggold/flores200-dev.ara``):
+    ``STEM.sent``, ``STEM.docids``, ``STEM.ownline``."""
+    stem = Path(stem)
+    return tuple(stem.with_name(f"{stem.name}.{suffix}") for suffix in ("sent", "docids", "ownline"))
 
 
 def boundaries(sentences: Sequence[str]) -> list[int]:
