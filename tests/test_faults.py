@@ -147,21 +147,17 @@ def one_error_line(result) -> str:
     return lines[0]
 
 
-def test_corpus_into_a_read_only_folder(seeds_copy, installed_models, tmp_path, mount, runner):
-    read_only = mount("ro", "ro,size=1m")
-    result = runner.invoke(cli, corpus_command(seeds_copy, read_only / "corpus", installed_models,
-                                               tmp_path / "c.sqlite")[3:])
+@pytest.mark.parametrize("options, advice", [
+    ("ro,size=1m", "the file system is read-only; write elsewhere"),
+    ("size=48k", "the disk is full; free some space or write elsewhere"),
+])
+def test_corpus_onto_a_read_only_or_full_disk_leaves_nothing(options, advice, seeds_copy, installed_models,
+                                                             tmp_path, mount, runner):
+    out = mount("disk", options) / "corpus"
+    result = runner.invoke(cli, corpus_command(seeds_copy, out, installed_models, tmp_path / "c.sqlite")[3:])
     assert result.exit_code == 2
-    assert one_error_line(result) == f"error: {read_only / 'corpus'}: the file system is read-only; write elsewhere"
-
-
-def test_corpus_onto_a_full_disk_leaves_nothing(seeds_copy, installed_models, tmp_path, mount, runner):
-    full = mount("full", "size=48k")
-    result = runner.invoke(cli, corpus_command(seeds_copy, full / "corpus", installed_models,
-                                               tmp_path / "c.sqlite")[3:])
-    assert result.exit_code == 2
-    assert one_error_line(result) == f"error: {full / 'corpus'}: the disk is full; free some space or write elsewhere"
-    assert list((full / "corpus").iterdir()) == []  # no staging folder, no half-written file
+    assert one_error_line(result) == f"error: {out}: {advice}"
+    assert not out.exists() or list(out.iterdir()) == []  # no staging folder, no half-written file
 
 
 def test_a_read_only_or_full_cache_is_named(installed_models, tmp_path, mount, runner):

@@ -58,10 +58,6 @@ class TranslationCache:
             raise LocationError(self.path, f"translation cache unusable ({reason}); "
                                 "give another with --cache PATH, or run with --no-cache") from exc
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, tuple[str, float, tuple[str, ...]]]:
-        """The cached (text, score, flags) of each of ``keys`` found."""
-        return {key: entry[:3] for key, entry in self.lookup(keys).items()}
-
     def lookup(self, keys: Iterable[str]) -> dict[str, tuple[str, float, tuple[str, ...], int]]:
         """(text, score, flags, row) of each of ``keys`` found; ``row`` grows with every write, so
         comparing it with ``last_row()`` taken earlier tells entries written since."""

@@ -171,7 +171,6 @@ class Translator:
         adds_eos = model_adds_source_eos(self.model_dir)
         self._source_prefix = [self.manifest["target_token"]] if self.manifest.get("target_token") else []
         self._source_suffix = [] if adds_eos else [END_TOKEN]
-        self._added_by_model = 1 if adds_eos else 0
         # Pieces of text one input may hold: the encoder's positions less the special tokens.
         self.content_limit = options.max_input_tokens - len(self._source_prefix) - 1
 
@@ -250,10 +249,11 @@ class Translator:
         parts_left = [0] * len(texts)
         for part in parts:
             parts_left[part.owner] += 1
-        outputs: dict[int, list[_PartResult]] = {}
+        outputs: dict[int, list[tuple[int, _PartResult]]] = {}  # owner -> (part index, result)
         results = {text: MTResult("", 0.0, ()) for text, left in zip(texts, parts_left) if left == 0}
         bar.update(len(results))
-        lengths = [len(self.source_tokens(part.pieces)) + self._added_by_model for part in parts]
+        # the encoder's input length: the prefix, the pieces and </s>, whoever adds it
+        lengths = [len(self._source_prefix) + len(part.pieces) + 1 for part in parts]
         batches = token_batches(lengths, self.options.resolved_batch_tokens(), self.options.reproducible)
         for batch, (limits, pending) in self._decode_in_order(batches, parts):
             decoded = self._read_batch(limits, pending)
