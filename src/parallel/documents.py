@@ -191,7 +191,8 @@ _ARABIC_LETTERS = re.compile(r"[\u0621-\u064a]")
 
 def encoding_hint(data: bytes, path: Path) -> str:
     """What a file that is not UTF-8 probably is, and the command that converts it ("" if unsure):
-    UTF-16 (a byte-order mark, or every other byte NUL) or Windows-1256 (Arabic Windows files)."""
+    UTF-16 (a byte-order mark, or bytes that read as Latin or Arabic text in UTF-16) or
+    Windows-1256 (Arabic Windows files)."""
     def convert(encoding: str, name: str) -> str:
         return f"; it looks like {name}: convert it with `iconv -f {encoding} -t UTF-8 {path} > {path}.utf8`"
 

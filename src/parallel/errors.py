@@ -27,7 +27,7 @@ class LocationError(ParallelError):
     exit_code = 2
 
     def __init__(self, path, advice: str):
-        super().__init__(f"{path}: {advice}")
+        super().__init__(f"{path or 'a file'}: {advice}")
         self.path, self.advice = path, advice
 
     def moved_to(self, path) -> "LocationError":
@@ -47,6 +47,6 @@ _ERRNO_ADVICE = {
 def location_error(exc: OSError, where=None) -> LocationError:
     """An ``OSError`` from the file system as one line: the path (``where`` when the error names
     none, or names a temporary file of ours), what is wrong, what to do."""
-    where = where or exc.filename or "a file"
+    where = where or exc.filename
     advice = _ERRNO_ADVICE.get(exc.errno, exc.strerror or str(exc))
     return LocationError(where, advice)

@@ -297,7 +297,7 @@ def run_corpus(config: CorpusConfig) -> dict:
 
 def _told_of_output(error: LocationError, out_dir: Path) -> LocationError:
     """A failure in our staging folder (or of no named file) is told of the output folder."""
-    staged = error.path == "a file" or STAGING_PREFIX in str(error.path)
+    staged = error.path is None or STAGING_PREFIX in str(error.path)
     return error.moved_to(out_dir) if staged else error
 
 
