@@ -11,9 +11,7 @@ import click
 from . import __version__
 from .cache import default_cache_path, open_cache
 from .cli_eval import eval_group
-from .cli_shared import (  # noqa: F401
-    INTERRUPTED_EXIT,
-    TERMINATED_EXIT,
+from .cli_shared import (
     ParallelGroup,
     Terminated,
     force_option,
