@@ -185,18 +185,18 @@ def test_sentence_level_aligns_reference_sentences_to_our_segments():
     ])
     alignment = align_reference(translations, reference)
     by_segment = alignment.by_segment()
-    assert by_segment["doc:1:1"].reference == "Ministers meet in Cairo" and by_segment["doc:1:1"].chrf == 100.0
+    assert by_segment["doc:1:1"].target == "Ministers meet in Cairo" and by_segment["doc:1:1"].chrf == 100.0
     joined = by_segment["doc:2:1"]  # our two segments against the one reference sentence: one item
-    assert joined is by_segment["doc:2:2"] and joined.segment_ids == ("doc:2:1", "doc:2:2")
-    assert joined.reference_ids == ("doc:2:1",) and 50 < joined.chrf < 100
-    assert by_segment["doc:3:1"].reference == "A statement is expected afterwards."
+    assert joined is by_segment["doc:2:2"] and joined.source_ids == ("doc:2:1", "doc:2:2")
+    assert joined.target_ids == ("doc:2:1",) and 50 < joined.chrf < 100
+    assert by_segment["doc:3:1"].target == "A statement is expected afterwards."
     assert alignment.unaligned_reference == ["Officials gave no further details of the agenda or of who attended."]
 
     scores = score_against_references([document], translations, {"doc": reference})["sentence_level"]
     assert scores["items"] == 3 and scores["unaligned_reference_sentences"] == 1
     assert scores["unaligned_segments"] == 0 and scores["per_document"]["doc"]["items"] == 3
     chrf = next(m for m in scores["metrics"] if m["metric"] == "chrf")
-    expected = sacrebleu.corpus_chrf([m.hypothesis for m in alignment.matches], [[m.reference for m in alignment.matches]])
+    expected = sacrebleu.corpus_chrf([m.mt for m in alignment.matches], [[m.target for m in alignment.matches]])
     assert chrf["score"] == expected.score and chrf["signature"].startswith("nrefs:1")
 
 

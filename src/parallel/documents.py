@@ -66,6 +66,34 @@ class Translation:
     cached: bool = False
 
 
+@dataclass(frozen=True)
+class Pair:
+    """Aligned sentences with their texts: an ``align.Bead`` (which holds sentence indices) made
+    readable.  Both the align run (an article against its translation) and the reference scoring
+    (our MT against a reference) produce them.
+
+    ``source``/``target`` are the sentences of each side joined with a space; ``mt`` is the machine
+    translation of the source sentences (the pivot) when there is one; ``score`` is the aligner's
+    bead score in [0, 1]; ``chrf`` is sacrebleu's sentence chrF (0-100) of ``mt`` against
+    ``target`` where that was scored (references), else None.  A source-only pair (no target
+    sentence aligned) has empty ``target_ids`` and ``target``."""
+
+    document: str
+    source_ids: tuple[str, ...]
+    target_ids: tuple[str, ...]
+    source: str
+    target: str
+    mt: str | None = None
+    score: float = 0.0
+    flags: tuple[str, ...] = ()     # flags.pair_flags of source and target, where checked
+    chrf: float | None = None
+
+    @property
+    def id(self) -> str:
+        """The source ids joined: each source sentence is in one pair at most, so this is unique."""
+        return "+".join(self.source_ids)
+
+
 def group_by_document(translations: list[Translation]) -> dict[str, list[Translation]]:
     """Translations by document id, in their original order."""
     grouped: dict[str, list[Translation]] = {}

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .align import align
-from .documents import Document, Translation, document_id, group_by_document, read_reference
+from .documents import Document, Pair, Translation, document_id, group_by_document, read_reference
 from .errors import InputError
 from .score import (
     DEFAULT_METRICS,
@@ -40,28 +40,15 @@ def _paragraph_texts(document: Document, translations: list[Translation]) -> lis
     return [" ".join(by_paragraph[p]) for p in range(1, len(document.paragraphs) + 1)]
 
 
-@dataclass(frozen=True)
-class ReferenceMatch:
-    """Reference sentences aligned to one or more of our segments (one alignment bead).
-
-    ``chrf`` is sacrebleu's sentence chrF of the segments' MT (joined) against ``reference``; it is
-    None when no reference sentence was aligned to the segments (``reference`` is then empty)."""
-    segment_ids: tuple[str, ...]
-    hypothesis: str
-    reference: str
-    reference_ids: tuple[str, ...] = ()
-    chrf: float | None = None
-
-
 @dataclass
 class ReferenceAlignment:
     """A document's segments matched with its reference's sentences."""
     doc_id: str
-    matches: list[ReferenceMatch]
+    matches: list[Pair]
     unaligned_reference: list[str]    # reference sentences aligned to none of our segments
 
-    def by_segment(self) -> dict[str, ReferenceMatch]:
-        return {segment_id: match for match in self.matches for segment_id in match.segment_ids}
+    def by_segment(self) -> dict[str, Pair]:
+        return {segment_id: match for match in self.matches for segment_id in match.source_ids}
 
 
 def align_reference(translations: list[Translation], reference: Document) -> ReferenceAlignment:
@@ -79,8 +66,10 @@ def align_reference(translations: list[Translation], reference: Document) -> Ref
         hypothesis = " ".join(translations[i].text for i in bead.source)
         reference_text = " ".join(sentences[j].text for j in bead.target)
         chrf = item_scores(hypothesis, reference_text, ("chrf",))["chrf"] if bead.target else None
-        matches.append(ReferenceMatch(tuple(translations[i].segment.id for i in bead.source), hypothesis,
-                                      reference_text, tuple(sentences[j].id for j in bead.target), chrf))
+        matches.append(Pair(reference.id, tuple(translations[i].segment.id for i in bead.source),
+                            tuple(sentences[j].id for j in bead.target),
+                            " ".join(translations[i].segment.text for i in bead.source), reference_text,
+                            hypothesis, bead.score, chrf=chrf))
     return ReferenceAlignment(reference.id, matches, unaligned)
 
 
@@ -137,12 +126,12 @@ class ReferenceScores:
         clear_tokenizer_caches()
 
     def _add_alignment(self, doc_id: str, alignment: ReferenceAlignment) -> None:
-        scored = [m for m in alignment.matches if m.reference]
+        scored = [m for m in alignment.matches if m.target]
         level = self.levels["sentence_level"]
-        document_totals = level.add([m.hypothesis for m in scored], [m.reference for m in scored])
+        document_totals = level.add([m.mt for m in scored], [m.target for m in scored])
         self.sentence_per_document[doc_id] = {
             "items": len(scored),
-            "unaligned_segments": sum(len(m.segment_ids) for m in alignment.matches if not m.reference),
+            "unaligned_segments": sum(len(m.source_ids) for m in alignment.matches if not m.target),
             "unaligned_reference_sentences": len(alignment.unaligned_reference),
             **{score.metric: round(score.score, 4) for score in level.scores(document_totals)},
         }

@@ -4,9 +4,8 @@ from __future__ import annotations
 import heapq
 from pathlib import Path
 
-from .documents import Translation
+from .documents import Pair, Translation
 from .files import atomic_write
-from .references import ReferenceMatch
 
 
 def format_counts(counts: dict[str, int], empty: str = "none") -> str:
@@ -35,7 +34,7 @@ class AttentionList:
         self._best: list[tuple[tuple, Translation, float | None]] = []
 
     def add(self, translations: list[Translation],
-            matches: dict[str, dict[str, ReferenceMatch]] | None = None) -> None:
+            matches: dict[str, dict[str, Pair]] | None = None) -> None:
         """Rank ``translations`` (``matches``: document id → segment id → reference match) against
         the ones kept so far."""
         by_segment = {segment_id: match for document in (matches or {}).values()

@@ -16,11 +16,11 @@ from typing import IO, Iterator
 from lxml import etree, html
 from lxml.html import builder as E
 
-from .documents import Document, Translation, group_by_document
+from .documents import Document, Pair, Translation, group_by_document
 from .files import atomic_write
 from .formats import xml_safe
 from .formats.provenance import Provenance
-from .references import ReferenceAlignment, ReferenceMatch, documents_from_translations
+from .references import ReferenceAlignment, documents_from_translations
 from .report import flag_counts
 
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
@@ -101,19 +101,19 @@ def _filters(segments: int, flagged: int, counts: dict[str, int]):
     )
 
 
-def _reference_cell(match: ReferenceMatch | None, segment_id: str, has_reference: bool):
+def _reference_cell(match: Pair | None, segment_id: str, has_reference: bool):
     if not has_reference:
         return E.TD(E.SPAN("no reference", **{"class": "missing"}), **{"class": "reference"})
-    if match is None or not match.reference:
+    if match is None or not match.target:
         return E.TD(E.SPAN("no reference sentence aligned", **{"class": "missing"}), **{"class": "reference"})
-    cell = E.TD(_text(match.reference), lang="en", dir="ltr", **{"class": "reference"})
-    others = [i for i in match.segment_ids if i != segment_id]
+    cell = E.TD(_text(match.target), lang="en", dir="ltr", **{"class": "reference"})
+    others = [i for i in match.source_ids if i != segment_id]
     if others:
         cell.append(E.SPAN("aligned together with " + ", ".join(others), **{"class": "joined"}))
     return cell
 
 
-def _segment_row(translation: Translation, match: ReferenceMatch | None, has_reference: bool):
+def _segment_row(translation: Translation, match: Pair | None, has_reference: bool):
     segment = translation.segment
     return E.TR(
         E.TD(segment.id, **{"class": "id"}),
@@ -128,7 +128,7 @@ def _segment_row(translation: Translation, match: ReferenceMatch | None, has_ref
 
 
 def _document_section(document: Document, translations: list[Translation],
-                      matches: dict[str, ReferenceMatch] | None):
+                      matches: dict[str, Pair] | None):
     columns = E.COLGROUP(E.COL(**{"class": "id"}), E.COL(), E.COL(), E.COL(),
                          E.COL(**{"class": "number"}), E.COL(**{"class": "number"}), E.COL(**{"class": "flags"}))
     header = E.THEAD(E.TR(*(E.TH(name) for name in (
@@ -182,7 +182,7 @@ class ReviewWriter:
         self.flags: dict[str, int] = {}
 
     def add_document(self, document: Document, translations: list[Translation],
-                     matches: dict[str, ReferenceMatch] | None) -> None:
+                     matches: dict[str, Pair] | None) -> None:
         """One document's table; ``matches`` maps segment id → its reference match, None when the
         document has no reference."""
         section = _document_section(document, translations, matches)
@@ -213,7 +213,7 @@ def open_review(path: Path, provenance: Provenance) -> Iterator[ReviewWriter]:
 
 
 def write_review(path: Path, documents: list[Document], translations: list[Translation],
-                 matches: dict[str, dict[str, ReferenceMatch]], provenance: Provenance) -> None:
+                 matches: dict[str, dict[str, Pair]], provenance: Provenance) -> None:
     """The page for ``documents``; ``matches`` maps document id → segment id → its reference match."""
     by_document = group_by_document(translations)
     with open_review(path, provenance) as writer:

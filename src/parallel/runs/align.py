@@ -23,6 +23,7 @@ from ..align import AlignOptions, Bead, align, with_corpus_ratio
 from ..cache import TranslationCache
 from ..documents import (
     Document,
+    Pair,
     Segment,
     article_paths,
     read_article,
@@ -40,24 +41,6 @@ from ..formats.tmx import TmxUnit, write_tmx
 from ..lexicon import align_documents
 from ..segment import segment_document
 from ..translate import TranslateOptions, Translator
-
-
-@dataclass
-class Pair:
-    """Aligned sentences: their document, ids and texts of each side (joined with a space when several)."""
-    document: str
-    source_ids: tuple[str, ...]
-    target_ids: tuple[str, ...]
-    source: str
-    target: str
-    mt: str | None
-    score: float
-    flags: tuple[str, ...] = ()     # flags.pair_flags of source and target
-
-    @property
-    def id(self) -> str:
-        """The source ids joined: each source sentence is in one pair at most, so this is unique."""
-        return "+".join(self.source_ids)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from .. import TOOL_NAME, __version__
 from ..cache import open_cache
 from ..documents import (
     Document,
+    Pair,
     Segment,
     Translation,
     article_paths,
@@ -40,7 +41,7 @@ from ..formats.tmx import open_tmx, translation_unit
 from ..formats.xliff import open_xliff, translation_xliff_unit
 from ..model import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
 from ..progress import progress_bar
-from ..references import ReferenceMatch, ReferenceScores, align_references
+from ..references import ReferenceScores, align_references
 from ..report import AttentionList, flag_counts, write_markdown
 from ..review import open_review
 from ..segment import segment_document
@@ -239,7 +240,7 @@ class CorpusWriters:
         self.review = stack.enter_context(open_review(staged["review"], provenance))
 
     def write(self, documents: list[Document], translations: list[Translation],
-              matches: dict[str, dict[str, ReferenceMatch]], references: dict[str, Document]) -> None:
+              matches: dict[str, dict[str, Pair]], references: dict[str, Document]) -> None:
         for translation in translations:
             self.tmx.write(translation_unit(translation, self.provenance))
             self.xliff.write(translation_xliff_unit(translation))
