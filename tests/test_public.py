@@ -41,3 +41,90 @@ def test_the_readme_python_example_runs(installed_models, seeds_copy, tmp_path, 
     assert len(lines) == 4 and lines[0].count(":") >= 2
     assert re.fullmatch(r"\d+ segments; scores: 5 documents", lines[-1])
     assert (work / "corpus" / "ar-en.tmx").is_file()
+
+
+SOURCE = REPO / "src" / "parallel"
+
+
+def _module_name(path) -> str:
+    parts = path.relative_to(SOURCE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path) -> set[str]:
+    """The ``parallel`` modules a module imports (relative imports resolved, any depth in the file)."""
+    import ast
+
+    package = _module_name(path) if path.name == "__init__.py" else _module_name(path).rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level:
+                base = base[:len(base) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            if module.startswith("parallel"):
+                names = [f"{module}.{alias.name}" for alias in node.names]
+                found.add(module)
+                found.update(n for n in names if (SOURCE.parent / n.replace(".", "/")).with_suffix(".py").is_file())
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("parallel"))
+    return found - {"parallel"}
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {_module_name(p): p for p in SOURCE.rglob("*.py")}
+    return {name: {m for m in _imports(path) if m in modules and m != name} for name, path in modules.items()}
+
+
+def test_stages_never_import_runs_or_the_command_line():
+    graph = _graph()
+    assert "parallel.runs.corpus" in graph and "parallel.segment" in graph   # the walk sees the house
+    upper = ("parallel.runs", "parallel.cli")
+    for module, imported in graph.items():
+        if not module.startswith(upper):
+            assert not {m for m in imported if m.startswith(upper)}, f"{module} imports a run or the CLI"
+        if module.startswith("parallel.runs"):
+            assert not {m for m in imported if m.startswith("parallel.cli")}, f"{module} imports the CLI"
+
+
+def test_the_import_graph_has_no_circle():
+    graph = _graph()
+    state: dict[str, int] = {}
+
+    def visit(module, trail):
+        state[module] = 1
+        for imported in sorted(graph[module]):
+            assert state.get(imported) != 1, "import circle: " + " -> ".join(trail + [module, imported])
+            if imported not in state:
+                visit(imported, trail + [module])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [])
+
+
+def test_no_module_is_over_400_lines():
+    lengths = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in SOURCE.rglob("*.py")}
+    assert max(lengths.values()) <= 400, {k: v for k, v in lengths.items() if v > 400}
+
+
+def test_every_public_definition_has_a_docstring():
+    """Classes, functions and methods whose names do not start with ``_``, in every module."""
+    import ast
+
+    missing = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        def visit(body, prefix):
+            for node in body:
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                        and not node.name.startswith("_"):
+                    if ast.get_docstring(node) is None:
+                        missing.append(f"{prefix}{node.name}")
+                    if isinstance(node, ast.ClassDef):
+                        visit(node.body, f"{prefix}{node.name}.")
+        visit(ast.parse(path.read_text(encoding="utf-8")).body, f"{path.relative_to(SOURCE)}: ")
+    assert not missing, missing

@@ -48,9 +48,12 @@ class WordWeights(Protocol):
     """What the aligner needs of a learned word table (``lexicon.Lexicon``): for a source sentence
     the English words it is expected to contain, for a target sentence its own, each weighted."""
 
-    def source_weights(self, sentence: str) -> dict[str, float]: ...
+    def source_weights(self, sentence: str) -> dict[str, float]:
+        """The target-language words an Arabic sentence is expected to contain, with weights."""
 
-    def target_weights(self, sentence: str) -> dict[str, float]: ...
+    def target_weights(self, sentence: str) -> dict[str, float]:
+        """The words of an English sentence, weighted as ``source_weights`` weighs its expectations."""
+
 
 MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
 _PRIOR = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (1, 2): 0.0445, (2, 1): 0.0445, (2, 2): 0.011,
@@ -302,6 +305,10 @@ def _search(costs: _Costs, n: int, m: int, centres: np.ndarray, band: int, skip:
 
 def align_features(source: SideFeatures, target: SideFeatures, options: AlignOptions,
                    similarity: tuple[float, float] | None = None) -> list[tuple[int, int, int, int]]:
+    """The aligner's dynamic programme on precomputed features: beads as (i0, i1, j0, j1) index ranges.
+
+    ``similarity`` is the (weight, cosine at which a pair counts as a match) of the pivot or learned
+    table, when the features carry vectors; None aligns on length, anchors and paragraphs alone."""
     n, m = len(source.lengths), len(target.lengths)
     if n == 0 or m == 0:
         return [(i, i + 1, 0, 0) for i in range(n)] + [(n, n, j, j + 1) for j in range(m)]

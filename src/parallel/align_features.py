@@ -104,6 +104,7 @@ def pair_dots(vectors: np.ndarray) -> list[np.ndarray]:
 
 def side_features(sentences: Sequence[str], paragraphs: Sequence[int] | None,
                   latin_vocabulary: set[str] | None) -> SideFeatures:
+    """One side's features for the aligner: anchors (numbers, Latin names), paragraph ids, lengths."""
     anchors = [_anchor_tokens(s, latin_vocabulary) for s in sentences]
     paragraph_ids = np.asarray(paragraphs if paragraphs is not None else [0] * len(sentences), dtype=np.int64)
     starts = np.ones(len(sentences), dtype=np.float32)
@@ -118,6 +119,7 @@ def side_features(sentences: Sequence[str], paragraphs: Sequence[int] | None,
 
 
 def latin_tokens(sentences: Sequence[str]) -> set[str]:
+    """The lower-cased Latin tokens of a side: names the other side may carry unchanged."""
     return {t.lower() for s in sentences for t in _LATIN_TOKEN_RE.findall(s)}
 
 

@@ -28,6 +28,7 @@ def default_cache_path() -> Path:
 
 
 def cache_key(model_sha256: str, options_key: str, source: str) -> str:
+    """The key of one translation: it changes with the model's weights, the decoding options and the source."""
     return hashlib.sha256(f"{model_sha256}\0{options_key}\0{source}".encode("utf-8")).hexdigest()
 
 
@@ -91,6 +92,7 @@ class TranslationCache:
         return self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
 
     def close(self) -> None:
+        """Close the database; rows already committed stay."""
         self._db.close()
 
     def __enter__(self) -> "TranslationCache":

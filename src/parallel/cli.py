@@ -330,6 +330,7 @@ def _terminate(signum, frame) -> None:
 
 
 def main() -> None:
+    """The ``parallel`` console script: SIGTERM ends the run as Ctrl-C does (exit 143, nothing half-written)."""
     signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="parallel")
 

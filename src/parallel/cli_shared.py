@@ -23,6 +23,8 @@ class ParallelGroup(click.Group):
     """Turns library errors into one ``error: …`` line and the error's exit code."""
 
     def invoke(self, ctx: click.Context):
+        """Run the command; a ``ParallelError`` or ``OSError`` becomes one ``error:`` line and its exit code
+        (a traceback only with ``--debug``)."""
         try:
             return super().invoke(ctx)
         except (ParallelError, OSError) as exc:
@@ -75,5 +77,6 @@ def translate_options(command):
 
 
 def options_from(beam_size, max_batch_tokens, device, compute_type, threads, reproducible) -> TranslateOptions:
+    """``TranslateOptions`` from the shared translation options of the commands."""
     return TranslateOptions(beam_size=beam_size, max_batch_tokens=max_batch_tokens, device=device,
                             compute_type=compute_type, threads=threads, reproducible=reproducible)

@@ -18,6 +18,8 @@ ENGLISH_TOKENS = (">>eng<<", ">>en<<")
 
 
 def detect_format(root: Path) -> str:
+    """The model format of a folder: "ctranslate2", "marian" (an OPUS-MT release) or "huggingface"
+    (a ``config.json`` with a ``model_type``); an ``InputError`` when it is none of them."""
     if (root / "model.bin").is_file():
         return "ctranslate2"
     if (root / "decoder.yml").is_file() or list(root.glob("*.npz")):
@@ -72,6 +74,7 @@ def _transformers_converter(root: Path):
 
 
 def verify_ctranslate2(root: Path) -> None:
+    """Check that a folder is a CTranslate2 model this CTranslate2 can load (an ``InputError`` if not)."""
     missing = [f for f in ("model.bin", "config.json") if not (root / f).is_file()]
     if missing:
         raise InputError(f"{root}: CTranslate2 model lacks {', '.join(missing)}")
@@ -122,6 +125,7 @@ def target_language_token(vocabulary: list[str], shown: Path) -> str | None:
 
 
 def ctranslate2_version() -> str:
+    """The installed CTranslate2's version, recorded in manifests and provenance."""
     import ctranslate2
 
     return ctranslate2.__version__

@@ -36,6 +36,7 @@ class Document:
 
     @property
     def title(self) -> str:
+        """The first paragraph: the headline of a news article."""
         return self.paragraphs[0] if self.paragraphs else ""
 
 
@@ -51,6 +52,7 @@ class Segment:
 
     @property
     def id(self) -> str:
+        """``<doc>:<para>:<sent>``, 1-based: stable across runs, so the cache, formats and references agree."""
         return f"{self.doc_id}:{self.para}:{self.index}"
 
 

@@ -44,6 +44,7 @@ def _umask() -> int:
 
 
 def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
+    """The file's SHA-256, read in chunks so that large model files take no memory."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(chunk_size), b""):

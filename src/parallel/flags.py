@@ -54,6 +54,8 @@ def numbers_in(text: str) -> list[set[str]]:
 
 
 def numbers_differ(source: str, target: str) -> bool:
+    """True when a number of one side has no possible value in common with any number of the other
+    (digits of any script normalised; a scale word such as million taken into account)."""
     source_numbers, target_numbers = numbers_in(source), numbers_in(target)
     source_values = set().union(*source_numbers)
     target_values = set().union(*target_numbers)
@@ -75,10 +77,13 @@ def has_repetition(text: str) -> bool:
 
 
 def has_untranslated(text: str) -> bool:
+    """True when the translation still contains Arabic letters."""
     return bool(_ARABIC_LETTER_RE.search(text))
 
 
 def length_ratio_outlier(source: str, target: str) -> bool:
+    """True when the target/source length ratio is outside ``LENGTH_RATIO_BOUNDS`` (sources shorter
+    than ``LENGTH_RATIO_MIN_CHARS`` are never flagged: their ratio says little)."""
     if len(source) < LENGTH_RATIO_MIN_CHARS:
         return False
     low, high = LENGTH_RATIO_BOUNDS

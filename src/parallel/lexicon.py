@@ -55,6 +55,7 @@ def arabic_words(text: str) -> list[str]:
 
 
 def english_words(text: str) -> list[str]:
+    """The lower-cased, truncated (stemmed by prefix) English words of a text: the table's vocabulary."""
     return [word.lower()[:_ENGLISH_STEM] for word in _ENGLISH_WORD_RE.findall(text)]
 
 
@@ -71,6 +72,7 @@ class Lexicon:
     unseen_idf: float = 1.0
 
     def weight(self, english: str) -> float:
+        """An English word's inverse document frequency (rare words weigh more); unseen words weigh most."""
         return self.idf.get(english, self.unseen_idf)
 
     def source_weights(self, text: str) -> dict[str, float]:
@@ -84,6 +86,7 @@ class Lexicon:
         return expected
 
     def target_weights(self, text: str) -> dict[str, float]:
+        """An English sentence's words (and digits) weighted by log count and inverse document frequency."""
         counts = Counter(latin_words_and_digits(text))
         return {word: (1.0 + math.log(count)) * self.weight(word) for word, count in counts.items()}
 

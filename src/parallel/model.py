@@ -30,6 +30,7 @@ from .progress import progress_bar
 
 @dataclass(frozen=True)
 class ModelSpec:
+    """A model ``model fetch`` knows by name: where its release archive is and its checksum."""
     name: str
     url: str
     description: str
@@ -40,6 +41,7 @@ class ModelSpec:
 
     @property
     def archive_name(self) -> str:
+        """The archive's file name, as published (kept when downloading)."""
         return self.url.rsplit("/", 1)[-1]
 
 
@@ -77,6 +79,7 @@ def models_dir_default() -> Path:
 
 
 def read_manifest(model_dir: Path) -> dict:
+    """The ``manifest.json`` of an installed model (a ``ResourceError`` when there is none)."""
     path = Path(model_dir) / MANIFEST
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -87,6 +90,7 @@ def read_manifest(model_dir: Path) -> dict:
 
 
 def installed_models(models_dir: Path) -> list[Path]:
+    """The model folders under ``models_dir`` that have a manifest, by name."""
     models_dir = Path(models_dir)
     if not models_dir.is_dir():
         return []

@@ -13,5 +13,6 @@ def interactive() -> bool:
 
 
 def progress_bar(total=None, enabled: bool = True, **kwargs) -> tqdm:
+    """A tqdm bar on stderr that is shown only on a terminal (quiet in CI and pipes) and when enabled."""
     return tqdm(total=total, disable=not (enabled and interactive()), file=sys.stderr,
                 leave=False, dynamic_ncols=True, **kwargs)

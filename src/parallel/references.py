@@ -48,6 +48,7 @@ class ReferenceAlignment:
     unaligned_reference: list[str]    # reference sentences aligned to none of our segments
 
     def by_segment(self) -> dict[str, Pair]:
+        """Each of our segment ids with the pair it belongs to."""
         return {segment_id: match for match in self.matches for segment_id in match.source_ids}
 
 
@@ -102,6 +103,8 @@ class ReferenceScores:
 
     def add(self, documents: list[Document], translations: list[Translation], references: dict[str, Document],
             alignments: dict[str, ReferenceAlignment]) -> None:
+        """Score a chunk of documents against their references at the three levels and keep only the
+        statistics."""
         by_document = group_by_document(translations)
         doc_ids, doc_hyps, doc_refs, para_hyps, para_refs = [], [], [], [], []
         for document in documents:

@@ -48,6 +48,7 @@ class AttentionList:
         self._best = heapq.nsmallest(self.limit, self._best + ranked, key=lambda item: item[0])
 
     def items(self) -> list[dict]:
+        """The kept translations, worst first, as report records."""
         return [{"id": t.segment.id, "mt_score": round(t.score, 4), "chrf": chrf, "flags": list(t.flags),
                  "source": t.segment.text, "mt": t.text} for _, t, chrf in self._best]
 
@@ -62,6 +63,7 @@ def _metric_rows(level: dict) -> list[str]:
 
 
 def render_markdown(report: dict) -> str:
+    """The report (as in ``report.json``) as Markdown for people."""
     totals, model = report["totals"], report["model"]
     lines = [
         f"# Corpus report — {report['tool']} {report['tool_version']}",
@@ -115,5 +117,6 @@ def render_markdown(report: dict) -> str:
 
 
 def write_markdown(path: Path, report: dict) -> None:
+    """Write ``render_markdown(report)`` to ``path`` atomically."""
     with atomic_write(path) as out:
         out.write(render_markdown(report))

@@ -39,12 +39,15 @@ class MetricScore:
     confidence_interval: float | None = None
 
     def as_dict(self) -> dict:
+        """The score's fields that have a value."""
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}
 
     def to_json(self) -> dict:
+        """The score as a JSON object (``as_dict``)."""
         return self.as_dict()
 
     def format(self, width: int = 1) -> str:
+        """The score as sacrebleu prints it (``width`` decimals), with its signature."""
         return format_score(self, width)
 
 

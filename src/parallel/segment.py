@@ -190,6 +190,7 @@ def segment_document(document: Document) -> list[Segment]:
 
 
 def segment_documents(documents: Iterable[Document]) -> Iterator[Segment]:
+    """Every document's segments, in order, streamed."""
     for document in documents:
         yield from segment_document(document)
 

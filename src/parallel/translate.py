@@ -40,11 +40,13 @@ class TranslateOptions:
     reproducible: bool = False      # batches of one length: output independent of batching
 
     def resolved_compute_type(self) -> str:
+        """The compute type ``auto`` stands for: int8 on CPU, int8_float16 on GPU."""
         if self.compute_type != "auto":
             return self.compute_type
         return "int8_float16" if self.device == "cuda" else "int8"
 
     def resolved_threads(self) -> int:
+        """The thread count ``threads=0`` stands for: the cores this process may use."""
         if self.threads > 0:
             return self.threads
         try:
@@ -89,6 +91,7 @@ class TranslateOptions:
         }, sort_keys=True)
 
     def as_dict(self) -> dict:
+        """The options with ``auto`` and 0 resolved, as recorded in reports and provenance."""
         data = asdict(self)
         inter, intra = self.thread_split()
         data.update(compute_type=self.resolved_compute_type(), threads=self.resolved_threads(),
@@ -117,6 +120,7 @@ class _PartResult(NamedTuple):
 
 
 class MTResult(NamedTuple):
+    """One source's translation from the model or the cache: text, mean log-probability, flags."""
     text: str
     score: float  # mean log-probability per target token
     flags: tuple[str, ...]
@@ -125,6 +129,7 @@ class MTResult(NamedTuple):
 
 @dataclass
 class TranslationStats:
+    """What a translator did: segments seen, unique sources, cache hits and repeats, translated, flags."""
     segments: int = 0
     unique_sources: int = 0
     from_cache: int = 0      # found in the cache, written by an earlier run
@@ -176,10 +181,12 @@ class Translator:
 
     @property
     def model_name(self) -> str:
+        """The installed model's name (from its manifest)."""
         return self.manifest.get("name", self.model_dir.name)
 
     @property
     def model_sha256(self) -> str:
+        """The SHA-256 of the model's ``model.bin``: what the cache and provenance name the model by."""
         return self.manifest["model_bin_sha256"]
 
     def model_input(self, text: str) -> str:

@@ -45,6 +45,7 @@ class Writer:
         """Called once the last unit is written, before the files are closed (nothing by default)."""
 
     def write(self, unit: Any) -> None:
+        """Write one unit (the format's own type: ``TmxUnit``, ``XliffUnit``, a record or a row)."""
         raise NotImplementedError
 
     def write_all(self, units: Iterable[Any]) -> dict[str, int]:

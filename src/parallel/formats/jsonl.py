@@ -12,6 +12,7 @@ from .base import Writer
 
 
 def translation_record(translation: Translation, model_name: str) -> dict:
+    """A translation as one JSONL record: ids, source, MT, score, flags and the model."""
     segment = translation.segment
     return {
         "id": segment.id, "doc": segment.doc_id, "para": segment.para, "sent": segment.index,
@@ -31,6 +32,7 @@ class JsonlWriter(Writer):
         self._out = stack.enter_context(atomic_write(self.path))
 
     def write(self, record: dict) -> None:
+        """Write one record as a line of JSON (UTF-8, not ASCII-escaped)."""
         self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
         self.counts["units"] += 1
 

@@ -24,6 +24,7 @@ def one_line(text: str) -> str:
 
 
 def moses_paths(stem: Path, source_language: str = "ar", target_language: str = "en") -> dict[str, Path]:
+    """The three files of a Moses corpus: ``<stem>.<src>``, ``<stem>.<tgt>`` and ``<stem>.ids``."""
     stem = Path(stem)
     return {kind: stem.with_name(f"{stem.name}.{suffix}")
             for kind, suffix in (("source", source_language), ("target", target_language), ("ids", "ids"))}
@@ -49,6 +50,7 @@ class MosesWriter(Writer):
         self._files = [stack.enter_context(atomic_write(self.paths[k])) for k in ("ids", "source", "target")]
 
     def write(self, row: tuple[str, str, str]) -> None:
+        """Write one (source, target, id) row, one line in each file (newlines inside a text become spaces)."""
         for handle, text in zip(self._files, row):
             handle.write(one_line(text) + "\n")
         self.counts["units"] += 1

@@ -108,6 +108,7 @@ class TmxWriter(Writer):
         self._xf = xf
 
     def write(self, unit: TmxUnit) -> None:
+        """Write one translation unit, streamed: nothing of earlier units is kept in memory."""
         tu, removed = _tu_element(unit)
         self._xf.write(tu)
         self._xf.write("\n")

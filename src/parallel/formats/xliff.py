@@ -54,6 +54,7 @@ def translation_xliff_unit(translation: Translation) -> XliffUnit:
 
 
 def provenance_notes(provenance: Provenance) -> list[str]:
+    """The provenance lines written as XLIFF notes: model, its checksum and the creation time."""
     return [f"model: {provenance.model_name}", f"model-sha256: {provenance.model_sha256}",
             f"created: {provenance.created.isoformat()}"]
 
@@ -115,6 +116,7 @@ class XliffWriter(Writer):
         self._xf = xf
 
     def write(self, unit: XliffUnit) -> None:
+        """Queue a unit; the units of a document are written together, as one XLIFF ``<file>``."""
         if self._pending and self._pending[-1].document != unit.document:
             self.flush()
         self._pending.append(unit)

@@ -91,6 +91,7 @@ def read_side(path: Path, presplit: bool, is_source: bool) -> list[Segment]:
 
 
 def read_pivot(path: Path, expected: int) -> list[str]:
+    """One MT line per source sentence, in order; an ``InputError`` when the counts differ."""
     lines = read_lines(path)
     if len(lines) != expected:
         raise InputError(f"{path}: {len(lines)} lines, but the source has {expected} sentences "
@@ -100,6 +101,7 @@ def read_pivot(path: Path, expected: int) -> list[str]:
 
 def pairs_from_beads(beads: Iterable[Bead], source: list[Segment], target: list[Segment],
                      pivot: list[str] | None) -> tuple[list[Pair], list[dict]]:
+    """The beads' pairs (texts joined, pivot, flags) and the unaligned sentences of either side as records."""
     pairs, unaligned = [], []
     for bead in beads:
         if not bead.source or not bead.target:
@@ -118,6 +120,7 @@ def pairs_from_beads(beads: Iterable[Bead], source: list[Segment], target: list[
 
 
 def pair_record(pair: Pair) -> dict:
+    """A pair as one JSONL record."""
     return {"id": pair.id, "doc": pair.document, "source_ids": list(pair.source_ids),
             "target_ids": list(pair.target_ids),
             "source": pair.source, "target": pair.target, "mt": pair.mt, "alignment_score": pair.score,
@@ -125,6 +128,7 @@ def pair_record(pair: Pair) -> dict:
 
 
 def pair_unit(pair: Pair, provenance: Provenance) -> TmxUnit:
+    """A pair as a TMX unit, with document, ids, alignment score and flags as properties."""
     props = {"x-document": pair.document, "x-source-ids": " ".join(pair.source_ids),
              "x-target-ids": " ".join(pair.target_ids),
              "x-alignment-score": f"{pair.score:.4f}"}

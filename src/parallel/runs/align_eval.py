@@ -26,6 +26,7 @@ Alignment = tuple[tuple[int, ...], tuple[int, ...]]
 
 @dataclass
 class GoldDocument:
+    """A document of a line-aligned test set with its gold alignment (after perturbation, if any)."""
     id: str
     source: list[str]
     target: list[str]
@@ -174,6 +175,8 @@ def alignment_scores(pairs: Iterable[tuple[list[Alignment], list[Alignment]]]) -
 
 @dataclass
 class AlignEvalConfig:
+    """What ``evaluate_alignment`` measures: the perturbation (merge, drop, insert rates and seed), the
+    aligner's options and the pivot."""
     merge: float = 0.0
     drop: float = 0.0
     insert: float = 0.0
@@ -198,6 +201,7 @@ class AlignmentEvaluation(dict):
     P/R/F1, which formats itself."""
 
     def to_json(self) -> dict:
+        """The evaluation as a JSON object (the same keys as the mapping)."""
         return dict(self)
 
     def format(self) -> str:

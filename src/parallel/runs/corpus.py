@@ -81,6 +81,7 @@ class StageTimer:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        """Time the block under ``name`` (added to earlier blocks of the same name)."""
         start = time.perf_counter()
         try:
             yield
@@ -100,6 +101,7 @@ def ensure_model(name: str | None, models_dir: Path, fetch_missing: bool, progre
 
 
 def output_paths(out_dir: Path, name: str) -> dict[str, Path]:
+    """Every file a corpus run writes into ``out_dir`` for the corpus ``name``."""
     out_dir = Path(out_dir)
     return {
         "tmx": out_dir / f"{name}.tmx",
@@ -177,6 +179,7 @@ class DocumentReports:
 
     def add(self, documents: list[Document], translations: list[Translation],
             tokens: dict[str, tuple[int, int]]) -> None:
+        """Add the report entries of a chunk of documents (counts, boilerplate, tokens, scores)."""
         by_document = group_by_document(translations)
         for document in documents:
             self.entries.append(_document_report(document, by_document.get(document.id, []), tokens))
@@ -200,6 +203,7 @@ class RunTotals:
 
 def build_report(config: CorpusConfig, manifest: dict, cache_path: Path | None, totals: RunTotals,
                  timings: dict, outputs: dict[str, Path], provenance: Provenance) -> dict:
+    """The run's report: tool and model provenance, options, totals, flags, timings, outputs, documents."""
     stats, documents = totals.stats, totals.documents
     return {
         "tool": TOOL_NAME,
@@ -241,6 +245,7 @@ class CorpusWriters:
 
     def write(self, documents: list[Document], translations: list[Translation],
               matches: dict[str, dict[str, Pair]], references: dict[str, Document]) -> None:
+        """Write a chunk's translations to every output (TMX, XLIFF, Moses, JSONL, review page)."""
         for translation in translations:
             self.tmx.write(translation_unit(translation, self.provenance))
             self.xliff.write(translation_xliff_unit(translation))

@@ -23,6 +23,7 @@ EDITED_STATES = frozenset({"translated", "final", "signed-off"})
 
 @dataclass
 class PostEdit:
+    """A segment the post-editor changed or confirmed, with the edit's size (HTER) when the MT is known."""
     unit: XliffUnit
     reason: str                 # "state" or "changed"
     hter: float | None          # TER from MT to post-edit, in %; None when the MT is not known
@@ -45,6 +46,7 @@ def ter_metric() -> TER:
 
 
 def post_edits(units: Iterable[XliffUnit], metric: TER | None = None) -> list[PostEdit]:
+    """The units a post-editor touched (state changed or text edited), with HTER against the MT."""
     metric = metric or ter_metric()
     edited = []
     for unit in units:
@@ -99,6 +101,7 @@ class PostEditResult:
     tmx: Path
 
     def to_json(self) -> dict:
+        """The result as a JSON object: summary, one record per edited segment, the TMX written."""
         return {"summary": self.summary, "segments": self.segments, "tmx": str(self.tmx)}
 
     def format(self) -> str:

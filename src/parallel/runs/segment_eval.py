@@ -28,6 +28,7 @@ CONTEXT = 30
 
 @dataclass
 class TestDocument:
+    """A document of a segmentation test set: its gold sentences and the text the segmenter sees."""
     id: str
     sentences: list[str]           # gold: one per line of the test file
     text: str                      # what the segmenter sees
@@ -35,6 +36,7 @@ class TestDocument:
 
 @dataclass
 class BoundaryError:
+    """A boundary the segmenter missed or made wrongly, with the text on either side."""
     document: str
     kind: str                      # "missed" (gold boundary not found) or "false" (cut not in gold)
     before: str                    # the text before the boundary, as written (spaces kept)
@@ -43,6 +45,7 @@ class BoundaryError:
 
 @dataclass
 class SegmentationScores:
+    """Boundary counts of a segmenter against the gold, with precision, recall and F1."""
     documents: int
     gold_boundaries: int
     system_boundaries: int
@@ -51,14 +54,17 @@ class SegmentationScores:
 
     @property
     def precision(self) -> float:
+        """Share of the segmenter's boundaries that are in the gold."""
         return self.true_positives / self.system_boundaries if self.system_boundaries else 0.0
 
     @property
     def recall(self) -> float:
+        """Share of the gold boundaries the segmenter found."""
         return self.true_positives / self.gold_boundaries if self.gold_boundaries else 0.0
 
     @property
     def f1(self) -> float:
+        """The harmonic mean of precision and recall."""
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -181,6 +187,7 @@ def pysbd_segmenter(lang: str) -> Segmenter:
 
 
 def segmenter_named(name: str, lang: str) -> Segmenter:
+    """The segmenter ``--segmenter`` names: ours, the naive regex or pySBD (for ``lang``)."""
     if name == "parallel":
         return split_text
     if name == "naive":
