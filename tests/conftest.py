@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 import tinymodel  # noqa: E402
+from parallel.cli import cli  # noqa: E402
 from parallel.documents import read_article  # noqa: E402
 from parallel.model import import_model  # noqa: E402
 
@@ -55,6 +57,33 @@ def installed_models(marian_zip, tmp_path_factory) -> Path:
     models = tmp_path_factory.mktemp("models")
     import_model(marian_zip, models_dir=models)
     return models
+
+
+@dataclass(frozen=True)
+class CorpusRun:
+    """A finished ``parallel corpus`` run: its seeds, output folder, cache and what it printed."""
+    seeds: Path
+    out: Path
+    cache: Path
+    output: str
+
+
+SOURCE_DATE_EPOCH = "1700000000"
+
+
+@pytest.fixture(scope="session")
+def seeds_corpus(installed_models, tmp_path_factory) -> CorpusRun:
+    """One ``parallel corpus`` run on a copy of the seeds with the tiny model (SOURCE_DATE_EPOCH set),
+    shared by every test that only reads what a run wrote.  Read-only: a test that changes the seeds
+    or writes into the output folder runs its own."""
+    root = tmp_path_factory.mktemp("seeds-corpus")
+    seeds, out, cache = root / "seeds", root / "corpus", root / "cache.sqlite"
+    shutil.copytree(SEEDS, seeds)
+    result = CliRunner().invoke(cli, ["corpus", "--seeds", str(seeds), "--out", str(out), "--models-dir",
+                                      str(installed_models), "--cache", str(cache)],
+                                env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+    assert result.exit_code == 0, result.output
+    return CorpusRun(seeds, out, cache, result.output)
 
 
 @pytest.fixture

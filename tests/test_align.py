@@ -315,6 +315,27 @@ def test_align_cli_with_a_model_as_pivot(runner, tmp_path, installed_models, mon
     assert all(isinstance(r["mt"], str) for r in records)
 
 
+def test_run_align_library_defaults_cache_and_output_beside_the_source(tmp_path, installed_models, monkeypatch):
+    """The library owns the defaults the command line shows: the cache ($PARALLEL_CACHE) and the stem."""
+    from parallel.cache import TranslationCache
+    from parallel.runs.align import AlignConfig, run_align
+
+    monkeypatch.setenv("PARALLEL_CACHE", str(tmp_path / "default.sqlite"))
+    (tmp_path / "news.txt").write_text("\n".join(ARABIC) + "\n", encoding="utf-8")
+    (tmp_path / "news.en.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
+    config = AlignConfig(tmp_path / "news.txt", tmp_path / "news.en.txt", presplit=True,
+                         model_dir=installed_models / "opus-mt-ar-en")
+    summary = run_align(config)
+    assert summary["out_stem"] == str(tmp_path / "news.aligned")
+    assert set(summary["outputs"].values()) == {str(p) for p in tmp_path.glob("news.aligned.*")}
+    with TranslationCache(tmp_path / "default.sqlite") as cache:
+        assert len(cache) == len(set(ARABIC))
+    (tmp_path / "default.sqlite").unlink()
+    run_align(AlignConfig(tmp_path / "news.txt", tmp_path / "news.en.txt", tmp_path / "again", presplit=True,
+                          model_dir=installed_models / "opus-mt-ar-en", use_cache=False))
+    assert not (tmp_path / "default.sqlite").exists() and (tmp_path / "again.tmx").is_file()
+
+
 def write_folder(folder, documents):
     """Articles (one sentence per paragraph) as <doc>.txt with their translations as <doc>.en.txt."""
     folder.mkdir()

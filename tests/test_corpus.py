@@ -1,10 +1,11 @@
 import json
 import os
+import shutil
 
 import pytest
 from lxml import etree, html
 
-from conftest import article, closed_port_url
+from conftest import SOURCE_DATE_EPOCH, article, closed_port_url
 from parallel import model as model_module
 from parallel.cli import cli
 from parallel.documents import article_paths, read_article, read_reference, reference_path
@@ -21,11 +22,8 @@ def corpus_args(seeds, out, models, cache):
     return ["corpus", "--seeds", str(seeds), "--out", str(out), "--models-dir", str(models), "--cache", str(cache)]
 
 
-def test_corpus_end_to_end_and_cache(runner, seeds_copy, installed_models, tmp_path):
-    out = tmp_path / "corpus"
-    args = corpus_args(seeds_copy, out, installed_models, tmp_path / "cache.sqlite")
-    result = runner.invoke(cli, args)
-    assert result.exit_code == 0, result.output
+def test_corpus_end_to_end_and_cache(runner, seeds_corpus, installed_models, tmp_path):
+    out, seeds_copy = seeds_corpus.out, seeds_corpus.seeds
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["ar-en.tmx", "ar-en.xlf", "ar-en.ar", "ar-en.en", "ar-en.ids", "ar-en.jsonl", "report.json", "report.md",
          "review.html"])
@@ -75,9 +73,11 @@ def test_corpus_end_to_end_and_cache(runner, seeds_copy, installed_models, tmp_p
     assert report["model"]["model_bin_sha256"] in markdown and attention[0]["id"] in markdown
     assert "sentence level" in markdown and set(report["timings_s"]) >= {"read", "segment", "translate", "align", "write"}
 
-    again = runner.invoke(cli, args)
+    cache = tmp_path / "cache.sqlite"
+    shutil.copyfile(seeds_corpus.cache, cache)
+    again = runner.invoke(cli, corpus_args(seeds_copy, tmp_path / "again", installed_models, cache))
     assert again.exit_code == 0, again.output
-    report = json.loads((out / "report.json").read_text())
+    report = json.loads((tmp_path / "again" / "report.json").read_text())
     assert report["totals"]["translated"] == 0
     assert report["totals"]["from_cache"] == report["totals"]["unique_sources"] > 0
 
@@ -139,10 +139,8 @@ def test_translate_cli_checks_all_input_before_writing(runner, seeds_copy, insta
     assert result.output.count("\n") == 1 and result.output.startswith(f"error: {bad}: record ?")
 
 
-def test_outputs_are_readable_by_others(runner, seeds_copy, installed_models, tmp_path):
-    out = tmp_path / "corpus"
-    runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, tmp_path / "c.sqlite"))
-    mode = (out / "ar-en.tmx").stat().st_mode & 0o777
+def test_outputs_are_readable_by_others(seeds_corpus):
+    mode = (seeds_corpus.out / "ar-en.tmx").stat().st_mode & 0o777
     assert mode == 0o666 & ~_umask()
 
 
@@ -165,15 +163,14 @@ def test_corpus_fetches_a_missing_model(runner, seeds_copy, marian_zip, http_roo
     assert (models / "opus-mt-ar-en" / "manifest.json").is_file() and (out / "ar-en.tmx").is_file()
 
 
-def test_outputs_are_reproducible_with_source_date_epoch(runner, seeds_copy, installed_models, tmp_path,
+def test_outputs_are_reproducible_with_source_date_epoch(runner, seeds_corpus, installed_models, tmp_path,
                                                          monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    outputs = []
-    for run in ("one", "two"):
-        out = tmp_path / run
-        cache = tmp_path / f"{run}.sqlite"  # a fresh cache each time: both runs really translate
-        assert runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, cache)).exit_code == 0
-        outputs.append({name: (out / name).read_bytes() for name in ("ar-en.tmx", "ar-en.en", "ar-en.jsonl")})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    again = tmp_path / "again"  # with a fresh cache: this run translates everything again
+    args = corpus_args(seeds_corpus.seeds, again, installed_models, tmp_path / "cache.sqlite")
+    assert runner.invoke(cli, args).exit_code == 0
+    outputs = [{name: (out / name).read_bytes() for name in ("ar-en.tmx", "ar-en.en", "ar-en.jsonl")}
+               for out in (seeds_corpus.out, again)]
     assert outputs[0] == outputs[1]
     assert b'creationdate="20231114T221320Z"' in outputs[0]["ar-en.tmx"]
 
@@ -220,10 +217,8 @@ def test_translate_article_plain_output(runner, seeds_copy, installed_models):
     assert sum(len(b.splitlines()) for b in blocks) == len(segment_document(document))
 
 
-def test_report_counts_and_review_page_of_a_corpus_run(runner, seeds_copy, installed_models, tmp_path):
-    out = tmp_path / "corpus"
-    result = runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, tmp_path / "cache.sqlite"))
-    assert result.exit_code == 0, result.output
+def test_report_counts_and_review_page_of_a_corpus_run(seeds_corpus):
+    out, seeds_copy = seeds_corpus.out, seeds_corpus.seeds
     report = json.loads((out / "report.json").read_text())
     translations = {r["id"]: r for r in map(json.loads, (out / "ar-en.jsonl").read_text().splitlines())}
     documents = [read_article(p) for p in article_paths(seeds_copy)]
@@ -254,10 +249,8 @@ def test_report_counts_and_review_page_of_a_corpus_run(runner, seeds_copy, insta
     assert len(aligned) > len(rows) / 2 and all(text in references[doc_id] for doc_id, text in aligned)
 
 
-def test_score_docs_rescoring_the_jsonl_gives_the_report_scores(runner, seeds_copy, installed_models, tmp_path):
-    out = tmp_path / "corpus"
-    result = runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, tmp_path / "cache.sqlite"))
-    assert result.exit_code == 0, result.output
+def test_score_docs_rescoring_the_jsonl_gives_the_report_scores(runner, seeds_corpus, tmp_path):
+    out, seeds_copy = seeds_corpus.out, seeds_corpus.seeds
     report = json.loads((out / "report.json").read_text())
     result = runner.invoke(cli, ["score-docs", str(out / "ar-en.jsonl"), str(seeds_copy), "--json",
                                  "--review", str(tmp_path / "again.html")])
@@ -336,11 +329,10 @@ def test_a_bad_article_anywhere_stops_the_run_before_any_translation(seeds_copy,
     assert calls == [] and not (tmp_path / "out").exists()
 
 
-def test_postedit_on_a_fresh_xliff_reports_nothing_edited(runner, seeds_copy, installed_models, tmp_path):
+def test_postedit_on_a_fresh_xliff_reports_nothing_edited(runner, seeds_corpus, tmp_path):
     """The first thing a translator tries: the XLIFF just written, nothing edited yet."""
-    out = tmp_path / "out"
-    assert runner.invoke(cli, corpus_args(seeds_copy, out, installed_models, tmp_path / "c.sqlite")).exit_code == 0
-    result = runner.invoke(cli, ["postedit", str(out / "ar-en.xlf"), "--json"])
+    out = seeds_corpus.out
+    result = runner.invoke(cli, ["postedit", str(out / "ar-en.xlf"), "--json", "-o", str(tmp_path / "pe0.tmx")])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)["summary"]
     assert summary["post_edited"] == 0 and summary["units"] > 100 and summary["hter"] is None

@@ -233,12 +233,9 @@ def test_omegat_pre_translates_from_our_tmx_with_exact_matches(tmp_path):
     assert target == [t for _, t in pairs] + [unknown]  # exact matches inserted; the rest left as source
 
 
-def test_omegat_loads_the_pipeline_tmx(tmp_path, runner, seeds_copy, installed_models):
+def test_omegat_loads_the_pipeline_tmx(tmp_path, seeds_corpus):
     omegat_or_skip()
-    out = tmp_path / "corpus"
-    result = runner.invoke(cli, ["corpus", "--seeds", str(seeds_copy), "--out", str(out), "--no-cache",
-                                 "--models-dir", str(installed_models)])
-    assert result.exit_code == 0, result.output
+    out = seeds_corpus.out
     units = [u for u in read_tmx(out / "ar-en.tmx") if u.variants["en"].strip()][:40]
     target = omegat_pretranslate(tmp_path, out / "ar-en.tmx", [u.variants["ar"] for u in units])
     assert target == [u.variants["en"] for u in units]

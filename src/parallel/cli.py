@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cache import default_cache_path, open_cache
+from .cache import open_cache
 from .cli_eval import eval_group
 from .cli_shared import (
     ParallelGroup,
@@ -281,16 +281,15 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
     if translations_path and model_name:
         raise click.UsageError("give --translations or --model, not both")
     model_dir = resolve_model(model_name, models_dir) if model_name else None
-    source_name = source.resolve().name
-    out_stem = out_stem or source.resolve().with_name(source_name.split(".")[0] + ".aligned")
-    cache_path = None if no_cache or not model_dir else cache_path or default_cache_path()
-    config = AlignConfig(source, reference, out_stem, presplit, translations_path, model_dir, cache_path,
-                         min_score, lexicon=lexicon)
+    config = AlignConfig(source, reference, out_stem, presplit=presplit, translations_path=translations_path,
+                         model_dir=model_dir, cache_path=cache_path, use_cache=not no_cache, min_score=min_score,
+                         lexicon=lexicon)
     summary = run_align(config)
     click.echo(f"{summary['documents']} document(s): {summary['pairs']} pairs ({summary['rejected']} below "
                f"--min-score), unaligned: {summary['unaligned_source']} source, "
                f"{summary['unaligned_target']} target sentences; pivot: {summary['pivot']}; "
-               f"wrote {len(summary['outputs'])} files: {_files_written(config.out_stem, summary['outputs'])}",
+               f"wrote {len(summary['outputs'])} files: "
+               f"{_files_written(Path(summary['out_stem']), summary['outputs'])}",
                err=True)
     if summary["flagged"]:
         flagged = sorted(summary["flagged"].items())

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..align import AlignOptions, Bead, align, with_corpus_ratio
-from ..cache import TranslationCache
+from ..cache import open_cache
 from ..documents import (
     Document,
     Pair,
@@ -50,11 +50,12 @@ class AlignConfig:
 
     source_path: Path                    # an article, or a folder of articles with <doc>.en.txt beside them
     target_path: Path | None             # the article's translation; None for a folder
-    out_stem: Path
+    out_stem: Path | None = None         # None: the source's name + .aligned beside it (default_out_stem)
     presplit: bool = False               # one sentence per line on both sides
     translations_path: Path | None = None
     model_dir: Path | None = None        # translate the source with this model for the pivot
-    cache_path: Path | None = None       # the translation cache the model's pivot reads and fills; None: none
+    cache_path: Path | None = None       # the translation cache the model's pivot reads and fills (open_cache)
+    use_cache: bool = True               # False: the model translates everything, no cache read or written
     min_score: float = 0.0
     options: AlignOptions = field(default_factory=AlignOptions)
     lexicon: bool = True                 # folder without a pivot: learn a word table from it
@@ -146,11 +147,20 @@ def output_paths(stem: Path) -> dict[str, Path]:
         ("ar", ".ar"), ("en", ".en"), ("ids", ".ids"))}
 
 
-def model_pivots(model_dir: Path, sources: list[list[Segment]],
-                 cache_path: Path | None = None) -> tuple[str, str, list[list[str]]]:
+def default_out_stem(source_path: Path) -> Path:
+    """Where an alignment is written unless told: beside the source, named after it (up to its first
+    dot) with ``.aligned``, e.g. ``news.txt`` -> ``news.aligned.tmx``, a folder ``seeds`` -> ``seeds.aligned.*``."""
+    source = Path(source_path).resolve()
+    return source.with_name(source.name.split(".")[0] + ".aligned")
+
+
+def model_pivots(model_dir: Path, sources: list[list[Segment]], cache_path: Path | None = None,
+                 use_cache: bool = True) -> tuple[str, str, list[list[str]]]:
     """The model's name and sha256, and its translation of each source sentence of each
-    document: every document in one call (full batches), through the cache when one is given."""
-    with TranslationCache(cache_path) if cache_path is not None else nullcontext() as cache:
+    document: every document in one call (full batches), through the cache (``open_cache``'s
+    policy) unless ``use_cache`` is false."""
+    cache = open_cache(cache_path, enabled=use_cache)
+    with cache if cache is not None else nullcontext():
         translator = Translator(model_dir, TranslateOptions(), cache)
         results = iter(translator.translate_texts([s.text for source in sources for s in source]))
     pivots = [[next(results).text for _ in source] for source in sources]
@@ -183,7 +193,8 @@ def run_align(config: AlignConfig) -> dict:
         pivots = [read_pivot(config.translations_path, len(sides[0][0]))]
         pivot_name = f"file:{Path(config.translations_path).name}"
     elif config.model_dir is not None:
-        pivot_name, pivot_sha256, pivots = model_pivots(config.model_dir, [s for s, _ in sides], config.cache_path)
+        pivot_name, pivot_sha256, pivots = model_pivots(config.model_dir, [s for s, _ in sides], config.cache_path,
+                                                        config.use_cache)
     learned = pivots is None and config.lexicon and len(sides) > 1
     pairs, unaligned = [], []
     aligned = align_sides(sides, pivots, config.options, learn_table=learned)
@@ -196,9 +207,10 @@ def run_align(config: AlignConfig) -> dict:
     provenance = Provenance(pivot_name, pivot_sha256, options={"min_score": config.min_score, "pivot": pivot_name,
                                                      "presplit": config.presplit, "documents": len(sides),
                                                      "learned_lexicon": learned})
-    paths = output_paths(config.out_stem)
+    out_stem = config.out_stem or default_out_stem(config.source_path)
+    paths = output_paths(out_stem)
     write_tmx(paths["tmx"], (pair_unit(p, provenance) for p in kept), provenance)
-    write_moses_rows(Path(config.out_stem), ((p.id, p.source, p.target) for p in kept))
+    write_moses_rows(out_stem, ((p.id, p.source, p.target) for p in kept))
     write_jsonl(paths["jsonl"], (pair_record(p) for p in kept))
     write_jsonl(paths["rejected"], (pair_record(p) for p in rejected))
     write_jsonl(paths["unaligned"], unaligned)
@@ -208,5 +220,5 @@ def run_align(config: AlignConfig) -> dict:
                "unaligned_target": sum(u["side"] == "target" for u in unaligned),
                "pivot": "learned lexicon" if learned else pivot_name,
                "flagged": dict(Counter(flag for p in kept for flag in p.flags)),
-               "outputs": {k: str(v) for k, v in paths.items()}}
+               "out_stem": str(out_stem), "outputs": {k: str(v) for k, v in paths.items()}}
     return summary
