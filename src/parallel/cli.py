@@ -29,7 +29,17 @@ from .review import write_scored_review
 from .runs.align import AlignConfig, run_align
 from .runs.corpus import CorpusConfig, run_corpus
 from .runs.postedit import run_postedit
-from .score import compare_systems, format_comparison, format_score, metric_names, read_line_aligned, score_lines
+from .score import (
+    DEFAULT_BOOTSTRAP,
+    DEFAULT_METRICS,
+    DEFAULT_WIDTH,
+    compare_systems,
+    format_comparison,
+    format_score,
+    metric_names,
+    read_line_aligned,
+    score_lines,
+)
 from .segment import count_segments, line_segments, segment_document, segment_record, segments_from_file
 from .translate import Translator
 
@@ -170,12 +180,13 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
 
 
 @cli.command()
-@click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+@click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=CorpusConfig.seeds_dir,
+              show_default=True,
               help="Folder of Arabic articles (*.txt).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True,
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=CorpusConfig.out_dir, show_default=True,
               help="Folder for the corpus files (TMX, XLIFF, Moses, JSONL), the report and review.html; "
                    "created if missing, one run at a time.")
-@click.option("--name", default="ar-en", show_default=True, help="Stem of the output files.")
+@click.option("--name", default=CorpusConfig.name, show_default=True, help="Stem of the output files.")
 @click.option("--fetch/--no-fetch", "fetch_missing", default=False,
               help="Fetch the model when none is installed.")
 @translate_options
@@ -201,13 +212,13 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
 @cli.command()
 @click.argument("hypothesis", type=click.Path(path_type=Path))
 @click.argument("references", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--metrics", "metrics_spec", default="bleu,chrf", show_default=True,
+@click.option("--metrics", "metrics_spec", default=",".join(DEFAULT_METRICS), show_default=True,
               help="Comma-separated: bleu, chrf, chrf++, ter.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--width", "-w", type=click.IntRange(0, 10), default=1, show_default=True,
+@click.option("--width", "-w", type=click.IntRange(0, 10), default=DEFAULT_WIDTH, show_default=True,
               help="Decimals in text output.")
 @click.option("--confidence", is_flag=True, help="Bootstrap mean and 95% interval (sacrebleu's fixed seed).")
-@click.option("--confidence-n", type=click.IntRange(2), default=1000, show_default=True)
+@click.option("--confidence-n", type=click.IntRange(2), default=DEFAULT_BOOTSTRAP, show_default=True)
 @click.option("--compare", "others", multiple=True, type=click.Path(path_type=Path),
               help="Another system's output: paired significance test against HYPOTHESIS (repeatable).")
 @click.option("--paired-ar", is_flag=True, help="With --compare: approximate randomization instead of bootstrap.")
@@ -232,10 +243,10 @@ def score(hypothesis, references, metrics_spec, as_json, width, confidence, conf
 @cli.command("score-docs")
 @click.argument("translations_path", metavar="TRANSLATIONS.jsonl", type=click.Path(path_type=Path))
 @click.argument("references", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--metrics", "metrics_spec", default="bleu,chrf", show_default=True,
+@click.option("--metrics", "metrics_spec", default=",".join(DEFAULT_METRICS), show_default=True,
               help="Comma-separated: bleu, chrf, chrf++, ter.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--width", "-w", type=click.IntRange(0, 10), default=1, show_default=True,
+@click.option("--width", "-w", type=click.IntRange(0, 10), default=DEFAULT_WIDTH, show_default=True,
               help="Decimals in text output.")
 @click.option("--review", "review_path", type=click.Path(path_type=Path), default=None,
               help="Also write a review page (HTML) with each segment's aligned reference and chrF.")
@@ -265,9 +276,9 @@ def score_docs(translations_path, references, metrics_spec, as_json, width, revi
 @click.option("--model", "model_name", default=None, help="Translate the source with this installed model as pivot.")
 @click.option("--models-dir", type=click.Path(path_type=Path), default=None)
 @click.option("--presplit", is_flag=True, help="Both files hold one sentence per line; do not segment.")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+@click.option("--min-score", type=click.FloatRange(0, 1), default=AlignConfig.min_score, show_default=True,
               help="Pairs scoring below this go to .rejected.jsonl.")
-@click.option("--lexicon/--no-lexicon", default=True, show_default=True,
+@click.option("--lexicon/--no-lexicon", default=AlignConfig.lexicon, show_default=True,
               help="A folder without a pivot: learn a word table from its articles and realign with it.")
 @click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
               help="Translation cache for --model [default: as for translate].")

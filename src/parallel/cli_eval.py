@@ -8,7 +8,14 @@ import click
 
 from .align import AlignOptions
 from .runs.align_eval import AlignEvalConfig, evaluate_alignment, read_documents
-from .runs.segment_eval import evaluate_segmentation, gold_paths, language_of, read_test_documents, segmenter_named
+from .runs.segment_eval import (
+    SEGMENTERS,
+    evaluate_segmentation,
+    gold_paths,
+    language_of,
+    read_test_documents,
+    segmenter_named,
+)
 
 
 @click.group("eval")
@@ -28,10 +35,10 @@ def eval_group() -> None:
               help="Without a pivot: realign with a word table learned from the other documents (Model 1).")
 @click.option("--ratio", type=click.Choice(["corpus", "document"]), default="corpus", show_default=True,
               help="Length model's character ratio: from all documents together, or each document's own.")
-@click.option("--merge", type=click.FloatRange(0, 1), default=0.0, show_default=True)
-@click.option("--drop", type=click.FloatRange(0, 1), default=0.0, show_default=True)
-@click.option("--insert", type=click.FloatRange(0, 1), default=0.0, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--merge", type=click.FloatRange(0, 1), default=AlignEvalConfig.merge, show_default=True)
+@click.option("--drop", type=click.FloatRange(0, 1), default=AlignEvalConfig.drop, show_default=True)
+@click.option("--insert", type=click.FloatRange(0, 1), default=AlignEvalConfig.insert, show_default=True)
+@click.option("--seed", type=int, default=AlignEvalConfig.seed, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 def eval_align(source_path, reference_path, docids_path, translations_path, simulate_mt, lexicon, ratio, merge,
                drop, insert, seed, as_json) -> None:
@@ -68,7 +75,7 @@ def eval_align(source_path, reference_path, docids_path, translations_path, simu
               help="Each line's document id (first tab-separated field).")
 @click.option("--lang", type=click.Choice(["ar", "en"]), help="Language of --text [default: from its extension].")
 @click.option("--title", is_flag=True, help="Keep each document's first line on its own line, as a headline.")
-@click.option("--segmenter", type=click.Choice(["parallel", "naive", "pysbd"]), default="parallel",
+@click.option("--segmenter", type=click.Choice(SEGMENTERS), default=SEGMENTERS[0],
               show_default=True, help="Ours, the one-line regex baseline, or pySBD (if installed).")
 @click.option("--errors", "errors", type=click.IntRange(min=0), default=0, help="Show the first N errors.")
 @click.option("--json", "as_json", is_flag=True)

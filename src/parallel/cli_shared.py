@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .errors import ParallelError, location_error
-from .model import QUANTIZATIONS
+from .model import DEFAULT_QUANTIZATION, QUANTIZATIONS
 from .translate import COMPUTE_TYPES, TranslateOptions
 
 INTERRUPTED_EXIT = 130   # 128 + SIGINT
@@ -44,7 +44,7 @@ class ParallelGroup(click.Group):
 
 models_dir_option = click.option("--models-dir", type=click.Path(path_type=Path), default=None,
                                  help="Where models live [default: $PARALLEL_MODELS or ./models].")
-quantization_option = click.option("--quantization", type=click.Choice(QUANTIZATIONS), default="int8",
+quantization_option = click.option("--quantization", type=click.Choice(QUANTIZATIONS), default=DEFAULT_QUANTIZATION,
                                    show_default=True, help="Weight type of the converted model.")
 force_option = click.option("--force", is_flag=True, help="Replace an installed model of the same name.")
 

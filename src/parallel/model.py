@@ -63,6 +63,7 @@ REGISTRY: dict[str, ModelSpec] = {
     )
 }
 
+DEFAULT_QUANTIZATION = "int8"  # what OPUS-MT models lose least by on CPU; float32 for reference checks
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
                  "bfloat16", "float32")
 MANIFEST = "manifest.json"
@@ -170,7 +171,7 @@ def download(url: str, destination: Path, expected_sha256: str | None = None,
     return checksum
 
 
-def fetch(name: str = DEFAULT_MODEL, models_dir: Path | None = None, quantization: str = "int8",
+def fetch(name: str = DEFAULT_MODEL, models_dir: Path | None = None, quantization: str = DEFAULT_QUANTIZATION,
           url: str | None = None, sha256: str | None = None, force: bool = False,
           progress: bool = True) -> Path:
     """Download a registry model (or ``url``), verify it, convert it and install it as ``name``."""
@@ -202,7 +203,7 @@ def default_import_name(path: Path) -> str:
 
 
 def import_model(path: Path, name: str | None = None, models_dir: Path | None = None,
-                 quantization: str = "int8", force: bool = False) -> Path:
+                 quantization: str = DEFAULT_QUANTIZATION, force: bool = False) -> Path:
     """Install a model from a local zip or folder (Marian, CTranslate2 or Hugging Face)."""
     path = Path(path)
     if not path.exists():
@@ -218,7 +219,7 @@ def _check_target(target: Path, force: bool) -> None:
         raise InputError(f"{target}: already installed; use --force to replace it")
 
 
-def install(archive_or_folder: Path, name: str, models_dir: Path, quantization: str = "int8",
+def install(archive_or_folder: Path, name: str, models_dir: Path, quantization: str = DEFAULT_QUANTIZATION,
             force: bool = False, source: str = "", archive_sha256: str | None = None) -> Path:
     """Unpack, detect the format, convert or verify, write the manifest, then move into place.
     One run at a time per models folder; what killed runs left there is removed first."""
@@ -226,7 +227,7 @@ def install(archive_or_folder: Path, name: str, models_dir: Path, quantization: 
         return _install(archive_or_folder, name, models_dir, quantization, force, source, archive_sha256)
 
 
-def _install(archive_or_folder: Path, name: str, models_dir: Path, quantization: str = "int8",
+def _install(archive_or_folder: Path, name: str, models_dir: Path, quantization: str = DEFAULT_QUANTIZATION,
              force: bool = False, source: str = "", archive_sha256: str | None = None) -> Path:
     if quantization not in QUANTIZATIONS:
         raise InputError(f"unknown quantization {quantization}; choose from {', '.join(QUANTIZATIONS)}")

@@ -24,6 +24,8 @@ METRICS = {
     "ter": TER,
 }
 DEFAULT_METRICS = ("bleu", "chrf")
+DEFAULT_WIDTH = 1           # decimals in text output, as sacrebleu prints
+DEFAULT_BOOTSTRAP = 1000    # resamples for --confidence: sacrebleu's own default
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class MetricScore:
         """The score as a JSON object (``as_dict``)."""
         return self.as_dict()
 
-    def format(self, width: int = 1) -> str:
+    def format(self, width: int = DEFAULT_WIDTH) -> str:
         """The score as sacrebleu prints it (``width`` decimals), with its signature."""
         return format_score(self, width)
 
@@ -202,7 +204,7 @@ def compare_systems(baseline: Sequence[str], systems: dict[str, Sequence[str]],
             "systems": systems_out}
 
 
-def format_score(result: MetricScore, width: int = 1) -> str:
+def format_score(result: MetricScore, width: int = DEFAULT_WIDTH) -> str:
     """One line: name, score, details, signature."""
     parts = [f"{result.name or result.metric} = {result.score:.{width}f}"]
     if result.confidence_mean is not None:
@@ -213,7 +215,7 @@ def format_score(result: MetricScore, width: int = 1) -> str:
     return " ".join(parts)
 
 
-def format_comparison(result: dict, width: int = 1) -> str:
+def format_comparison(result: dict, width: int = DEFAULT_WIDTH) -> str:
     """A plain table of a paired test: score (mean ± 95% CI) and p-value per system and metric."""
     metrics = list(result["signatures"])
     lines = [f"{result['test']}, {result['samples']} samples; p-values against the first system"]

@@ -186,6 +186,9 @@ def pysbd_segmenter(lang: str) -> Segmenter:
     return lambda text: [s for line in text.splitlines() for s in splitter.segment(line) if s.strip()]
 
 
+SEGMENTERS = ("parallel", "naive", "pysbd")   # ours, the one-line regex baseline, pySBD (if installed)
+
+
 def segmenter_named(name: str, lang: str) -> Segmenter:
     """The segmenter ``--segmenter`` names: ours, the naive regex or pySBD (for ``lang``)."""
     if name == "parallel":
