@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, article
-from parallel.documents import article_paths, clean_lines, normalise_line, read_article, read_text, visible_text
+from parallel.documents import article_paths, clean_lines, normalise_line, read_article, visible_text
 from parallel.errors import InputError
+from parallel.textfiles import read_text
 
 
 def seed(prefix: str) -> Path:

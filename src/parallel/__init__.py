@@ -23,7 +23,7 @@ TOOL_NAME = "parallel"
 _PUBLIC = {
     # reading and segmenting
     "Document": "documents", "Segment": "documents", "Translation": "documents",
-    "read_article": "documents", "read_reference": "documents", "read_lines": "documents",
+    "read_article": "documents", "read_reference": "documents", "read_lines": "textfiles",
     "article_paths": "documents",
     "segment_document": "segment", "split_sentences": "segment", "split_text": "segment",
     "line_segments": "segment",

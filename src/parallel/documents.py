@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .pages import PAGE_SUFFIXES, PageInfo, is_page, read_page
+from .textfiles import read_text
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,14 @@ class Removed:
 
 @dataclass
 class Document:
-    """An article as read: its id (the file stem) and its cleaned paragraphs, with the boilerplate removed and why."""
+    """An article as read: its id (the file stem) and its cleaned paragraphs, with the boilerplate removed and why;
+    ``page`` says where it came from when it was read from a web page."""
 
     id: str
     paragraphs: list[str]
     path: str = ""
     boilerplate: list[Removed] = field(default_factory=list)
+    page: PageInfo | None = None
 
     @property
     def title(self) -> str:
@@ -216,93 +220,47 @@ def clean_lines(lines: list[str]) -> tuple[list[str], list[Removed]]:
 # --- reading -------------------------------------------------------------------------------
 
 
-_ARABIC_LETTERS = re.compile(r"[\u0621-\u064a]")
-
-
-def encoding_hint(data: bytes, path: Path) -> str:
-    """What a file that is not UTF-8 probably is, and the command that converts it ("" if unsure):
-    UTF-16 (a byte-order mark, or bytes that read as Latin or Arabic text in UTF-16) or
-    Windows-1256 (Arabic Windows files)."""
-    def convert(encoding: str, name: str) -> str:
-        return f"; it looks like {name}: convert it with `iconv -f {encoding} -t UTF-8 {path} > {path}.utf8`"
-
-    sample = data[:4096]
-    utf16 = any(_reads_as_text(sample, encoding) for encoding in ("utf-16-le", "utf-16-be"))
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16:
-        return convert("UTF-16", "UTF-16")
-    try:
-        decoded = sample.decode("cp1256")
-    except UnicodeDecodeError:
-        return ""
-    letters = len(_ARABIC_LETTERS.findall(decoded))
-    if letters > 0.3 * sum(not ch.isspace() for ch in decoded):
-        return convert("CP1256", "Windows-1256 (Arabic)")
-    return ""
-
-
-def _reads_as_text(sample: bytes, encoding: str) -> bool:
-    """Whether ``sample`` decodes in ``encoding`` to text of the scripts news are written in."""
-    decoded = sample[: len(sample) // 2 * 2].decode(encoding, errors="replace")
-    usual = sum(ch.isspace() or ch < "\u0250" or "\u0600" <= ch <= "\u06ff" or "\u2000" <= ch <= "\u206f"
-                for ch in decoded)
-    return len(decoded) > 4 and usual > 0.95 * len(decoded) and "\x00" not in decoded
-
-
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file, turning every way it can be unusable into one clear ``InputError``."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a text file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 (invalid byte at offset {exc.start}){encoding_hint(data, path)}") from exc
-    if "\x00" in text:
-        hint = encoding_hint(data, path)
-        raise InputError(f"{path}: contains NUL bytes{hint or '; expected plain text'}")
-    if not text.strip():
-        raise InputError(f"{path}: empty file")
-    return text
-
-
-def read_lines(path) -> list[str]:
-    """Lines of a text file the way the sacrebleu command reads them (trailing white space dropped)."""
-    text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line.rstrip() for line in lines]
+ARTICLE_SUFFIXES = (".txt", *PAGE_SUFFIXES)    # text files and saved web pages
+_LANGUAGE_TAGS = (".en", ".ar")
 
 
 def document_id(path: Path) -> str:
-    """The document id is the file's stem (``seeds/x.txt`` → ``x``; ``x.en.txt`` → ``x``)."""
+    """The document id is the file's stem (``seeds/x.txt`` → ``x``; ``x.en.txt``, ``x.html`` → ``x``)."""
     name = Path(path).name
-    for suffix in (".en.txt", ".ar.txt", ".txt"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
+    for suffix in ARTICLE_SUFFIXES:
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+            return name[:-3] if name.lower().endswith(_LANGUAGE_TAGS) else name
     return Path(path).stem
 
 
+def is_reference_name(path: Path) -> bool:
+    """Whether a file is named as an English reference: ``<doc>.en.txt`` or ``<doc>.en.html``/``.htm``."""
+    name = Path(path).name.lower()
+    return any(name.endswith(".en" + suffix) for suffix in ARTICLE_SUFFIXES)
+
+
 def read_article(path: Path) -> Document:
-    """Read one article: normalised paragraphs, boilerplate removed and recorded."""
+    """Read one article (a text file, or a saved web page whose main text is extracted first):
+    normalised paragraphs, boilerplate removed and recorded."""
     path = Path(path)
-    text = read_text(path)
-    paragraphs, removed = clean_lines(text.splitlines())
+    page = None
+    if is_page(path):
+        lines, page = read_page(path)
+    else:
+        lines = read_text(path).splitlines()
+    paragraphs, removed = clean_lines(lines)
     if not paragraphs:
         raise InputError(f"{path}: no article text left after removing boilerplate")
-    return Document(id=document_id(path), paragraphs=paragraphs, path=str(path), boilerplate=removed)
+    return Document(id=document_id(path), paragraphs=paragraphs, path=str(path), boilerplate=removed, page=page)
 
 
 def reference_path(article: Path) -> Path:
-    """Where an article's English reference lives: ``<doc>.en.txt`` beside it."""
+    """Where an article's English reference lives: ``<doc>.en.txt`` beside it, or a saved page
+    ``<doc>.en.html``/``.htm`` when there is one and no text file."""
     article = Path(article)
-    return article.with_name(f"{document_id(article)}.en.txt")
+    candidates = [article.with_name(f"{document_id(article)}.en{suffix}") for suffix in ARTICLE_SUFFIXES]
+    return next((path for path in candidates if path.is_file()), candidates[0])
 
 
 def read_reference(path: Path) -> Document:
@@ -312,8 +270,13 @@ def read_reference(path: Path) -> Document:
     boilerplate rule applies to them (an English "Share prices…" paragraph must stay).
     """
     path = Path(path)
-    paragraphs = [line for line in map(normalise_line, read_text(path).splitlines()) if visible_text(line)]
-    return Document(id=document_id(path), paragraphs=paragraphs, path=str(path))
+    page = None
+    if is_page(path):
+        lines, page = read_page(path)
+    else:
+        lines = read_text(path).splitlines()
+    paragraphs = [line for line in map(normalise_line, lines) if visible_text(line)]
+    return Document(id=document_id(path), paragraphs=paragraphs, path=str(path), page=page)
 
 
 def split_references(paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -321,8 +284,8 @@ def split_references(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     reference of ``x.txt`` when that article is named too (``seeds/*.txt`` names both), and is
     then not an article.  Two files of one document id are refused: their ids would collide."""
     paths = [Path(p) for p in paths]
-    articles = {(p.parent, document_id(p)) for p in paths if not p.name.endswith(".en.txt")}
-    references = [p for p in paths if p.name.endswith(".en.txt") and (p.parent, document_id(p)) in articles]
+    articles = {(p.parent, document_id(p)) for p in paths if not is_reference_name(p)}
+    references = [p for p in paths if is_reference_name(p) and (p.parent, document_id(p)) in articles]
     kept = [p for p in paths if p not in references]
     seen: dict[str, Path] = {}
     for path in kept:
@@ -333,13 +296,15 @@ def split_references(paths: list[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def article_paths(directory: Path) -> list[Path]:
-    """The Arabic articles in a folder: ``*.txt`` files, not references (``*.en.txt``), sorted."""
+    """The Arabic articles in a folder: ``*.txt`` files and saved pages (``*.html``, ``*.htm``), not
+    references (``*.en.txt``, ``*.en.html``), sorted."""
     directory = Path(directory)
     if directory.is_file():
-        raise InputError(f"{directory}: is a file; expected a folder of articles (*.txt)")
+        raise InputError(f"{directory}: is a file; expected a folder of articles (*.txt, *.html)")
     if not directory.is_dir():
         raise InputError(f"{directory}: no such directory")
-    paths = sorted(p for p in directory.glob("*.txt") if not p.name.endswith(".en.txt"))
+    paths = sorted(p for p in directory.iterdir()
+                   if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file() and not is_reference_name(p))
     if not paths:
-        raise InputError(f"{directory}: no article files (*.txt)")
+        raise InputError(f"{directory}: no article files (*.txt, *.html)")
     return paths

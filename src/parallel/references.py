@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Iterable
 
 from .align import align
-from .documents import Document, Pair, Translation, document_id, group_by_document, read_reference
+from .documents import (
+    Document,
+    Pair,
+    Translation,
+    document_id,
+    group_by_document,
+    is_reference_name,
+    read_reference,
+)
 from .errors import InputError
 from .score import (
     DEFAULT_METRICS,
@@ -191,13 +199,14 @@ def documents_from_translations(translations: list[Translation]) -> list[Documen
 
 
 def reference_files(paths) -> list[Path]:
-    """Reference files named on the command line; a folder stands for its ``*.en.txt`` files."""
+    """Reference files named on the command line; a folder stands for its ``*.en.txt`` files (and
+    saved pages ``*.en.html``/``*.en.htm``)."""
     files = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(path.glob("*.en.txt"))
+            found = sorted(p for p in path.iterdir() if p.is_file() and is_reference_name(p))
             if not found:
-                raise InputError(f"{path}: no reference files (*.en.txt)")
+                raise InputError(f"{path}: no reference files (*.en.txt, *.en.html)")
             files.extend(found)
         elif path.is_file():
             files.append(path)

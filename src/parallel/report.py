@@ -62,6 +62,23 @@ def _metric_rows(level: dict) -> list[str]:
     return rows
 
 
+def _page_lines(report: dict) -> list[str]:
+    """The web pages the articles were read from: where each came from and how much was left out."""
+    pages = [(doc["id"], doc["page"]) for doc in report["documents"] if doc.get("page")]
+    if not pages:
+        return []
+    lines = ["", "## Web pages", "",
+             f"{len(pages)} articles read from saved pages: the main text extracted (trafilatura), "
+             f"{report['totals'].get('page_chars_dropped', 0)} visible characters of page furniture left out.", "",
+             "| document | URL | title | date | author | site | characters kept / page |",
+             "|---|---|---|---|---|---|---|"]
+    for doc_id, page in pages:
+        cells = [page.get(key) or "—" for key in ("url", "title", "date", "author", "site")]
+        lines.append(f"| {doc_id} | " + " | ".join(cell.replace("|", "\\|") for cell in cells)
+                     + f" | {page['article_chars']} / {page['page_chars']} |")
+    return lines
+
+
 def render_markdown(report: dict) -> str:
     """The report (as in ``report.json``) as Markdown for people."""
     totals, model = report["totals"], report["model"]
@@ -93,6 +110,7 @@ def render_markdown(report: dict) -> str:
                      f"{doc['tokens']['source']} / {doc['tokens']['mt']} | {doc['from_cache']} | "
                      f"{format_counts(doc['flags'], empty='—')} | "
                      f"{len(doc['boilerplate_removed'])} |")
+    lines += _page_lines(report)
     scores = report.get("scores") or {}
     if scores:
         lines += ["", "## Scores", "", f"References: {scores['references']}.", ""]

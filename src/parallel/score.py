@@ -13,9 +13,9 @@ from typing import Iterable, Sequence
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.utils import sum_of_lists
 
-from .documents import read_lines
 from .errors import InputError
 from .sacrebleu_stats import item_statistics, score_from_statistics
+from .textfiles import read_lines
 
 METRICS = {
     "bleu": BLEU,

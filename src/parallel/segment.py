@@ -29,8 +29,9 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .documents import Document, Segment, document_id, read_article, read_lines
+from .documents import Document, Segment, document_id, read_article
 from .formats.jsonl import read_segments
+from .textfiles import read_lines
 
 TERMINALS = ".!?؟…"
 CLOSERS = "\"'”’»)]}›"
@@ -196,8 +197,8 @@ def segment_documents(documents: Iterable[Document]) -> Iterator[Segment]:
 
 
 def segments_from_file(path: Path) -> Iterator[Segment]:
-    """Segments of an article (``.txt``, cleaned and segmented) or of ``parallel segment --jsonl``
-    output (``.jsonl``, streamed as it is)."""
+    """Segments of an article (``.txt`` or a saved page ``.html``, cleaned and segmented) or of
+    ``parallel segment --jsonl`` output (``.jsonl``, streamed as it is)."""
     path = Path(path)
     if path.suffix == ".jsonl":
         return read_segments(path)

@@ -11,14 +11,18 @@ from ..files import atomic_write
 from .base import Writer
 
 
-def translation_record(translation: Translation, model_name: str) -> dict:
-    """A translation as one JSONL record: ids, source, MT, score, flags and the model."""
+def translation_record(translation: Translation, model_name: str, source_url: str = "") -> dict:
+    """A translation as one JSONL record: ids, source, MT, score, flags and the model; ``url`` the
+    web page the article was read from, only when it was."""
     segment = translation.segment
-    return {
+    record = {
         "id": segment.id, "doc": segment.doc_id, "para": segment.para, "sent": segment.index,
         "source": segment.text, "target": translation.text, "mt": translation.text,
         "model": model_name, "mt_score": round(translation.score, 4), "flags": list(translation.flags),
     }
+    if source_url:
+        record["url"] = source_url
+    return record
 
 
 class JsonlWriter(Writer):

@@ -33,8 +33,9 @@ class TmxUnit:
 
 
 def translation_unit(translation: Translation, provenance: Provenance,
-                     alignment_score: float | None = None) -> TmxUnit:
-    """The TMX unit for one machine-translated segment."""
+                     alignment_score: float | None = None, source_url: str = "") -> TmxUnit:
+    """The TMX unit for one machine-translated segment; ``source_url`` is the web page the article
+    was read from (``x-source-url``), when it was."""
     segment = translation.segment
     props = {"x-document": segment.doc_id, "x-paragraph": str(segment.para),
              "x-model": provenance.model_name, "x-mt-score": f"{translation.score:.4f}"}
@@ -42,6 +43,8 @@ def translation_unit(translation: Translation, provenance: Provenance,
         props["x-alignment-score"] = f"{alignment_score:.4f}"
     if translation.flags:
         props["x-flags"] = ",".join(translation.flags)
+    if source_url:
+        props["x-source-url"] = source_url
     return TmxUnit(segment.id, {provenance.source_language: segment.text,
                                 provenance.target_language: translation.text}, props)
 

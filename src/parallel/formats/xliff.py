@@ -59,7 +59,8 @@ def provenance_notes(provenance: Provenance) -> list[str]:
             f"created: {provenance.created.isoformat()}"]
 
 
-def _file_element(document: str, units: list[XliffUnit], provenance: Provenance) -> tuple[etree._Element, int]:
+def _file_element(document: str, units: list[XliffUnit], provenance: Provenance,
+                  document_notes: list[str] = ()) -> tuple[etree._Element, int]:
     removed = 0
 
     def text_of(parent: etree._Element, tag: str, text: str, **attributes: str) -> etree._Element:
@@ -77,7 +78,7 @@ def _file_element(document: str, units: list[XliffUnit], provenance: Provenance)
     header = etree.SubElement(file, _q("header"))
     etree.SubElement(header, _q("tool"), {"tool-id": provenance.tool, "tool-name": provenance.tool,
                                           "tool-version": provenance.tool_version})
-    for note in provenance_notes(provenance):
+    for note in [*provenance_notes(provenance), *document_notes]:
         text_of(header, "note", note)
     body = etree.SubElement(file, _q("body"))
     for unit in units:
@@ -98,13 +99,17 @@ def _file_element(document: str, units: list[XliffUnit], provenance: Provenance)
 
 class XliffWriter(Writer):
     """An XLIFF 1.2 file written unit by unit (``write(XliffUnit)``): a ``<file>`` per run of units
-    from one document, written when the next document starts or the file is closed."""
+    from one document, written when the next document starts or the file is closed.
+
+    ``document_notes`` (document id -> lines) adds notes to a document's ``<file>`` header: where a
+    web page came from, for instance."""
 
     def __init__(self, path: Path, provenance: Provenance) -> None:
         super().__init__()
         self.path, self._provenance = Path(path), provenance
         self._pending: list[XliffUnit] = []
         self.counts = {"files": 0, "units": 0, "removed_characters": 0}
+        self.document_notes: dict[str, list[str]] = {}
 
     def _open(self, stack) -> None:
         handle = stack.enter_context(atomic_write(self.path, "wb"))
@@ -128,7 +133,9 @@ class XliffWriter(Writer):
         """Write the pending document's ``<file>``."""
         if not self._pending:
             return
-        element, removed = _file_element(self._pending[0].document, self._pending, self._provenance)
+        document = self._pending[0].document
+        element, removed = _file_element(document, self._pending, self._provenance,
+                                         self.document_notes.pop(document, []))
         self._xf.write(element, pretty_print=False)
         self._xf.write("\n")
         self.counts["files"] += 1

@@ -27,9 +27,7 @@ from ..documents import (
     Segment,
     article_paths,
     read_article,
-    read_lines,
     read_reference,
-    read_text,
     reference_path,
 )
 from ..errors import InputError
@@ -40,6 +38,7 @@ from ..formats.provenance import Provenance
 from ..formats.tmx import TmxUnit, write_tmx
 from ..lexicon import align_documents
 from ..segment import segment_document
+from ..textfiles import read_lines, read_text
 from ..translate import TranslateOptions, Translator
 
 
@@ -62,7 +61,8 @@ class AlignConfig:
 
 
 def document_paths(config: AlignConfig) -> list[tuple[Path, Path]]:
-    """(article, translation) paths: the two given, or every article of a folder with its ``.en.txt``."""
+    """(article, translation) paths: the two given, or every article of a folder with its ``.en.txt``
+    (or ``.en.html``)."""
     source = Path(config.source_path)
     if not source.is_dir():
         if config.target_path is None:

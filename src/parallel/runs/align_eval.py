@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..align import AlignOptions, align, with_corpus_ratio
-from ..documents import read_lines
 from ..errors import InputError
 from ..lexicon import align_documents
+from ..textfiles import read_lines
 
 Alignment = tuple[tuple[int, ...], tuple[int, ...]]
 

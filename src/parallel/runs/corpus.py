@@ -138,6 +138,7 @@ def _document_report(document: Document, translations: list[Translation],
         "from_cache": sum(t.cached for t in translations),
         "flags": flag_counts(translations),
         "boilerplate_removed": [{"line": r.line, "kind": r.kind, "text": r.text} for r in document.boilerplate],
+        "page": document.page.to_json() if document.page else None,
     }
 
 
@@ -176,6 +177,8 @@ class DocumentReports:
         self.entries: list[dict] = []
         self.paragraphs = 0
         self.boilerplate_removed = 0
+        self.web_pages = 0              # articles read from saved web pages
+        self.page_chars_dropped = 0     # their visible text left out by the extraction
 
     def add(self, documents: list[Document], translations: list[Translation],
             tokens: dict[str, tuple[int, int]]) -> None:
@@ -185,6 +188,9 @@ class DocumentReports:
             self.entries.append(_document_report(document, by_document.get(document.id, []), tokens))
             self.paragraphs += len(document.paragraphs)
             self.boilerplate_removed += len(document.boilerplate)
+            if document.page:
+                self.web_pages += 1
+                self.page_chars_dropped += document.page.dropped_chars
 
     def text_counts(self) -> dict:
         """``text_counts`` of every document together."""
@@ -222,6 +228,8 @@ def build_report(config: CorpusConfig, manifest: dict, cache_path: Path | None, 
             "from_cache": stats.from_cache,
             "repeated": stats.repeated,
             "boilerplate_removed": documents.boilerplate_removed,
+            "web_pages": documents.web_pages,
+            "page_chars_dropped": documents.page_chars_dropped,
             "flags": dict(sorted(stats.flags.items())),
         },
         "timings_s": timings,
@@ -245,12 +253,17 @@ class CorpusWriters:
 
     def write(self, documents: list[Document], translations: list[Translation],
               matches: dict[str, dict[str, Pair]], references: dict[str, Document]) -> None:
-        """Write a chunk's translations to every output (TMX, XLIFF, Moses, JSONL, review page)."""
+        """Write a chunk's translations to every output (TMX, XLIFF, Moses, JSONL, review page); an
+        article read from a web page carries the page's URL (TMX, JSONL) and metadata (XLIFF notes)."""
+        pages = {document.id: document.page for document in documents if document.page}
+        self.xliff.document_notes.update({doc_id: page.notes() for doc_id, page in pages.items()})
         for translation in translations:
-            self.tmx.write(translation_unit(translation, self.provenance))
+            page = pages.get(translation.segment.doc_id)
+            url = page.url if page else ""
+            self.tmx.write(translation_unit(translation, self.provenance, source_url=url))
             self.xliff.write(translation_xliff_unit(translation))
             self.moses.write((translation.segment.id, translation.segment.text, translation.text))
-            self.jsonl.write(translation_record(translation, self.provenance.model_name))
+            self.jsonl.write(translation_record(translation, self.provenance.model_name, url))
         by_document = group_by_document(translations)
         for document in documents:
             self.review.add_document(document, by_document.get(document.id, []),
