@@ -229,7 +229,7 @@ def test_option_and_location_mistakes_are_bad_input(seeds_copy, installed_models
     a_file = next(seeds_copy.glob("*.txt"))
     seeds_file = runner.invoke(cli, ["corpus", "--seeds", str(a_file), "--models-dir", str(installed_models)])
     assert seeds_file.exit_code == 2
-    assert one_error_line(seeds_file) == f"error: {a_file}: is a file; expected a folder of articles (*.txt)"
+    assert one_error_line(seeds_file) == f"error: {a_file}: is a file; expected a folder of articles (*.txt, *.html)"
     assert "Folder for the corpus files" in runner.invoke(cli, ["corpus", "--help"]).output
     assert "standard output" in " ".join(runner.invoke(cli, ["translate", "--help"]).output.split())
 
