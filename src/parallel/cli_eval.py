@@ -76,7 +76,7 @@ def eval_align(source_path, reference_path, docids_path, translations_path, simu
 @click.option("--lang", type=click.Choice(["ar", "en"]), help="Language of --text [default: from its extension].")
 @click.option("--title", is_flag=True, help="Keep each document's first line on its own line, as a headline.")
 @click.option("--segmenter", type=click.Choice(SEGMENTERS), default=SEGMENTERS[0],
-              show_default=True, help="Ours, the one-line regex baseline, or pySBD (if installed).")
+              show_default=True, help="Ours, the one-line regex baseline, pySBD or sentencex (the [eval] extra).")
 @click.option("--errors", "errors", type=click.IntRange(min=0), default=0, help="Show the first N errors.")
 @click.option("--json", "as_json", is_flag=True)
 def eval_segment(gold_stem, text_path, docids_path, lang, title, segmenter, errors, as_json) -> None:

@@ -186,17 +186,29 @@ def pysbd_segmenter(lang: str) -> Segmenter:
     return lambda text: [s for line in text.splitlines() for s in splitter.segment(line) if s.strip()]
 
 
-SEGMENTERS = ("parallel", "naive", "pysbd")   # ours, the one-line regex baseline, pySBD (if installed)
+def sentencex_segmenter(lang: str) -> Segmenter:
+    """sentencex (Wikimedia's segmenter, ``pip install sentencex``), for comparison only; line by line."""
+    try:
+        import sentencex
+    except ImportError as exc:
+        raise ResourceError("--segmenter sentencex needs sentencex: pip install sentencex") from exc
+    return lambda text: [s for line in text.splitlines() for s in sentencex.segment(lang, line) if s.strip()]
+
+
+# ours, the one-line regex baseline, and two libraries (installed with the project's [eval] extra)
+SEGMENTERS = ("parallel", "naive", "pysbd", "sentencex")
 
 
 def segmenter_named(name: str, lang: str) -> Segmenter:
-    """The segmenter ``--segmenter`` names: ours, the naive regex or pySBD (for ``lang``)."""
+    """The segmenter ``--segmenter`` names: ours, the naive regex, pySBD or sentencex (for ``lang``)."""
     if name == "parallel":
         return split_text
     if name == "naive":
         return naive_segmenter
     if name == "pysbd":
         return pysbd_segmenter(lang)
+    if name == "sentencex":
+        return sentencex_segmenter(lang)
     raise ValueError(f"unknown segmenter {name!r}")
 
 
