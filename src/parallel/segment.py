@@ -39,16 +39,47 @@ OPENERS = "\"'“‘«([{‹"
 
 # Titles and honorifics written before a name: never the last word of a sentence.
 NAME_TITLES = frozenset(
-    "mr mrs ms messrs mme mlle dr prof sen rep gov gen lt col capt cmdr sgt maj adm rev hon pres "
-    "supt insp st mt ft".split()
+    "mr mrs ms messrs mme mlle dr drs prof profs sen sens rep reps gov govs gen gens lt col capt cmdr sgt "
+    "maj adm rev hon pres supt insp det cpl pvt st mt ft".split()
 )
-# Words shortened before a number: "No. 5", "Vol. 2", "p. 12", "Art. 3", "Fig. 4".
-NUMBER_WORDS = frozenset("no nos vol vols p pp art arts fig figs sec ch chap para op nr".split())
+# Words shortened before a number: "No. 5", "Vol. 2", "p. 12", "Art. 3", "Fig. 4", and month
+# names before a day ("Aug. 15", "Sept. 11").
+NUMBER_WORDS = frozenset("no nos vol vols p pp art arts fig figs sec ch chap para op nr "
+                         "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 # Shortenings that may close a sentence: cut only when a Latin capital follows.
 SHORTENINGS = frozenset(
-    "etc inc ltd co corp jr sr bros plc llc approx est dept univ assn ave blvd rd al "
+    "etc inc ltd co corp jr sr bros plc llc approx est dept univ assn ave blvd rd al govt natl intl "
     "a.d b.c b.c.e c.e".split()
 )
+# What follows a time of day ("9 a.m. EST", "10 p.m. Saturday") in the same sentence: a time zone
+# or a weekday.
+_TIME_OF_DAY = frozenset({"a.m", "p.m"})
+_TIME_ZONE_RE = re.compile(r"^(?:[A-Z]{1,4}T|UTC|Z)[,.;:)]*$")
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# Words that open an English sentence and are never a name: after a single capital letter with a
+# dot ("vitamin D. The", "from A to B. It") the letter closed the sentence; it was no initial.
+ENGLISH_OPENERS = frozenset(
+    "the this that these those it its he she they we i you there here a an in on at for but and so "
+    "however his her their our my yet if when while as after before since although".split()
+)
+# The same for Arabic, after a letter with a dot ("فيتامين د. وقد"); "د." before a name is a title.
+ARABIC_OPENERS = frozenset(
+    "في من على إلى عن مع كما لكن ولكن ثم إن أن وقد وفي ومن وعلى وإن وكان وكانت وهو وهي هذا هذه "
+    "ذلك تلك وهذا وهذه ولا لا لم وقال وقالت وأضاف ويعد وتعد".split()
+)
+# Attribution after a closing quote: "… ." كما أضاف الوزير. / "… ?" asked Smith.  Arabic
+# attributions open with these words; English ones have a verb of saying first or last.
+ARABIC_ATTRIBUTION = frozenset(
+    "كما قائلا قائلًا قائلاً قائلة قائلةً حسبما بحسب حسب وفق وفقا وفقًا وفقاً قال قالت أضاف أضافت "
+    "تساءل تساءلت أكد أكدت أوضح أوضحت صرح صرحت تابع تابعت".split()
+)
+ENGLISH_SAYING = frozenset(
+    "said says asked asks added adds told wrote writes replied explained noted shouted continued "
+    "insisted warned stated recalled concluded".split()
+)
+ATTRIBUTION_MAX_WORDS = 6
+# A citation after the full stop of the sentence it supports: "(Bremer, 1998)", "(بريمر، 1998)".
+_CITATION_RE = re.compile(r"\s+\([^()]{1,80}?\b(?:1[5-9]|20)\d\d[a-z]?\)(?=\s|$)")
 # Latin letter names spelt in Arabic script, used as initials: "دي. كي. أريا" (D. K. Arya).
 ARABIC_LETTER_NAMES = frozenset(
     "إيه بي سي دي إي إف جي إتش آي جيه كي إل إم إن أو يو تي آر إس في واي زد إكس كيو".split()
@@ -128,28 +159,93 @@ def _in_spelt_initials(before: str, word: str, following: str) -> bool:
     return chained_before or chained_after
 
 
+def _bare(word: str) -> str:
+    """``word`` without invisible marks, opening quotes or brackets and trailing punctuation."""
+    return _INVISIBLE_RE.sub("", word).lstrip(OPENERS).rstrip(CLOSERS + TERMINALS + ",،;؛:")
+
+
+def _letter_ends_sentence(word: str, following: str) -> bool:
+    """A single letter with a dot is an initial ("J. Smith", "د. محمد") unless what follows cannot
+    go on a name: an Arabic word after a Latin letter, or a word that opens sentences."""
+    letter = _bare(word)
+    if len(letter) != 1:
+        return False
+    nxt = _bare(following)
+    if _is_latin(letter):
+        return bool(nxt) and (_is_arabic(nxt[0]) or nxt.lower() in ENGLISH_OPENERS)
+    return nxt in ARABIC_OPENERS
+
+
+def _is_attribution(paragraph: str, end: int) -> bool:
+    """Whether the words after a closing quote (from ``end`` to the next sentence end) attribute
+    the quotation: a few words, opening with an Arabic attribution word, or with an English verb
+    of saying first or last ("asked Smith." / "Smith said.")."""
+    rest = paragraph[end:]
+    stop = re.search(r"[.!?؟…](?=[%s]*(?:\s|$))" % re.escape(CLOSERS), rest)
+    words = [_bare(w) for w in (rest[: stop.start()] if stop else rest).split()]
+    words = [w for w in words if w]
+    if not words or len(words) > ATTRIBUTION_MAX_WORDS:
+        return False
+    if words[0] in ARABIC_ATTRIBUTION:
+        return True
+    return words[0].lower() in ENGLISH_SAYING or words[-1].lower() in ENGLISH_SAYING
+
+
+def _goes_on_in_lower_case(marks: str, closers: str, word: str, following: str) -> bool:
+    """After a mark, Latin text in lower case usually goes on with the sentence ("Yahoo! and",
+    "… the", "etc. and", '"…?" he asked').  It starts a new one after a question mark (speech
+    transcripts write "? yes"), unless what follows attributes the question or offers an
+    alternative, and after a full stop that closes an ordinary word (text whose sentence starts
+    lost their capital)."""
+    if closers or _INVISIBLE_RE.sub("", following)[:1] in OPENERS:
+        return True   # '"…?" he asked', ". (see below)"
+    following = _bare(following).lower()
+    if "?" in marks:
+        return following in ENGLISH_SAYING or following in ("or", "and")
+    if marks == ".":
+        plain = _bare(word)
+        ordinary = (len(plain) >= 4 and plain.isalpha() and re.search("[aeiouyAEIOUY]", plain)
+                    and _abbreviation_kind(plain) is None)
+        return not ordinary
+    return True
+
+
 def _is_boundary(paragraph: str, start: int, match: re.Match) -> bool:
     """Whether the candidate ``match`` (marks, closers, then white space) ends a sentence."""
     marks, closers, following = match.group("marks"), match.group("closers"), match.group("next")
     before = paragraph[start : match.start()]
+    if not any(ch.isalnum() for ch in before):
+        return False  # stray marks ("arrangement. . Scientists") join the sentence after them
     next_char = _first_letter(following)
     if not next_char:
         return True
-    if next_char in "،,;؛:)]}»”’" or (_is_latin(next_char) and next_char.islower()):
+    word_match = _LAST_WORD_RE.search(before)
+    word = word_match.group(1) if word_match else ""
+    if next_char in "،,;؛:)]}»”’":
         return False  # the sentence goes on
+    if _is_latin(next_char) and next_char.islower() and _goes_on_in_lower_case(marks, closers, word, following):
+        return False
     if marks == "..":
         return False
+    if closers and set(closers) & set("\"'”’»›") and _is_attribution(paragraph, match.end()):
+        return False
+    if marks == "." and closers and _abbreviation_kind(word) == "shortening" \
+            and not (_is_latin(next_char) and next_char.isupper()):
+        return False  # '"HK Management Inc." سبب' : a quoted name that ends in a shortening
     if _is_ellipsis(marks) and not closers and (before.rstrip()[-1:] in "،," or _is_arabic(next_char)):
         return False  # an ellipsis after a comma, or between Arabic words, is a pause
     if marks == "." and not closers:
-        word_match = _LAST_WORD_RE.search(before)
-        word = word_match.group(1) if word_match else ""
         kind = _abbreviation_kind(word)
         if _in_spelt_initials(before, word, following):
             kind = "initials"
+        if kind == "initials" and _letter_ends_sentence(word, following):
+            return True
         if kind in ("initials", "title", "continuing"):
             return False
-        if kind == "number" and _DIGIT_RE.match(following.lstrip(OPENERS)):
+        if kind == "number" and _DIGIT_RE.search(following.lstrip(OPENERS)):
+            return False
+        if kind == "shortening" and _bare(word).lower() in _TIME_OF_DAY and (
+                _TIME_ZONE_RE.match(_bare(following)) or _bare(following).lower() in WEEKDAYS):
             return False
         if kind == "shortening" and not (_is_latin(next_char) and next_char.isupper()):
             return False
@@ -161,17 +257,23 @@ def _is_boundary(paragraph: str, start: int, match: re.Match) -> bool:
 def split_sentences(paragraph: str) -> list[str]:
     """Split one paragraph (a single line) into sentences, text kept exactly as given."""
     sentences: list[str] = []
-    start = 0
+    start = previous_start = 0
     for match in _CANDIDATE_RE.finditer(paragraph):
-        if not _is_boundary(paragraph, start, match):
+        if match.start() < start or not _is_boundary(paragraph, start, match):
             continue
         end = match.end()
+        citation = _CITATION_RE.match(paragraph, match.start("closers") + len(match.group("closers")))
+        if citation:
+            end = citation.end()   # the citation stays with the sentence it supports
         sentence = paragraph[start:end].strip()
         if sentence:
             sentences.append(sentence)
+            previous_start = start
         start = end
     tail = paragraph[start:].strip()
-    if tail:
+    if tail and sentences and not any(ch.isalnum() for ch in tail):
+        sentences[-1] = paragraph[previous_start:].strip()   # stray marks at the end join the last sentence
+    elif tail:
         sentences.append(tail)
     return sentences
 
