@@ -21,8 +21,10 @@ from .cli_shared import (
     translate_options,
 )
 from .documents import read_article, split_references
+from .errors import InputError
 from .formats.jsonl import read_translations, translation_record
 from .model import DEFAULT_MODEL, fetch, import_model, list_models, read_manifest, resolve_model
+from .pagefetch import LOG_NAME, FetchOptions, fetch_pages, read_urls
 from .references import format_document_scores, score_documents
 from .report import format_counts
 from .review import write_scored_review
@@ -306,6 +308,37 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
         flagged = sorted(summary["flagged"].items())
         click.echo("flagged pairs: " + ", ".join(f"{flag} {count}" for flag, count in flagged),
                    err=True)
+
+
+# --- fetch ---------------------------------------------------------------------------------------
+
+
+@cli.command("fetch")
+@click.argument("urls_path", metavar="URLS.txt", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder the pages are saved in (an article folder for `corpus --seeds`).")
+@click.option("--delay", type=click.FloatRange(0), default=FetchOptions.delay_s, show_default=True,
+              help="Seconds between two requests to the same site.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=FetchOptions.timeout_s,
+              show_default=True, help="Seconds before a request is given up.")
+@click.option("--retries", type=click.IntRange(0), default=FetchOptions.retries, show_default=True,
+              help="Retries after a timeout, a connection error, 429 or 5xx (pauses double each time).")
+@click.option("--ignore-robots", is_flag=True, help="Do not read robots.txt (only for sites you may crawl).")
+@click.option("--json", "as_json", is_flag=True, help="Every URL's record as JSON.")
+def fetch_command(urls_path, out_dir, delay, timeout, retries, ignore_robots, as_json) -> None:
+    """Save the web pages listed in URLS.txt (one URL per line) into OUT, politely, for offline use.
+
+    A page already saved is not fetched again; OUT/fetch.jsonl records every URL. Exit 2 when
+    some URL could not be saved (the others are)."""
+    options = FetchOptions(delay_s=delay, timeout_s=timeout, retries=retries, robots=not ignore_robots)
+    result = fetch_pages(read_urls(urls_path), out_dir, options)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    click.echo(result.format(), err=True)
+    if result.failed:
+        first = result.failed[0]
+        raise InputError(f"{urls_path}: {len(result.failed)} URL(s) not saved, e.g. {first.url}: {first.error} "
+                         f"(see {Path(out_dir) / LOG_NAME})")
 
 
 # --- postedit ------------------------------------------------------------------------------------
