@@ -48,14 +48,54 @@ def test_untranslated_and_length_ratio():
 
 
 def test_translation_flags_order_and_truncation():
-    assert translation_flags("قال ٣ مسؤولين", "three officials said بغداد", truncated=True) == (
+    assert translation_flags("قال ٣ مسؤولين", "four officials said بغداد", truncated=True) == (
         "truncated", "untranslated", "numbers")
     assert translation_flags("قال ٣ مسؤولين", "3 officials said", truncated=False) == ()
 
 
 def test_pair_flags_check_a_human_translation_but_never_truncation():
     source = "قال ٣ مسؤولين إن المحادثات ستستأنف في بغداد الأسبوع المقبل"
-    assert pair_flags(source, "Three officials said talks would resume in Baghdad next week") == ("numbers",)
+    assert pair_flags(source, "Three officials said talks would resume in Baghdad next week") == ()  # a number word
+    assert pair_flags(source, "Four officials said talks would resume in Baghdad next week") == ("numbers",)
     assert pair_flags(source, "3 officials said talks would resume in بغداد next week") == ("untranslated",)
     assert pair_flags(source, "3 officials said.") == ("length_ratio",)
     assert pair_flags(source, "3 officials said talks would resume in Baghdad next week") == ()
+
+
+# Numbers in words on one side, digits on the other: written for these tests.
+@pytest.mark.parametrize("source, target, differ", [
+    ("سيزور الوفد المدينة خلال ثلاثة أشهر", "The delegation will visit the city within 3 months", False),
+    ("سيزور الوفد المدينة خلال ثلاثة أشهر", "The delegation will visit the city within 4 months", True),
+    ("بني القصر في القرن الخامس عشر", "The palace was built in the 15th century", False),
+    ("ازدهرت المدينة في القرن التاسع عشر", "The city flourished in the 1800s", False),
+    ("بقي الوزير هناك شهرين", "The minister stayed there for 2 months", False),
+    ("انتشرت الموسيقى في العشرينيات", "The music spread in the 1920s", False),
+    ("قتل 24 شخصا في الهجوم", "Two-dozen people were killed in the attack", False),
+    ("قتل 48 شخصا في الهجوم", "Four dozen people were killed in the attack", False),
+    ("صدر عليه حكم بالسجن ثماني سنوات", "He was given an eight-year sentence", False),
+    ("بدأ الاجتماع في الساعة ٠٨:٣٠ صباحا", "The meeting began at 8.30 in the morning", False),
+    ("تبلغ مساحتها 783،562 كيلومترا مربعا", "Its area is 783,562 square kilometres", False),
+    ("شاركت ثلاث وعشرون دولة", "23 countries took part", False),
+    ("استغرقت الرحلة ساعة ونصف", "The trip took 1.5 hours", False),
+    ("تقع في القرنين الحادي عشر والثاني عشر", "It lies in the 11th and 12th centuries", False),
+    ("تقع في القرن الحادي عشر والثاني عشر", "It lies in the 11th and 11th centuries", True),   # each number once
+    ("سجل الفريق هدفين وتمريرتين", "The team had 2 goals and 2 assists", True),   # هدفين: dual or plural, unknown
+    ("تبلغ مساحة الشاشة 20 سم2", "The screen measures 20 cm2", False),
+])
+def test_number_words_answer_digits(source, target, differ):
+    assert numbers_differ(source, target) is differ
+
+
+def test_length_model_flags_a_missing_half_and_not_a_whole_translation():
+    from parallel.length_model import DEFAULT_LENGTH_MODEL, fit_length_model
+
+    source = "وقال الوزير في مؤتمر صحفي عقده في العاصمة إن المحادثات مع الجانب الآخر ستستأنف الأسبوع المقبل"
+    whole = "The minister told a news conference in the capital that talks with the other side would resume next week"
+    assert not length_ratio_outlier(source, whole)
+    assert length_ratio_outlier(source, " ".join(whole.split()[:9]))
+    assert DEFAULT_LENGTH_MODEL.z(source, whole) > -1.5
+    pairs = [(source, whole)] * 60 + [(source, whole + " today")] * 60
+    fitted = fit_length_model(pairs, "test")
+    assert fitted.pairs == 120 and fitted.spreads[fitted.bucket(len(source))] >= 0.12   # the spread floor
+    with pytest.raises(Exception, match="too few"):
+        fit_length_model(pairs[:10])
