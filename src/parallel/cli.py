@@ -10,21 +10,22 @@ import click
 
 from . import __version__
 from .cache import open_cache
+from .cli_data import check_command, fetch_command, filter_command
 from .cli_eval import eval_group
 from .cli_shared import (
     ParallelGroup,
     Terminated,
     force_option,
+    glossary_option,
     models_dir_option,
     options_from,
     quantization_option,
     translate_options,
 )
 from .documents import read_article, split_references
-from .errors import InputError
 from .formats.jsonl import read_translations, translation_record
+from .glossary import read_glossary
 from .model import DEFAULT_MODEL, fetch, import_model, list_models, read_manifest, resolve_model
-from .pagefetch import LOG_NAME, FetchOptions, fetch_pages, read_urls
 from .references import format_document_scores, score_documents
 from .report import format_counts
 from .review import write_scored_review
@@ -152,8 +153,9 @@ def model_info(name, models_dir) -> None:
 @click.option("--lines", is_flag=True,
               help="Each line of FILES is one segment (a test set): no segmentation, and the output has "
                    "one line per input line, ready for `parallel score`.")
+@glossary_option
 def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device, compute_type, threads,
-              reproducible, cache_path, no_cache, jsonl, lines) -> None:
+              reproducible, cache_path, no_cache, jsonl, lines, glossary_path) -> None:
     """Translate articles (.txt) or segments (.jsonl from `parallel segment --jsonl`) to standard
     output, streaming: output starts after the first few thousand segments and memory stays flat.
     Paragraphs are separated by a blank line, unless --lines."""
@@ -163,8 +165,9 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
     options = options_from(beam_size, max_batch_tokens, device, compute_type, threads, reproducible)
     cache = open_cache(cache_path, enabled=not no_cache)
     read = line_segments if lines else segments_from_file
+    glossary = read_glossary(glossary_path) if glossary_path else None
     try:
-        translator = Translator(model_dir, options, cache)
+        translator = Translator(model_dir, options, cache, glossary)
         segments = (segment for path in paths for segment in read(path))
         previous = None
         for translation in translator.translate_stream(segments, total=total):
@@ -192,12 +195,15 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
 @click.option("--fetch/--no-fetch", "fetch_missing", default=False,
               help="Fetch the model when none is installed.")
 @translate_options
+@glossary_option
+@click.option("--parquet", is_flag=True, help="Also write NAME.parquet: the JSONL records as Parquet.")
 def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam_size, max_batch_tokens, device,
-           compute_type, threads, reproducible, cache_path, no_cache) -> None:
+           compute_type, threads, reproducible, cache_path, no_cache, glossary_path, parquet) -> None:
     """Run the whole pipeline over SEEDS into OUT (what `make corpus` runs)."""
     config = CorpusConfig(seeds_dir=seeds_dir, out_dir=out_dir, name=name, model=model_name,
                           models_dir=models_dir, cache_path=cache_path,
                           use_cache=not no_cache, fetch_missing=fetch_missing,
+                          glossary_path=glossary_path, parquet=parquet,
                           options=options_from(beam_size, max_batch_tokens, device, compute_type, threads,
                                                reproducible))
     report = run_corpus(config)
@@ -285,8 +291,9 @@ def score_docs(translations_path, references, metrics_spec, as_json, width, revi
 @click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
               help="Translation cache for --model [default: as for translate].")
 @click.option("--no-cache", is_flag=True, help="--model translates everything; no cache read or written.")
+@click.option("--parquet", is_flag=True, help="Also write STEM.parquet: the kept pairs as Parquet.")
 def align_command(source, reference, out_stem, translations_path, model_name, models_dir, presplit,
-                  min_score, lexicon, cache_path, no_cache) -> None:
+                  min_score, lexicon, cache_path, no_cache, parquet) -> None:
     """Align SOURCE (Arabic) with its human translation REFERENCE; write pairs as TMX, Moses and JSONL.
 
     SOURCE may be a folder of articles (<doc>.txt), each with its translation beside it
@@ -296,7 +303,7 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
     model_dir = resolve_model(model_name, models_dir) if model_name else None
     config = AlignConfig(source, reference, out_stem, presplit=presplit, translations_path=translations_path,
                          model_dir=model_dir, cache_path=cache_path, use_cache=not no_cache, min_score=min_score,
-                         lexicon=lexicon)
+                         lexicon=lexicon, parquet=parquet)
     summary = run_align(config)
     click.echo(f"{summary['documents']} document(s): {summary['pairs']} pairs ({summary['rejected']} below "
                f"--min-score), unaligned: {summary['unaligned_source']} source, "
@@ -308,37 +315,6 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
         flagged = sorted(summary["flagged"].items())
         click.echo("flagged pairs: " + ", ".join(f"{flag} {count}" for flag, count in flagged),
                    err=True)
-
-
-# --- fetch ---------------------------------------------------------------------------------------
-
-
-@cli.command("fetch")
-@click.argument("urls_path", metavar="URLS.txt", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Folder the pages are saved in (an article folder for `corpus --seeds`).")
-@click.option("--delay", type=click.FloatRange(0), default=FetchOptions.delay_s, show_default=True,
-              help="Seconds between two requests to the same site.")
-@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=FetchOptions.timeout_s,
-              show_default=True, help="Seconds before a request is given up.")
-@click.option("--retries", type=click.IntRange(0), default=FetchOptions.retries, show_default=True,
-              help="Retries after a timeout, a connection error, 429 or 5xx (pauses double each time).")
-@click.option("--ignore-robots", is_flag=True, help="Do not read robots.txt (only for sites you may crawl).")
-@click.option("--json", "as_json", is_flag=True, help="Every URL's record as JSON.")
-def fetch_command(urls_path, out_dir, delay, timeout, retries, ignore_robots, as_json) -> None:
-    """Save the web pages listed in URLS.txt (one URL per line) into OUT, politely, for offline use.
-
-    A page already saved is not fetched again; OUT/fetch.jsonl records every URL. Exit 2 when
-    some URL could not be saved (the others are)."""
-    options = FetchOptions(delay_s=delay, timeout_s=timeout, retries=retries, robots=not ignore_robots)
-    result = fetch_pages(read_urls(urls_path), out_dir, options)
-    if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
-    click.echo(result.format(), err=True)
-    if result.failed:
-        first = result.failed[0]
-        raise InputError(f"{urls_path}: {len(result.failed)} URL(s) not saved, e.g. {first.url}: {first.error} "
-                         f"(see {Path(out_dir) / LOG_NAME})")
 
 
 # --- postedit ------------------------------------------------------------------------------------
@@ -366,6 +342,9 @@ def _files_written(stem: Path, outputs: dict[str, str]) -> str:
 
 
 cli.add_command(eval_group)
+cli.add_command(fetch_command)
+cli.add_command(check_command)
+cli.add_command(filter_command)
 
 
 def _terminate(signum, frame) -> None:

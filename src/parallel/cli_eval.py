@@ -7,7 +7,11 @@ from pathlib import Path
 import click
 
 from .align import AlignOptions
+from .errors import InputError
+from .files import atomic_write
+from .length_model import fit_length_model
 from .runs.align_eval import AlignEvalConfig, evaluate_alignment, read_documents
+from .runs.flag_eval import evaluate_flags
 from .runs.segment_eval import (
     SEGMENTERS,
     evaluate_segmentation,
@@ -16,6 +20,7 @@ from .runs.segment_eval import (
     read_test_documents,
     segmenter_named,
 )
+from .textfiles import read_lines
 
 
 @click.group("eval")
@@ -105,3 +110,26 @@ def eval_segment(gold_stem, text_path, docids_path, lang, title, segmenter, erro
                f"{scores.system_boundaries} cuts; segmenter {segmenter}, lang {lang}"
                f"{', titles on their own line' if title else ''}")
     click.echo(scores.format(errors))
+
+
+@eval_group.command("flags")
+@click.option("--src", "source_path", type=click.Path(path_type=Path), required=True)
+@click.option("--ref", "reference_path", type=click.Path(path_type=Path), required=True,
+              help="Human translations of --src, line-aligned.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the corruptions.")
+@click.option("--fit", "fit_path", type=click.Path(path_type=Path),
+              help="Also fit a length model on these translations and write it here (JSON).")
+@click.option("--json", "as_json", is_flag=True)
+def eval_flags(source_path, reference_path, seed, fit_path, as_json) -> None:
+    """False alarms of each flag on human translations, and how often each flag catches the
+    corruption made for it (omission, changed number, looped phrase, Arabic left over)."""
+    sources, references = read_lines(source_path), read_lines(reference_path)
+    if len(sources) != len(references):
+        raise InputError(f"{reference_path}: {len(references)} lines, but {source_path} has {len(sources)}")
+    if fit_path:
+        model = fit_length_model(zip(sources, references), fitted_on=str(reference_path))
+        with atomic_write(fit_path) as out:
+            json.dump(model.to_json(), out, indent=2)
+            out.write("\n")
+    result = evaluate_flags(sources, references, seed)
+    click.echo(json.dumps(result.to_json(), indent=2) if as_json else result.format())

@@ -2,6 +2,8 @@
 the commands that install models and translate (their defaults read from the library)."""
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -19,6 +21,9 @@ class Terminated(KeyboardInterrupt):
     finished stays in the translation cache and nothing half-written is left."""
 
 
+BROKEN_PIPE_EXIT = 141   # 128 + SIGPIPE, what a shell reports for a writer whose reader left
+
+
 class ParallelGroup(click.Group):
     """Turns library errors into one ``error: …`` line and the error's exit code."""
 
@@ -27,6 +32,10 @@ class ParallelGroup(click.Group):
         (a traceback only with ``--debug``)."""
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # the reader of our output stopped (`| head`): nothing to say, as other tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(BROKEN_PIPE_EXIT)
         except (ParallelError, OSError) as exc:
             if ctx.find_root().params.get("debug"):
                 raise
@@ -47,6 +56,9 @@ models_dir_option = click.option("--models-dir", type=click.Path(path_type=Path)
 quantization_option = click.option("--quantization", type=click.Choice(QUANTIZATIONS), default=DEFAULT_QUANTIZATION,
                                    show_default=True, help="Weight type of the converted model.")
 force_option = click.option("--force", is_flag=True, help="Replace an installed model of the same name.")
+glossary_option = click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
+                               help="Terms file (Arabic<TAB>English rendering[s]): flag `glossary` when a source "
+                                    "term's renderings are all missing.")
 
 
 def translate_options(command):

@@ -13,6 +13,7 @@ from .cache import TranslationCache, cache_key
 from .documents import Segment, Translation, visible_text
 from .errors import ResourceError
 from .flags import normalise_digits, translation_flags
+from .glossary import Glossary
 from .model import read_manifest
 from .model_text import opus_mt_input, opus_mt_output, split_long, unescape_entities
 from .progress import progress_bar
@@ -153,7 +154,7 @@ class Translator:
     """A loaded model folder (``models/NAME``) ready to translate, with an optional cache."""
 
     def __init__(self, model_dir: Path, options: TranslateOptions = TranslateOptions(),
-                 cache: TranslationCache | None = None):
+                 cache: TranslationCache | None = None, glossary: Glossary | None = None):
         import ctranslate2
         import sentencepiece as spm
 
@@ -161,6 +162,7 @@ class Translator:
         self.manifest = read_manifest(self.model_dir)
         self.options = options
         self.cache = cache
+        self.glossary = glossary   # adds the ``glossary`` flag (glossary.py)
         self._cache_rows_before = cache.last_row() if cache is not None else 0
         parallel_batches, threads_per_batch = options.thread_split()
         try:
@@ -228,10 +230,21 @@ class Translator:
         bar.update(len(texts) - len(todo))  # cached and repeated segments are done already
         if todo:
             results.update(self._translate_uncached(todo, keys, bar))
+        results = {text: self._with_flags(text, result) for text, result in results.items()}
         for text in texts:
             for flag in results[text].flags:
                 stats.flags[flag] = stats.flags.get(flag, 0) + 1
         return [results[text] for text in texts]
+
+    def _with_flags(self, source: str, result: MTResult) -> MTResult:
+        """The result with its flags as the checks stand today: those only decoding knows
+        (``truncated``, ``split``, ``entities``) kept, the rest computed again from the text (a
+        cached translation may carry flags of an older rule), ``glossary`` added."""
+        decoding = [flag for flag in result.flags if flag in ("split", "entities")]
+        flags = translation_flags(source, result.text, "truncated" in result.flags) + tuple(decoding)
+        if self.glossary is not None and self.glossary.missing(source, result.text):
+            flags += ("glossary",)
+        return result._replace(flags=flags)
 
     def _model_inputs(self, texts: list[str]) -> list[_Part]:
         """Each text as the parts the model translates: one part, or several when its pieces

@@ -34,6 +34,7 @@ from ..errors import InputError
 from ..flags import pair_flags
 from ..formats.jsonl import write_jsonl
 from ..formats.moses import write_moses_rows
+from ..formats.parquet import open_parquet
 from ..formats.provenance import Provenance
 from ..formats.tmx import TmxUnit, write_tmx
 from ..lexicon import align_documents
@@ -58,6 +59,7 @@ class AlignConfig:
     min_score: float = 0.0
     options: AlignOptions = field(default_factory=AlignOptions)
     lexicon: bool = True                 # folder without a pivot: learn a word table from it
+    parquet: bool = False                # also <stem>.parquet: the kept pairs' JSONL records as Parquet
 
 
 def document_paths(config: AlignConfig) -> list[tuple[Path, Path]]:
@@ -212,6 +214,10 @@ def run_align(config: AlignConfig) -> dict:
     write_tmx(paths["tmx"], (pair_unit(p, provenance) for p in kept), provenance)
     write_moses_rows(out_stem, ((p.id, p.source, p.target) for p in kept))
     write_jsonl(paths["jsonl"], (pair_record(p) for p in kept))
+    if config.parquet:
+        paths["parquet"] = out_stem.with_name(out_stem.name + ".parquet")
+        with open_parquet(paths["parquet"], "pair") as out:
+            out.write_all(pair_record(p) for p in kept)
     write_jsonl(paths["rejected"], (pair_record(p) for p in rejected))
     write_jsonl(paths["unaligned"], unaligned)
     summary = {"documents": len(sides), "source_sentences": sum(len(source) for source, _ in sides),

@@ -36,9 +36,11 @@ from ..errors import LocationError, ResourceError, location_error
 from ..files import atomic_write, exclusive_folder, sha256_file
 from ..formats.jsonl import open_jsonl, translation_record
 from ..formats.moses import open_moses
+from ..formats.parquet import open_parquet
 from ..formats.provenance import Provenance
 from ..formats.tmx import open_tmx, translation_unit
 from ..formats.xliff import open_xliff, translation_xliff_unit
+from ..glossary import read_glossary
 from ..model import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
 from ..progress import progress_bar
 from ..references import ReferenceScores, align_references
@@ -60,6 +62,8 @@ class CorpusConfig:
     cache_path: Path | None = None      # None: the user cache (see cache.default_cache_path)
     use_cache: bool = True
     fetch_missing: bool = False         # try `model fetch` when no model is installed
+    glossary_path: Path | None = None   # terms to check (flag ``glossary``), see glossary.py
+    parquet: bool = False               # also <name>.parquet: the JSONL records as Parquet
     options: TranslateOptions = field(default_factory=TranslateOptions)
     progress: bool = True
     chunk_segments: int = STREAM_CHUNK  # articles go through the stages about this many segments at a time
@@ -100,10 +104,11 @@ def ensure_model(name: str | None, models_dir: Path, fetch_missing: bool, progre
     return fetch(wanted, models_dir, progress=progress)
 
 
-def output_paths(out_dir: Path, name: str) -> dict[str, Path]:
+def output_paths(out_dir: Path, name: str, parquet: bool = False) -> dict[str, Path]:
     """Every file a corpus run writes into ``out_dir`` for the corpus ``name``."""
     out_dir = Path(out_dir)
     return {
+        **({"parquet": out_dir / f"{name}.parquet"} if parquet else {}),
         "tmx": out_dir / f"{name}.tmx",
         "xliff": out_dir / f"{name}.xlf",
         "source": out_dir / f"{name}.ar",
@@ -250,6 +255,8 @@ class CorpusWriters:
         self.moses = stack.enter_context(open_moses(staged["tmx"].with_suffix("")))
         self.jsonl = stack.enter_context(open_jsonl(staged["jsonl"]))
         self.review = stack.enter_context(open_review(staged["review"], provenance))
+        self.parquet = stack.enter_context(open_parquet(staged["parquet"], "translation")) \
+            if "parquet" in staged else None
 
     def write(self, documents: list[Document], translations: list[Translation],
               matches: dict[str, dict[str, Pair]], references: dict[str, Document]) -> None:
@@ -263,7 +270,10 @@ class CorpusWriters:
             self.tmx.write(translation_unit(translation, self.provenance, source_url=url))
             self.xliff.write(translation_xliff_unit(translation))
             self.moses.write((translation.segment.id, translation.segment.text, translation.text))
-            self.jsonl.write(translation_record(translation, self.provenance.model_name, url))
+            record = translation_record(translation, self.provenance.model_name, url)
+            self.jsonl.write(record)
+            if self.parquet is not None:
+                self.parquet.write(record)
         by_document = group_by_document(translations)
         for document in documents:
             self.review.add_document(document, by_document.get(document.id, []),
@@ -275,7 +285,8 @@ def open_translator(config: CorpusConfig, model_dir: Path, stack: ExitStack) -> 
     cache = open_cache(config.cache_path, enabled=config.use_cache)
     if cache is not None:
         stack.callback(cache.close)
-    return Translator(model_dir, config.options, cache), cache.path if cache is not None else None
+    glossary = read_glossary(config.glossary_path) if config.glossary_path else None
+    return Translator(model_dir, config.options, cache, glossary), cache.path if cache is not None else None
 
 
 def process_chunk(chunk: list[Article], translator: Translator, writers: CorpusWriters, totals: RunTotals,
@@ -327,13 +338,13 @@ def _run_corpus(config: CorpusConfig) -> dict:
         paths = article_paths(config.seeds_dir)
     total = sum(len(article.segments) for chunk in article_chunks(paths, timer) for article in chunk)
     totals = RunTotals()
-    final = output_paths(config.out_dir, config.name)
+    final = output_paths(config.out_dir, config.name, config.parquet)
     with ExitStack() as resources, exclusive_folder(config.out_dir, leftovers=(STAGING_PREFIX,)), \
             tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=config.out_dir) as tmp:
         with timer.stage("translate"):
             translator, cache_path = open_translator(config, model_dir, resources)
         provenance = Provenance(translator.model_name, translator.model_sha256, options=config.options.as_dict())
-        staged = output_paths(Path(tmp), config.name)
+        staged = output_paths(Path(tmp), config.name, config.parquet)
         with ExitStack() as outputs, progress_bar(total=total, unit="seg", desc="translate",
                                                   enabled=config.progress) as bar:
             with timer.stage("write"):

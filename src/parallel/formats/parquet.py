@@ -1,0 +1,80 @@
+"""Parquet: the records of a JSONL output as a columnar file (pyarrow), with the same fields, for
+dataset tools (``datasets.load_dataset("parquet", data_files=…)``, pandas, DuckDB, Spark).
+
+Records are buffered and written a row group at a time, so memory stays flat; the schema is
+fixed per kind of record (``SCHEMAS``) so that a column that is empty in the first rows keeps its
+type.  The file appears under its name only when the block succeeds.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..files import atomic_write
+from .base import Writer
+
+ROW_GROUP = 10_000
+
+# Field types of each kind of record we write: "str", "int", "float", "bool", "list" (of strings).
+SCHEMAS: dict[str, dict[str, str]] = {
+    "translation": {"id": "str", "doc": "str", "para": "int", "sent": "int", "source": "str", "target": "str",
+                    "mt": "str", "model": "str", "mt_score": "float", "flags": "list", "url": "str"},
+    "pair": {"id": "str", "doc": "str", "source_ids": "list", "target_ids": "list", "source": "str",
+             "target": "str", "mt": "str", "alignment_score": "float", "flags": "list"},
+    "check": {"id": "str", "source": "str", "target": "str", "flags": "list", "length_z": "float",
+              "numbers_missing_in_target": "list", "numbers_missing_in_source": "list",
+              "untranslated": "list", "glossary_missing": "list"},
+}
+
+
+def _arrow_schema(fields: dict[str, str]):
+    import pyarrow as pa
+
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+             "list": pa.list_(pa.string())}
+    return pa.schema([(name, types[kind]) for name, kind in fields.items()])
+
+
+class ParquetWriter(Writer):
+    """A Parquet file written record by record (``write(dict)``); fields not in the schema are
+    left out, missing ones are null."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__()
+        self.path, self.fields = Path(path), SCHEMAS[kind]
+        self._rows: list[dict] = []
+
+    def _open(self, stack) -> None:
+        import pyarrow.parquet as pq
+
+        handle = stack.enter_context(atomic_write(self.path, "wb"))
+        self._schema = _arrow_schema(self.fields)
+        self._writer = stack.enter_context(pq.ParquetWriter(handle, self._schema, compression="zstd"))
+
+    def write(self, record: dict) -> None:
+        """Queue one record; a full row group is written out."""
+        self._rows.append({name: record.get(name) for name in self.fields})
+        self.counts["units"] += 1
+        if len(self._rows) >= ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._rows:
+            self._writer.write_table(pa.Table.from_pylist(self._rows, schema=self._schema))
+            self._rows = []
+
+    def _finish(self) -> None:
+        self._flush()
+
+
+def open_parquet(path: Path, kind: str) -> ParquetWriter:
+    """A Parquet file of ``kind`` records (see ``SCHEMAS``); it appears only when the block succeeds."""
+    return ParquetWriter(path, kind)
+
+
+def read_parquet(path: Path) -> list[dict]:
+    """Every record of a Parquet file (for tests and small files)."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path).to_pylist()

@@ -1,0 +1,110 @@
+"""``parallel check``: the flags for any line-aligned translation (another system's output, a human
+translation, a crowd-sourced set), one record per line with the numbers behind each flag.
+
+The checks are those the pipeline puts on its own output (``flags.pair_flags``, plus
+``glossary`` with a glossary); ``truncated`` needs the decoder and is never set here.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import InputError
+from ..flags import FLAG_NAMES, pair_flags, unmatched_numbers
+from ..formats.jsonl import open_jsonl
+from ..formats.parquet import open_parquet
+from ..glossary import Glossary
+from ..length_model import DEFAULT_LENGTH_MODEL, LengthModel
+from ..textfiles import read_lines
+
+_ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
+
+
+@dataclass
+class CheckRecord:
+    """One line's flags and what lies behind them."""
+
+    id: str
+    source: str
+    target: str
+    flags: list[str]
+    length_z: float | None                      # spreads from the human mean (length_model)
+    numbers_missing_in_target: list[str] = field(default_factory=list)
+    numbers_missing_in_source: list[str] = field(default_factory=list)
+    untranslated: list[str] = field(default_factory=list)   # Arabic words left in the target
+    glossary_missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckResult:
+    """Every line's record and the counts per flag."""
+
+    records: list[CheckRecord]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Lines per flag, in the flags' order."""
+        counted = Counter(flag for record in self.records for flag in record.flags)
+        order = [*FLAG_NAMES, "glossary"]
+        return {flag: counted[flag] for flag in order if counted[flag]}
+
+    def summary(self) -> dict:
+        """Lines, flagged lines and counts per flag."""
+        flagged = sum(1 for record in self.records if record.flags)
+        return {"lines": len(self.records), "flagged": flagged,
+                "flagged_rate": round(flagged / len(self.records), 4) if self.records else 0.0,
+                "flags": self.counts}
+
+    def format(self) -> str:
+        """One line: how many lines were flagged, and for what."""
+        summary = self.summary()
+        counts = ", ".join(f"{flag} {count}" for flag, count in summary["flags"].items()) or "none"
+        return (f"{summary['lines']} lines, {summary['flagged']} flagged ({summary['flagged_rate']:.1%}); "
+                f"flags: {counts}")
+
+    def to_json(self) -> dict:
+        """The summary and every record."""
+        return {"summary": self.summary(), "records": [asdict(r) for r in self.records]}
+
+
+def check_pair(line_id: str, source: str, target: str, glossary: Glossary | None = None,
+               model: LengthModel = DEFAULT_LENGTH_MODEL) -> CheckRecord:
+    """The flags of one source line and its translation, with the evidence."""
+    flags = list(pair_flags(source, target))
+    missing_in_target, missing_in_source = unmatched_numbers(source, target)
+    z = model.z(source, target)
+    glossary_missing = [term.arabic for term in glossary.missing(source, target)] if glossary else []
+    if glossary_missing:
+        flags.append("glossary")
+    return CheckRecord(line_id, source, target, flags, round(z, 3) if z is not None else None,
+                       missing_in_target, missing_in_source, _ARABIC_WORD_RE.findall(target), glossary_missing)
+
+
+def check_lines(sources: Sequence[str], targets: Sequence[str], glossary: Glossary | None = None,
+                ids: Sequence[str] | None = None) -> CheckResult:
+    """Check line-aligned sources and translations (ids: the line numbers unless given)."""
+    if len(sources) != len(targets):
+        raise InputError(f"{len(sources)} source lines but {len(targets)} translation lines")
+    ids = ids or [str(number) for number in range(1, len(sources) + 1)]
+    return CheckResult([check_pair(i, s, t, glossary) for i, s, t in zip(ids, sources, targets)])
+
+
+def check_files(source_path: Path, target_path: Path, glossary: Glossary | None = None) -> CheckResult:
+    """``check_lines`` on two line-aligned files; a line-count mismatch names both files."""
+    sources, targets = read_lines(source_path), read_lines(target_path)
+    if len(sources) != len(targets):
+        raise InputError(f"{target_path}: {len(targets)} lines, but {source_path} has {len(sources)}")
+    return check_lines(sources, targets, glossary)
+
+
+def write_check(result: CheckResult, jsonl_path: Path | None = None, parquet_path: Path | None = None) -> None:
+    """The records as JSONL and/or Parquet (the same fields)."""
+    if jsonl_path is not None:
+        with open_jsonl(jsonl_path) as out:
+            out.write_all(asdict(r) for r in result.records)
+    if parquet_path is not None:
+        with open_parquet(parquet_path, "check") as out:
+            out.write_all(asdict(r) for r in result.records)
