@@ -194,3 +194,20 @@ def test_translate_and_corpus_flag_glossary_terms(tmp_path, runner, seeds_corpus
                                str(terms)]).exit_code == 0
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["totals"]["flags"]["glossary"] >= len([r for r in with_term if "glossary" in r["flags"]])
+
+
+def test_check_reads_a_length_model_fitted_on_your_own_translations(tmp_path, runner):
+    sources = [SOURCE] * 60
+    (tmp_path / "src.ar").write_text("\n".join(sources) + "\n", encoding="utf-8")
+    (tmp_path / "ref.en").write_text("\n".join([GOOD + " today, officials said"] * 60) + "\n", encoding="utf-8")
+    fitted = runner.invoke(cli, ["eval", "flags", "--src", str(tmp_path / "src.ar"), "--ref", str(tmp_path / "ref.en"),
+                                 "--fit", str(tmp_path / "model.json")])
+    assert fitted.exit_code == 0, fitted.output
+    assert json.loads((tmp_path / "model.json").read_text())["pairs"] == 60
+    (tmp_path / "hyp.en").write_text(GOOD.split(" with ")[0] + "\n", encoding="utf-8")
+    (tmp_path / "one.ar").write_text(SOURCE + "\n", encoding="utf-8")
+    default = runner.invoke(cli, ["check", str(tmp_path / "one.ar"), str(tmp_path / "hyp.en"), "--jsonl"])
+    own = runner.invoke(cli, ["check", str(tmp_path / "one.ar"), str(tmp_path / "hyp.en"), "--jsonl",
+                              "--length-model", str(tmp_path / "model.json")])
+    assert json.loads(own.stdout)["length_z"] < json.loads(default.stdout)["length_z"]
+    assert "length_ratio" in json.loads(own.stdout)["flags"]

@@ -10,6 +10,7 @@ import click
 from .cli_shared import glossary_option
 from .errors import InputError
 from .glossary import read_glossary
+from .length_model import DEFAULT_LENGTH_MODEL, read_length_model
 from .pagefetch import LOG_NAME, FetchOptions, fetch_pages, read_urls
 from .runs.check import check_files, write_check
 from .runs.filter import FilterOptions, filter_pairs, removed_path
@@ -56,14 +57,17 @@ def fetch_command(urls_path, out_dir, delay, timeout, retries, ignore_robots, as
 @click.option("--parquet", "parquet_path", type=click.Path(path_type=Path),
               help="Write the records to this Parquet file (the same fields).")
 @glossary_option
-def check_command(source_path, target_path, jsonl, jsonl_path, parquet_path, glossary_path) -> None:
+@click.option("--length-model", "length_model_path", type=click.Path(path_type=Path),
+              help="A length model fitted on your own human translations (`parallel eval flags --fit`).")
+def check_command(source_path, target_path, jsonl, jsonl_path, parquet_path, glossary_path, length_model_path) -> None:
     """Flag a line-aligned translation HYP of SRC (any system's output or a human translation):
     numbers, length against human translations, repetition, Arabic left over, glossary terms.
 
     The summary goes to standard error; docs/flags.md says which flags are hints and which are
     near certain, with the measured rates."""
     glossary = read_glossary(glossary_path) if glossary_path else None
-    result = check_files(source_path, target_path, glossary)
+    model = read_length_model(length_model_path) if length_model_path else DEFAULT_LENGTH_MODEL
+    result = check_files(source_path, target_path, glossary, model)
     write_check(result, jsonl_path, parquet_path)
     if jsonl:
         for record in result.to_json()["records"]:

@@ -17,7 +17,7 @@ from ..flags import FLAG_NAMES, pair_flags, unmatched_numbers
 from ..formats.jsonl import open_jsonl
 from ..formats.parquet import open_parquet
 from ..glossary import Glossary
-from ..length_model import DEFAULT_LENGTH_MODEL, LengthModel
+from ..length_model import DEFAULT_LENGTH_MODEL, LONG_Z, SHORT_Z, LengthModel
 from ..textfiles import read_lines
 
 _ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
@@ -73,9 +73,12 @@ class CheckResult:
 def check_pair(line_id: str, source: str, target: str, glossary: Glossary | None = None,
                model: LengthModel = DEFAULT_LENGTH_MODEL) -> CheckRecord:
     """The flags of one source line and its translation, with the evidence."""
-    flags = list(pair_flags(source, target))
-    missing_in_target, missing_in_source = unmatched_numbers(source, target)
     z = model.z(source, target)
+    fired = set(pair_flags(source, target)) - {"length_ratio"}   # the length flag from ``model``
+    if z is not None and (z < -SHORT_Z or z > LONG_Z):
+        fired.add("length_ratio")
+    flags = [flag for flag in FLAG_NAMES if flag in fired]
+    missing_in_target, missing_in_source = unmatched_numbers(source, target)
     glossary_missing = [term.arabic for term in glossary.missing(source, target)] if glossary else []
     if glossary_missing:
         flags.append("glossary")
@@ -84,20 +87,21 @@ def check_pair(line_id: str, source: str, target: str, glossary: Glossary | None
 
 
 def check_lines(sources: Sequence[str], targets: Sequence[str], glossary: Glossary | None = None,
-                ids: Sequence[str] | None = None) -> CheckResult:
+                ids: Sequence[str] | None = None, model: LengthModel = DEFAULT_LENGTH_MODEL) -> CheckResult:
     """Check line-aligned sources and translations (ids: the line numbers unless given)."""
     if len(sources) != len(targets):
         raise InputError(f"{len(sources)} source lines but {len(targets)} translation lines")
     ids = ids or [str(number) for number in range(1, len(sources) + 1)]
-    return CheckResult([check_pair(i, s, t, glossary) for i, s, t in zip(ids, sources, targets)])
+    return CheckResult([check_pair(i, s, t, glossary, model) for i, s, t in zip(ids, sources, targets)])
 
 
-def check_files(source_path: Path, target_path: Path, glossary: Glossary | None = None) -> CheckResult:
+def check_files(source_path: Path, target_path: Path, glossary: Glossary | None = None,
+                model: LengthModel = DEFAULT_LENGTH_MODEL) -> CheckResult:
     """``check_lines`` on two line-aligned files; a line-count mismatch names both files."""
     sources, targets = read_lines(source_path), read_lines(target_path)
     if len(sources) != len(targets):
         raise InputError(f"{target_path}: {len(targets)} lines, but {source_path} has {len(sources)}")
-    return check_lines(sources, targets, glossary)
+    return check_lines(sources, targets, glossary, model=model)
 
 
 def write_check(result: CheckResult, jsonl_path: Path | None = None, parquet_path: Path | None = None) -> None:
