@@ -194,6 +194,7 @@ def test_translate_and_corpus_flag_glossary_terms(tmp_path, runner, seeds_corpus
                                str(terms)]).exit_code == 0
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["totals"]["flags"]["glossary"] >= len([r for r in with_term if "glossary" in r["flags"]])
+    assert report["glossary"]["path"] == str(terms) and len(report["glossary"]["sha256"]) == 64
 
 
 def test_check_reads_a_length_model_fitted_on_your_own_translations(tmp_path, runner):

@@ -223,6 +223,8 @@ def build_report(config: CorpusConfig, manifest: dict, cache_path: Path | None, 
         "model": manifest,
         "options": config.options.as_dict(),
         "cache": str(cache_path) if cache_path else None,
+        "glossary": ({"path": str(config.glossary_path), "sha256": sha256_file(Path(config.glossary_path))}
+                     if config.glossary_path else None),
         "totals": {
             "documents": len(documents.entries),
             "paragraphs": documents.paragraphs,
