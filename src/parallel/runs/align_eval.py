@@ -209,6 +209,9 @@ class AlignmentEvaluation(dict):
         rows = ["          precision  recall     F1"]
         rows += [f"{kind:8}  {self[kind]['precision']:9.4f}  {self[kind]['recall']:6.4f}  {self[kind]['f1']:.4f}"
                  for kind in ("strict", "lax")]
+        if self.get("by_type"):
+            rows.append("gold bead type   beads   output exactly")
+            rows += [f"{kind:15}  {c['gold']:6}   {c['exact']:.2%}" for kind, c in self["by_type"].items()]
         return "\n".join(rows)
 
 
@@ -239,4 +242,33 @@ def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
     scores["gold_beads"] = sum(len(g) for g, _ in pairs)
     scores["system_beads"] = beads_total
     scores["length_ratio"] = round(options.ratio, 4) if options.ratio else "per document"
+    scores["by_type"] = exact_by_type(pairs)
     return AlignmentEvaluation(scores)
+
+
+def bead_type(bead: Alignment) -> str:
+    """``"1-1"``, ``"2-1"``, ``"1-0"``…: how many source and target sentences a bead holds."""
+    return f"{len(bead[0])}-{len(bead[1])}"
+
+
+def exact_by_type(pairs: Iterable[tuple[list[Alignment], list[Alignment]]]) -> dict[str, dict]:
+    """For each gold bead type, how many gold beads there are and the share the aligner output
+    exactly (a skip counts as found when the sentence is left unaligned)."""
+    found: dict[str, list[int]] = {}
+    for gold, test in pairs:
+        test_beads = {(tuple(b[0]), tuple(b[1])) for b in test}
+        skipped_source = {i for b in test if not b[1] for i in b[0]}
+        skipped_target = {j for b in test if not b[0] for j in b[1]}
+        for bead in gold:
+            kind = bead_type(bead)
+            if kind == "1-0":
+                hit = bead[0][0] in skipped_source
+            elif kind == "0-1":
+                hit = bead[1][0] in skipped_target
+            else:
+                hit = (tuple(bead[0]), tuple(bead[1])) in test_beads
+            counts = found.setdefault(kind, [0, 0])
+            counts[0] += 1
+            counts[1] += hit
+    order = sorted(found, key=lambda k: (-found[k][0], k))
+    return {kind: {"gold": found[kind][0], "exact": round(found[kind][1] / found[kind][0], 4)} for kind in order}
