@@ -28,6 +28,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+import numpy as np
+
 from .align import AlignOptions, Bead, align, with_corpus_ratio
 
 _ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
@@ -92,25 +94,45 @@ class Lexicon:
 
 
 def learn_lexicon(pairs: Iterable[tuple[str, str]], iterations: int = 5) -> Lexicon:
-    """IBM Model 1 (with a NULL word) trained by EM on (Arabic, English) text pairs."""
+    """IBM Model 1 (with a NULL word) trained by EM on (Arabic, English) text pairs.
+
+    Vectorised: every (English word occurrence, Arabic word of its sentence) link is one entry of
+    flat arrays, so an EM iteration is a few ``bincount``s instead of a Python loop per link (a
+    few hundred thousand links for 2,000 sentence pairs)."""
     corpus = [(arabic_words(source) + [_NULL], english_words(target)) for source, target in pairs]
-    probability: dict[tuple[str, str], float] = defaultdict(lambda: 1.0)   # uniform start
-    for _ in range(iterations):
-        counts: dict[tuple[str, str], float] = defaultdict(float)
-        totals: dict[str, float] = defaultdict(float)
-        for source, target in corpus:
-            for english in target:
-                scores = [probability[(english, arabic)] for arabic in source]
-                norm = sum(scores)
-                for arabic, score in zip(source, scores):
-                    share = score / norm
-                    counts[(english, arabic)] += share
-                    totals[arabic] += share
-        probability = {key: count / totals[key[1]] for key, count in counts.items()}
+    arabic_ids: dict[str, int] = {}
+    english_ids: dict[str, int] = {}
+    link_english, link_arabic, link_occurrence = [], [], []
+    occurrence = 0
+    for source, target in corpus:
+        source_ids = [arabic_ids.setdefault(word, len(arabic_ids)) for word in source]
+        for english in target:
+            english_id = english_ids.setdefault(english, len(english_ids))
+            link_english.extend([english_id] * len(source_ids))
+            link_arabic.extend(source_ids)
+            link_occurrence.extend([occurrence] * len(source_ids))
+            occurrence += 1
     translations: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for (english, arabic), value in probability.items():
-        if arabic != _NULL and value >= _MIN_PROBABILITY:
-            translations[arabic].append((english, value))
+    if occurrence:
+        english = np.asarray(link_english, dtype=np.int64)
+        arabic = np.asarray(link_arabic, dtype=np.int64)
+        occurrences = np.asarray(link_occurrence, dtype=np.int64)
+        pair_keys, pair_of_link = np.unique(english * len(arabic_ids) + arabic, return_inverse=True)
+        pair_arabic = pair_keys % len(arabic_ids)
+        probability = np.ones(len(pair_keys))                            # uniform start
+        for _ in range(iterations):
+            scores = probability[pair_of_link]
+            norms = np.bincount(occurrences, weights=scores, minlength=occurrence)
+            counts = np.bincount(pair_of_link, weights=scores / norms[occurrences], minlength=len(pair_keys))
+            totals = np.bincount(pair_arabic, weights=counts, minlength=len(arabic_ids))
+            probability = counts / totals[pair_arabic]
+        arabic_words_by_id = list(arabic_ids)
+        english_words_by_id = list(english_ids)
+        null_id = arabic_ids.get(_NULL)
+        keep = (probability >= _MIN_PROBABILITY) & (pair_arabic != null_id)
+        for key, value in zip(pair_keys[keep].tolist(), probability[keep].tolist()):
+            english_id, arabic_id = divmod(key, len(arabic_ids))
+            translations[arabic_words_by_id[arabic_id]].append((english_words_by_id[english_id], value))
     return Lexicon(dict(translations), *_idf(target for _, target in corpus))
 
 
