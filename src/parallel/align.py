@@ -88,6 +88,9 @@ class AlignOptions:
     dims: int = 1024                # hashed feature dimensions for the pivot similarity
     lexicon_weight: float = 5.0     # as mt_weight, for a learned table's similarity
     lexicon_cosine: float = 0.8     # the cosine a true pair reaches with a learned table: counts as 1
+    # nats added to a bead whose two sides both write numbers in digits and share none of them:
+    # a translation keeps its numbers, so such a pairing is vetoed unless nothing else fits
+    number_veto: float = 10.0
     # Gale & Church's s^2.  Arabic/English news is tighter (about 2.6 on the seed articles' paragraph
     # pairs), but a tight length term makes merged beads cheap, whose length errors cancel out.
     variance: float = 6.8
@@ -126,6 +129,8 @@ class _Costs:
         self.target_prefix = np.concatenate([[0.0], np.cumsum(target.lengths)])
         self.source_anchor_prefix = np.concatenate([[0.0], np.cumsum(source.anchor_counts)])
         self.target_anchor_prefix = np.concatenate([[0.0], np.cumsum(target.anchor_counts)])
+        self.source_number_prefix = np.concatenate([[0.0], np.cumsum(source.number_counts)])
+        self.target_number_prefix = np.concatenate([[0.0], np.cumsum(target.number_counts)])
         self.use_mt = source.vectors is not None and target.vectors is not None
         self.anchor_weight = options.anchor_weight / 2 if self.use_mt else options.anchor_weight
 
@@ -147,6 +152,7 @@ class _Costs:
         first_target = max(lo - MAX_BLOCK, 0)
         rows = np.arange(max(i - MAX_BLOCK, 0), i)
         anchor_dots = source.anchors[rows] @ target.anchors[first_target:hi].T if hi > first_target else None
+        number_dots = source.numbers[rows] @ target.numbers[first_target:hi].T if hi > first_target else None
         mt_dots = source.vectors[rows] @ target.vectors[first_target:hi].T \
             if self.use_mt and hi > first_target else None
         costs = {}
@@ -165,12 +171,14 @@ class _Costs:
                 np.full(len(j), source_chars), target_chars, self.ratio, options.variance)
             # anchors: shared (hashed dot product) over the two sides' counts
             shared = np.zeros(len(j))
+            shared_numbers = np.zeros(len(j))
             cross = np.zeros(len(j))
             for a in range(k):
                 r = (i - 1 - a) - rows[0]
                 for b in range(l):
                     c = (j - 1 - b) - first_target
                     shared += anchor_dots[r, c]
+                    shared_numbers += number_dots[r, c]
                     if mt_dots is not None:
                         cross += mt_dots[r, c]
             n_source = self.source_anchor_prefix[i] - self.source_anchor_prefix[i - k]
@@ -178,6 +186,9 @@ class _Costs:
             both = n_source + n_target
             with np.errstate(invalid="ignore", divide="ignore"):
                 dice = np.where(both > 0, np.clip(2.0 * shared / both, 0.0, 1.0), 1.0)
+            source_numbers = self.source_number_prefix[i] - self.source_number_prefix[i - k]
+            target_numbers = self.target_number_prefix[j] - self.target_number_prefix[j - l]
+            value += options.number_veto * ((source_numbers > 0) & (target_numbers > 0) & (shared_numbers < 0.5))
             size = float(max(k, l))  # as many 1-1 beads as its longer side: block cosines grow with size
             value += size * self.anchor_weight * (1.0 - dice)
             if mt_dots is not None:

@@ -36,6 +36,8 @@ class SideFeatures:
     vectors: np.ndarray | None = None      # (n, dims) TF-IDF of the pivot (source) or target
     has_paragraphs: bool = False
     pair_dots: list[np.ndarray] = field(default_factory=list)  # v_i . v_{i-d} for d = 0, 1, 2
+    numbers: np.ndarray | None = None      # (n, 64) hashed counts of the numbers written in digits
+    number_counts: np.ndarray | None = None
 
 
 # --- features ------------------------------------------------------------------------------------
@@ -110,12 +112,16 @@ def side_features(sentences: Sequence[str], paragraphs: Sequence[int] | None,
     starts = np.ones(len(sentences), dtype=np.float32)
     if len(sentences) > 1:
         starts[1:] = (paragraph_ids[1:] != paragraph_ids[:-1]).astype(np.float32)
+    # every value a number may stand for ("10 آلاف": 10 and 10000; "12:00": 12, 12.00, 1200), so
+    # that two numbers agree when any of their readings does
+    numbers = [sorted(set().union(*numbers_in(s))) for s in sentences]
     return SideFeatures(
         lengths=np.asarray([len("".join(s.split())) for s in sentences], dtype=np.float64),
         anchor_tokens=anchors, anchors=_hashed_counts(anchors, 256),
         anchor_counts=np.asarray([len(a) for a in anchors], dtype=np.float32),
         paragraph_starts=starts, paragraph_ids=paragraph_ids,
-        has_paragraphs=len(set(paragraph_ids.tolist())) > 1)
+        has_paragraphs=len(set(paragraph_ids.tolist())) > 1,
+        numbers=_hashed_counts(numbers, 64), number_counts=np.asarray([len(n) for n in numbers], dtype=np.float32))
 
 
 def latin_tokens(sentences: Sequence[str]) -> set[str]:
