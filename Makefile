@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,hf,eval]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,hf,eval,ray]'
 	touch $(STAMP)
 
 # Debian packages the tests use as independent readers of our files: OmegaT opens our TMX,

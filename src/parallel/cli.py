@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cache import open_cache
+from .cache import default_cache_path, open_cache
 from .cli_data import check_command, fetch_command, filter_command
 from .cli_eval import eval_group
 from .cli_shared import (
@@ -20,6 +20,7 @@ from .cli_shared import (
     models_dir_option,
     options_from,
     quantization_option,
+    ray_options,
     translate_options,
 )
 from .documents import read_article, split_references
@@ -32,6 +33,7 @@ from .review import write_scored_review
 from .runs.align import AlignConfig, run_align
 from .runs.corpus import CorpusConfig, run_corpus
 from .runs.postedit import run_postedit
+from .runs.ray_translate import RayOptions, translate_on_ray
 from .score import (
     DEFAULT_BOOTSTRAP,
     DEFAULT_METRICS,
@@ -154,17 +156,28 @@ def model_info(name, models_dir) -> None:
               help="Each line of FILES is one segment (a test set): no segmentation, and the output has "
                    "one line per input line, ready for `parallel score`.")
 @glossary_option
+@ray_options
 def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device, compute_type, threads,
-              reproducible, cache_path, no_cache, jsonl, lines, glossary_path) -> None:
+              reproducible, cache_path, no_cache, jsonl, lines, glossary_path, engine, address, actors,
+              threads_per_actor, gpus_per_actor, out_dir, output_format) -> None:
     """Translate articles (.txt) or segments (.jsonl from `parallel segment --jsonl`) to standard
     output, streaming: output starts after the first few thousand segments and memory stays flat.
-    Paragraphs are separated by a blank line, unless --lines."""
+    Paragraphs are separated by a blank line, unless --lines.  With --engine ray, on a Ray cluster
+    into --out (docs/scale.md)."""
     paths = [Path(f) for f in files] if lines else _articles_named(files)
     total = count_segments(paths, lines)  # a first pass: bad input fails before any output
     model_dir = resolve_model(model_name, models_dir)
     options = options_from(beam_size, max_batch_tokens, device, compute_type, threads, reproducible)
-    cache = open_cache(cache_path, enabled=not no_cache)
     read = line_segments if lines else segments_from_file
+    if engine == "ray":
+        if out_dir is None:
+            raise click.UsageError("--engine ray writes into --out DIR")
+        result = translate_on_ray((segment for path in paths for segment in read(path)), model_dir, options,
+                                  out_dir, RayOptions(address, actors, threads_per_actor, gpus_per_actor),
+                                  None if no_cache else cache_path or default_cache_path(), output_format)
+        click.echo(result.format(), err=True)
+        return
+    cache = open_cache(cache_path, enabled=not no_cache)
     glossary = read_glossary(glossary_path) if glossary_path else None
     try:
         translator = Translator(model_dir, options, cache, glossary)
