@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python bench/formats.py
 	$(BIN)/python bench/throughput.py --systems pipeline,ctranslate2,reproducible,hf,corpus
 	$(BIN)/python bench/scale.py --sizes 1000,10000,100000
+	$(BIN)/python bench/ray_engine.py --sentences 400
 
 lint: install
 	$(BIN)/ruff check src tests bench
