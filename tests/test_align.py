@@ -390,3 +390,22 @@ def test_align_cli_names_an_article_without_translation(runner, tmp_path):
     assert not list(tmp_path.glob("out*"))
     single = runner.invoke(cli, ["align", str(folder / "a.txt")])
     assert single.exit_code == 2 and "give the translation too, or a folder of articles" in single.output
+
+
+def test_an_inserted_sentence_is_skipped_not_absorbed_into_a_merge():
+    """With a pivot, a short target sentence like nothing in the source is left unaligned (0-1)
+    instead of riding along in a 1-2 bead, which its length alone would allow."""
+    english = ["The minister arrived in Cairo on Sunday morning for talks with officials about the crisis.",
+               "He met his Egyptian counterpart at the foreign ministry.",
+               "Both sides agreed to meet again next month in Amman."]
+    arabic = ["وصل الوزير إلى القاهرة صباح الأحد لإجراء محادثات مع المسؤولين حول الأزمة.",
+              "والتقى نظيره المصري في وزارة الخارجية.",
+              "واتفق الجانبان على الاجتماع مجددا الشهر المقبل في عمان."]
+    for position in (1, 2, 3):
+        target = english[:position] + ["Rain fell."] + english[position:]
+        expected = [((i,), (i + (i >= position),)) for i in range(3)] + [((), (position,))]
+        beads = [(b.source, b.target) for b in align(arabic, target, pivot=english)]
+        assert sorted(beads, key=lambda b: (b[1], b[0])) == sorted(expected, key=lambda b: (b[1], b[0]))
+        without_rule = [(b.source, b.target) for b in align(arabic, target, pivot=english,
+                                                            options=AlignOptions(orphan_cost=0.0))]
+        assert ((), (position,)) not in without_rule     # absorbed into a 1-2 bead
