@@ -98,6 +98,8 @@ NEWS_RULES = [
     ("Many people lack vitamin D. The sun helps.", ["Many people lack vitamin D.", "The sun helps."]),
     ("The inspectors rated the school grade A. It was proud.", ["The inspectors rated the school grade A.", "It was proud."]),
     ("The letter was signed by J. Smith of Leeds.", ["The letter was signed by J. Smith of Leeds."]),
+    ('The rapper "P. Diddy" Combs sang. Fans cheered.', ['The rapper "P. Diddy" Combs sang.', "Fans cheered."]),
+    ("The quote is on p. 12 of the report. It is short.", ["The quote is on p. 12 of the report.", "It is short."]),
     ("سافر الفريق من النقطة A إلى النقطة B. ثم عاد", ["سافر الفريق من النقطة A إلى النقطة B.", "ثم عاد"]),
     ("يعاني كثيرون من نقص فيتامين د. وقد نصح الأطباء بالشمس", ["يعاني كثيرون من نقص فيتامين د.", "وقد نصح الأطباء بالشمس"]),
     # a citation after the full stop stays with the sentence it supports

@@ -132,6 +132,8 @@ def _abbreviation_kind(word: str) -> str | None:
         return "continuing"
     if lower in NAME_TITLES:
         return "title"
+    if len(word) == 1 and word.isupper():
+        return "initials"   # "P. Diddy": a capital letter is an initial, "p. 12" a page
     if lower in NUMBER_WORDS:
         return "number"
     if lower in SHORTENINGS:
