@@ -174,7 +174,8 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
             raise click.UsageError("--engine ray writes into --out DIR")
         result = translate_on_ray((segment for path in paths for segment in read(path)), model_dir, options,
                                   out_dir, RayOptions(address, actors, threads_per_actor, gpus_per_actor),
-                                  None if no_cache else cache_path or default_cache_path(), output_format)
+                                  None if no_cache else cache_path or default_cache_path(), output_format,
+                                  glossary_path)
         click.echo(result.format(), err=True)
         return
     cache = open_cache(cache_path, enabled=not no_cache)

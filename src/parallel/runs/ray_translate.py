@@ -36,6 +36,7 @@ from ..errors import InputError, ResourceError
 from ..files import atomic_write
 from ..formats.jsonl import open_jsonl, read_jsonl, translation_record
 from ..formats.parquet import open_parquet
+from ..glossary import read_glossary
 from ..translate import TranslateOptions, Translator
 
 SHARD_DIR = "shards"
@@ -78,8 +79,9 @@ class _ShardTranslator:
     """A Ray actor: the model loaded once, shards translated and written one by one."""
 
     def __init__(self, model_dir: str, options: dict, cache_path: str | None, out_dir: str,
-                 crash_after_shards: int | None) -> None:
+                 crash_after_shards: int | None, glossary_path: str | None = None) -> None:
         self.model_dir, self.options = Path(model_dir), TranslateOptions(**options)
+        self.glossary_path = glossary_path
         self.cache_path, self.out_dir = cache_path, Path(out_dir)
         self.crash_after_shards, self.done = crash_after_shards, 0
         self.translator: Translator | None = None
@@ -88,7 +90,8 @@ class _ShardTranslator:
         # made on first use, in the thread that translates: Ray may build the actor in another
         if self.translator is None:
             cache = TranslationCache(Path(self.cache_path)) if self.cache_path else None
-            self.translator = Translator(self.model_dir, self.options, cache)
+            glossary = read_glossary(Path(self.glossary_path)) if self.glossary_path else None
+            self.translator = Translator(self.model_dir, self.options, cache, glossary)
         return self.translator
 
     def __call__(self, batch: dict) -> dict:
@@ -166,8 +169,11 @@ def _start_ray(address: str | None):
 
 def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: TranslateOptions, out_dir: Path,
                      ray_options: RayOptions | None = None, cache_path: Path | None = None,
-                     output_format: str = "jsonl") -> RayResult:
-    """Translate ``segments`` on a Ray cluster into ``out_dir`` (see the module docstring)."""
+                     output_format: str = "jsonl", glossary_path: Path | None = None) -> RayResult:
+    """Translate ``segments`` on a Ray cluster into ``out_dir`` (see the module docstring); a
+    glossary file, read on each node, adds the ``glossary`` flag as in the local engine."""
+    if glossary_path is not None:
+        read_glossary(glossary_path)   # a bad glossary fails here, before the cluster starts
     ray_options = ray_options or RayOptions()
     out_dir = Path(out_dir)
     (out_dir / SHARD_DIR).mkdir(parents=True, exist_ok=True)
@@ -175,7 +181,7 @@ def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: Tran
     _check_layout(out_dir, shards, ray_options.shard_size)
     todo = [index for index in range(len(shards)) if not shard_path(out_dir, index).exists()]
     if todo:
-        _run_shards(shards, todo, model_dir, options, out_dir, ray_options, cache_path)
+        _run_shards(shards, todo, model_dir, options, out_dir, ray_options, cache_path, glossary_path)
     missing = [index for index in range(len(shards)) if not shard_path(out_dir, index).exists()]
     if missing:
         raise ResourceError(f"{out_dir}: {len(missing)} shard(s) not written (first: {missing[0]}); run again to "
@@ -186,7 +192,8 @@ def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: Tran
 
 
 def _run_shards(shards: list[list[Segment]], todo: list[int], model_dir: Path, options: TranslateOptions,
-                out_dir: Path, ray_options: RayOptions, cache_path: Path | None) -> None:
+                out_dir: Path, ray_options: RayOptions, cache_path: Path | None,
+                glossary_path: Path | None = None) -> None:
     ray = _start_ray(ray_options.address)
     from ray.data import ActorPoolStrategy
 
@@ -199,7 +206,8 @@ def _run_shards(shards: list[list[Segment]], todo: list[int], model_dir: Path, o
         fn_constructor_kwargs={"model_dir": str(Path(model_dir).resolve()), "options": vars(actor_options),
                                "cache_path": str(cache_path) if cache_path else None,
                                "out_dir": str(out_dir.resolve()),
-                               "crash_after_shards": ray_options.crash_after_shards},
+                               "crash_after_shards": ray_options.crash_after_shards,
+                               "glossary_path": str(Path(glossary_path).resolve()) if glossary_path else None},
         num_cpus=ray_options.threads_per_actor, num_gpus=ray_options.gpus_per_actor or None)
     # Ray Data restarts a dead actor and retries its shard by default (max_restarts and
     # max_task_retries -1 for actor pools); tests/test_ray.py kills one to check
