@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -114,7 +115,7 @@ class _ShardTranslator:
         marker = self.out_dir / ".crashed-once"
         if self.crash_after_shards is not None and self.done >= self.crash_after_shards and not marker.exists():
             marker.touch()
-            os._exit(1)   # as if the node had killed the worker: no cleanup, no exception
+            os.kill(os.getpid(), signal.SIGKILL)   # as `kill -9` or the OOM killer would: no cleanup at all
 
 
 def _shards(segments: Iterable[Segment], size: int) -> list[list[Segment]]:
