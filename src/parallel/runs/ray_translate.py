@@ -38,6 +38,7 @@ from ..files import atomic_write
 from ..formats.jsonl import open_jsonl, read_jsonl, translation_record
 from ..formats.parquet import open_parquet
 from ..glossary import read_glossary
+from ..progress import progress_bar
 from ..translate import TranslateOptions, Translator
 
 SHARD_DIR = "shards"
@@ -170,7 +171,8 @@ def _start_ray(address: str | None):
 
 def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: TranslateOptions, out_dir: Path,
                      ray_options: RayOptions | None = None, cache_path: Path | None = None,
-                     output_format: str = "jsonl", glossary_path: Path | None = None) -> RayResult:
+                     output_format: str = "jsonl", glossary_path: Path | None = None,
+                     progress: bool = True) -> RayResult:
     """Translate ``segments`` on a Ray cluster into ``out_dir`` (see the module docstring); a
     glossary file, read on each node, adds the ``glossary`` flag as in the local engine."""
     if glossary_path is not None:
@@ -182,7 +184,7 @@ def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: Tran
     _check_layout(out_dir, shards, ray_options.shard_size)
     todo = [index for index in range(len(shards)) if not shard_path(out_dir, index).exists()]
     if todo:
-        _run_shards(shards, todo, model_dir, options, out_dir, ray_options, cache_path, glossary_path)
+        _run_shards(shards, todo, model_dir, options, out_dir, ray_options, cache_path, glossary_path, progress)
     missing = [index for index in range(len(shards)) if not shard_path(out_dir, index).exists()]
     if missing:
         raise ResourceError(f"{out_dir}: {len(missing)} shard(s) not written (first: {missing[0]}); run again to "
@@ -194,7 +196,7 @@ def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: Tran
 
 def _run_shards(shards: list[list[Segment]], todo: list[int], model_dir: Path, options: TranslateOptions,
                 out_dir: Path, ray_options: RayOptions, cache_path: Path | None,
-                glossary_path: Path | None = None) -> None:
+                glossary_path: Path | None = None, progress: bool = True) -> None:
     ray = _start_ray(ray_options.address)
     from ray.data import ActorPoolStrategy
 
@@ -212,8 +214,9 @@ def _run_shards(shards: list[list[Segment]], todo: list[int], model_dir: Path, o
         num_cpus=ray_options.threads_per_actor, num_gpus=ray_options.gpus_per_actor or None)
     # Ray Data restarts a dead actor and retries its shard by default (max_restarts and
     # max_task_retries -1 for actor pools); tests/test_ray.py kills one to check
-    for _ in translated.iter_batches(batch_size=None):
-        pass
+    with progress_bar(total=len(todo), unit="shard", desc="translate (ray)", enabled=progress) as bar:
+        for batch in translated.iter_batches(batch_size=None):
+            bar.update(len(batch["shard"]))
 
 
 def _join(out_dir: Path, shards: int, output: Path, output_format: str) -> None:
