@@ -409,3 +409,14 @@ def test_an_inserted_sentence_is_skipped_not_absorbed_into_a_merge():
         without_rule = [(b.source, b.target) for b in align(arabic, target, pivot=english,
                                                             options=AlignOptions(orphan_cost=0.0))]
         assert ((), (position,)) not in without_rule     # absorbed into a 1-2 bead
+
+
+def test_names_match_across_scripts_by_their_consonants():
+    from parallel.align_features import arabic_skeletons, name_skeletons
+
+    english = "Del Potro beat Federer in Melbourne, said Kofi Annan."
+    arabic = "قال كوفي عنان إن ديل بوترو هزم فيدرر في ملبورن."
+    shared = name_skeletons(english) & arabic_skeletons(arabic)
+    assert {"btr", "fdr", "mlbrn"} <= shared
+    assert not name_skeletons("The minister said so.")          # a sentence's first word is no name
+    assert "btr" not in arabic_skeletons("هزم اللاعب منافسه في المباراة.")

@@ -36,8 +36,10 @@ from sacrebleu.metrics import CHRF
 from .align_features import (
     MAX_BLOCK,
     SideFeatures,
+    arabic_skeletons,
     hashed_vectors,
     latin_tokens,
+    name_skeletons,
     pair_dots,
     side_features,
     tfidf_vectors,
@@ -91,6 +93,7 @@ class AlignOptions:
     # nats added to a bead whose two sides both write numbers in digits and share none of them:
     # a translation keeps its numbers, so such a pairing is vetoed unless nothing else fits
     number_veto: float = 10.0
+    name_anchors: bool = True       # names matched across scripts by their consonants count as anchors
     # A merged bead (2-1, 1-2, 2-2…) whose weakest member resembles no sentence on the other side
     # of the bead (its best one-to-one cosine below ``member_cosine`` x the full cosine) costs
     # ``orphan_cost`` more: that sentence was inserted or dropped and should be skipped, not
@@ -370,8 +373,12 @@ def align(source: Sequence[str], target: Sequence[str], pivot: Sequence[str] | N
     options = options or AlignOptions()
     if pivot is not None and len(pivot) != len(source):
         raise ValueError(f"pivot has {len(pivot)} sentences, source {len(source)}")
-    source_features = side_features(source, source_paragraphs, None)
-    target_features = side_features(target, target_paragraphs, latin_tokens(source))
+    names = None
+    if options.name_anchors:   # names both sides write: Arabic skeletons that are English names' too
+        english_names = set().union(*map(name_skeletons, target)) if target else set()
+        names = english_names & (set().union(*map(arabic_skeletons, source)) if source else set())
+    source_features = side_features(source, source_paragraphs, None, names, arabic=True)
+    target_features = side_features(target, target_paragraphs, latin_tokens(source), names)
     ratio = character_ratio(source_features, target_features, options)
     similarity = None
     if pivot is not None and len(source) and len(target):

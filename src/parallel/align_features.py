@@ -47,9 +47,49 @@ def _hash(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8"))
 
 
-def _anchor_tokens(text: str, latin_vocabulary: set[str] | None) -> list[str]:
-    """Numbers, Latin tokens (on the target side: those the source also has), ? and quotes."""
+# Names written in Arabic script and in Latin letters compared by their consonants: "بوترو" and
+# "Potro" are both b-t-r.  Letters that Arabic writes one way and English another are merged
+# (p/b, v/f, c/q/k, j/g, x/ks), vowels, h, w, y, ع and hamza dropped, doubled letters once.
+_ARABIC_CONSONANTS = str.maketrans({
+    "ب": "b", "ت": "t", "ث": "t", "ج": "g", "ح": "", "خ": "k", "د": "d", "ذ": "d", "ر": "r", "ز": "z",
+    "س": "s", "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "غ": "g", "ف": "f", "ق": "k", "ك": "k",
+    "ل": "l", "م": "m", "ن": "n", "ه": "", "ة": "", "ا": "", "أ": "", "إ": "", "آ": "", "ء": "", "ؤ": "",
+    "ئ": "", "ع": "", "و": "", "ي": "", "ى": "", "پ": "b", "ڤ": "f", "گ": "g", "چ": "s"})
+_LATIN_CONSONANTS = str.maketrans({"p": "b", "v": "f", "c": "k", "q": "k", "j": "g", "x": "ks", "a": "", "e": "",
+                                   "i": "", "o": "", "u": "", "y": "", "w": "", "h": ""})
+_ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u067e\u06a4\u06af\u0686]+")
+_CAPITALISED_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:-[A-Z][a-z]+)*")
+_ARABIC_CLITICS = ("وال", "بال", "لل", "ال", "و", "ب", "ل")
+MIN_NAME_CONSONANTS = 3
+
+
+def _skeleton(consonants: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+def arabic_skeletons(text: str) -> set[str]:
+    """The consonant skeletons of a text's Arabic words, with and without a leading clitic."""
+    found = set()
+    for word in _ARABIC_WORD_RE.findall(text):
+        forms = [word] + [word[len(c):] for c in _ARABIC_CLITICS if word.startswith(c) and len(word) - len(c) >= 3]
+        found.update(_skeleton(form.translate(_ARABIC_CONSONANTS)) for form in forms)
+    return {s for s in found if len(s) >= MIN_NAME_CONSONANTS}
+
+
+def name_skeletons(text: str) -> set[str]:
+    """The consonant skeletons of a text's capitalised words inside a sentence (names, mostly)."""
+    return {s for s in (_skeleton(w.lower().translate(_LATIN_CONSONANTS)) for w in _CAPITALISED_RE.findall(text))
+            if len(s) >= MIN_NAME_CONSONANTS}
+
+
+def _anchor_tokens(text: str, latin_vocabulary: set[str] | None, names: set[str] | None = None,
+                   arabic: bool = False) -> list[str]:
+    """Numbers, Latin tokens (on the target side: those the source also has), names found on both
+    sides by their consonants (``names``: the skeletons the other side has), ? and quotes."""
     tokens = [f"#{sorted(values)[0]}" for values in numbers_in(text)]
+    if names:
+        skeletons = arabic_skeletons(text) if arabic else name_skeletons(text)
+        tokens += [f"n:{s}" for s in sorted(skeletons & names)]
     latin = (t.lower() for t in _LATIN_TOKEN_RE.findall(text))
     tokens += [f"w:{t}" for t in latin if latin_vocabulary is None or t in latin_vocabulary]
     if any(mark in text for mark in _QUESTION):
@@ -105,9 +145,11 @@ def pair_dots(vectors: np.ndarray) -> list[np.ndarray]:
 
 
 def side_features(sentences: Sequence[str], paragraphs: Sequence[int] | None,
-                  latin_vocabulary: set[str] | None) -> SideFeatures:
-    """One side's features for the aligner: anchors (numbers, Latin names), paragraph ids, lengths."""
-    anchors = [_anchor_tokens(s, latin_vocabulary) for s in sentences]
+                  latin_vocabulary: set[str] | None, names: set[str] | None = None,
+                  arabic: bool = False) -> SideFeatures:
+    """One side's features for the aligner: anchors (numbers, Latin names, names by their
+    consonants), paragraph ids, lengths."""
+    anchors = [_anchor_tokens(s, latin_vocabulary, names, arabic) for s in sentences]
     paragraph_ids = np.asarray(paragraphs if paragraphs is not None else [0] * len(sentences), dtype=np.int64)
     starts = np.ones(len(sentences), dtype=np.float32)
     if len(sentences) > 1:
