@@ -24,14 +24,17 @@ _PUBLIC = {
     # reading and segmenting
     "Document": "documents", "Segment": "documents", "Translation": "documents",
     "read_article": "documents", "read_reference": "documents", "read_lines": "textfiles",
-    "article_paths": "documents",
+    "article_paths": "documents", "Pair": "documents",
+    "read_page": "pages", "PageInfo": "pages", "fetch_pages": "pagefetch",
     "segment_document": "segment", "split_sentences": "segment", "split_text": "segment",
     "line_segments": "segment",
     # models and translation
     "fetch": "model", "import_model": "model", "resolve_model": "model", "list_models": "model",
     "Translator": "translate", "TranslateOptions": "translate",
     "TranslationCache": "cache", "default_cache_path": "cache",
-    "translation_flags": "flags",
+    "translation_flags": "flags", "read_glossary": "glossary", "Glossary": "glossary",
+    "fit_length_model": "length_model", "LengthModel": "length_model",
+    "translate_on_ray": "runs.ray_translate", "RayOptions": "runs.ray_translate",
     # alignment and scores
     "align": "align", "AlignOptions": "align", "Bead": "align",
     "score_lines": "score", "compare_systems": "score", "score_documents": "references",
@@ -40,11 +43,14 @@ _PUBLIC = {
     "open_xliff": "formats.xliff", "write_xliff": "formats.xliff", "read_xliff": "formats.xliff",
     "open_jsonl": "formats.jsonl", "write_jsonl": "formats.jsonl", "read_jsonl": "formats.jsonl",
     "open_moses": "formats.moses", "write_moses": "formats.moses", "read_moses": "formats.moses",
+    "open_parquet": "formats.parquet", "read_parquet": "formats.parquet",
     "Provenance": "formats.provenance",
     # runs
     "run_corpus": "runs.corpus", "CorpusConfig": "runs.corpus",
     "run_align": "runs.align", "AlignConfig": "runs.align",
     "run_postedit": "runs.postedit",
+    "check_lines": "runs.check", "check_files": "runs.check",
+    "filter_pairs": "runs.filter", "FilterOptions": "runs.filter", "evaluate_flags": "runs.flag_eval",
     # errors
     "ParallelError": "errors", "InputError": "errors", "ResourceError": "errors", "LocationError": "errors",
 }
