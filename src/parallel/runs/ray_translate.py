@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
+from ..batching import chunked
 from ..cache import TranslationCache
 from ..documents import Segment
 from ..errors import InputError, ResourceError
@@ -119,18 +120,6 @@ class _ShardTranslator:
             os.kill(os.getpid(), signal.SIGKILL)   # as `kill -9` or the OOM killer would: no cleanup at all
 
 
-def _shards(segments: Iterable[Segment], size: int) -> list[list[Segment]]:
-    shards, current = [], []
-    for segment in segments:
-        current.append(segment)
-        if len(current) == size:
-            shards.append(current)
-            current = []
-    if current:
-        shards.append(current)
-    return shards
-
-
 def _check_layout(out_dir: Path, shards: list[list[Segment]], shard_size: int) -> None:
     """Shards are only reused for the same input cut the same way: ``shards/layout.json`` records
     the shard size and a checksum of the segment ids and texts, and a different one is refused."""
@@ -180,7 +169,7 @@ def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: Tran
     ray_options = ray_options or RayOptions()
     out_dir = Path(out_dir)
     (out_dir / SHARD_DIR).mkdir(parents=True, exist_ok=True)
-    shards = _shards(segments, ray_options.shard_size)
+    shards = list(chunked(segments, ray_options.shard_size))
     _check_layout(out_dir, shards, ray_options.shard_size)
     todo = [index for index in range(len(shards)) if not shard_path(out_dir, index).exists()]
     if todo:
