@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from .align import AlignOptions
-from .errors import InputError
 from .files import atomic_write
 from .length_model import fit_length_model
 from .runs.align_eval import AlignEvalConfig, evaluate_alignment, read_documents
@@ -20,7 +19,7 @@ from .runs.segment_eval import (
     read_test_documents,
     segmenter_named,
 )
-from .textfiles import read_lines
+from .score import read_line_aligned
 
 
 @click.group("eval")
@@ -123,9 +122,7 @@ def eval_segment(gold_stem, text_path, docids_path, lang, title, segmenter, erro
 def eval_flags(source_path, reference_path, seed, fit_path, as_json) -> None:
     """False alarms of each flag on human translations, and how often each flag catches the
     corruption made for it (omission, changed number, looped phrase, Arabic left over)."""
-    sources, references = read_lines(source_path), read_lines(reference_path)
-    if len(sources) != len(references):
-        raise InputError(f"{reference_path}: {len(references)} lines, but {source_path} has {len(sources)}")
+    (sources,), (references,) = read_line_aligned([source_path], [reference_path])
     if fit_path:
         model = fit_length_model(zip(sources, references), fitted_on=str(reference_path))
         with atomic_write(fit_path) as out:

@@ -18,7 +18,7 @@ from ..formats.jsonl import open_jsonl
 from ..formats.parquet import open_parquet
 from ..glossary import Glossary
 from ..length_model import DEFAULT_LENGTH_MODEL, LONG_Z, SHORT_Z, LengthModel
-from ..textfiles import read_lines
+from ..score import read_line_aligned
 
 _ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 
@@ -98,9 +98,7 @@ def check_lines(sources: Sequence[str], targets: Sequence[str], glossary: Glossa
 def check_files(source_path: Path, target_path: Path, glossary: Glossary | None = None,
                 model: LengthModel = DEFAULT_LENGTH_MODEL) -> CheckResult:
     """``check_lines`` on two line-aligned files; a line-count mismatch names both files."""
-    sources, targets = read_lines(source_path), read_lines(target_path)
-    if len(sources) != len(targets):
-        raise InputError(f"{target_path}: {len(targets)} lines, but {source_path} has {len(sources)}")
+    (sources,), (targets,) = read_line_aligned([source_path], [target_path])
     return check_lines(sources, targets, glossary, model=model)
 
 
