@@ -136,22 +136,23 @@ def length_ratio_outlier(source: str, target: str, model: LengthModel = DEFAULT_
     return z is not None and (z < -SHORT_Z or z > LONG_Z)
 
 
-def translation_flags(source: str, target: str, truncated: bool) -> tuple[str, ...]:
-    """All flags for one translation, in a fixed order."""
+def translation_flags(source: str, target: str, truncated: bool,
+                      model: LengthModel = DEFAULT_LENGTH_MODEL) -> tuple[str, ...]:
+    """All flags for one translation, in a fixed order (``model``: the length model to judge by)."""
     checks = (
         ("truncated", truncated),
         ("repetition", has_repetition(target)),
-        ("length_ratio", length_ratio_outlier(source, target)),
+        ("length_ratio", length_ratio_outlier(source, target, model)),
         ("untranslated", has_untranslated(target)),
         ("numbers", numbers_differ(source, target)),
     )
     return tuple(name for name, fired in checks if fired)
 
 
-def pair_flags(source: str, target: str) -> tuple[str, ...]:
+def pair_flags(source: str, target: str, model: LengthModel = DEFAULT_LENGTH_MODEL) -> tuple[str, ...]:
     """Flags for an aligned pair (source and its human translation): the translation checks that
     do not depend on decoding, so a dataset can be filtered the same way as the MT output."""
-    return translation_flags(source, target, truncated=False)
+    return translation_flags(source, target, truncated=False, model=model)
 
 
 FLAG_NAMES = ("truncated", "repetition", "length_ratio", "untranslated", "numbers")

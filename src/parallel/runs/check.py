@@ -17,7 +17,7 @@ from ..flags import FLAG_NAMES, pair_flags, unmatched_numbers
 from ..formats.jsonl import open_jsonl
 from ..formats.parquet import open_parquet
 from ..glossary import Glossary
-from ..length_model import DEFAULT_LENGTH_MODEL, LONG_Z, SHORT_Z, LengthModel
+from ..length_model import DEFAULT_LENGTH_MODEL, LengthModel
 from ..score import read_line_aligned
 
 _ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
@@ -74,10 +74,7 @@ def check_pair(line_id: str, source: str, target: str, glossary: Glossary | None
                model: LengthModel = DEFAULT_LENGTH_MODEL) -> CheckRecord:
     """The flags of one source line and its translation, with the evidence."""
     z = model.z(source, target)
-    fired = set(pair_flags(source, target)) - {"length_ratio"}   # the length flag from ``model``
-    if z is not None and (z < -SHORT_Z or z > LONG_Z):
-        fired.add("length_ratio")
-    flags = [flag for flag in FLAG_NAMES if flag in fired]
+    flags = list(pair_flags(source, target, model))
     missing_in_target, missing_in_source = unmatched_numbers(source, target)
     glossary_missing = [term.arabic for term in glossary.missing(source, target)] if glossary else []
     if glossary_missing:
