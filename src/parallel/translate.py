@@ -238,8 +238,9 @@ class Translator:
 
     def _with_flags(self, source: str, result: MTResult) -> MTResult:
         """The result with its flags as the checks stand today: those only decoding knows
-        (``truncated``, ``split``, ``entities``) kept, the rest computed again from the text (a
-        cached translation may carry flags of an older rule), ``glossary`` added."""
+        (``truncated``, ``split``, ``entities``) kept, the rest computed from the text here, once,
+        for fresh and cached translations alike (a cache written by an older version may hold
+        flags of an older rule), ``glossary`` added."""
         decoding = [flag for flag in result.flags if flag in ("split", "entities")]
         flags = translation_flags(source, result.text, "truncated" in result.flags) + tuple(decoding)
         if self.glossary is not None and self.glossary.missing(source, result.text):
@@ -348,16 +349,16 @@ class Translator:
 
     def _assemble(self, source: str, parts: list[tuple[int, _PartResult]]) -> MTResult:
         """One text's translation from its parts' (in source order): joined, entities unescaped,
-        score averaged over the parts' tokens, flags for the whole."""
+        score averaged over the parts' tokens, and the flags only decoding knows (``truncated``,
+        ``split``, ``entities``; the cache keeps these, ``_with_flags`` adds those read from the text)."""
         ordered = [result for _, result in sorted(parts, key=lambda item: item[0])]
         joined = " ".join(result.text for result in ordered if result.text)
         text, entities = unescape_entities(source, joined)
         tokens = sum(result.tokens for result in ordered)
         score = sum(result.score * result.tokens for result in ordered) / max(1, tokens)
-        truncated = any(result.hit_limit for result in ordered)
-        flags = translation_flags(source, text, truncated)
-        extra = (("split",) if len(ordered) > 1 else ()) + (("entities",) if entities else ())
-        return MTResult(text, score, flags + extra)
+        flags = ((("truncated",) if any(result.hit_limit for result in ordered) else ())
+                 + (("split",) if len(ordered) > 1 else ()) + (("entities",) if entities else ()))
+        return MTResult(text, score, flags)
 
     def count_tokens(self, texts: Sequence[str], side: str = "source") -> list[int]:
         """SentencePiece pieces per text, as the model sees them (``side``: source or target)."""
