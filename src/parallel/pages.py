@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .textfiles import encoding_hint
+from .textfiles import encoding_hint, read_input_bytes
 
 PAGE_SUFFIXES = (".html", ".htm")
 
@@ -157,14 +157,7 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
 def read_page(path: Path) -> tuple[list[str], PageInfo]:
     """Read a saved page: ``extract_page`` on its bytes decoded as the page declares."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a web page") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    data = read_input_bytes(path, "a web page")
     if not data.strip():
         raise InputError(f"{path}: empty file")
     text, encoding = decode_page(data, path)

@@ -39,17 +39,24 @@ def _reads_as_text(sample: bytes, encoding: str) -> bool:
     return len(decoded) > 4 and usual > 0.95 * len(decoded) and "\x00" not in decoded
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file, turning every way it can be unusable into one clear ``InputError``."""
+def read_input_bytes(path: Path, expected: str = "a text file") -> bytes:
+    """A file's bytes, or one clear ``InputError``: missing, a directory (``expected`` says what
+    should have been there), unreadable."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a text file")
+        raise InputError(f"{path}: is a directory, expected {expected}")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file, turning every way it can be unusable into one clear ``InputError``."""
+    path = Path(path)
+    data = read_input_bytes(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
