@@ -156,3 +156,5 @@ def pair_flags(source: str, target: str, model: LengthModel = DEFAULT_LENGTH_MOD
 
 
 FLAG_NAMES = ("truncated", "repetition", "length_ratio", "untranslated", "numbers")
+# every flag a translation can carry: the checks above, a glossary's, and what decoding adds
+ALL_FLAGS = (*FLAG_NAMES, "glossary", "split", "entities")

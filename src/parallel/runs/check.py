@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import InputError
-from ..flags import FLAG_NAMES, pair_flags, unmatched_numbers
+from ..flags import ALL_FLAGS, pair_flags, unmatched_numbers
 from ..formats.jsonl import open_jsonl
 from ..formats.parquet import open_parquet
 from ..glossary import Glossary
@@ -48,8 +48,7 @@ class CheckResult:
     def counts(self) -> dict[str, int]:
         """Lines per flag, in the flags' order."""
         counted = Counter(flag for record in self.records for flag in record.flags)
-        order = [*FLAG_NAMES, "glossary"]
-        return {flag: counted[flag] for flag in order if counted[flag]}
+        return {flag: counted[flag] for flag in ALL_FLAGS if counted[flag]}
 
     def summary(self) -> dict:
         """Lines, flagged lines and counts per flag."""

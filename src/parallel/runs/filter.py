@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import InputError
-from ..flags import FLAG_NAMES, normalise_digits, pair_flags
+from ..flags import ALL_FLAGS, normalise_digits, pair_flags
 from ..formats.jsonl import open_jsonl, read_jsonl
 from ..formats.parquet import open_parquet
 from ..formats.provenance import Provenance
@@ -173,10 +173,10 @@ def filter_pairs(pairs_path: Path, out_path: Path, options: FilterOptions | None
     """Filter the pairs of ``pairs_path`` into ``out_path`` (JSONL, Parquet or TMX by its suffix);
     the removed pairs go to ``removed_path(out_path)`` with ``reason``."""
     options = options or FilterOptions()
-    unknown = set(options.drop_flags) - set(_known_flags())
+    unknown = set(options.drop_flags) - set(ALL_FLAGS)
     if unknown:
         raise InputError(f"--drop-flags: unknown flag(s) {', '.join(sorted(unknown))} "
-                         f"(known: {', '.join(_known_flags())})")
+                         f"(known: {', '.join(ALL_FLAGS)})")
     test_keys = test_set_keys(options.exclude)
     languages = _LanguageCheck() if options.lang_id else None
     result, seen = FilterResult(), set()
@@ -192,6 +192,3 @@ def filter_pairs(pairs_path: Path, out_path: Path, options: FilterOptions | None
                 removed.write({**record, "reason": reason})
     return result
 
-
-def _known_flags() -> tuple[str, ...]:
-    return (*FLAG_NAMES, "glossary", "split", "entities")
