@@ -8,13 +8,14 @@ import os
 
 import pytest
 
-from conftest import FLORES, REQUIRE_EXTERNAL, SEEDS
+from conftest import FLORES, REQUIRE_EXTERNAL, SEEDS, SOURCE_DATE_EPOCH
+from parallel.cache import TranslationCache
 from parallel.cli import cli
-from parallel.documents import article_paths
+from parallel.documents import article_paths, reference_path
 from parallel.errors import InputError
 from parallel.formats.jsonl import translation_record
 from parallel.formats.parquet import read_parquet
-from parallel.runs.ray_translate import RayOptions, shard_path, translate_on_ray
+from parallel.runs.ray_translate import CACHE_ROW_FIELDS, RayOptions, fill_cache_on_ray, shard_path, translate_on_ray
 from parallel.segment import line_segments, segments_from_file
 from parallel.translate import TranslateOptions, Translator
 
@@ -64,7 +65,7 @@ def test_a_worker_killed_mid_run_loses_and_repeats_nothing(local_ray, model_dir,
     out = tmp_path / "out"
     result = translate_on_ray(segments, model_dir, TranslateOptions(reproducible=True), out,
                               RayOptions(actors=2, shard_size=20, crash_after_shards=1))
-    assert (out / ".crashed-once").exists()            # an actor did die abruptly after its first shard
+    assert (out / "shards" / ".crashed-once").exists()            # an actor did die abruptly after its first shard
     records = _records(result.output)
     assert [r["id"] for r in records] == [s.id for s in segments]
     assert records == _local_records(model_dir, segments)
@@ -105,3 +106,72 @@ def test_engine_ray_needs_an_output_folder(runner, model_dir):
     result = runner.invoke(cli, ["translate", str(article_paths(SEEDS)[0]), "--models-dir", str(model_dir.parent),
                                  "--engine", "ray"])
     assert result.exit_code == 2 and "--engine ray writes into --out DIR" in result.output
+
+
+def _corpus(runner, installed_models, seeds, out, cache, *extra):
+    result = runner.invoke(cli, ["corpus", "--seeds", str(seeds), "--out", str(out), "--models-dir",
+                                 str(installed_models), "--cache", str(cache), "--reproducible", *extra],
+                           env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def test_corpus_engine_ray_writes_what_the_local_engine_writes(local_ray, installed_models, tmp_path, runner):
+    local = _corpus(runner, installed_models, SEEDS, tmp_path / "local", tmp_path / "local.sqlite")
+    ray_report = _corpus(runner, installed_models, SEEDS, tmp_path / "ray", tmp_path / "ray.sqlite",
+                         "--engine", "ray", "--actors", "2", "--threads-per-actor", "1")
+    outputs = sorted(path.name for path in (tmp_path / "local").iterdir() if not path.name.startswith("report"))
+    assert outputs == sorted(path.name for path in (tmp_path / "ray").iterdir() if not path.name.startswith("report"))
+    for name in outputs:
+        assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+    # the same counts as the local engine (everything translated once), and the engine named
+    assert ray_report["totals"] == local["totals"] and local["totals"]["translated"] > 0
+    assert local["engine"] == {"engine": "local"}
+    engine = ray_report["engine"]
+    assert engine["engine"] == "ray" and engine["translated"] == local["totals"]["translated"]
+    assert engine["actor_peak_rss_mb"] > 0 and not (tmp_path / "ray" / ".ray-shards").exists()
+    again = _corpus(runner, installed_models, SEEDS, tmp_path / "ray", tmp_path / "ray.sqlite", "--engine", "ray")
+    assert again["engine"]["translated"] == 0 and again["totals"]["translated"] == 0   # all from the cache now
+
+
+def test_cache_fill_resumes_and_survives_a_killed_worker(local_ray, model_dir, tmp_path):
+    texts = [s.text for path in article_paths(SEEDS) for s in segments_from_file(path)]
+    distinct = list(dict.fromkeys(texts))
+    options = TranslateOptions(reproducible=True)
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    # a shard a stopped run wrote but never put into the cache
+    rows = Translator(model_dir, options).cache_rows(distinct[:7])
+    (shards / "0000000.jsonl").write_text("".join(json.dumps(dict(zip(CACHE_ROW_FIELDS, row)), ensure_ascii=False) + "\n" for row in rows),
+                                          encoding="utf-8")
+    with TranslationCache(tmp_path / "cache.sqlite") as cache:
+        first = fill_cache_on_ray(distinct[:30], model_dir, options, cache, shards, RayOptions(shard_size=5))
+        assert (first.texts, first.already_cached, first.translated, first.shards) == (30, 7, 23, 5)
+        second = fill_cache_on_ray(texts, model_dir, options, cache, shards,
+                                   RayOptions(shard_size=10, crash_after_shards=1))
+        assert (second.already_cached, second.translated) == (30, len(distinct) - 30)
+        assert (shards / ".crashed-once").exists() and not list(shards.glob("*.jsonl"))   # all in the cache
+        cached = Translator(model_dir, options, cache).translate_texts(texts, progress=False)
+    local = Translator(model_dir, options).translate_texts(texts, progress=False)
+    assert [(r.text, r.score, r.flags) for r in cached] == [(r.text, r.score, r.flags) for r in local]
+
+
+def test_align_engine_ray_gives_the_local_pivot(local_ray, installed_models, tmp_path, runner):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for path in article_paths(SEEDS)[:2]:
+        (folder / path.name).write_bytes(path.read_bytes())
+        (folder / path.name.replace(".txt", ".en.txt")).write_bytes(reference_path(path).read_bytes())
+    common = ["align", str(folder), "--model", "opus-mt-ar-en", "--models-dir", str(installed_models), "--no-cache"]
+    local = runner.invoke(cli, [*common, "--out", str(tmp_path / "local")], env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+    on_ray = runner.invoke(cli, [*common, "--out", str(tmp_path / "ray"), "--engine", "ray"],
+                           env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+    assert local.exit_code == 0 and on_ray.exit_code == 0, on_ray.output
+    for suffix in (".jsonl", ".tmx", ".unaligned.jsonl"):
+        assert (tmp_path / f"ray{suffix}").read_bytes() == (tmp_path / f"local{suffix}").read_bytes()
+    assert all(record["mt"] for record in _records(tmp_path / "ray.jsonl"))   # a model pivot, not none
+
+
+def test_align_engine_ray_needs_a_model(runner, tmp_path):
+    result = runner.invoke(cli, ["align", str(SEEDS), "--engine", "ray"])
+    assert result.exit_code == 2 and "--engine ray translates the pivot: give --model" in result.output

@@ -32,6 +32,11 @@ def cache_key(model_sha256: str, options_key: str, source: str) -> str:
     return hashlib.sha256(f"{model_sha256}\0{options_key}\0{source}".encode("utf-8")).hexdigest()
 
 
+def cache_keys(model_sha256: str, options_key: str, texts: Iterable[str]) -> dict[str, str]:
+    """Each distinct text's key (in first-seen order) for this model and these decoding options."""
+    return {text: cache_key(model_sha256, options_key, text) for text in dict.fromkeys(texts)}
+
+
 class TranslationCache:
     """Entries are committed batch by batch, so an interrupted run keeps what it translated."""
 

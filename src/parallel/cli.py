@@ -20,6 +20,7 @@ from .cli_shared import (
     models_dir_option,
     options_from,
     quantization_option,
+    ray_from,
     ray_options,
     translate_options,
 )
@@ -33,7 +34,7 @@ from .review import write_scored_review
 from .runs.align import AlignConfig, run_align
 from .runs.corpus import CorpusConfig, run_corpus
 from .runs.postedit import run_postedit
-from .runs.ray_translate import RayOptions, translate_on_ray
+from .runs.ray_translate import translate_on_ray
 from .score import (
     DEFAULT_BOOTSTRAP,
     DEFAULT_METRICS,
@@ -157,6 +158,10 @@ def model_info(name, models_dir) -> None:
                    "one line per input line, ready for `parallel score`.")
 @glossary_option
 @ray_options
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="--engine ray: folder for the shards and translations.jsonl|parquet.")
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "parquet"]), default="jsonl",
+              show_default=True, help="--engine ray: the joined output's format.")
 def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device, compute_type, threads,
               reproducible, cache_path, no_cache, jsonl, lines, glossary_path, engine, address, actors,
               threads_per_actor, gpus_per_actor, out_dir, output_format) -> None:
@@ -173,7 +178,7 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
         if out_dir is None:
             raise click.UsageError("--engine ray writes into --out DIR")
         result = translate_on_ray((segment for path in paths for segment in read(path)), model_dir, options,
-                                  out_dir, RayOptions(address, actors, threads_per_actor, gpus_per_actor),
+                                  out_dir, ray_from(engine, address, actors, threads_per_actor, gpus_per_actor),
                                   None if no_cache else cache_path or default_cache_path(), output_format,
                                   glossary_path)
         click.echo(result.format(), err=True)
@@ -211,13 +216,17 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
 @translate_options
 @glossary_option
 @click.option("--parquet", is_flag=True, help="Also write NAME.parquet: the JSONL records as Parquet.")
+@ray_options
 def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam_size, max_batch_tokens, device,
-           compute_type, threads, reproducible, cache_path, no_cache, glossary_path, parquet) -> None:
-    """Run the whole pipeline over SEEDS into OUT (what `make corpus` runs)."""
+           compute_type, threads, reproducible, cache_path, no_cache, glossary_path, parquet, engine, address,
+           actors, threads_per_actor, gpus_per_actor) -> None:
+    """Run the whole pipeline over SEEDS into OUT (what `make corpus` runs).  With --engine ray the
+    translation runs on a Ray cluster first, the other stages here."""
     config = CorpusConfig(seeds_dir=seeds_dir, out_dir=out_dir, name=name, model=model_name,
                           models_dir=models_dir, cache_path=cache_path,
                           use_cache=not no_cache, fetch_missing=fetch_missing,
                           glossary_path=glossary_path, parquet=parquet,
+                          ray=ray_from(engine, address, actors, threads_per_actor, gpus_per_actor),
                           options=options_from(beam_size, max_batch_tokens, device, compute_type, threads,
                                                reproducible))
     report = run_corpus(config)
@@ -306,18 +315,23 @@ def score_docs(translations_path, references, metrics_spec, as_json, width, revi
               help="Translation cache for --model [default: as for translate].")
 @click.option("--no-cache", is_flag=True, help="--model translates everything; no cache read or written.")
 @click.option("--parquet", is_flag=True, help="Also write STEM.parquet: the kept pairs as Parquet.")
+@ray_options
 def align_command(source, reference, out_stem, translations_path, model_name, models_dir, presplit,
-                  min_score, lexicon, cache_path, no_cache, parquet) -> None:
+                  min_score, lexicon, cache_path, no_cache, parquet, engine, address, actors, threads_per_actor,
+                  gpus_per_actor) -> None:
     """Align SOURCE (Arabic) with its human translation REFERENCE; write pairs as TMX, Moses and JSONL.
 
     SOURCE may be a folder of articles (<doc>.txt), each with its translation beside it
     (<doc>.en.txt); give no REFERENCE then. The folder is aligned as a whole."""
     if translations_path and model_name:
         raise click.UsageError("give --translations or --model, not both")
+    if engine == "ray" and not model_name:
+        raise click.UsageError("--engine ray translates the pivot: give --model")
     model_dir = resolve_model(model_name, models_dir) if model_name else None
     config = AlignConfig(source, reference, out_stem, presplit=presplit, translations_path=translations_path,
                          model_dir=model_dir, cache_path=cache_path, use_cache=not no_cache, min_score=min_score,
-                         lexicon=lexicon, parquet=parquet)
+                         lexicon=lexicon, parquet=parquet,
+                         ray=ray_from(engine, address, actors, threads_per_actor, gpus_per_actor))
     summary = run_align(config)
     click.echo(f"{summary['documents']} document(s): {summary['pairs']} pairs ({summary['rejected']} below "
                f"--min-score), unaligned: {summary['unaligned_source']} source, "

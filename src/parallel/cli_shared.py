@@ -95,12 +95,13 @@ def options_from(beam_size, max_batch_tokens, device, compute_type, threads, rep
 
 
 def ray_options(command):
-    """The options of ``--engine ray`` (runs/ray_translate.py), defaults from ``RayOptions``."""
+    """The options of ``--engine ray`` (runs/ray_translate.py), defaults from ``RayOptions``;
+    ``ray_from`` turns them into ``RayOptions`` (None for the local engine)."""
     from .runs.ray_translate import RayOptions
 
     options = [
         click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-                     help="local: this process; ray: a Ray cluster (pip install 'parallel[ray]'), into --out."),
+                     help="local: this process; ray: a Ray cluster (pip install 'parallel[ray]'; docs/scale.md)."),
         click.option("--address", default=RayOptions.address,
                      help="Ray cluster to join ('auto': the running one) [default: start a local one]."),
         click.option("--actors", type=click.IntRange(1), default=RayOptions.actors, show_default=True,
@@ -109,11 +110,14 @@ def ray_options(command):
                      show_default=True, help="CPU threads (and Ray CPUs) of each actor."),
         click.option("--gpus-per-actor", type=click.FloatRange(0), default=RayOptions.gpus_per_actor,
                      show_default=True, help="GPU share of each actor (with --device cuda), e.g. 0.5."),
-        click.option("--out", "out_dir", type=click.Path(path_type=Path),
-                     help="--engine ray: folder for the shards and translations.jsonl|parquet."),
-        click.option("--format", "output_format", type=click.Choice(["jsonl", "parquet"]), default="jsonl",
-                     show_default=True, help="--engine ray: the joined output's format."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def ray_from(engine: str, address: str | None, actors: int, threads_per_actor: int, gpus_per_actor: float):
+    """``RayOptions`` from the ``ray_options`` of a command, or None for ``--engine local``."""
+    from .runs.ray_translate import RayOptions
+
+    return RayOptions(address, actors, threads_per_actor, gpus_per_actor) if engine == "ray" else None

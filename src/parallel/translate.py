@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .batching import STREAM_CHUNK, chunked, length_limit, token_batches  # noqa: F401 (public here too)
-from .cache import TranslationCache, cache_key
+from .cache import TranslationCache, cache_keys
 from .documents import Segment, Translation, visible_text
 from .errors import ResourceError
 from .flags import normalise_digits, translation_flags
@@ -212,9 +212,8 @@ class Translator:
             with progress_bar(total=len(texts), unit="seg", desc="translate", enabled=progress) as own_bar:
                 return self.translate_texts(texts, progress, stats, own_bar)
         stats = stats if stats is not None else TranslationStats()
-        unique = list(dict.fromkeys(texts))
-        options_key = self.options.output_key()
-        keys = {text: cache_key(self.model_sha256, options_key, text) for text in unique}
+        keys = cache_keys(self.model_sha256, self.options.output_key(), texts)
+        unique = list(keys)
         results: dict[str, MTResult] = {}
         if self.cache is not None:
             hits = self.cache.lookup(keys.values())
@@ -235,6 +234,16 @@ class Translator:
             for flag in results[text].flags:
                 stats.flags[flag] = stats.flags.get(flag, 0) + 1
         return [results[text] for text in texts]
+
+    def cache_rows(self, texts: Sequence[str]) -> list[tuple[str, str, str, str, float, tuple[str, ...]]]:
+        """Translate each distinct text once, reading no cache, into the rows a translation cache
+        stores (``TranslationCache.put_many``: key, model, source, text, score, decoding flags): how
+        translations made on other machines (``--engine ray``) reach this machine's cache."""
+        keys = cache_keys(self.model_sha256, self.options.output_key(), texts)
+        with progress_bar(total=len(keys), enabled=False) as bar:
+            results = self._translate_uncached(list(keys), keys, bar)
+        return [(keys[text], self.model_sha256, text, result.text, result.score, result.flags)
+                for text, result in results.items()]
 
     def _with_flags(self, source: str, result: MTResult) -> MTResult:
         """The result with its flags as the checks stand today: those only decoding knows

@@ -13,14 +13,15 @@ without a pivot a word table is learned from the folder (``lexicon.align_documen
 """
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from ..align import AlignOptions, Bead, align, with_corpus_ratio
-from ..cache import open_cache
+from ..cache import TranslationCache, open_cache
 from ..documents import (
     Document,
     Pair,
@@ -41,6 +42,7 @@ from ..lexicon import align_documents
 from ..segment import segment_document
 from ..textfiles import read_lines, read_text
 from ..translate import TranslateOptions, Translator
+from .ray_translate import RayOptions, fill_cache_on_ray
 
 
 @dataclass
@@ -60,6 +62,8 @@ class AlignConfig:
     options: AlignOptions = field(default_factory=AlignOptions)
     lexicon: bool = True                 # folder without a pivot: learn a word table from it
     parquet: bool = False                # also <stem>.parquet: the kept pairs' JSONL records as Parquet
+    ray: RayOptions | None = None        # translate the model's pivot on a Ray cluster (--engine ray)
+    progress: bool = True
 
 
 def document_paths(config: AlignConfig) -> list[tuple[Path, Path]]:
@@ -157,14 +161,24 @@ def default_out_stem(source_path: Path) -> Path:
 
 
 def model_pivots(model_dir: Path, sources: list[list[Segment]], cache_path: Path | None = None,
-                 use_cache: bool = True) -> tuple[str, str, list[list[str]]]:
+                 use_cache: bool = True, ray: RayOptions | None = None, shard_dir: Path | None = None,
+                 progress: bool = True) -> tuple[str, str, list[list[str]]]:
     """The model's name and sha256, and its translation of each source sentence of each
     document: every document in one call (full batches), through the cache (``open_cache``'s
-    policy) unless ``use_cache`` is false."""
-    cache = open_cache(cache_path, enabled=use_cache)
-    with cache if cache is not None else nullcontext():
+    policy) unless ``use_cache`` is false.  With ``ray``, the translations are made on a Ray
+    cluster first (``fill_cache_on_ray``, shards in ``shard_dir``); without a cache, through a
+    private one that goes with the run."""
+    texts = [s.text for source in sources for s in source]
+    with ExitStack() as stack:
+        cache = open_cache(cache_path, enabled=use_cache)
+        if cache is None and ray is not None:
+            cache = TranslationCache(Path(stack.enter_context(tempfile.TemporaryDirectory())) / "ray.sqlite")
+        if cache is not None:
+            stack.callback(cache.close)
         translator = Translator(model_dir, TranslateOptions(), cache)
-        results = iter(translator.translate_texts([s.text for source in sources for s in source]))
+        if ray is not None:
+            fill_cache_on_ray(texts, model_dir, TranslateOptions(), cache, shard_dir, ray, progress)
+        results = iter(translator.translate_texts(texts, progress))
     pivots = [[next(results).text for _ in source] for source in sources]
     return translator.model_name, translator.model_sha256, pivots
 
@@ -187,6 +201,9 @@ def run_align(config: AlignConfig) -> dict:
     """Align, write the outputs, and return a summary."""
     if config.translations_path is not None and config.model_dir is not None:
         raise InputError("give translations or a model for the pivot, not both")
+    if config.ray is not None and config.model_dir is None:
+        raise InputError("--engine ray translates the pivot: give --model")
+    out_stem = config.out_stem or default_out_stem(config.source_path)
     paths_by_document = document_paths(config)
     sides = [(read_side(source, config.presplit, is_source=True), read_side(target, config.presplit, is_source=False))
              for source, target in paths_by_document]
@@ -195,8 +212,9 @@ def run_align(config: AlignConfig) -> dict:
         pivots = [read_pivot(config.translations_path, len(sides[0][0]))]
         pivot_name = f"file:{Path(config.translations_path).name}"
     elif config.model_dir is not None:
-        pivot_name, pivot_sha256, pivots = model_pivots(config.model_dir, [s for s, _ in sides], config.cache_path,
-                                                        config.use_cache)
+        pivot_name, pivot_sha256, pivots = model_pivots(
+            config.model_dir, [s for s, _ in sides], config.cache_path, config.use_cache, config.ray,
+            out_stem.with_name(out_stem.name + ".ray-shards"), config.progress)
     learned = pivots is None and config.lexicon and len(sides) > 1
     pairs, unaligned = [], []
     aligned = align_sides(sides, pivots, config.options, learn_table=learned)
@@ -209,7 +227,6 @@ def run_align(config: AlignConfig) -> dict:
     provenance = Provenance(pivot_name, pivot_sha256, options={"min_score": config.min_score, "pivot": pivot_name,
                                                      "presplit": config.presplit, "documents": len(sides),
                                                      "learned_lexicon": learned})
-    out_stem = config.out_stem or default_out_stem(config.source_path)
     paths = output_paths(out_stem)
     write_tmx(paths["tmx"], (pair_unit(p, provenance) for p in kept), provenance)
     write_moses_rows(out_stem, ((p.id, p.source, p.target) for p in kept))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .. import TOOL_NAME, __version__
-from ..cache import open_cache
+from ..cache import TranslationCache, open_cache
 from ..documents import (
     Document,
     Pair,
@@ -48,6 +48,7 @@ from ..report import AttentionList, flag_counts, write_markdown
 from ..review import open_review
 from ..segment import segment_document
 from ..translate import STREAM_CHUNK, TranslateOptions, TranslationStats, Translator
+from .ray_translate import RayFill, RayOptions, fill_cache_on_ray
 
 
 @dataclass
@@ -67,6 +68,7 @@ class CorpusConfig:
     options: TranslateOptions = field(default_factory=TranslateOptions)
     progress: bool = True
     chunk_segments: int = STREAM_CHUNK  # articles go through the stages about this many segments at a time
+    ray: RayOptions | None = None       # translate on a Ray cluster first (--engine ray); None: here
 
     def __post_init__(self) -> None:
         self.models_dir = self.models_dir or models_dir_default()
@@ -213,7 +215,8 @@ class RunTotals:
 
 
 def build_report(config: CorpusConfig, manifest: dict, cache_path: Path | None, totals: RunTotals,
-                 timings: dict, outputs: dict[str, Path], provenance: Provenance) -> dict:
+                 timings: dict, outputs: dict[str, Path], provenance: Provenance,
+                 engine: dict | None = None) -> dict:
     """The run's report: tool and model provenance, options, totals, flags, timings, outputs, documents."""
     stats, documents = totals.stats, totals.documents
     return {
@@ -223,6 +226,7 @@ def build_report(config: CorpusConfig, manifest: dict, cache_path: Path | None, 
         "model": manifest,
         "options": config.options.as_dict(),
         "cache": str(cache_path) if cache_path else None,
+        "engine": engine,
         "glossary": ({"path": str(config.glossary_path), "sha256": sha256_file(Path(config.glossary_path))}
                      if config.glossary_path else None),
         "totals": {
@@ -282,13 +286,31 @@ class CorpusWriters:
                                      matches.get(document.id, {}) if document.id in references else None)
 
 
-def open_translator(config: CorpusConfig, model_dir: Path, stack: ExitStack) -> tuple[Translator, Path | None]:
-    """The translator, with the translation cache unless it is off; the cache closes with ``stack``."""
+def open_translator(config: CorpusConfig, model_dir: Path, stack: ExitStack,
+                    private_dir: Path | None = None) -> tuple[Translator, Path | None]:
+    """The translator, with the translation cache unless it is off; the cache closes with ``stack``.
+    With the Ray engine and no cache, a private cache in ``private_dir`` (gone with the run) carries
+    the cluster's translations to this process."""
     cache = open_cache(config.cache_path, enabled=config.use_cache)
+    if cache is None and config.ray is not None:
+        cache = TranslationCache(Path(private_dir) / "ray-translations.sqlite")
     if cache is not None:
         stack.callback(cache.close)
     glossary = read_glossary(config.glossary_path) if config.glossary_path else None
-    return Translator(model_dir, config.options, cache, glossary), cache.path if cache is not None else None
+    return Translator(model_dir, config.options, cache, glossary), cache.path if config.use_cache else None
+
+
+RAY_SHARDS = ".ray-shards"   # in the output folder: the cluster's translations on their way to the cache
+
+
+def translate_on_cluster(config: CorpusConfig, model_dir: Path, translator: Translator, paths: list[Path],
+                         timer: StageTimer) -> RayFill:
+    """``--engine ray``: every segment the cache lacks is translated on the cluster into the cache
+    first (``fill_cache_on_ray``); the chunked run then finds them all there."""
+    with timer.stage("translate"):
+        texts = (s.text for chunk in article_chunks(paths, timer) for article in chunk for s in article.segments)
+        return fill_cache_on_ray(texts, model_dir, config.options, translator.cache, config.out_dir / RAY_SHARDS,
+                                 config.ray, config.progress)
 
 
 def process_chunk(chunk: list[Article], translator: Translator, writers: CorpusWriters, totals: RunTotals,
@@ -344,7 +366,8 @@ def _run_corpus(config: CorpusConfig) -> dict:
     with ExitStack() as resources, exclusive_folder(config.out_dir, leftovers=(STAGING_PREFIX,)), \
             tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=config.out_dir) as tmp:
         with timer.stage("translate"):
-            translator, cache_path = open_translator(config, model_dir, resources)
+            translator, cache_path = open_translator(config, model_dir, resources, Path(tmp))
+        fill = translate_on_cluster(config, model_dir, translator, paths, timer) if config.ray else None
         provenance = Provenance(translator.model_name, translator.model_sha256, options=config.options.as_dict())
         staged = output_paths(Path(tmp), config.name, config.parquet)
         with ExitStack() as outputs, progress_bar(total=total, unit="seg", desc="translate",
@@ -355,7 +378,10 @@ def _run_corpus(config: CorpusConfig) -> dict:
                 process_chunk(chunk, translator, writers, totals, timer, bar)
             with timer.stage("write"):
                 outputs.close()
-        report = build_report(config, translator.manifest, cache_path, totals, timer.seconds, final, provenance)
+        if fill is not None:
+            fill.count_as_translated(totals.stats)
+        report = build_report(config, translator.manifest, cache_path, totals, timer.seconds, final, provenance,
+                              fill.as_dict() if fill else {"engine": "local"})
         with atomic_write(staged["report"]) as out:
             json.dump(report, out, indent=2, ensure_ascii=False)
             out.write("\n")

@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+import resource
 import signal
 import warnings
 from dataclasses import dataclass, replace
@@ -32,17 +33,19 @@ from pathlib import Path
 from typing import Iterable
 
 from ..batching import chunked
-from ..cache import TranslationCache
+from ..cache import TranslationCache, cache_keys
 from ..documents import Segment
 from ..errors import InputError, ResourceError
 from ..files import atomic_write
 from ..formats.jsonl import open_jsonl, read_jsonl, translation_record
 from ..formats.parquet import open_parquet
 from ..glossary import read_glossary
+from ..model import read_manifest
 from ..progress import progress_bar
-from ..translate import TranslateOptions, Translator
+from ..translate import TranslateOptions, TranslationStats, Translator
 
 SHARD_DIR = "shards"
+CACHE_ROW_FIELDS = ("key", "model_sha256", "source", "text", "score", "flags")   # a cache shard's records
 
 
 @dataclass
@@ -66,6 +69,7 @@ class RayResult:
     shards: int
     translated_shards: int
     output: Path
+    actor_peak_rss_mb: float | None = None   # the largest actor's peak resident memory; None: nothing ran
 
     def format(self) -> str:
         """One line for standard error."""
@@ -74,18 +78,24 @@ class RayResult:
 
 
 def shard_path(out_dir: Path, index: int) -> Path:
-    """Where shard ``index`` is written."""
-    return Path(out_dir) / SHARD_DIR / f"{index:07d}.jsonl"
+    """Where shard ``index`` of ``translate_on_ray`` is written."""
+    return _shard_file(Path(out_dir) / SHARD_DIR, index)
+
+
+def _shard_file(shard_dir: Path, index: int) -> Path:
+    return Path(shard_dir) / f"{index:07d}.jsonl"
 
 
 class _ShardTranslator:
-    """A Ray actor: the model loaded once, shards translated and written one by one."""
+    """A Ray actor: the model loaded once, shards translated and written one by one — as the
+    records ``translate --jsonl`` prints (``kind="records"``), or as translation-cache rows for the
+    driver's cache (``kind="cache"``, see ``fill_cache_on_ray``)."""
 
-    def __init__(self, model_dir: str, options: dict, cache_path: str | None, out_dir: str,
+    def __init__(self, model_dir: str, options: dict, cache_path: str | None, shard_dir: str, kind: str,
                  crash_after_shards: int | None, glossary_path: str | None = None) -> None:
         self.model_dir, self.options = Path(model_dir), TranslateOptions(**options)
-        self.glossary_path = glossary_path
-        self.cache_path, self.out_dir = cache_path, Path(out_dir)
+        self.glossary_path, self.kind = glossary_path, kind
+        self.cache_path, self.shard_dir = cache_path, Path(shard_dir)
         self.crash_after_shards, self.done = crash_after_shards, 0
         self.translator: Translator | None = None
 
@@ -99,22 +109,27 @@ class _ShardTranslator:
 
     def __call__(self, batch: dict) -> dict:
         translator = self._translator()
-        for index, segments_json in zip(batch["shard"], batch["segments"]):
-            path = shard_path(self.out_dir, int(index))
+        for index, payload in zip(batch["shard"], batch["payload"]):
+            path = _shard_file(self.shard_dir, int(index))
             if path.exists():
                 continue   # written by an attempt that died before it could report
-            segments = [Segment(*fields) for fields in json.loads(segments_json)]
-            translations = translator.translate_segments(segments, progress=False)
+            lines = self._translate(translator, json.loads(payload))
             with atomic_write(path) as out:
-                for translation in translations:
-                    out.write(json.dumps(translation_record(translation, translator.model_name),
-                                         ensure_ascii=False) + "\n")
+                out.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
             self.done += 1
             self._maybe_crash()
-        return {"shard": batch["shard"]}
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss   # kilobytes on Linux
+        return {"shard": batch["shard"], "peak_rss_kb": [peak_kb] * len(batch["shard"])}
+
+    def _translate(self, translator: Translator, payload: list) -> list:
+        if self.kind == "cache":
+            return [dict(zip(CACHE_ROW_FIELDS, row)) for row in translator.cache_rows(payload)]
+        segments = [Segment(*fields) for fields in payload]
+        return [translation_record(t, translator.model_name)
+                for t in translator.translate_segments(segments, progress=False)]
 
     def _maybe_crash(self) -> None:
-        marker = self.out_dir / ".crashed-once"
+        marker = self.shard_dir / ".crashed-once"
         if self.crash_after_shards is not None and self.done >= self.crash_after_shards and not marker.exists():
             marker.touch()
             os.kill(os.getpid(), signal.SIGKILL)   # as `kill -9` or the OOM killer would: no cleanup at all
@@ -171,41 +186,118 @@ def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: Tran
     (out_dir / SHARD_DIR).mkdir(parents=True, exist_ok=True)
     shards = list(chunked(segments, ray_options.shard_size))
     _check_layout(out_dir, shards, ray_options.shard_size)
-    todo = [index for index in range(len(shards)) if not shard_path(out_dir, index).exists()]
+    todo = {index: json.dumps([[s.doc_id, s.para, s.index, s.text] for s in shard], ensure_ascii=False)
+            for index, shard in enumerate(shards) if not shard_path(out_dir, index).exists()}
+    peak = None
     if todo:
-        _run_shards(shards, todo, model_dir, options, out_dir, ray_options, cache_path, glossary_path, progress)
+        peak = _run_shards(todo, out_dir / SHARD_DIR, "records", model_dir, options, ray_options,
+                           cache_path, glossary_path, progress)
     missing = [index for index in range(len(shards)) if not shard_path(out_dir, index).exists()]
     if missing:
         raise ResourceError(f"{out_dir}: {len(missing)} shard(s) not written (first: {missing[0]}); run again to "
                             "translate what is missing")
     output = out_dir / f"translations.{output_format}"
     _join(out_dir, len(shards), output, output_format)
-    return RayResult(sum(len(s) for s in shards), len(shards), len(todo), output)
+    return RayResult(sum(len(s) for s in shards), len(shards), len(todo), output, peak)
 
 
-def _run_shards(shards: list[list[Segment]], todo: list[int], model_dir: Path, options: TranslateOptions,
-                out_dir: Path, ray_options: RayOptions, cache_path: Path | None,
-                glossary_path: Path | None = None, progress: bool = True) -> None:
+@dataclass
+class RayFill:
+    """What ``fill_cache_on_ray`` did: distinct texts, how many the cache had already, how many
+    were translated on Ray now and in how many shards, the largest actor's peak memory."""
+
+    texts: int
+    already_cached: int
+    translated: int
+    shards: int
+    actor_peak_rss_mb: float | None = None
+
+    def as_dict(self) -> dict:
+        """For reports: ``{"engine": "ray", …}``."""
+        return {"engine": "ray", **vars(self)}
+
+    def count_as_translated(self, stats: TranslationStats) -> None:
+        """A local pass after this one met its translations as repeats (cache entries written
+        during the run); the local engine would have counted each as translated once: count so."""
+        stats.translated += self.translated
+        stats.repeated -= self.translated
+
+
+def fill_cache_on_ray(texts: Iterable[str], model_dir: Path, options: TranslateOptions, cache: TranslationCache,
+                      shard_dir: Path, ray_options: RayOptions | None = None, progress: bool = True) -> RayFill:
+    """Translate on Ray every distinct text of ``texts`` that ``cache`` lacks (for this model and
+    these options) and put it there, so that a local ``Translator`` with this cache finds them
+    all: the Ray engine of ``parallel corpus`` and ``parallel align --model``, whose other stages
+    stay local (reading, aligning, scoring and writing cost little beside translation).
+
+    The actors write cache rows into ``shard_dir`` (storage every node sees); the driver puts
+    each shard into the cache as it arrives and removes it.  Resumable: a re-run translates only
+    what the cache lacks, and first puts in any shard a stopped run had written."""
+    ray_options = ray_options or RayOptions()
+    shard_dir = Path(shard_dir)
+    shard_dir.mkdir(parents=True, exist_ok=True)
+    _import_shards(shard_dir, cache)
+    keys = cache_keys(read_manifest(Path(model_dir))["model_bin_sha256"], options.output_key(), texts)
+    found = cache.lookup(keys.values())
+    todo = [text for text, key in keys.items() if key not in found]
+    shards = list(chunked(todo, ray_options.shard_size))
+    peak = None
+    if shards:
+        payloads = {index: json.dumps(shard, ensure_ascii=False) for index, shard in enumerate(shards)}
+        peak = _run_shards(payloads, shard_dir, "cache", model_dir, options, ray_options, None, None, progress,
+                           on_shard=lambda index: _import_shard(_shard_file(shard_dir, index), cache))
+        _import_shards(shard_dir, cache)   # a shard written by an attempt that died before reporting
+        missing = len(todo) - len(cache.lookup(keys[text] for text in todo))
+        if missing:
+            raise ResourceError(f"{shard_dir}: {missing} translation(s) not made; run again to translate "
+                                "what is missing")
+    if not any(shard_dir.iterdir()):
+        shard_dir.rmdir()
+    return RayFill(len(keys), len(keys) - len(todo), len(todo), len(shards), peak)
+
+
+def _import_shard(path: Path, cache: TranslationCache) -> None:
+    if path.exists():
+        cache.put_many(tuple(row[name] for name in CACHE_ROW_FIELDS[:-1]) + (tuple(row["flags"]),)
+                       for row in read_jsonl(path))
+        path.unlink()
+
+
+def _import_shards(shard_dir: Path, cache: TranslationCache) -> None:
+    for path in sorted(shard_dir.glob("*.jsonl")):
+        _import_shard(path, cache)
+
+
+def _run_shards(payloads: dict[int, str], shard_dir: Path, kind: str, model_dir: Path, options: TranslateOptions,
+                ray_options: RayOptions, cache_path: Path | None, glossary_path: Path | None = None,
+                progress: bool = True, on_shard=None) -> float:
+    """Translate each payload (shard index → JSON) on the actor pool; ``on_shard(index)`` as each
+    comes back.  Returns the largest actor's peak resident memory in MB."""
     ray = _start_ray(ray_options.address)
     from ray.data import ActorPoolStrategy
 
-    rows = [{"shard": index, "segments": json.dumps([[s.doc_id, s.para, s.index, s.text] for s in shards[index]],
-                                                    ensure_ascii=False)} for index in todo]
+    rows = [{"shard": index, "payload": payload} for index, payload in payloads.items()]
     actor_options = replace(options, threads=ray_options.threads_per_actor)
     dataset = ray.data.from_items(rows, override_num_blocks=len(rows))
     translated = dataset.map_batches(
         _ShardTranslator, batch_size=1, compute=ActorPoolStrategy(size=ray_options.actors),
         fn_constructor_kwargs={"model_dir": str(Path(model_dir).resolve()), "options": vars(actor_options),
                                "cache_path": str(cache_path) if cache_path else None,
-                               "out_dir": str(out_dir.resolve()),
+                               "shard_dir": str(Path(shard_dir).resolve()), "kind": kind,
                                "crash_after_shards": ray_options.crash_after_shards,
                                "glossary_path": str(Path(glossary_path).resolve()) if glossary_path else None},
         num_cpus=ray_options.threads_per_actor, num_gpus=ray_options.gpus_per_actor or None)
     # Ray Data restarts a dead actor and retries its shard by default (max_restarts and
     # max_task_retries -1 for actor pools); tests/test_ray.py kills one to check
-    with progress_bar(total=len(todo), unit="shard", desc="translate (ray)", enabled=progress) as bar:
+    peak_kb = 0
+    with progress_bar(total=len(rows), unit="shard", desc="translate (ray)", enabled=progress) as bar:
         for batch in translated.iter_batches(batch_size=None):
+            for index in batch["shard"]:
+                if on_shard is not None:
+                    on_shard(int(index))
+            peak_kb = max([peak_kb, *map(int, batch["peak_rss_kb"])])
             bar.update(len(batch["shard"]))
+    return round(peak_kb / 1024, 1)
 
 
 def _join(out_dir: Path, shards: int, output: Path, output_format: str) -> None:
