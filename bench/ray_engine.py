@@ -7,7 +7,9 @@ first N FLORES-200 dev+devtest Arabic sentences, greedy, ``--reproducible`` on b
 - local: one ``Translator`` with ``threads`` = the machine's cores;
 - ray: ``translate_on_ray`` with 2 actors x 1 thread on a local Ray cluster of the same cores,
   shards of N/8 segments, timed from before ``ray.init`` to the joined output;
-- fixed overhead: the same Ray call on 8 sentences (one shard), cluster start included.
+- fixed overhead: the same Ray call on 8 sentences (one shard), cluster start included;
+- peak memory: each actor's peak resident set (``ru_maxrss``, the largest actor's), and this
+  process's after the local run (model building included, so an upper bound for the local engine).
 
 Results are merged into ``bench/results.json`` under ``"ray_engine"``.
 """
@@ -17,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -45,6 +48,7 @@ def main() -> None:
     start = time.perf_counter()
     Translator(model_dir, options).translate_segments(segments, progress=False)
     local_s = time.perf_counter() - start
+    local_peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)   # this process so far
 
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     import ray
@@ -54,9 +58,9 @@ def main() -> None:
         translate_on_ray(segments[:8], model_dir, options, Path(tmp) / "small", RayOptions(shard_size=8))
         overhead_s = time.perf_counter() - start
         start = time.perf_counter()
-        translate_on_ray(segments, model_dir, options, Path(tmp) / "all",
-                         RayOptions(actors=2, threads_per_actor=max(1, cores // 2),
-                                    shard_size=max(1, len(segments) // 8)))
+        run = translate_on_ray(segments, model_dir, options, Path(tmp) / "all",
+                               RayOptions(actors=2, threads_per_actor=max(1, cores // 2),
+                                          shard_size=max(1, len(segments) // 8)))
         ray_s = time.perf_counter() - start
         ray.shutdown()
 
@@ -67,6 +71,8 @@ def main() -> None:
         "machine": {"cores": cores, "python": platform.python_version()},
         "local_s": round(local_s, 2), "ray_s": round(ray_s, 2),
         "ray_fixed_overhead_s": round(overhead_s, 2),
+        "ray_actor_peak_rss_mb": run.actor_peak_rss_mb,
+        "local_peak_rss_mb": local_peak_mb,
         "ray_over_local_speed": round(local_s / ray_s, 3),
         "local_sentences_per_s": round(len(sentences) / local_s, 2),
         "ray_sentences_per_s": round(len(sentences) / ray_s, 2),

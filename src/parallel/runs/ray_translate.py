@@ -1,18 +1,26 @@
-"""``parallel translate --engine ray``: translation on a Ray cluster, resumable, same output.
+"""Translation on a Ray cluster, resumable, same output: ``parallel translate --engine ray`` and
+the translation step of ``parallel corpus`` / ``parallel align --model`` with ``--engine ray``.
 
 The segments are cut into shards of ``shard_size`` in input order.  Ray Data runs a pool of
 stateful actors (``ActorPoolStrategy``): each loads the model once and translates whole shards,
-writing each to ``OUT/shards/<n>.jsonl`` through a temporary file and a rename.  A shard already
-written is skipped — by a re-run after a crash, and by a retry of a shard whose actor died after
-writing it — so nothing is translated twice and nothing is lost.  When every shard is there, the
-driver joins them in order into ``OUT/translations.jsonl`` (or ``.parquet``).  With
-``--reproducible`` the records are those of the local engine, byte for byte.
+writing each to a shard file through a temporary file and a rename.  A shard already written is
+skipped — by a re-run after a crash, and by a retry of a shard whose actor died after writing it
+— so nothing is translated twice and nothing is lost.
 
-Why our own shards rather than Ray Data's checkpoints (``CheckpointConfig``): they need no alpha
-API, they survive a change of Ray version or of cluster, and a finished shard is a file anyone can
-read.  The translation cache still works inside a shard (each actor opens the cache at
-``cache_path`` on its own node, in the thread that translates: SQLite connections stay in the
-thread that opened them).
+- ``translate_on_ray``: shards of translation records in ``OUT/shards/``; when every shard is
+  there, the driver joins them in order into ``OUT/translations.jsonl`` (or ``.parquet``).  With
+  ``--reproducible`` the records are those of the local engine, byte for byte.
+- ``fill_cache_on_ray``: shards of translation-cache rows for what the driver's cache lacks; the
+  driver puts each into its cache as it arrives, and the ordinary local run then finds every
+  translation there (the outputs are those of the local engine).
+
+Why our own shards rather than Ray Data's checkpoints (``CheckpointConfig``): measured in
+``bench/ray_checkpoint.py`` (docs/scale.md) — on an in-memory input they filter nothing (a re-run
+repeats every row and duplicates the output), and a failed run had left none to resume from.
+Ours need no alpha API, survive a change of Ray version or of cluster, and a finished shard is a
+file anyone can read.  The translation cache still works inside a shard (each actor opens the
+cache at ``cache_path`` on its own node, in the thread that translates: SQLite connections stay
+in the thread that opened them).
 
 Pitfalls handled (issue 25): read tasks get ``num_cpus=0`` so that actors holding every CPU never
 starve them; each actor gets its thread count explicitly (``threads=0`` would mean every core of
