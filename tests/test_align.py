@@ -3,11 +3,23 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 
 import pytest
 
 from conftest import SHARED
-from parallel.align import AlignOptions, Bead, align, character_ratio, corpus_ratio, side_features
+from parallel.align import (
+    GALE_CHURCH_PRIORS,
+    AlignOptions,
+    Bead,
+    align,
+    align_collection,
+    character_ratio,
+    corpus_ratio,
+    learned_priors,
+    side_features,
+    with_learned_priors,
+)
 from parallel.cli import cli
 from parallel.formats.tmx import read_tmx, read_tmx_header, validate_tmx
 from parallel.runs.align_eval import GoldDocument, LinesOfOthers, alignment_scores, perturb, read_documents, simulate_mt
@@ -420,3 +432,41 @@ def test_names_match_across_scripts_by_their_consonants():
     assert {"btr", "fdr", "mlbrn"} <= shared
     assert not name_skeletons("The minister said so.")          # a sentence's first word is no name
     assert "btr" not in arabic_skeletons("هزم اللاعب منافسه في المباراة.")
+
+
+def test_bead_priors_learned_from_a_collection_make_frequent_skips_cheap():
+    shapes = [(1, 1)] * 80 + [(1, 0)] * 10 + [(0, 1)] * 10    # a collection that drops and adds a tenth
+    learned = with_learned_priors(AlignOptions(), shapes)
+    assert learned.skip_cost < AlignOptions().skip_cost - 1.5
+    assert sum(learned.bead_priors.values()) == pytest.approx(1.0)
+    assert learned.bead_priors[(1, 1)] < GALE_CHURCH_PRIORS[(1, 1)]
+    assert with_learned_priors(AlignOptions(), [(1, 0)] * 3).bead_priors[(1, 0)] < 0.05   # a few move it little
+    assert learned_priors([]) == pytest.approx(GALE_CHURCH_PRIORS, rel=0.01)
+
+
+def test_align_collection_learns_that_sentences_go_missing():
+    """Documents whose translations each drop a sentence: with Gale & Church's rare skips an
+    alignment absorbs some of them; the second pass, with the collection's own rates, finds all."""
+    dropped = list(range(1, 7)) * 3
+    documents = [(ARABIC, ENGLISH[:index] + ENGLISH[index + 1:]) for index in dropped]
+
+    def found(aligned):
+        return sum(((index,), ()) in pairs(beads) for index, beads in zip(dropped, aligned))
+
+    assert found(align(source, target) for source, target in documents) < len(documents)
+    assert found(align_collection(documents)) == len(documents)
+
+
+def test_a_number_in_digits_facing_no_number_at_all_is_no_translation():
+    arabic = ["وصل الوزير إلى القاهرة صباح الأحد لإجراء محادثات مع المسؤولين حول الأزمة.",
+              "وقتل 17 شخصا في الانفجار الذي وقع قرب السوق المركزي.",
+              "واتفق الجانبان على الاجتماع مجددا الشهر المقبل في بغداد."]
+    english = ["The minister arrived in Cairo on Sunday morning for talks with officials about the crisis.",
+               "The weather was pleasant and many people walked in the park.",
+               "Both sides agreed to meet again next month in Baghdad."]
+    cheap_skips = AlignOptions(skip_cost=3.0)   # as a collection that drops and adds sentences learns
+    assert ((1,), (1,)) in pairs(align(arabic, english, options=replace(cheap_skips, number_missing=0.0)))
+    assert set(pairs(align(arabic, english, options=cheap_skips))) == {((0,), (0,)), ((1,), ()), ((), (1,)), ((2,), (2,))}
+    # a number written in words on the other side is a number: no cost
+    english[1] = "Seventeen people were killed in the explosion near the central market."
+    assert ((1,), (1,)) in pairs(align(arabic, english, options=cheap_skips))

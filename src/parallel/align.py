@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, replace
-from typing import Iterable, Protocol, Sequence
+from dataclasses import dataclass
+from typing import Protocol, Sequence
 
 import numpy as np
 from sacrebleu.metrics import CHRF
@@ -44,6 +44,16 @@ from .align_features import (
     side_features,
     tfidf_vectors,
 )
+from .align_model import (  # noqa: F401 (the aligner's options and estimates are public here too)
+    GALE_CHURCH_PRIORS,
+    MOVES,
+    AlignOptions,
+    character_ratio,
+    corpus_ratio,
+    learned_priors,
+    with_corpus_ratio,
+    with_learned_priors,
+)
 
 
 class WordWeights(Protocol):
@@ -57,9 +67,6 @@ class WordWeights(Protocol):
         """The words of an English sentence, weighted as ``source_weights`` weighs its expectations."""
 
 
-MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
-_PRIOR = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (1, 2): 0.0445, (2, 1): 0.0445, (2, 2): 0.011,
-          (1, 3): 0.002, (3, 1): 0.002}
 _CHRF = CHRF()  # sacrebleu sentence chrF for the pairs' scores; one instance serves all
 
 
@@ -73,42 +80,6 @@ class Bead:
     source: tuple[int, ...]
     target: tuple[int, ...]
     score: float = 0.0
-
-
-@dataclass
-class AlignOptions:
-    """The aligner's cost model: the weight of each kind of evidence (length, anchors, pivot, learned
-    table) and the bead types allowed."""
-
-    band: int = 48                  # initial half-width of the search band, in sentences
-    skip_cost: float = 5.0          # nats per skipped sentence
-    mt_weight: float = 8.0          # nats at similarity 0 (a perfect match costs 0)
-    anchor_weight: float = 3.0      # nats when the two sides share no anchor (half that with a pivot,
-                                    # which carries the numbers and names already)
-    paragraph_penalty: float = 2.5  # nats per paragraph mismatch
-    length_weight: float = 1.0
-    dims: int = 1024                # hashed feature dimensions for the pivot similarity
-    lexicon_weight: float = 5.0     # as mt_weight, for a learned table's similarity
-    lexicon_cosine: float = 0.8     # the cosine a true pair reaches with a learned table: counts as 1
-    # nats added to a bead whose two sides both write numbers in digits and share none of them:
-    # a translation keeps its numbers, so such a pairing is vetoed unless nothing else fits
-    number_veto: float = 10.0
-    name_anchors: bool = True       # names matched across scripts by their consonants count as anchors
-    # A merged bead (2-1, 1-2, 2-2…) whose weakest member resembles no sentence on the other side
-    # of the bead (its best one-to-one cosine below ``member_cosine`` x the full cosine) costs
-    # ``orphan_cost`` more: that sentence was inserted or dropped and should be skipped, not
-    # absorbed.  Only with a pivot: a learned table's cosines are too weak to tell (measured: it
-    # cost 0.01-0.02 F1 with --lexicon on FLORES).
-    member_cosine: float = 0.15
-    orphan_cost: float = 5.0
-    # Gale & Church's s^2.  Arabic/English news is tighter (about 2.6 on the seed articles' paragraph
-    # pairs), but a tight length term makes merged beads cheap, whose length errors cancel out.
-    variance: float = 6.8
-    # The length model's target/source character ratio is the document's own, drawn towards
-    # ``ratio`` (that of many documents: see corpus_ratio) when one is given, as if the document
-    # had ``ratio_prior_chars`` more source characters at that ratio (see character_ratio).
-    ratio: float | None = None
-    ratio_prior_chars: float = 3000.0
 
 
 def neg_log_erfc(x: np.ndarray) -> np.ndarray:
@@ -135,13 +106,15 @@ class _Costs:
         self.similarity_weight, self.full_cosine = similarity or (options.mt_weight, 1.0)
         self.from_pivot = similarity is None   # vectors of a translation, not of a learned table
         self.ratio = character_ratio(source, target, options)
-        self.prior = {move: -math.log(p) for move, p in _PRIOR.items()}
+        self.prior = {move: -math.log(p) for move, p in (options.bead_priors or GALE_CHURCH_PRIORS).items()}
         self.source_prefix = np.concatenate([[0.0], np.cumsum(source.lengths)])
         self.target_prefix = np.concatenate([[0.0], np.cumsum(target.lengths)])
         self.source_anchor_prefix = np.concatenate([[0.0], np.cumsum(source.anchor_counts)])
         self.target_anchor_prefix = np.concatenate([[0.0], np.cumsum(target.anchor_counts)])
         self.source_number_prefix = np.concatenate([[0.0], np.cumsum(source.number_counts)])
         self.target_number_prefix = np.concatenate([[0.0], np.cumsum(target.number_counts)])
+        self.source_any_number_prefix = np.concatenate([[0.0], np.cumsum(source.number_expressions)])
+        self.target_any_number_prefix = np.concatenate([[0.0], np.cumsum(target.number_expressions)])
         self.use_mt = source.vectors is not None and target.vectors is not None
         self.anchor_weight = options.anchor_weight / 2 if self.use_mt else options.anchor_weight
 
@@ -199,7 +172,11 @@ class _Costs:
                 dice = np.where(both > 0, np.clip(2.0 * shared / both, 0.0, 1.0), 1.0)
             source_numbers = self.source_number_prefix[i] - self.source_number_prefix[i - k]
             target_numbers = self.target_number_prefix[j] - self.target_number_prefix[j - l]
+            source_any = self.source_any_number_prefix[i] - self.source_any_number_prefix[i - k]
+            target_any = self.target_any_number_prefix[j] - self.target_any_number_prefix[j - l]
             value += options.number_veto * ((source_numbers > 0) & (target_numbers > 0) & (shared_numbers < 0.5))
+            value += options.number_missing * (((source_numbers > 0) & (target_any == 0))
+                                               | ((target_numbers > 0) & (source_any == 0)))
             size = float(max(k, l))  # as many 1-1 beads as its longer side: block cosines grow with size
             value += size * self.anchor_weight * (1.0 - dice)
             if mt_dots is not None and self.from_pivot and (k > 1 or l > 1):
@@ -245,39 +222,6 @@ class _Costs:
 
 
 # --- the search ----------------------------------------------------------------------------------
-
-
-def character_ratio(source: SideFeatures, target: SideFeatures, options: AlignOptions | None = None) -> float:
-    """The length model's c: the document's target/source character ratio, shrunk towards
-    ``options.ratio`` when given.
-
-    A short document estimates its ratio badly, and in the wrong direction when a sentence is
-    missing from one side: the ratio then makes the lengths around the gap look right.  So the
-    document's own characters are pooled with ``ratio_prior_chars`` characters at the corpus
-    ratio.  Under Gale & Church's model the ratio of a document of S source characters has a
-    variance of about s^2 / S; the prior is worth as much as a document whose sampling variance
-    equals the spread of ratios between documents (standard deviation about 0.05 on the seed
-    articles' paragraph pairs: 6.8 / 0.05^2 = 2,720, rounded to 3,000).  A 300-character FLORES
-    document then keeps a tenth of its own ratio, a 4,000-character article over half."""
-    source_chars, target_chars = float(source.lengths.sum()), float(target.lengths.sum())
-    if options is None or options.ratio is None:
-        return max(target_chars, 1.0) / max(source_chars, 1.0)
-    prior = options.ratio_prior_chars
-    return (target_chars + prior * options.ratio) / max(source_chars + prior, 1.0)
-
-
-def corpus_ratio(documents: Iterable[tuple[Sequence[str], Sequence[str]]]) -> float:
-    """The target/source character ratio (white space not counted) of many documents together."""
-    source_chars = target_chars = 0
-    for source, target in documents:
-        source_chars += sum(len("".join(s.split())) for s in source)
-        target_chars += sum(len("".join(t.split())) for t in target)
-    return max(target_chars, 1) / max(source_chars, 1)
-
-
-def with_corpus_ratio(options: AlignOptions, documents: Iterable[tuple[Sequence[str], Sequence[str]]]) -> AlignOptions:
-    """``options`` with the documents' :func:`corpus_ratio` as the length model's prior, unless set."""
-    return options if options.ratio is not None else replace(options, ratio=corpus_ratio(documents))
 
 
 def _band_centres(source_lengths: np.ndarray, target_lengths: np.ndarray) -> np.ndarray:
@@ -393,6 +337,21 @@ def align(source: Sequence[str], target: Sequence[str], pivot: Sequence[str] | N
     moves = align_features(source_features, target_features, options, similarity)
     return [_bead(move, target, pivot, source_features, target_features, ratio, options.variance)
             for move in moves]
+
+
+def align_collection(documents: Sequence[tuple[Sequence[str], Sequence[str]]], options: AlignOptions | None = None,
+                     paragraphs: Sequence[tuple[Sequence[int] | None, Sequence[int] | None]] | None = None
+                     ) -> list[list[Bead]]:
+    """Align many documents without MT (length and anchors), twice: the second time with the bead
+    priors and skip cost learned from the first alignment of all of them (``with_learned_priors``),
+    so that a collection that drops, adds or merges sentences often pays less for doing so."""
+    options = options or AlignOptions()
+    paragraphs = paragraphs or [(None, None)] * len(documents)
+    first = [align(source, target, None, *paragraphs[index], options=options)
+             for index, (source, target) in enumerate(documents)]
+    learned = with_learned_priors(options, ((len(b.source), len(b.target)) for beads in first for b in beads))
+    return [align(source, target, None, *paragraphs[index], options=learned)
+            for index, (source, target) in enumerate(documents)]
 
 
 def _bead(move, target, pivot, source_features: SideFeatures, target_features: SideFeatures,

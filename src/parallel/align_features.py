@@ -5,6 +5,7 @@ Features are computed once per side (``side_features``); ``align.py`` turns them
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import zlib
@@ -15,6 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from .flags import numbers_in
+from .number_words import number_phrases
 
 MAX_BLOCK = 3  # the most sentences of one side in a bead
 
@@ -38,6 +40,9 @@ class SideFeatures:
     pair_dots: list[np.ndarray] = field(default_factory=list)  # v_i . v_{i-d} for d = 0, 1, 2
     numbers: np.ndarray | None = None      # (n, 64) hashed counts of the numbers written in digits
     number_counts: np.ndarray | None = None
+    # numbers of any kind, in digits or in words (``number_words``): a block without any cannot be
+    # the translation of one that writes a number in digits
+    number_expressions: np.ndarray | None = None
 
 
 # --- features ------------------------------------------------------------------------------------
@@ -67,19 +72,27 @@ def _skeleton(consonants: str) -> str:
     return re.sub(r"(.)\1+", r"\1", consonants)
 
 
-def arabic_skeletons(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)   # a collection is aligned several times (align_documents)
+def arabic_skeletons(text: str) -> frozenset[str]:
     """The consonant skeletons of a text's Arabic words, with and without a leading clitic."""
     found = set()
     for word in _ARABIC_WORD_RE.findall(text):
         forms = [word] + [word[len(c):] for c in _ARABIC_CLITICS if word.startswith(c) and len(word) - len(c) >= 3]
         found.update(_skeleton(form.translate(_ARABIC_CONSONANTS)) for form in forms)
-    return {s for s in found if len(s) >= MIN_NAME_CONSONANTS}
+    return frozenset(s for s in found if len(s) >= MIN_NAME_CONSONANTS)
 
 
-def name_skeletons(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def name_skeletons(text: str) -> frozenset[str]:
     """The consonant skeletons of a text's capitalised words inside a sentence (names, mostly)."""
-    return {s for s in (_skeleton(w.lower().translate(_LATIN_CONSONANTS)) for w in _CAPITALISED_RE.findall(text))
-            if len(s) >= MIN_NAME_CONSONANTS}
+    return frozenset(s for s in (_skeleton(w.lower().translate(_LATIN_CONSONANTS))
+                                 for w in _CAPITALISED_RE.findall(text)) if len(s) >= MIN_NAME_CONSONANTS)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def number_expressions(text: str) -> int:
+    """How many numbers a text writes, in digits or in words (either language)."""
+    return len(numbers_in(text)) + len(number_phrases(text))
 
 
 def _anchor_tokens(text: str, latin_vocabulary: set[str] | None, names: set[str] | None = None,
@@ -163,7 +176,8 @@ def side_features(sentences: Sequence[str], paragraphs: Sequence[int] | None,
         anchor_counts=np.asarray([len(a) for a in anchors], dtype=np.float32),
         paragraph_starts=starts, paragraph_ids=paragraph_ids,
         has_paragraphs=len(set(paragraph_ids.tolist())) > 1,
-        numbers=_hashed_counts(numbers, 64), number_counts=np.asarray([len(n) for n in numbers], dtype=np.float32))
+        numbers=_hashed_counts(numbers, 64), number_counts=np.asarray([len(n) for n in numbers], dtype=np.float32),
+        number_expressions=np.asarray([number_expressions(s) for s in sentences], dtype=np.float32))
 
 
 def latin_tokens(sentences: Sequence[str]) -> set[str]:

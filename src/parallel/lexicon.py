@@ -30,7 +30,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .align import AlignOptions, Bead, align, with_corpus_ratio
+from .align import AlignOptions, Bead, align, align_collection, with_corpus_ratio
 
 _ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
 _ARABIC_MARKS_RE = re.compile(r"[\u064b-\u0652\u0640]")   # diacritics and tatweel
@@ -163,7 +163,8 @@ def cross_fitted_lexicons(pairs_by_document: Sequence[list[tuple[str, str]]], fo
 def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], folds: int = 2, rounds: int = 2,
                     options: AlignOptions | None = None, pool_ratio: bool = True,
                     paragraphs: Sequence[tuple[Sequence[int], Sequence[int]]] | None = None) -> list[list[Bead]]:
-    """Align many (source, target) documents without MT: length and anchors, then a learned table.
+    """Align many (source, target) documents without MT: length and anchors (``align_collection``,
+    with bead priors learned from the documents), then a learned table.
 
     Each document is realigned with the table of its fold (:func:`cross_fitted_lexicons`), never
     one learned from its own pairs; each round learns again from the previous round's pairs.
@@ -173,8 +174,7 @@ def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], fo
     if pool_ratio:
         options = with_corpus_ratio(options, documents)
     paragraphs = paragraphs or [(None, None)] * len(documents)
-    aligned = [align(source, target, None, *paragraphs[index], options=options)
-               for index, (source, target) in enumerate(documents)]
+    aligned = align_collection(documents, options, paragraphs)
     if len(documents) < folds:
         return aligned
     for _ in range(rounds):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..align import AlignOptions, Bead, align, with_corpus_ratio
+from ..align import AlignOptions, Bead, align, align_collection, with_corpus_ratio
 from ..cache import TranslationCache, open_cache
 from ..documents import (
     Document,
@@ -193,6 +193,8 @@ def align_sides(sides: list[tuple[list[Segment], list[Segment]]], pivots: list[l
         options = with_corpus_ratio(options, texts)
     if learn_table:
         return align_documents(texts, options=options, paragraphs=paragraphs)
+    if not pivots:
+        return align_collection(texts, options, paragraphs)
     return [align(source, target, pivots[index] if pivots else None, *paragraphs[index], options)
             for index, (source, target) in enumerate(texts)]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..align import AlignOptions, align, with_corpus_ratio
+from ..align import AlignOptions, align, align_collection, with_corpus_ratio
 from ..errors import InputError
 from ..lexicon import align_documents
 from ..textfiles import read_lines
@@ -232,6 +232,8 @@ def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
     if config.lexicon and not config.use_pivot:
         aligned = align_documents([(d.source, d.target) for d in perturbed_documents], options=options,
                                   pool_ratio=config.pool_ratio)
+    elif not config.use_pivot:
+        aligned = align_collection([(d.source, d.target) for d in perturbed_documents], options)
     else:
         aligned = [align(d.source, d.target, _pivot(original, index, config), options=options)
                    for index, (original, d) in enumerate(zip(documents, perturbed_documents))]

@@ -1,0 +1,122 @@
+"""The aligner's model: its options, the bead types and their priors, and what is estimated from
+the documents themselves — the length model's character ratio and the bead priors.
+
+Costs are in nats.  Gale & Church's bead priors (1-1 common, merges rarer, skips rare) are the
+default; a collection whose translations drop, add or merge sentences more (or less) often than
+theirs did gets its own rates (``with_learned_priors``): the shapes of a first alignment, counted
+over all its documents, drawn towards Gale & Church's by ``PRIOR_STRENGTH`` pseudo-beads (the MAP
+estimate under a Dirichlet prior), so that a few documents move the priors little.  They are only
+likelihoods where the other costs are (length and anchors): with a pivot or a learned table the
+similarity weights are not, and learned priors made skips far too cheap there (measured on
+FLORES-200 with a simulated pivot: strict F1 0.998 -> 0.948), so they are used without MT only.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Iterable, Sequence
+
+from .align_features import SideFeatures
+
+MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+GALE_CHURCH_PRIORS = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (1, 2): 0.0445, (2, 1): 0.0445, (2, 2): 0.011,
+                      (1, 3): 0.002, (3, 1): 0.002}
+
+
+@dataclass
+class AlignOptions:
+    """The aligner's cost model: the weight of each kind of evidence (length, anchors, pivot, learned
+    table) and the bead types allowed."""
+
+    band: int = 48                  # initial half-width of the search band, in sentences
+    skip_cost: float = 5.0          # nats per skipped sentence
+    mt_weight: float = 8.0          # nats at similarity 0 (a perfect match costs 0)
+    anchor_weight: float = 3.0      # nats when the two sides share no anchor (half that with a pivot,
+                                    # which carries the numbers and names already)
+    paragraph_penalty: float = 2.5  # nats per paragraph mismatch
+    length_weight: float = 1.0
+    dims: int = 1024                # hashed feature dimensions for the pivot similarity
+    lexicon_weight: float = 5.0     # as mt_weight, for a learned table's similarity
+    lexicon_cosine: float = 0.8     # the cosine a true pair reaches with a learned table: counts as 1
+    # nats added to a bead whose two sides both write numbers in digits and share none of them:
+    # a translation keeps its numbers, so such a pairing is vetoed unless nothing else fits
+    number_veto: float = 10.0
+    # nats added where one side writes a number in digits and the other has no number at all, in
+    # digits or in words: the log of how much likelier that is between unrelated sentences than
+    # between a sentence and its translation (25 % of random pairs either way; 0.1 % of FLORES-200
+    # dev+devtest's 2,009 pairs, 0 of the seed articles' 121 paragraph pairs: log 0.25/0.001 = 5.5,
+    # log 0.25/0.004 = 4.1 counting half a pair there), rounded to 5
+    number_missing: float = 5.0
+    name_anchors: bool = True       # names matched across scripts by their consonants count as anchors
+    # A merged bead (2-1, 1-2, 2-2…) whose weakest member resembles no sentence on the other side
+    # of the bead (its best one-to-one cosine below ``member_cosine`` x the full cosine) costs
+    # ``orphan_cost`` more: that sentence was inserted or dropped and should be skipped, not
+    # absorbed.  Only with a pivot: a learned table's cosines are too weak to tell (measured: it
+    # cost 0.01-0.02 F1 with --lexicon on FLORES).
+    member_cosine: float = 0.15
+    orphan_cost: float = 5.0
+    # Gale & Church's s^2.  Arabic/English news is tighter (about 2.6 on the seed articles' paragraph
+    # pairs), but a tight length term makes merged beads cheap, whose length errors cancel out.
+    variance: float = 6.8
+    # The length model's target/source character ratio is the document's own, drawn towards
+    # ``ratio`` (that of many documents: see corpus_ratio) when one is given, as if the document
+    # had ``ratio_prior_chars`` more source characters at that ratio (see character_ratio).
+    ratio: float | None = None
+    ratio_prior_chars: float = 3000.0
+    # Probability of each bead type: None is Gale & Church's; ``with_learned_priors`` sets those of
+    # the documents being aligned (and ``skip_cost`` from them).
+    bead_priors: dict[tuple[int, int], float] | None = None
+
+
+def character_ratio(source: SideFeatures, target: SideFeatures, options: AlignOptions | None = None) -> float:
+    """The length model's c: the document's target/source character ratio, shrunk towards
+    ``options.ratio`` when given.
+
+    A short document estimates its ratio badly, and in the wrong direction when a sentence is
+    missing from one side: the ratio then makes the lengths around the gap look right.  So the
+    document's own characters are pooled with ``ratio_prior_chars`` characters at the corpus
+    ratio.  Under Gale & Church's model the ratio of a document of S source characters has a
+    variance of about s^2 / S; the prior is worth as much as a document whose sampling variance
+    equals the spread of ratios between documents (standard deviation about 0.05 on the seed
+    articles' paragraph pairs: 6.8 / 0.05^2 = 2,720, rounded to 3,000).  A 300-character FLORES
+    document then keeps a tenth of its own ratio, a 4,000-character article over half."""
+    source_chars, target_chars = float(source.lengths.sum()), float(target.lengths.sum())
+    if options is None or options.ratio is None:
+        return max(target_chars, 1.0) / max(source_chars, 1.0)
+    prior = options.ratio_prior_chars
+    return (target_chars + prior * options.ratio) / max(source_chars + prior, 1.0)
+
+
+def corpus_ratio(documents: Iterable[tuple[Sequence[str], Sequence[str]]]) -> float:
+    """The target/source character ratio (white space not counted) of many documents together."""
+    source_chars = target_chars = 0
+    for source, target in documents:
+        source_chars += sum(len("".join(s.split())) for s in source)
+        target_chars += sum(len("".join(t.split())) for t in target)
+    return max(target_chars, 1) / max(source_chars, 1)
+
+
+def with_corpus_ratio(options: AlignOptions, documents: Iterable[tuple[Sequence[str], Sequence[str]]]) -> AlignOptions:
+    """``options`` with the documents' :func:`corpus_ratio` as the length model's prior, unless set."""
+    return options if options.ratio is not None else replace(options, ratio=corpus_ratio(documents))
+
+
+PRIOR_STRENGTH = 100.0   # pseudo-beads at Gale & Church's rates that learned priors are drawn towards
+
+
+def learned_priors(shapes: Iterable[tuple[int, int]], strength: float = PRIOR_STRENGTH) -> dict[tuple[int, int], float]:
+    """Bead-type probabilities from the shapes (source, target sentence counts) of an alignment,
+    drawn towards Gale & Church's by ``strength`` pseudo-beads."""
+    counts = Counter(shape for shape in shapes if shape in GALE_CHURCH_PRIORS)
+    total, norm = sum(counts.values()), sum(GALE_CHURCH_PRIORS.values())   # theirs add up to 1.002
+    return {move: (counts[move] + strength * prior / norm) / (total + strength)
+            for move, prior in GALE_CHURCH_PRIORS.items()}
+
+
+def with_learned_priors(options: AlignOptions, shapes: Iterable[tuple[int, int]],
+                        strength: float = PRIOR_STRENGTH) -> AlignOptions:
+    """``options`` with bead priors learned from ``shapes`` and the skip cost they imply (minus
+    the log of the mean of the 1-0 and 0-1 probabilities)."""
+    priors = learned_priors(shapes, strength)
+    return replace(options, bead_priors=priors, skip_cost=-math.log((priors[(1, 0)] + priors[(0, 1)]) / 2))
