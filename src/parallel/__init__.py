@@ -36,7 +36,7 @@ _PUBLIC = {
     "fit_length_model": "length_model", "LengthModel": "length_model",
     "translate_on_ray": "runs.ray_translate", "RayOptions": "runs.ray_translate",
     # alignment and scores
-    "align": "align", "AlignOptions": "align", "Bead": "align",
+    "align": "align", "AlignOptions": "align", "Bead": "align", "align_collection": "align",
     "score_lines": "score", "compare_systems": "score", "score_documents": "references",
     # writers and readers
     "open_tmx": "formats.tmx", "write_tmx": "formats.tmx", "read_tmx": "formats.tmx",

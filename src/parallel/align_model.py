@@ -17,8 +17,6 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
-from .align_features import SideFeatures
-
 MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
 GALE_CHURCH_PRIORS = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (1, 2): 0.0445, (2, 1): 0.0445, (2, 2): 0.011,
                       (1, 3): 0.002, (3, 1): 0.002}
@@ -67,25 +65,6 @@ class AlignOptions:
     # Probability of each bead type: None is Gale & Church's; ``with_learned_priors`` sets those of
     # the documents being aligned (and ``skip_cost`` from them).
     bead_priors: dict[tuple[int, int], float] | None = None
-
-
-def character_ratio(source: SideFeatures, target: SideFeatures, options: AlignOptions | None = None) -> float:
-    """The length model's c: the document's target/source character ratio, shrunk towards
-    ``options.ratio`` when given.
-
-    A short document estimates its ratio badly, and in the wrong direction when a sentence is
-    missing from one side: the ratio then makes the lengths around the gap look right.  So the
-    document's own characters are pooled with ``ratio_prior_chars`` characters at the corpus
-    ratio.  Under Gale & Church's model the ratio of a document of S source characters has a
-    variance of about s^2 / S; the prior is worth as much as a document whose sampling variance
-    equals the spread of ratios between documents (standard deviation about 0.05 on the seed
-    articles' paragraph pairs: 6.8 / 0.05^2 = 2,720, rounded to 3,000).  A 300-character FLORES
-    document then keeps a tenth of its own ratio, a 4,000-character article over half."""
-    source_chars, target_chars = float(source.lengths.sum()), float(target.lengths.sum())
-    if options is None or options.ratio is None:
-        return max(target_chars, 1.0) / max(source_chars, 1.0)
-    prior = options.ratio_prior_chars
-    return (target_chars + prior * options.ratio) / max(source_chars + prior, 1.0)
 
 
 def corpus_ratio(documents: Iterable[tuple[Sequence[str], Sequence[str]]]) -> float:
