@@ -470,3 +470,23 @@ def test_a_number_in_digits_facing_no_number_at_all_is_no_translation():
     # a number written in words on the other side is a number: no cost
     english[1] = "Seventeen people were killed in the explosion near the central market."
     assert ((1,), (1,)) in pairs(align(arabic, english, options=cheap_skips))
+
+
+def test_two_one_to_one_pairs_are_not_fused_into_a_2_2_bead(monkeypatch):
+    """MT that spreads each sentence's content over both translations makes the 2-2 block match
+    better than either 1-1 pair; each pair still aligns on its own, so they stay two 1-1 beads."""
+    from parallel import align as align_module
+
+    arabic = ["وصل الوزير إلى القاهرة صباح الأحد لإجراء محادثات مع المسؤولين حول الأزمة.",
+              "التقى الرئيس وزير الدفاع في العاصمة يوم الاثنين.",
+              "وناقشا الوضع الأمني وميزانية العام المقبل.",
+              "واتفق الجانبان على الاجتماع مجددا الشهر المقبل في بغداد."]
+    english = ["The minister arrived in Cairo on Sunday morning for talks with officials about the crisis.",
+               "The president met the minister of defence in the capital on Monday.",
+               "They discussed the security situation and the budget for next year.",
+               "Both sides agreed to meet again next month in Baghdad."]
+    pivot = [english[0], "The president met the defence minister and discussed the security situation.",
+             "They met in the capital on Monday and discussed the budget for next year.", english[3]]
+    assert pairs(align(arabic, english, pivot)) == [((i,), (i,)) for i in range(4)]
+    monkeypatch.setattr(align_module._Costs, "_only_when_halves_fail", lambda self, i, js, costs: None)
+    assert ((1, 2), (1, 2)) in pairs(align(arabic, english, pivot))    # without the rule: fused

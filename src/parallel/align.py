@@ -116,6 +116,7 @@ class _Costs:
         self.target_any_number_prefix = np.concatenate([[0.0], np.cumsum(target.number_expressions)])
         self.use_mt = source.vectors is not None and target.vectors is not None
         self.anchor_weight = options.anchor_weight / 2 if self.use_mt else options.anchor_weight
+        self._previous_one_one: tuple[int, np.ndarray, np.ndarray] | None = None   # row, js, alignable
 
     def _block_norms(self, side: SideFeatures, end: np.ndarray, size: int) -> np.ndarray:
         """Squared norm of the sum of vectors in each block ``[end - size, end)``."""
@@ -190,7 +191,26 @@ class _Costs:
             value += self._paragraph_cost(i, k, j, l)
             cost[valid] = value
             costs[(k, l)] = cost
+        self._only_when_halves_fail(i, js, costs)
         return costs
+
+    def _only_when_halves_fail(self, i: int, js: np.ndarray, costs: dict[tuple[int, int], np.ndarray]) -> None:
+        """A 2-2 bead only where neither of its two 1-1 halves aligns on its own — costs less
+        than leaving out even one sentence (``skip_cost``): otherwise the two 1-1 beads are the
+        alignment, and a 2-2 bead only blurs them (issue 24: MT whose content spills across a
+        sentence boundary made two good pairs look like one 2-2).  Sides cut differently
+        (``X. Y Z.`` and ``X Y. Z.``) still make a 2-2: each half is then a poor 1-1."""
+        one_one = costs[(1, 1)]
+        alignable = one_one < self.options.skip_cost
+        previous = self._previous_one_one
+        if previous is not None and previous[0] == i - 1:
+            previous_js, previous_alignable = previous[1], previous[2]
+            index = np.searchsorted(previous_js, js - 1)
+            inside = (js - 1 >= previous_js[0]) & (js - 1 <= previous_js[-1])
+            first_half = np.zeros(len(js), dtype=bool)
+            first_half[inside] = previous_alignable[index[inside]]
+            costs[(2, 2)] = np.where(alignable | first_half, np.inf, costs[(2, 2)])
+        self._previous_one_one = (i, js, alignable)
 
     def _orphan_cost(self, i: int, k: int, j: np.ndarray, l: int, mt_dots: np.ndarray, first_row: int,
                      first_target: int) -> np.ndarray:
