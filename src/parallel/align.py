@@ -53,6 +53,7 @@ from .align_model import (  # noqa: F401 (the aligner's options and estimates ar
     with_corpus_ratio,
     with_learned_priors,
 )
+from .align_search import band_centres, search_band
 
 
 class WordWeights(Protocol):
@@ -262,70 +263,6 @@ def character_ratio(source: SideFeatures, target: SideFeatures, options: AlignOp
     return (target_chars + prior * options.ratio) / max(source_chars + prior, 1.0)
 
 
-def _band_centres(source_lengths: np.ndarray, target_lengths: np.ndarray) -> np.ndarray:
-    """For each row i, the target position whose share of characters matches row i's share."""
-    n, m = len(source_lengths), len(target_lengths)
-    source_share = np.concatenate([[0.0], np.cumsum(source_lengths + 1)]) / (source_lengths.sum() + n)
-    target_share = np.concatenate([[0.0], np.cumsum(target_lengths + 1)]) / (target_lengths.sum() + m)
-    centres = np.searchsorted(target_share, source_share)
-    centres[0], centres[-1] = 0, m
-    return np.minimum(centres, m)
-
-
-def _search(costs: _Costs, n: int, m: int, centres: np.ndarray, band: int, skip: float):
-    """Banded DP; returns the beads (as moves) and whether the path stayed inside the band."""
-    windows = [(max(0, int(c) - band), min(m, int(c) + band)) for c in centres]
-    for i in range(1, n + 1):  # rows must overlap enough for every move to be reachable
-        lo, hi = windows[i]
-        plo, phi = windows[i - 1]
-        windows[i] = (min(lo, phi), max(hi, plo))
-    windows[0] = (0, windows[0][1])
-    windows[n] = (windows[n][0], m)
-    scores: list[np.ndarray] = []
-    pointers: list[np.ndarray] = []
-    move_index = {move: index for index, move in enumerate(MOVES)}
-    for i in range(n + 1):
-        lo, hi = windows[i]
-        js = np.arange(lo, hi + 1)
-        base = np.full(len(js), np.inf)
-        pointer = np.full(len(js), -1, dtype=np.int8)
-        if i == 0:
-            base[js == 0] = 0.0
-        else:
-            row_costs = costs.row(i, js)
-            for (k, l), index in move_index.items():
-                if k == 0 or i - k < 0:
-                    continue
-                previous_lo, previous_hi = windows[i - k]
-                previous = scores[i - k]
-                source_j = js - l
-                inside = (source_j >= previous_lo) & (source_j <= previous_hi)
-                candidate = np.full(len(js), np.inf)
-                candidate[inside] = previous[source_j[inside] - previous_lo]
-                candidate += skip if l == 0 else row_costs[(k, l)]
-                better = candidate < base
-                base[better] = candidate[better]
-                pointer[better] = index
-        # 0-1 moves along the row: best[j] = min over j' <= j of base[j'] + skip * (j - j')
-        offsets = skip * np.arange(len(js))
-        running = np.minimum.accumulate(base - offsets) + offsets
-        from_left = running < base - 1e-9  # not a rounding difference
-        pointer[from_left] = move_index[(0, 1)]
-        scores.append(np.minimum(base, running))
-        pointers.append(pointer)
-    moves, touched = [], False
-    i, j = n, m
-    while i > 0 or j > 0:
-        lo, hi = windows[i]
-        if (j - lo < 2 and lo > 0) or (hi - j < 2 and hi < m):
-            touched = True
-        k, l = MOVES[pointers[i][j - lo]]
-        moves.append((i - k, i, j - l, j))
-        i, j = i - k, j - l
-    moves.reverse()
-    return moves, not touched
-
-
 def align_features(source: SideFeatures, target: SideFeatures, options: AlignOptions,
                    similarity: tuple[float, float] | None = None) -> list[tuple[int, int, int, int]]:
     """The aligner's dynamic programme on precomputed features: beads as (i0, i1, j0, j1) index ranges.
@@ -336,10 +273,10 @@ def align_features(source: SideFeatures, target: SideFeatures, options: AlignOpt
     if n == 0 or m == 0:
         return [(i, i + 1, 0, 0) for i in range(n)] + [(n, n, j, j + 1) for j in range(m)]
     costs = _Costs(source, target, options, similarity)
-    centres = _band_centres(source.lengths, target.lengths)
+    centres = band_centres(source.lengths, target.lengths)
     band = options.band
     while True:
-        moves, inside = _search(costs, n, m, centres, band, options.skip_cost)
+        moves, inside = search_band(costs, n, m, centres, band, options.skip_cost)
         if inside or band >= max(n, m):
             return moves
         band *= 2
