@@ -35,6 +35,7 @@ _PUBLIC = {
     "translation_flags": "flags", "read_glossary": "glossary", "Glossary": "glossary",
     "fit_length_model": "length_model", "LengthModel": "length_model",
     "translate_on_ray": "runs.ray_translate", "RayOptions": "runs.ray_translate",
+    "fill_cache_on_ray": "runs.ray_translate",
     # alignment and scores
     "align": "align", "AlignOptions": "align", "Bead": "align", "align_collection": "align",
     "score_lines": "score", "compare_systems": "score", "score_documents": "references",
