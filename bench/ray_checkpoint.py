@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_results import merge_results
+
 HERE = Path(__file__).resolve().parent
 ROWS, BATCH = 400, 10
 
@@ -131,9 +133,7 @@ def main() -> None:
         result["read_parquet_rerun_after_success"] = {"run": third, "processed": _processed(work) - before,
                                                       "output_rows": _output_rows(work)}
     ray.shutdown()
-    previous = json.loads(args.results.read_text()) if args.results.is_file() else {}
-    previous["ray_checkpoint"] = result
-    args.results.write_text(json.dumps(previous, indent=2) + "\n")
+    merge_results(args.results, "ray_checkpoint", result)
     print(json.dumps(result, indent=2))
 
 

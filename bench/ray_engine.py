@@ -24,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_results import merge_results
 from throughput import HERE, LENGTH_RATIO, arabic_sentences, build_model
 
 
@@ -78,9 +79,7 @@ def main() -> None:
         "ray_sentences_per_s": round(len(sentences) / ray_s, 2),
         "date": time.strftime("%Y-%m-%d"),
     }
-    previous = json.loads(args.results.read_text()) if args.results.is_file() else {}
-    previous["ray_engine"] = result
-    args.results.write_text(json.dumps(previous, indent=2) + "\n")
+    merge_results(args.results, "ray_engine", result)
     print(json.dumps(result, indent=2))
 
 

@@ -36,6 +36,7 @@ REPO = HERE.parent
 TESTSETS = REPO.parent / "shared" / "testsets" / "ara-eng"
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(HERE))
+from bench_results import merge_results, read_results  # noqa: E402
 from peak_rss import run_cli  # noqa: E402
 
 LENGTH_RATIO = 1.2
@@ -341,11 +342,9 @@ def main() -> None:
     if "corpus" in systems:
         result["corpus_stages"] = corpus_stages(model_dir, args.work, args.repeat)
         print(json.dumps(result["corpus_stages"]), flush=True)
-    previous = json.loads(args.results.read_text(encoding="utf-8")) if args.results.is_file() else {}
     if not rows:  # only the corpus stages ran: keep the stored system rows and ratios
-        result = {**previous.get("throughput", {}), "corpus_stages": result.get("corpus_stages")}
-    previous["throughput"] = result
-    args.results.write_text(json.dumps(previous, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        result = {**read_results(args.results).get("throughput", {}), "corpus_stages": result.get("corpus_stages")}
+    merge_results(args.results, "throughput", result)
     print(json.dumps(ratios, indent=2))
 
 
