@@ -175,3 +175,22 @@ def test_align_engine_ray_gives_the_local_pivot(local_ray, installed_models, tmp
 def test_align_engine_ray_needs_a_model(runner, tmp_path):
     result = runner.invoke(cli, ["align", str(SEEDS), "--engine", "ray"])
     assert result.exit_code == 2 and "--engine ray translates the pivot: give --model" in result.output
+
+
+def test_the_input_is_written_shard_by_shard_as_it_is_read(tmp_path):
+    """The driver streams the segments into input shards: when the 11th segment is read, the
+    first ten are on disk already, so memory does not grow with the input."""
+    from parallel.documents import Segment
+    from parallel.runs.ray_translate import _shard_file, _stage_inputs
+
+    staging = tmp_path / "staging"
+
+    def segments():
+        for index in range(25):
+            if index and index % 10 == 0:
+                assert _shard_file(staging, index // 10 - 1).exists()
+            yield Segment("doc", 1, index + 1, f"sentence {index}")
+
+    layout = _stage_inputs(segments(), staging, 10)
+    assert (layout["shards"], layout["segments"]) == (3, 25)
+    assert [len(_shard_file(staging, i).read_text(encoding="utf-8").splitlines()) for i in range(3)] == [10, 10, 5]

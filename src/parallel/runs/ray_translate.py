@@ -7,8 +7,9 @@ writing each to a shard file through a temporary file and a rename.  A shard alr
 skipped — by a re-run after a crash, and by a retry of a shard whose actor died after writing it
 — so nothing is translated twice and nothing is lost.
 
-- ``translate_on_ray``: shards of translation records in ``OUT/shards/``; when every shard is
-  there, the driver joins them in order into ``OUT/translations.jsonl`` (or ``.parquet``).  With
+- ``translate_on_ray``: the driver streams the segments into input shards (``OUT/inputs/``);
+  the actors write shards of translation records in ``OUT/shards/``; when every shard is there,
+  the driver joins them in order into ``OUT/translations.jsonl`` (or ``.parquet``).  With
   ``--reproducible`` the records are those of the local engine, byte for byte.
 - ``fill_cache_on_ray``: shards of translation-cache rows for what the driver's cache lacks; the
   driver puts each into its cache as it arrives, and the ordinary local run then finds every
@@ -34,6 +35,7 @@ import json
 import logging
 import os
 import resource
+import shutil
 import signal
 import warnings
 from dataclasses import dataclass, replace
@@ -44,7 +46,7 @@ from ..batching import chunked
 from ..cache import TranslationCache, cache_keys
 from ..documents import Segment
 from ..errors import InputError, ResourceError
-from ..files import atomic_write
+from ..files import atomic_write, exclusive_folder
 from ..formats.jsonl import open_jsonl, read_jsonl, translation_record
 from ..formats.parquet import open_parquet
 from ..glossary import read_glossary
@@ -53,6 +55,8 @@ from ..progress import progress_bar
 from ..translate import TranslateOptions, TranslationStats, Translator
 
 SHARD_DIR = "shards"
+INPUT_DIR = "inputs"                  # translate_on_ray's input shards, written by the driver
+INPUT_STAGING = ".inputs-staging-"    # ... first here, then renamed into place whole
 CACHE_ROW_FIELDS = ("key", "model_sha256", "source", "text", "score", "flags")   # a cache shard's records
 
 
@@ -129,10 +133,11 @@ class _ShardTranslator:
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss   # kilobytes on Linux
         return {"shard": batch["shard"], "peak_rss_kb": [peak_kb] * len(batch["shard"])}
 
-    def _translate(self, translator: Translator, payload: list) -> list:
-        if self.kind == "cache":
+    def _translate(self, translator: Translator, payload) -> list:
+        if self.kind == "cache":   # the texts themselves
             return [dict(zip(CACHE_ROW_FIELDS, row)) for row in translator.cache_rows(payload)]
-        segments = [Segment(*fields) for fields in payload]
+        with open(payload, encoding="utf-8") as lines:   # the path of an input shard
+            segments = [Segment(*json.loads(line)) for line in lines]
         return [translation_record(t, translator.model_name)
                 for t in translator.translate_segments(segments, progress=False)]
 
@@ -143,14 +148,30 @@ class _ShardTranslator:
             os.kill(os.getpid(), signal.SIGKILL)   # as `kill -9` or the OOM killer would: no cleanup at all
 
 
-def _check_layout(out_dir: Path, shards: list[list[Segment]], shard_size: int) -> None:
+def input_path(out_dir: Path, index: int) -> Path:
+    """Where the segments of shard ``index`` of ``translate_on_ray`` wait for an actor."""
+    return _shard_file(Path(out_dir) / INPUT_DIR, index)
+
+
+def _stage_inputs(segments: Iterable[Segment], staging: Path, shard_size: int) -> dict:
+    """Write the segments, cut into shards, to ``staging`` one shard at a time (the driver never
+    holds more than a shard) and return the layout: shard size, shard and segment counts and a
+    checksum of the segment ids and texts."""
+    digest, count, shards = hashlib.sha256(), 0, 0
+    staging.mkdir(parents=True)
+    for index, shard in enumerate(chunked(segments, shard_size)):
+        with atomic_write(_shard_file(staging, index)) as out:
+            for segment in shard:
+                digest.update(f"{segment.id}\t{segment.text}\n".encode("utf-8"))
+                out.write(json.dumps([segment.doc_id, segment.para, segment.index, segment.text],
+                                     ensure_ascii=False) + "\n")
+        count, shards = count + len(shard), shards + 1
+    return {"shard_size": shard_size, "shards": shards, "segments": count, "segments_sha256": digest.hexdigest()}
+
+
+def _check_layout(out_dir: Path, layout: dict) -> None:
     """Shards are only reused for the same input cut the same way: ``shards/layout.json`` records
-    the shard size and a checksum of the segment ids and texts, and a different one is refused."""
-    digest = hashlib.sha256()
-    for shard in shards:
-        for segment in shard:
-            digest.update(f"{segment.id}\t{segment.text}\n".encode("utf-8"))
-    layout = {"shard_size": shard_size, "shards": len(shards), "segments_sha256": digest.hexdigest()}
+    the layout (``_stage_inputs``), and a different one is refused."""
     path = out_dir / SHARD_DIR / "layout.json"
     if path.exists():
         if json.loads(path.read_text(encoding="utf-8")) != layout:
@@ -186,27 +207,39 @@ def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: Tran
                      output_format: str = "jsonl", glossary_path: Path | None = None,
                      progress: bool = True) -> RayResult:
     """Translate ``segments`` on a Ray cluster into ``out_dir`` (see the module docstring); a
-    glossary file, read on each node, adds the ``glossary`` flag as in the local engine."""
+    glossary file, read on each node, adds the ``glossary`` flag as in the local engine.  The
+    segments are streamed into input shards (``OUT/inputs/``) first, so the driver's memory does
+    not grow with the input; one run at a time writes into ``out_dir``."""
     if glossary_path is not None:
         read_glossary(glossary_path)   # a bad glossary fails here, before the cluster starts
     ray_options = ray_options or RayOptions()
     out_dir = Path(out_dir)
-    (out_dir / SHARD_DIR).mkdir(parents=True, exist_ok=True)
-    shards = list(chunked(segments, ray_options.shard_size))
-    _check_layout(out_dir, shards, ray_options.shard_size)
-    todo = {index: json.dumps([[s.doc_id, s.para, s.index, s.text] for s in shard], ensure_ascii=False)
-            for index, shard in enumerate(shards) if not shard_path(out_dir, index).exists()}
-    peak = None
-    if todo:
-        peak = _run_shards(todo, out_dir / SHARD_DIR, "records", model_dir, options, ray_options,
-                           cache_path, glossary_path, progress)
-    missing = [index for index in range(len(shards)) if not shard_path(out_dir, index).exists()]
-    if missing:
-        raise ResourceError(f"{out_dir}: {len(missing)} shard(s) not written (first: {missing[0]}); run again to "
-                            "translate what is missing")
-    output = out_dir / f"translations.{output_format}"
-    _join(out_dir, len(shards), output, output_format)
-    return RayResult(sum(len(s) for s in shards), len(shards), len(todo), output, peak)
+    with exclusive_folder(out_dir, leftovers=(INPUT_STAGING,)):
+        (out_dir / SHARD_DIR).mkdir(parents=True, exist_ok=True)
+        staging = out_dir / f"{INPUT_STAGING}{os.getpid()}"
+        try:
+            layout = _stage_inputs(segments, staging, ray_options.shard_size)
+            _check_layout(out_dir, layout)
+            if (out_dir / INPUT_DIR).exists():
+                shutil.rmtree(staging)
+            else:
+                os.replace(staging, out_dir / INPUT_DIR)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        shards = layout["shards"]
+        todo = {index: json.dumps(str(input_path(out_dir, index).resolve())) for index in range(shards)
+                if not shard_path(out_dir, index).exists()}
+        peak = None
+        if todo:
+            peak = _run_shards(todo, out_dir / SHARD_DIR, "records", model_dir, options, ray_options,
+                               cache_path, glossary_path, progress)
+        missing = [index for index in range(shards) if not shard_path(out_dir, index).exists()]
+        if missing:
+            raise ResourceError(f"{out_dir}: {len(missing)} shard(s) not written (first: {missing[0]}); run again "
+                                "to translate what is missing")
+        output = out_dir / f"translations.{output_format}"
+        _join(out_dir, shards, output, output_format)
+    return RayResult(layout["segments"], shards, len(todo), output, peak)
 
 
 @dataclass
