@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_results import merge_results
+
 HERE = Path(__file__).resolve().parent
 TESTSETS = HERE.parent.parent / "shared" / "testsets" / "ara-eng"
 
@@ -98,8 +100,7 @@ def main() -> None:
         pairs_path.write_text(json.dumps(pairs, ensure_ascii=False), encoding="utf-8")
         baseline = measure("none", 0, pairs_path, Path(tmp))
         rows = [measure(fmt, args.units, pairs_path, Path(tmp)) for fmt in args.formats.split(",")]
-    results = json.loads(args.results.read_text()) if args.results.is_file() else {}
-    results["formats"] = {
+    merge_results(args.results, "formats", {
         "what": "write N units, each format in its own process; peak RSS = that process's own VmHWM",
         "input": f"{len(pairs)} {'FLORES-200 dev+devtest' if TESTSETS.is_dir() else 'seed'} sentence pairs, cycled",
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
@@ -107,8 +108,7 @@ def main() -> None:
         "measured": time.strftime("%Y-%m-%d"),
         "baseline_rss_mb": baseline["peak_rss_mb"],
         "rows": rows,
-    }
-    args.results.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    })
     print(f"baseline (imports only): {baseline['peak_rss_mb']} MB peak RSS")
     print(f"{'format':8} {'units':>9} {'seconds':>8} {'units/s':>8} {'peak RSS MB':>12} {'output MB':>10}")
     for row in rows:

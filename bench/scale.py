@@ -33,6 +33,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "tests"))
 
+from bench_results import merge_results, read_results  # noqa: E402
 from peak_rss import run_cli  # noqa: E402
 from throughput import TESTSETS, arabic_sentences, build_model, flores_lines  # noqa: E402
 
@@ -163,10 +164,8 @@ def main() -> None:
         "measured": time.strftime("%Y-%m-%d"),
         "rows": rows,
     }
-    previous = json.loads(args.results.read_text(encoding="utf-8")) if args.results.is_file() else {}
     key = args.model if args.command == "translate" else f"corpus-{args.model}"
-    previous.setdefault("scale", {})[key] = result
-    args.results.write_text(json.dumps(previous, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    merge_results(args.results, "scale", {**read_results(args.results).get("scale", {}), key: result})
 
 
 if __name__ == "__main__":
