@@ -47,11 +47,12 @@ from ..cache import TranslationCache, cache_keys
 from ..documents import Segment
 from ..errors import InputError, ResourceError
 from ..files import atomic_write, exclusive_folder
-from ..formats.jsonl import open_jsonl, read_jsonl, translation_record
+from ..formats.jsonl import open_jsonl, read_jsonl, read_segments, translation_record, write_jsonl
 from ..formats.parquet import open_parquet
 from ..glossary import read_glossary
 from ..model import read_manifest
 from ..progress import progress_bar
+from ..segment import segment_record
 from ..translate import TranslateOptions, TranslationStats, Translator
 
 SHARD_DIR = "shards"
@@ -125,9 +126,7 @@ class _ShardTranslator:
             path = _shard_file(self.shard_dir, int(index))
             if path.exists():
                 continue   # written by an attempt that died before it could report
-            lines = self._translate(translator, json.loads(payload))
-            with atomic_write(path) as out:
-                out.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+            write_jsonl(path, self._translate(translator, json.loads(payload)))
             self.done += 1
             self._maybe_crash()
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss   # kilobytes on Linux
@@ -136,8 +135,7 @@ class _ShardTranslator:
     def _translate(self, translator: Translator, payload) -> list:
         if self.kind == "cache":   # the texts themselves
             return [dict(zip(CACHE_ROW_FIELDS, row)) for row in translator.cache_rows(payload)]
-        with open(payload, encoding="utf-8") as lines:   # the path of an input shard
-            segments = [Segment(*json.loads(line)) for line in lines]
+        segments = list(read_segments(payload))   # the path of an input shard
         return [translation_record(t, translator.model_name)
                 for t in translator.translate_segments(segments, progress=False)]
 
@@ -160,11 +158,9 @@ def _stage_inputs(segments: Iterable[Segment], staging: Path, shard_size: int) -
     digest, count, shards = hashlib.sha256(), 0, 0
     staging.mkdir(parents=True)
     for index, shard in enumerate(chunked(segments, shard_size)):
-        with atomic_write(_shard_file(staging, index)) as out:
-            for segment in shard:
-                digest.update(f"{segment.id}\t{segment.text}\n".encode("utf-8"))
-                out.write(json.dumps([segment.doc_id, segment.para, segment.index, segment.text],
-                                     ensure_ascii=False) + "\n")
+        for segment in shard:
+            digest.update(f"{segment.id}\t{segment.text}\n".encode("utf-8"))
+        write_jsonl(_shard_file(staging, index), map(segment_record, shard))   # `segment --jsonl` records
         count, shards = count + len(shard), shards + 1
     return {"shard_size": shard_size, "shards": shards, "segments": count, "segments_sha256": digest.hexdigest()}
 
