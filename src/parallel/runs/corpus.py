@@ -303,12 +303,11 @@ def open_translator(config: CorpusConfig, model_dir: Path, stack: ExitStack,
 RAY_SHARDS = ".ray-shards"   # in the output folder: the cluster's translations on their way to the cache
 
 
-def translate_on_cluster(config: CorpusConfig, model_dir: Path, translator: Translator, paths: list[Path],
+def translate_on_cluster(config: CorpusConfig, model_dir: Path, translator: Translator, texts: list[str],
                          timer: StageTimer) -> RayFill:
     """``--engine ray``: every segment the cache lacks is translated on the cluster into the cache
     first (``fill_cache_on_ray``); the chunked run then finds them all there."""
     with timer.stage("translate"):
-        texts = (s.text for chunk in article_chunks(paths, timer) for article in chunk for s in article.segments)
         return fill_cache_on_ray(texts, model_dir, config.options, translator.cache, config.out_dir / RAY_SHARDS,
                                  config.ray, config.progress)
 
@@ -360,14 +359,19 @@ def _run_corpus(config: CorpusConfig) -> dict:
     model_dir = ensure_model(config.model, config.models_dir, config.fetch_missing, config.progress)
     with timer.stage("read"):
         paths = article_paths(config.seeds_dir)
-    total = sum(len(article.segments) for chunk in article_chunks(paths, timer) for article in chunk)
+    total, texts = 0, ([] if config.ray else None)   # --engine ray: the texts, for the cluster
+    for chunk in article_chunks(paths, timer):   # the first pass: bad input fails here, before the model
+        for article in chunk:
+            total += len(article.segments)
+            if texts is not None:
+                texts.extend(segment.text for segment in article.segments)
     totals = RunTotals()
     final = output_paths(config.out_dir, config.name, config.parquet)
     with ExitStack() as resources, exclusive_folder(config.out_dir, leftovers=(STAGING_PREFIX,)), \
             tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=config.out_dir) as tmp:
         with timer.stage("translate"):
             translator, cache_path = open_translator(config, model_dir, resources, Path(tmp))
-        fill = translate_on_cluster(config, model_dir, translator, paths, timer) if config.ray else None
+        fill = translate_on_cluster(config, model_dir, translator, texts, timer) if texts is not None else None
         provenance = Provenance(translator.model_name, translator.model_sha256, options=config.options.as_dict())
         staged = output_paths(Path(tmp), config.name, config.parquet)
         with ExitStack() as outputs, progress_bar(total=total, unit="seg", desc="translate",
