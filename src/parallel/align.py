@@ -16,7 +16,8 @@ A dynamic programme over (source sentences consumed, target sentences consumed) 
   TF-IDF word and character 4-gram vectors (a fast stand-in for chrF over every candidate);
 - or, without MT, with a word-translation table learned from the documents themselves
   (``lexicon.py``): the cosine between the English a source block is expected to contain and
-  the target block.
+  the target block, turned into a log-likelihood ratio fitted on the collection
+  (``SimilarityFit``).
 
 Skipping a sentence (1-0, 0-1) has a fixed cost; a candidate bead is only taken when it is
 cheaper than skipping its sentences.  The search runs in a band around the diagonal given by
@@ -48,6 +49,7 @@ from .align_model import (  # noqa: F401 (the aligner's options and estimates ar
     GALE_CHURCH_PRIORS,
     MOVES,
     AlignOptions,
+    SimilarityFit,
     corpus_ratio,
     learned_priors,
     with_corpus_ratio,
@@ -100,11 +102,9 @@ class _Costs:
     """Costs of every bead type ending at (i, j) for a row i and a window of j."""
 
     def __init__(self, source: SideFeatures, target: SideFeatures, options: AlignOptions,
-                 similarity: tuple[float, float] | None = None):
+                 similarity: SimilarityFit | None = None):
         self.source, self.target, self.options = source, target, options
-        # (nats at similarity 0, the cosine that counts as a perfect match)
-        self.similarity_weight, self.full_cosine = similarity or (options.mt_weight, 1.0)
-        self.from_pivot = similarity is None   # vectors of a translation, not of a learned table
+        self.similarity = similarity           # a learned table's; None: a pivot's, or no vectors
         self.ratio = character_ratio(source, target, options)
         self.prior = {move: -math.log(p) for move, p in (options.bead_priors or GALE_CHURCH_PRIORS).items()}
         self.source_prefix = np.concatenate([[0.0], np.cumsum(source.lengths)])
@@ -132,7 +132,7 @@ class _Costs:
 
     def row(self, i: int, js: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
         """Cost of each move ending at row ``i`` for target positions ``js`` (inf where impossible)."""
-        options, source, target = self.options, self.source, self.target
+        options, source, target, similarity = self.options, self.source, self.target, self.similarity
         lo, hi = int(js[0]), int(js[-1])
         first_target = max(lo - MAX_BLOCK, 0)
         rows = np.arange(max(i - MAX_BLOCK, 0), i)
@@ -180,7 +180,7 @@ class _Costs:
                                                | ((target_numbers > 0) & (source_any == 0)))
             size = float(max(k, l))  # as many 1-1 beads as its longer side: block cosines grow with size
             value += size * self.anchor_weight * (1.0 - dice)
-            if mt_dots is not None and self.from_pivot and (k > 1 or l > 1):
+            if mt_dots is not None and similarity is None and (k > 1 or l > 1):
                 value += self._orphan_cost(i, k, j, l, mt_dots, rows[0], first_target)
             if mt_dots is not None:
                 source_norm = self._block_norms(source, np.array([i]), k)[0]
@@ -188,7 +188,10 @@ class _Costs:
                 with np.errstate(invalid="ignore", divide="ignore"):
                     cosine = np.where((source_norm > 0) & (target_norm > 0),
                                       cross / np.sqrt(source_norm * target_norm), 0.0)
-                value += size * self.similarity_weight * (1.0 - np.clip(cosine / self.full_cosine, 0.0, 1.0))
+                if similarity is None:   # a pivot: 0 nats for a perfect match, mt_weight for none
+                    value += size * options.mt_weight * (1.0 - np.clip(cosine, 0.0, 1.0))
+                else:                    # a learned table: the bead's evidence, once
+                    value -= similarity.log_ratio(cosine)
             value += self._paragraph_cost(i, k, j, l)
             cost[valid] = value
             costs[(k, l)] = cost
@@ -228,7 +231,7 @@ class _Costs:
         support = [np.max([cosines[(a, b)] for b in range(l)], axis=0) for a in range(k)]
         support += [np.max([cosines[(a, b)] for a in range(k)], axis=0) for b in range(l)]
         weakest = np.min(support, axis=0)
-        return self.options.orphan_cost * (weakest < self.options.member_cosine * self.full_cosine)
+        return self.options.orphan_cost * (weakest < self.options.member_cosine)
 
     def _paragraph_cost(self, i: int, k: int, j: np.ndarray, l: int) -> np.ndarray | float:
         source, target = self.source, self.target
@@ -264,11 +267,11 @@ def character_ratio(source: SideFeatures, target: SideFeatures, options: AlignOp
 
 
 def align_features(source: SideFeatures, target: SideFeatures, options: AlignOptions,
-                   similarity: tuple[float, float] | None = None) -> list[tuple[int, int, int, int]]:
+                   similarity: SimilarityFit | None = None) -> list[tuple[int, int, int, int]]:
     """The aligner's dynamic programme on precomputed features: beads as (i0, i1, j0, j1) index ranges.
 
-    ``similarity`` is the (weight, cosine at which a pair counts as a match) of the pivot or learned
-    table, when the features carry vectors; None aligns on length, anchors and paragraphs alone."""
+    When the features carry vectors, they are a pivot's (``similarity`` None) or a learned
+    table's, whose cosines ``similarity`` reads as evidence."""
     n, m = len(source.lengths), len(target.lengths)
     if n == 0 or m == 0:
         return [(i, i + 1, 0, 0) for i in range(n)] + [(n, n, j, j + 1) for j in range(m)]
@@ -284,11 +287,12 @@ def align_features(source: SideFeatures, target: SideFeatures, options: AlignOpt
 
 def align(source: Sequence[str], target: Sequence[str], pivot: Sequence[str] | None = None,
           source_paragraphs: Sequence[int] | None = None, target_paragraphs: Sequence[int] | None = None,
-          options: AlignOptions | None = None, lexicon: WordWeights | None = None) -> list[Bead]:
+          options: AlignOptions | None = None, lexicon: WordWeights | None = None,
+          lexicon_fit: SimilarityFit | None = None) -> list[Bead]:
     """Align ``source`` with ``target`` sentences; ``pivot`` is the MT of each source sentence.
 
     Without a pivot, a ``lexicon`` learned from other documents (see lexicon.align_documents)
-    stands in for it."""
+    stands in for it, its cosines read by ``lexicon_fit`` (``SimilarityFit``'s defaults if None)."""
     options = options or AlignOptions()
     if pivot is not None and len(pivot) != len(source):
         raise ValueError(f"pivot has {len(pivot)} sentences, source {len(source)}")
@@ -305,7 +309,7 @@ def align(source: Sequence[str], target: Sequence[str], pivot: Sequence[str] | N
     elif lexicon is not None and len(source) and len(target):
         source_features.vectors = hashed_vectors([lexicon.source_weights(s) for s in source], options.dims)
         target_features.vectors = hashed_vectors([lexicon.target_weights(t) for t in target], options.dims)
-        similarity = (options.lexicon_weight, options.lexicon_cosine)
+        similarity = lexicon_fit or SimilarityFit()
     if source_features.vectors is not None:
         source_features.pair_dots = pair_dots(source_features.vectors)
         target_features.pair_dots = pair_dots(target_features.vectors)

@@ -14,7 +14,15 @@ Two details matter:
 - **Similarity as vectors.**  A source sentence becomes its expected English bag of words
   (sum over its words of t(e | word), weighted by idf); a target sentence its own bag (sublinear
   tf x idf).  Both are hashed into the same space as the MT pivot's vectors, so the search is the
-  same code; only the weight and the cosine a true pair reaches differ (AlignOptions).
+  same code.
+- **Similarity as evidence.**  What a cosine is worth depends on the table, and so on the
+  collection: each round fits it (``align_model.fit_similarity``) on the cosines of the pairs the
+  previous round took and of each such sentence with the translation two pairs away, so that a
+  bead's similarity is a log-likelihood ratio.  Length, anchors and similarity are then all
+  log-likelihoods, and the bead priors are learned from the previous round too
+  (``with_learned_priors``).  Measured on FLORES-200 (strict F1, four runs): 0.976-0.981 with a
+  fixed weight and cosine, 0.984-0.994 fitted; on its documents joined eight at a time, as long
+  as news articles, 0.962-0.976 and 0.980-0.994.
 
 Words are reduced crudely, which is enough for a table learned from a few hundred pairs: Arabic
 loses diacritics, alef/ya variants, one proclitic group and one suffix (light stemming); English
@@ -31,6 +39,8 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .align import AlignOptions, Bead, align, align_collection, with_corpus_ratio
+from .align_features import hashed_vectors
+from .align_model import SimilarityFit, fit_similarity, with_learned_priors
 
 _ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
 _ARABIC_MARKS_RE = re.compile(r"[\u064b-\u0652\u0640]")   # diacritics and tatweel
@@ -160,6 +170,41 @@ def cross_fitted_lexicons(pairs_by_document: Sequence[list[tuple[str, str]]], fo
             for fold in range(folds)]
 
 
+def pair_cosines(lexicon: Lexicon, pairs: Sequence[tuple[str, str]], dims: int) -> np.ndarray:
+    """The cosine, as the aligner computes it, between each (source, target) pair's expected and
+    actual English."""
+    if not pairs:
+        return np.zeros(0)
+    source = hashed_vectors([lexicon.source_weights(s) for s, _ in pairs], dims).astype(np.float64)
+    target = hashed_vectors([lexicon.target_weights(t) for _, t in pairs], dims).astype(np.float64)
+    norms = np.sqrt(np.einsum("ij,ij->i", source, source) * np.einsum("ij,ij->i", target, target))
+    return np.where(norms > 0, np.einsum("ij,ij->i", source, target) / np.maximum(norms, 1e-300), 0.0)
+
+
+def one_to_one_and_neighbours(source: Sequence[str], target: Sequence[str], beads: Iterable[Bead]
+                              ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The 1-1 pairs of an alignment, and each of their sentences with the translation two pairs
+    away (either way): what a similarity fit tells apart.  Two, not one, so that a neighbour is
+    never a sentence the pair's own translation spilled into."""
+    ones = [(bead.source[0], bead.target[0]) for bead in beads if len(bead.source) == 1 and len(bead.target) == 1]
+    pairs = [(source[i], target[j]) for i, j in ones]
+    neighbours = [(source[ones[a][0]], target[ones[a + 2][1]]) for a in range(len(ones) - 2)]
+    neighbours += [(source[ones[a + 2][0]], target[ones[a][1]]) for a in range(len(ones) - 2)]
+    return pairs, neighbours
+
+
+def fit_lexicon_similarity(documents: Sequence[tuple[Sequence[str], Sequence[str]]],
+                           aligned: Sequence[Sequence[Bead]], lexicons: Sequence[Lexicon], dims: int) -> SimilarityFit:
+    """A :class:`SimilarityFit` for the documents' cross-fitted tables, from their alignment so far."""
+    translations, neighbours = [], []
+    for index, ((source, target), beads) in enumerate(zip(documents, aligned)):
+        lexicon = lexicons[index % len(lexicons)]
+        pairs, others = one_to_one_and_neighbours(source, target, beads)
+        translations.append(pair_cosines(lexicon, pairs, dims))
+        neighbours.append(pair_cosines(lexicon, others, dims))
+    return fit_similarity(np.concatenate(translations), np.concatenate(neighbours))
+
+
 def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], folds: int = 2, rounds: int = 2,
                     options: AlignOptions | None = None, pool_ratio: bool = True,
                     paragraphs: Sequence[tuple[Sequence[int], Sequence[int]]] | None = None) -> list[list[Bead]]:
@@ -167,7 +212,8 @@ def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], fo
     with bead priors learned from the documents), then a learned table.
 
     Each document is realigned with the table of its fold (:func:`cross_fitted_lexicons`), never
-    one learned from its own pairs; each round learns again from the previous round's pairs.
+    one learned from its own pairs; each round learns again from the previous round's pairs —
+    the table, what its similarity is worth (:func:`fit_lexicon_similarity`) and the bead priors.
     With fewer documents than folds, the first pass (length and anchors) is returned.  With
     ``pool_ratio``, the length model's ratio is that of all the documents unless ``options`` sets one."""
     options = options or AlignOptions()
@@ -180,6 +226,9 @@ def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], fo
     for _ in range(rounds):
         lexicons = cross_fitted_lexicons([bead_texts(source, target, beads)
                                           for (source, target), beads in zip(documents, aligned)], folds)
-        aligned = [align(source, target, None, *paragraphs[index], options=options, lexicon=lexicons[index % folds])
+        fit = fit_lexicon_similarity(documents, aligned, lexicons, options.dims)
+        learned = with_learned_priors(options, ((len(b.source), len(b.target)) for beads in aligned for b in beads))
+        aligned = [align(source, target, None, *paragraphs[index], options=learned, lexicon=lexicons[index % folds],
+                         lexicon_fit=fit)
                    for index, (source, target) in enumerate(documents)]
     return aligned
