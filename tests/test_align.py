@@ -5,6 +5,7 @@ import json
 import random
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from conftest import SHARED
@@ -16,6 +17,7 @@ from parallel.align import (
     align_collection,
     character_ratio,
     corpus_ratio,
+    fit_pivot_similarity,
     learned_priors,
     side_features,
     with_learned_priors,
@@ -455,6 +457,24 @@ def test_align_collection_learns_that_sentences_go_missing():
 
     assert found(align(source, target) for source, target in documents) < len(documents)
     assert found(align_collection(documents)) == len(documents)
+
+
+def test_with_pivots_the_second_pass_reads_cosines_as_fitted_evidence():
+    """A collection aligned with MT: what the pivot's cosine is worth is fitted on the first
+    alignment; with it an unrelated sentence is left out everywhere, and a collection too small
+    to fit keeps its first alignment."""
+    documents = [(ARABIC, ENGLISH[:k] + [UNRELATED[k % len(UNRELATED)]] + ENGLISH[k:]) for k in range(1, 8)]
+    pivots = [MT] * len(documents)
+    first = [align(source, target, MT) for source, target in documents]
+    fit = fit_pivot_similarity(documents, pivots, first, AlignOptions().dims)
+    assert fit is not None and fit.slope > 0
+    own = fit.log_ratio(np.array([0.6]))[0]
+    assert own > 2 and fit.log_ratio(np.array([0.05]))[0] < -2
+    aligned = align_collection(documents, pivots=pivots)
+    assert [((), (k,)) in pairs(beads) for k, beads in zip(range(1, 8), aligned)] == [True] * 7
+    assert all(len(beads) == len(ARABIC) + 1 for beads in aligned)
+    assert fit_pivot_similarity(documents[:1], pivots[:1], first[:1], AlignOptions().dims) is None
+    assert align_collection(documents[:1], pivots=pivots[:1]) == first[:1]
 
 
 def test_a_number_in_digits_facing_no_number_at_all_is_no_translation():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from parallel.align import Bead, align
-from parallel.align_model import SimilarityFit, fit_similarity
+from parallel.align_model import SimilarityFit, fit_similarity, one_to_one_and_neighbours
 from parallel.lexicon import (
     align_documents,
     arabic_words,
@@ -13,7 +13,6 @@ from parallel.lexicon import (
     english_words,
     fit_lexicon_similarity,
     learn_lexicon,
-    one_to_one_and_neighbours,
     pair_cosines,
 )
 from test_align import ARABIC, ENGLISH, NO_ANCHORS, UNRELATED, one_to_one, pairs
@@ -89,19 +88,21 @@ def test_a_similarity_fit_is_a_likelihood_ratio_whatever_the_sample_sizes():
     # four times as many neighbours: the posterior moves, the likelihood ratio does not
     more = fit_similarity(translations, np.concatenate([neighbours, rng.normal(0.05, 0.08, 1200)]))
     assert abs(more.intercept - fit.intercept) < 0.5 and abs(more.slope - fit.slope) < 0.15 * fit.slope
-    # pairs that never overlap still give a finite fit; too few pairs give the defaults
+    # pairs that never overlap still give a finite fit; too few pairs give none
     separated = fit_similarity(np.linspace(0.5, 0.9, 30), np.linspace(0.0, 0.1, 30))
     assert np.isfinite(separated.slope) and separated.slope > 0
-    assert fit_similarity(translations[:5], neighbours) == SimilarityFit()
+    assert fit_similarity(translations[:5], neighbours) is None
 
 
 def test_each_round_fits_what_the_tables_similarity_is_worth_on_the_collection():
     documents = [(ARABIC[k:k + 6], ENGLISH[k:k + 6]) for k in (0, 1, 2)] * 4
     aligned = [align(source, target) for source, target in documents]
     lexicons = cross_fitted_lexicons([bead_texts(s, t, b) for (s, t), b in zip(documents, aligned)], 2)
-    pairs, neighbours = one_to_one_and_neighbours(*documents[0], aligned[0])
-    assert pairs == list(zip(ARABIC[:6], ENGLISH[:6]))
-    assert (ARABIC[0], ENGLISH[2]) in neighbours and (ARABIC[2], ENGLISH[0]) in neighbours and len(neighbours) == 8
+    ones, others = one_to_one_and_neighbours(aligned[0])
+    assert ones == [(i, i) for i in range(6)]
+    assert (0, 2) in others and (2, 0) in others and len(others) == 8
+    pairs = [(ARABIC[i], ENGLISH[j]) for i, j in ones]
+    neighbours = [(ARABIC[i], ENGLISH[j]) for i, j in others]
     own = pair_cosines(lexicons[0], pairs, 1024)
     other = pair_cosines(lexicons[0], neighbours, 1024)
     assert own.mean() > other.mean() + 0.2

@@ -16,8 +16,12 @@ A dynamic programme over (source sentences consumed, target sentences consumed) 
   TF-IDF word and character 4-gram vectors (a fast stand-in for chrF over every candidate);
 - or, without MT, with a word-translation table learned from the documents themselves
   (``lexicon.py``): the cosine between the English a source block is expected to contain and
-  the target block, turned into a log-likelihood ratio fitted on the collection
-  (``SimilarityFit``).
+  the target block.
+
+A collection is aligned twice (``align_collection``): the second time the similarity is a
+log-likelihood ratio fitted on the first alignment's pairs (``SimilarityFit``), and the bead
+priors are the first alignment's, so that every cost is a log-likelihood learned from the
+documents being aligned.
 
 Skipping a sentence (1-0, 0-1) has a fixed cost; a candidate bead is only taken when it is
 cheaper than skipping its sentences.  The search runs in a band around the diagonal given by
@@ -42,6 +46,7 @@ from .align_features import (
     latin_tokens,
     name_skeletons,
     pair_dots,
+    pivot_cosines,
     side_features,
     tfidf_vectors,
 )
@@ -51,7 +56,9 @@ from .align_model import (  # noqa: F401 (the aligner's options and estimates ar
     AlignOptions,
     SimilarityFit,
     corpus_ratio,
+    fit_similarity,
     learned_priors,
+    one_to_one_and_neighbours,
     with_corpus_ratio,
     with_learned_priors,
 )
@@ -102,9 +109,10 @@ class _Costs:
     """Costs of every bead type ending at (i, j) for a row i and a window of j."""
 
     def __init__(self, source: SideFeatures, target: SideFeatures, options: AlignOptions,
-                 similarity: SimilarityFit | None = None):
+                 similarity: SimilarityFit | None = None, pivot: bool = False):
         self.source, self.target, self.options = source, target, options
-        self.similarity = similarity           # a learned table's; None: a pivot's, or no vectors
+        self.similarity = similarity    # None: a pivot's cosine costs mt_weight x (1 - cosine)
+        self.pivot = pivot              # the vectors are a pivot's, not a learned table's
         self.ratio = character_ratio(source, target, options)
         self.prior = {move: -math.log(p) for move, p in (options.bead_priors or GALE_CHURCH_PRIORS).items()}
         self.source_prefix = np.concatenate([[0.0], np.cumsum(source.lengths)])
@@ -180,7 +188,7 @@ class _Costs:
                                                | ((target_numbers > 0) & (source_any == 0)))
             size = float(max(k, l))  # as many 1-1 beads as its longer side: block cosines grow with size
             value += size * self.anchor_weight * (1.0 - dice)
-            if mt_dots is not None and similarity is None and (k > 1 or l > 1):
+            if mt_dots is not None and self.pivot and (k > 1 or l > 1):
                 value += self._orphan_cost(i, k, j, l, mt_dots, rows[0], first_target)
             if mt_dots is not None:
                 source_norm = self._block_norms(source, np.array([i]), k)[0]
@@ -188,9 +196,9 @@ class _Costs:
                 with np.errstate(invalid="ignore", divide="ignore"):
                     cosine = np.where((source_norm > 0) & (target_norm > 0),
                                       cross / np.sqrt(source_norm * target_norm), 0.0)
-                if similarity is None:   # a pivot: 0 nats for a perfect match, mt_weight for none
+                if similarity is None:   # 0 nats for a perfect match, mt_weight for none
                     value += size * options.mt_weight * (1.0 - np.clip(cosine, 0.0, 1.0))
-                else:                    # a learned table: the bead's evidence, once
+                else:                    # the bead's evidence, once
                     value -= similarity.log_ratio(cosine)
             value += self._paragraph_cost(i, k, j, l)
             cost[valid] = value
@@ -267,15 +275,15 @@ def character_ratio(source: SideFeatures, target: SideFeatures, options: AlignOp
 
 
 def align_features(source: SideFeatures, target: SideFeatures, options: AlignOptions,
-                   similarity: SimilarityFit | None = None) -> list[tuple[int, int, int, int]]:
+                   similarity: SimilarityFit | None = None, pivot: bool = False) -> list[tuple[int, int, int, int]]:
     """The aligner's dynamic programme on precomputed features: beads as (i0, i1, j0, j1) index ranges.
 
-    When the features carry vectors, they are a pivot's (``similarity`` None) or a learned
-    table's, whose cosines ``similarity`` reads as evidence."""
+    When the features carry vectors (a ``pivot``'s, or a learned table's), ``similarity`` reads
+    their cosines as evidence; without it a pivot's cosine costs ``mt_weight`` x (1 - cosine)."""
     n, m = len(source.lengths), len(target.lengths)
     if n == 0 or m == 0:
         return [(i, i + 1, 0, 0) for i in range(n)] + [(n, n, j, j + 1) for j in range(m)]
-    costs = _Costs(source, target, options, similarity)
+    costs = _Costs(source, target, options, similarity, pivot)
     centres = band_centres(source.lengths, target.lengths)
     band = options.band
     while True:
@@ -288,11 +296,13 @@ def align_features(source: SideFeatures, target: SideFeatures, options: AlignOpt
 def align(source: Sequence[str], target: Sequence[str], pivot: Sequence[str] | None = None,
           source_paragraphs: Sequence[int] | None = None, target_paragraphs: Sequence[int] | None = None,
           options: AlignOptions | None = None, lexicon: WordWeights | None = None,
-          lexicon_fit: SimilarityFit | None = None) -> list[Bead]:
+          similarity_fit: SimilarityFit | None = None) -> list[Bead]:
     """Align ``source`` with ``target`` sentences; ``pivot`` is the MT of each source sentence.
 
     Without a pivot, a ``lexicon`` learned from other documents (see lexicon.align_documents)
-    stands in for it, its cosines read by ``lexicon_fit`` (``SimilarityFit``'s defaults if None)."""
+    stands in for it.  ``similarity_fit`` reads the pivot's or the table's cosines (see
+    ``align_collection``); without one a pivot's cosine costs ``mt_weight`` x (1 - cosine) and a
+    table's is read by ``SimilarityFit``'s defaults."""
     options = options or AlignOptions()
     if pivot is not None and len(pivot) != len(source):
         raise ValueError(f"pivot has {len(pivot)} sentences, source {len(source)}")
@@ -306,31 +316,55 @@ def align(source: Sequence[str], target: Sequence[str], pivot: Sequence[str] | N
     similarity = None
     if pivot is not None and len(source) and len(target):
         source_features.vectors, target_features.vectors = tfidf_vectors(pivot, target, options.dims)
+        similarity = similarity_fit
     elif lexicon is not None and len(source) and len(target):
         source_features.vectors = hashed_vectors([lexicon.source_weights(s) for s in source], options.dims)
         target_features.vectors = hashed_vectors([lexicon.target_weights(t) for t in target], options.dims)
-        similarity = lexicon_fit or SimilarityFit()
+        similarity = similarity_fit or SimilarityFit()
     if source_features.vectors is not None:
         source_features.pair_dots = pair_dots(source_features.vectors)
         target_features.pair_dots = pair_dots(target_features.vectors)
-    moves = align_features(source_features, target_features, options, similarity)
+    moves = align_features(source_features, target_features, options, similarity, pivot is not None)
     return [_bead(move, target, pivot, source_features, target_features, ratio, options.variance)
             for move in moves]
 
 
 def align_collection(documents: Sequence[tuple[Sequence[str], Sequence[str]]], options: AlignOptions | None = None,
-                     paragraphs: Sequence[tuple[Sequence[int] | None, Sequence[int] | None]] | None = None
-                     ) -> list[list[Bead]]:
-    """Align many documents without MT (length and anchors), twice: the second time with the bead
-    priors and skip cost learned from the first alignment of all of them (``with_learned_priors``),
-    so that a collection that drops, adds or merges sentences often pays less for doing so."""
+                     paragraphs: Sequence[tuple[Sequence[int] | None, Sequence[int] | None]] | None = None,
+                     pivots: Sequence[Sequence[str]] | None = None) -> list[list[Bead]]:
+    """Align many documents, twice: the second time with the bead priors and skip cost learned
+    from the first alignment of all of them (``with_learned_priors``), so that a collection that
+    drops, adds or merges sentences often pays less for doing so.
+
+    With ``pivots`` (each document's MT), the second pass also reads the pivot's cosines as the
+    log-likelihood ratio fitted on the first alignment's pairs (``fit_pivot_similarity``); a
+    collection with too few pairs to fit keeps its first alignment."""
     options = options or AlignOptions()
     paragraphs = paragraphs or [(None, None)] * len(documents)
-    first = [align(source, target, None, *paragraphs[index], options=options)
+    with_pivots = pivots is not None
+    pivots = pivots if with_pivots else [None] * len(documents)
+    first = [align(source, target, pivots[index], *paragraphs[index], options=options)
              for index, (source, target) in enumerate(documents)]
+    fit = None
+    if with_pivots:
+        fit = fit_pivot_similarity(documents, pivots, first, options.dims)
+        if fit is None:
+            return first
     learned = with_learned_priors(options, ((len(b.source), len(b.target)) for beads in first for b in beads))
-    return [align(source, target, None, *paragraphs[index], options=learned)
+    return [align(source, target, pivots[index], *paragraphs[index], options=learned, similarity_fit=fit)
             for index, (source, target) in enumerate(documents)]
+
+
+def fit_pivot_similarity(documents: Sequence[tuple[Sequence[str], Sequence[str]]], pivots: Sequence[Sequence[str]],
+                         aligned: Sequence[Sequence[Bead]], dims: int) -> SimilarityFit | None:
+    """What a pivot's cosine says about a pair, fitted on an alignment's 1-1 pairs and their
+    neighbours (``one_to_one_and_neighbours``); None with too few of them."""
+    translations, neighbours = [], []
+    for (_, target), pivot, beads in zip(documents, pivots, aligned):
+        pairs, others = one_to_one_and_neighbours(beads)
+        translations.append(pivot_cosines(pivot, target, pairs, dims))
+        neighbours.append(pivot_cosines(pivot, target, others, dims))
+    return fit_similarity(np.concatenate(translations), np.concatenate(neighbours))
 
 
 def _bead(move, target, pivot, source_features: SideFeatures, target_features: SideFeatures,

@@ -147,6 +147,23 @@ def tfidf_vectors(texts: Sequence[str], other: Sequence[str], dims: int) -> tupl
     return matrix[:len(texts)], matrix[len(texts):]
 
 
+def row_cosines(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The cosine of each row of ``left`` with the same row of ``right`` (0 where either is empty)."""
+    left, right = left.astype(np.float64), right.astype(np.float64)
+    norms = np.sqrt(np.einsum("ij,ij->i", left, left) * np.einsum("ij,ij->i", right, right))
+    return np.where(norms > 0, np.einsum("ij,ij->i", left, right) / np.maximum(norms, 1e-300), 0.0)
+
+
+def pivot_cosines(pivot: Sequence[str], target: Sequence[str], pairs: Sequence[tuple[int, int]],
+                  dims: int) -> np.ndarray:
+    """The cosine the aligner sees between pivot sentence i and target sentence j, for each (i, j)."""
+    if not pairs:
+        return np.zeros(0)
+    pivot_vectors, target_vectors = tfidf_vectors(pivot, target, dims)
+    rows, columns = zip(*pairs)
+    return row_cosines(pivot_vectors[list(rows)], target_vectors[list(columns)])
+
+
 def pair_dots(vectors: np.ndarray) -> list[np.ndarray]:
     """v_i . v_{i-d} for d = 0 .. MAX_BLOCK - 1 (0 where i - d < 0)."""
     dots = [np.einsum("ij,ij->i", vectors, vectors)]

@@ -111,9 +111,10 @@ class SimilarityFit:
 
     The aligner adds minus that to a bead, so similarity, length and anchors are all
     log-likelihoods and a pair is taken exactly when the evidence outweighs skipping.  Fitted on
-    each collection (``fit_similarity``); the defaults are what four fits on FLORES-200 found
-    (dev and devtest, documents as published and joined eight at a time: intercepts -2.7 to -3.0,
-    slopes 19 to 22), for a collection too small to fit its own."""
+    each collection (``fit_similarity``), for a learned table's cosines and for a pivot's alike.
+    The defaults are what four fits of a learned table on FLORES-200 found (dev and devtest,
+    documents as published and joined eight at a time: intercepts -2.7 to -3.0, slopes 19 to 22),
+    for a collection too small to fit its own table's."""
     intercept: float = -2.8
     slope: float = 20.0
 
@@ -122,17 +123,28 @@ class SimilarityFit:
         return self.intercept + self.slope * cosine
 
 
-MIN_FIT_PAIRS = 20   # fewer translations or neighbours than this: keep SimilarityFit's defaults
+MIN_FIT_PAIRS = 20   # fewer translations or neighbours than this: no fit
+
+
+def one_to_one_and_neighbours(beads: Iterable) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The (source, target) indices of an alignment's 1-1 beads, and of each of their sentences
+    with the translation two pairs away (either way): the two kinds of pair a similarity fit tells
+    apart.  Two, not one, so that a neighbour is never where the pair's own translation spilled."""
+    ones = [(bead.source[0], bead.target[0]) for bead in beads if len(bead.source) == 1 and len(bead.target) == 1]
+    neighbours = [(ones[a][0], ones[a + 2][1]) for a in range(len(ones) - 2)]
+    neighbours += [(ones[a + 2][0], ones[a][1]) for a in range(len(ones) - 2)]
+    return ones, neighbours
 
 
 def fit_similarity(translations: Sequence[float], neighbours: Sequence[float], ridge: float = 1e-3,
-                   iterations: int = 50) -> SimilarityFit:
+                   iterations: int = 50) -> SimilarityFit | None:
     """A :class:`SimilarityFit` from the cosines of pairs taken for translations and of pairs of
     a sentence with a neighbour's translation: logistic regression by Newton's method (``ridge``
     keeps the slope finite when the two never overlap), its intercept corrected for the two
-    samples' sizes so that it is a likelihood ratio, not a posterior."""
+    samples' sizes so that it is a likelihood ratio, not a posterior.  None with fewer than
+    ``MIN_FIT_PAIRS`` of either."""
     if len(translations) < MIN_FIT_PAIRS or len(neighbours) < MIN_FIT_PAIRS:
-        return SimilarityFit()
+        return None
     cosines = np.concatenate([np.asarray(translations, float), np.asarray(neighbours, float)])
     labels = np.concatenate([np.ones(len(translations)), np.zeros(len(neighbours))])
     design = np.stack([np.ones_like(cosines), cosines], axis=1)

@@ -39,8 +39,8 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .align import AlignOptions, Bead, align, align_collection, with_corpus_ratio
-from .align_features import hashed_vectors
-from .align_model import SimilarityFit, fit_similarity, with_learned_priors
+from .align_features import hashed_vectors, row_cosines
+from .align_model import SimilarityFit, fit_similarity, one_to_one_and_neighbours, with_learned_priors
 
 _ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
 _ARABIC_MARKS_RE = re.compile(r"[\u064b-\u0652\u0640]")   # diacritics and tatweel
@@ -175,34 +175,20 @@ def pair_cosines(lexicon: Lexicon, pairs: Sequence[tuple[str, str]], dims: int) 
     actual English."""
     if not pairs:
         return np.zeros(0)
-    source = hashed_vectors([lexicon.source_weights(s) for s, _ in pairs], dims).astype(np.float64)
-    target = hashed_vectors([lexicon.target_weights(t) for _, t in pairs], dims).astype(np.float64)
-    norms = np.sqrt(np.einsum("ij,ij->i", source, source) * np.einsum("ij,ij->i", target, target))
-    return np.where(norms > 0, np.einsum("ij,ij->i", source, target) / np.maximum(norms, 1e-300), 0.0)
-
-
-def one_to_one_and_neighbours(source: Sequence[str], target: Sequence[str], beads: Iterable[Bead]
-                              ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The 1-1 pairs of an alignment, and each of their sentences with the translation two pairs
-    away (either way): what a similarity fit tells apart.  Two, not one, so that a neighbour is
-    never a sentence the pair's own translation spilled into."""
-    ones = [(bead.source[0], bead.target[0]) for bead in beads if len(bead.source) == 1 and len(bead.target) == 1]
-    pairs = [(source[i], target[j]) for i, j in ones]
-    neighbours = [(source[ones[a][0]], target[ones[a + 2][1]]) for a in range(len(ones) - 2)]
-    neighbours += [(source[ones[a + 2][0]], target[ones[a][1]]) for a in range(len(ones) - 2)]
-    return pairs, neighbours
+    return row_cosines(hashed_vectors([lexicon.source_weights(s) for s, _ in pairs], dims),
+                       hashed_vectors([lexicon.target_weights(t) for _, t in pairs], dims))
 
 
 def fit_lexicon_similarity(documents: Sequence[tuple[Sequence[str], Sequence[str]]],
                            aligned: Sequence[Sequence[Bead]], lexicons: Sequence[Lexicon], dims: int) -> SimilarityFit:
-    """A :class:`SimilarityFit` for the documents' cross-fitted tables, from their alignment so far."""
+    """A :class:`SimilarityFit` for the documents' cross-fitted tables, from their alignment so
+    far (``SimilarityFit``'s defaults for a collection too small to fit)."""
     translations, neighbours = [], []
     for index, ((source, target), beads) in enumerate(zip(documents, aligned)):
         lexicon = lexicons[index % len(lexicons)]
-        pairs, others = one_to_one_and_neighbours(source, target, beads)
-        translations.append(pair_cosines(lexicon, pairs, dims))
-        neighbours.append(pair_cosines(lexicon, others, dims))
-    return fit_similarity(np.concatenate(translations), np.concatenate(neighbours))
+        for kind, pairs in zip((translations, neighbours), one_to_one_and_neighbours(beads)):
+            kind.append(pair_cosines(lexicon, [(source[i], target[j]) for i, j in pairs], dims))
+    return fit_similarity(np.concatenate(translations), np.concatenate(neighbours)) or SimilarityFit()
 
 
 def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], folds: int = 2, rounds: int = 2,
@@ -229,6 +215,6 @@ def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], fo
         fit = fit_lexicon_similarity(documents, aligned, lexicons, options.dims)
         learned = with_learned_priors(options, ((len(b.source), len(b.target)) for beads in aligned for b in beads))
         aligned = [align(source, target, None, *paragraphs[index], options=learned, lexicon=lexicons[index % folds],
-                         lexicon_fit=fit)
+                         similarity_fit=fit)
                    for index, (source, target) in enumerate(documents)]
     return aligned

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..align import AlignOptions, Bead, align, align_collection, with_corpus_ratio
+from ..align import AlignOptions, Bead, align_collection, with_corpus_ratio
 from ..cache import TranslationCache, open_cache
 from ..documents import (
     Document,
@@ -186,18 +186,15 @@ def model_pivots(model_dir: Path, sources: list[list[Segment]], cache_path: Path
 def align_sides(sides: list[tuple[list[Segment], list[Segment]]], pivots: list[list[str]] | None,
                 options: AlignOptions, learn_table: bool) -> list[list[Bead]]:
     """Align each document; with several, each gets the length ratio of all of them; with
-    ``learn_table`` (no pivot) a word table learned from the others, and without a pivot or a
-    table, bead priors learned from all of them (``align_collection``)."""
+    ``learn_table`` (no pivot) a word table learned from the others; bead priors, and what a
+    pivot's similarity is worth, are learned from all of them (``align_collection``)."""
     texts = [([s.text for s in source], [t.text for t in target]) for source, target in sides]
     paragraphs = [([s.para for s in source], [t.para for t in target]) for source, target in sides]
     if len(sides) > 1:
         options = with_corpus_ratio(options, texts)
     if learn_table:
         return align_documents(texts, options=options, paragraphs=paragraphs)
-    if not pivots:   # length and anchors, with bead priors learned from the documents
-        return align_collection(texts, options, paragraphs)
-    return [align(source, target, pivots[index], *paragraphs[index], options)
-            for index, (source, target) in enumerate(texts)]
+    return align_collection(texts, options, paragraphs, pivots or None)
 
 
 def run_align(config: AlignConfig) -> dict:

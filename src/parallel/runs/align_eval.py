@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..align import AlignOptions, align, align_collection, with_corpus_ratio
+from ..align import AlignOptions, align_collection, with_corpus_ratio
 from ..errors import InputError
 from ..lexicon import align_documents
 from ..textfiles import read_lines
@@ -235,8 +235,8 @@ def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
     elif not config.use_pivot:
         aligned = align_collection([(d.source, d.target) for d in perturbed_documents], options)
     else:
-        aligned = [align(d.source, d.target, _pivot(original, index, config), options=options)
-                   for index, (original, d) in enumerate(zip(documents, perturbed_documents))]
+        aligned = align_collection([(d.source, d.target) for d in perturbed_documents], options,
+                                   pivots=[_pivot(original, index, config) for index, original in enumerate(documents)])
     pairs = [(d.gold, [(b.source, b.target) for b in beads]) for d, beads in zip(perturbed_documents, aligned)]
     beads_total = sum(len(beads) for beads in aligned)
     scores = alignment_scores(pairs)
