@@ -10,6 +10,7 @@ import pytest
 
 from conftest import SHARED
 from parallel.align import (
+    EVIDENCE_FEATURES,
     GALE_CHURCH_PRIORS,
     AlignOptions,
     Bead,
@@ -17,8 +18,11 @@ from parallel.align import (
     align_collection,
     character_ratio,
     corpus_ratio,
-    fit_pivot_similarity,
+    document_features,
+    fit_collection_evidence,
+    fit_evidence,
     learned_priors,
+    pair_evidence,
     side_features,
     with_learned_priors,
 )
@@ -243,10 +247,11 @@ def test_eval_align_on_flores_dev(runner):
     learned = json.loads(runner.invoke(cli, args + ["--lexicon"]).output)
     assert without["strict"]["f1"] + 0.01 <= learned["strict"]["f1"] < with_mt["strict"]["f1"]
     assert learned["settings"]["pivot"] == "learned lexicon"
-    # FLORES documents are 3-5 sentences: each one's own length ratio is a poor estimate
+    # FLORES documents are 3-5 sentences: each one's own length ratio is a poor estimate (the
+    # fitted evidence makes up part of it: 0.037 F1 apart, 0.06 with fixed weights)
     own_ratio = json.loads(runner.invoke(cli, args + ["--ratio", "document"]).output)
     assert own_ratio["length_ratio"] == "per document" and 1.1 < without["length_ratio"] < 1.2
-    assert own_ratio["strict"]["f1"] + 0.05 <= without["strict"]["f1"]
+    assert own_ratio["strict"]["f1"] + 0.03 <= without["strict"]["f1"]
 
 
 # --- parallel align ------------------------------------------------------------------------------
@@ -459,22 +464,73 @@ def test_align_collection_learns_that_sentences_go_missing():
     assert found(align_collection(documents)) == len(documents)
 
 
+def test_an_evidence_fit_is_a_likelihood_ratio_whatever_the_sample_sizes():
+    rng = np.random.default_rng(0)
+    translations = np.stack([rng.normal(0.30, 0.08, 400), rng.random(400)], axis=1)
+    neighbours = np.stack([rng.normal(0.05, 0.08, 400), rng.random(400)], axis=1)
+    fit = fit_evidence(translations, neighbours)
+    # two normals of equal spread: log ratio = (m1 - m0) / s^2 x feature + constant, zero half-way;
+    # a feature alike in both (the second) weighs next to nothing
+    slope = 0.25 / 0.08 ** 2
+    assert abs(fit.weights[0] - slope) < 0.15 * slope and abs(fit.weights[1]) < 0.1 * slope
+    assert abs(float(fit.log_ratio(np.array([0.175, 0.5])))) < 0.7
+    assert fit.log_ratio(np.array([0.3, 0.5])) > 2 and fit.log_ratio(np.array([0.05, 0.5])) < -2
+    # four times as many neighbours: the posterior moves, the likelihood ratio does not
+    more = np.vstack([neighbours, np.stack([rng.normal(0.05, 0.08, 1200), rng.random(1200)], axis=1)])
+    refit = fit_evidence(translations, more)
+    assert abs(refit.intercept - fit.intercept) < 0.5 and abs(refit.weights[0] - fit.weights[0]) < 0.15 * slope
+    # pairs that never overlap still give a finite fit; too few pairs give none
+    separated = fit_evidence(np.linspace(0.5, 0.9, 30)[:, None], np.linspace(0.0, 0.1, 30)[:, None])
+    assert np.isfinite(separated.weights[0]) and separated.weights[0] > 0
+    assert fit_evidence(translations[:5], neighbours) is None
+
+
 def test_with_pivots_the_second_pass_reads_cosines_as_fitted_evidence():
     """A collection aligned with MT: what the pivot's cosine is worth is fitted on the first
     alignment; with it an unrelated sentence is left out everywhere, and a collection too small
     to fit keeps its first alignment."""
     documents = [(ARABIC, ENGLISH[:k] + [UNRELATED[k % len(UNRELATED)]] + ENGLISH[k:]) for k in range(1, 8)]
-    pivots = [MT] * len(documents)
+    pivots, paragraphs = [MT] * len(documents), [(None, None)] * len(documents)
     first = [align(source, target, MT) for source, target in documents]
-    fit = fit_pivot_similarity(documents, pivots, first, AlignOptions().dims)
-    assert fit is not None and fit.slope > 0
-    own = fit.log_ratio(np.array([0.6]))[0]
-    assert own > 2 and fit.log_ratio(np.array([0.05]))[0] < -2
+    fit = fit_collection_evidence(documents, first, AlignOptions(), paragraphs, pivots)
+    assert fit is not None and fit.weights[-1] > 0
+    features = document_features(*documents[0], MT)
+    assert (fit.log_ratio(pair_evidence(*features, [(0, 0), (1, 2), (2, 3)])) > 2).all()
+    assert (fit.log_ratio(pair_evidence(*features, [(0, 1), (1, 3), (2, 0)])) < 0).all()
     aligned = align_collection(documents, pivots=pivots)
     assert [((), (k,)) in pairs(beads) for k, beads in zip(range(1, 8), aligned)] == [True] * 7
     assert all(len(beads) == len(ARABIC) + 1 for beads in aligned)
-    assert fit_pivot_similarity(documents[:1], pivots[:1], first[:1], AlignOptions().dims) is None
+    assert fit_collection_evidence(documents[:1], first[:1], AlignOptions(), paragraphs[:1], pivots[:1]) is None
     assert align_collection(documents[:1], pivots=pivots[:1]) == first[:1]
+
+
+def test_without_mt_the_collection_says_what_commas_and_anchors_are_worth():
+    """Sentences whose lengths fit either way round: a collection whose translations keep their
+    commas teaches the aligner to read them, and of two such sentences side by side the one whose
+    translation was kept is paired with it, where length and fixed anchor weights often miss."""
+    arabic = ["ذهب الطالب إلى المدرسة صباحا، ثم عاد إلى البيت، وتناول الغداء مع أسرته.",
+              "قرأت الطالبة كتابا جديدا عن تاريخ المدينة القديمة في المكتبة العامة مساء أمس."]
+    english = ["The student went to school in the morning, then came home, and had lunch with his family.",
+               "The student read a new book about the history of the old city in the public library last night."]
+    documents = [(arabic[:1] + ARABIC[k:k + 4] + arabic[1:], english[:1] + ENGLISH[k:k + 4] + english[1:])
+                 for k in range(0, 4)] * 3
+    paragraphs = [(None, None)] * len(documents)
+    first = [align(source, target) for source, target in documents]
+    fit = fit_collection_evidence(documents, first, AlignOptions(), paragraphs)
+    weights = dict(zip(EVIDENCE_FEATURES, fit.weights))
+    assert weights["shared anchors (Dice)"] > 1 and weights["commas differ by (at most 3)"] < -0.5
+    assert len(fit.weights) == len(EVIDENCE_FEATURES)   # no vectors without MT or a table
+    # the two sentences side by side in a document whose translation keeps only one of them
+    right = wrong_without = 0
+    for position in range(len(ARABIC)):
+        for order in ((0, 1), (1, 0)):
+            for kept in (0, 1):
+                source = ARABIC[:position] + [arabic[order[0]], arabic[order[1]]] + ARABIC[position:]
+                target = ENGLISH[:position] + [english[kept]] + ENGLISH[position:]
+                pair = ((position + order.index(kept),), (position,))
+                right += pair in pairs(align(source, target, evidence=fit))
+                wrong_without += pair not in pairs(align(source, target))
+    assert right == 4 * len(ARABIC) and wrong_without > 0
 
 
 def test_a_number_in_digits_facing_no_number_at_all_is_no_translation():
@@ -508,5 +564,5 @@ def test_two_one_to_one_pairs_are_not_fused_into_a_2_2_bead(monkeypatch):
     pivot = [english[0], "The president met the defence minister and discussed the security situation.",
              "They met in the capital on Monday and discussed the budget for next year.", english[3]]
     assert pairs(align(arabic, english, pivot)) == [((i,), (i,)) for i in range(4)]
-    monkeypatch.setattr(align_module._Costs, "_only_when_halves_fail", lambda self, i, js, costs: None)
+    monkeypatch.setattr(align_module.BeadCosts, "_only_when_halves_fail", lambda self, i, js, costs: None)
     assert ((1, 2), (1, 2)) in pairs(align(arabic, english, pivot))    # without the rule: fused

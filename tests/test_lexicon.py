@@ -1,19 +1,22 @@
 """The word table learned for aligning without MT (lexicon.py), on hand-made text."""
 from __future__ import annotations
 
-import numpy as np
-
-from parallel.align import Bead, align
-from parallel.align_model import SimilarityFit, fit_similarity, one_to_one_and_neighbours
+from parallel.align import (
+    EVIDENCE_FEATURES,
+    AlignOptions,
+    Bead,
+    align,
+    document_features,
+    fit_collection_evidence,
+    pair_evidence,
+)
 from parallel.lexicon import (
     align_documents,
     arabic_words,
     bead_texts,
     cross_fitted_lexicons,
     english_words,
-    fit_lexicon_similarity,
     learn_lexicon,
-    pair_cosines,
 )
 from test_align import ARABIC, ENGLISH, NO_ANCHORS, UNRELATED, one_to_one, pairs
 
@@ -76,36 +79,17 @@ def test_align_documents_gives_a_short_document_the_ratio_of_all_of_them():
     assert pairs(align_documents(documents, rounds=0, pool_ratio=False)[2]) == [((0, 1), (0,))]
 
 
-def test_a_similarity_fit_is_a_likelihood_ratio_whatever_the_sample_sizes():
-    rng = np.random.default_rng(0)
-    translations = rng.normal(0.30, 0.08, 400)
-    neighbours = rng.normal(0.05, 0.08, 400)
-    fit = fit_similarity(translations, neighbours)
-    # two normals of equal spread: log ratio = (m1 - m0) / s^2 x cosine + constant, zero half-way
-    assert abs(fit.slope - 0.25 / 0.08 ** 2) < 0.15 * 0.25 / 0.08 ** 2
-    assert abs(float(fit.log_ratio(np.array(0.175)))) < 0.5
-    assert fit.log_ratio(np.array(0.3)) > 2 and fit.log_ratio(np.array(0.05)) < -2
-    # four times as many neighbours: the posterior moves, the likelihood ratio does not
-    more = fit_similarity(translations, np.concatenate([neighbours, rng.normal(0.05, 0.08, 1200)]))
-    assert abs(more.intercept - fit.intercept) < 0.5 and abs(more.slope - fit.slope) < 0.15 * fit.slope
-    # pairs that never overlap still give a finite fit; too few pairs give none
-    separated = fit_similarity(np.linspace(0.5, 0.9, 30), np.linspace(0.0, 0.1, 30))
-    assert np.isfinite(separated.slope) and separated.slope > 0
-    assert fit_similarity(translations[:5], neighbours) is None
-
-
 def test_each_round_fits_what_the_tables_similarity_is_worth_on_the_collection():
     documents = [(ARABIC[k:k + 6], ENGLISH[k:k + 6]) for k in (0, 1, 2)] * 4
+    paragraphs = [(None, None)] * len(documents)
     aligned = [align(source, target) for source, target in documents]
     lexicons = cross_fitted_lexicons([bead_texts(s, t, b) for (s, t), b in zip(documents, aligned)], 2)
-    ones, others = one_to_one_and_neighbours(aligned[0])
-    assert ones == [(i, i) for i in range(6)]
-    assert (0, 2) in others and (2, 0) in others and len(others) == 8
-    pairs = [(ARABIC[i], ENGLISH[j]) for i, j in ones]
-    neighbours = [(ARABIC[i], ENGLISH[j]) for i, j in others]
-    own = pair_cosines(lexicons[0], pairs, 1024)
-    other = pair_cosines(lexicons[0], neighbours, 1024)
-    assert own.mean() > other.mean() + 0.2
-    fit = fit_lexicon_similarity(documents, aligned, lexicons, 1024)
-    assert fit != SimilarityFit() and fit.slope > 0
-    assert fit.log_ratio(np.median(own)) > 0 > fit.log_ratio(np.median(other))
+    fit = fit_collection_evidence(documents, aligned, AlignOptions(), paragraphs, lexicons=lexicons)
+    assert len(fit.weights) == len(EVIDENCE_FEATURES) + 1 and fit.weights[-1] > 0   # the cosine, last
+    features = document_features(*documents[0], options=AlignOptions(), lexicon=lexicons[0])
+    own = pair_evidence(*features, [(i, i) for i in range(6)])
+    others = pair_evidence(*features, [(i, (i + 3) % 6) for i in range(6)])
+    assert own[:, -1].mean() > others[:, -1].mean() + 0.2
+    assert (fit.log_ratio(own) > 0).all() and (fit.log_ratio(others) < 0).all()
+    assert fit_collection_evidence(documents[:1], aligned[:1], AlignOptions(), paragraphs[:1], lexicons=lexicons) \
+        is None   # 6 pairs: too few to fit

@@ -43,6 +43,7 @@ class SideFeatures:
     # numbers of any kind, in digits or in words (``number_words``): a block without any cannot be
     # the translation of one that writes a number in digits
     number_expressions: np.ndarray | None = None
+    marks: np.ndarray | None = None        # (n, 3): commas (Arabic or Latin), opening brackets, colons
 
 
 # --- features ------------------------------------------------------------------------------------
@@ -93,6 +94,12 @@ def name_skeletons(text: str) -> frozenset[str]:
 def number_expressions(text: str) -> int:
     """How many numbers a text writes, in digits or in words (either language)."""
     return len(numbers_in(text)) + len(number_phrases(text))
+
+
+def punctuation_marks(text: str) -> tuple[int, int, int]:
+    """How many commas (Arabic or Latin), opening brackets and colons a text has: marks a
+    translation tends to keep, read as evidence once a collection shows how far it does."""
+    return text.count(",") + text.count("،"), text.count("(") + text.count("["), text.count(":")
 
 
 def _anchor_tokens(text: str, latin_vocabulary: set[str] | None, names: set[str] | None = None,
@@ -154,16 +161,6 @@ def row_cosines(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.where(norms > 0, np.einsum("ij,ij->i", left, right) / np.maximum(norms, 1e-300), 0.0)
 
 
-def pivot_cosines(pivot: Sequence[str], target: Sequence[str], pairs: Sequence[tuple[int, int]],
-                  dims: int) -> np.ndarray:
-    """The cosine the aligner sees between pivot sentence i and target sentence j, for each (i, j)."""
-    if not pairs:
-        return np.zeros(0)
-    pivot_vectors, target_vectors = tfidf_vectors(pivot, target, dims)
-    rows, columns = zip(*pairs)
-    return row_cosines(pivot_vectors[list(rows)], target_vectors[list(columns)])
-
-
 def pair_dots(vectors: np.ndarray) -> list[np.ndarray]:
     """v_i . v_{i-d} for d = 0 .. MAX_BLOCK - 1 (0 where i - d < 0)."""
     dots = [np.einsum("ij,ij->i", vectors, vectors)]
@@ -194,7 +191,8 @@ def side_features(sentences: Sequence[str], paragraphs: Sequence[int] | None,
         paragraph_starts=starts, paragraph_ids=paragraph_ids,
         has_paragraphs=len(set(paragraph_ids.tolist())) > 1,
         numbers=_hashed_counts(numbers, 64), number_counts=np.asarray([len(n) for n in numbers], dtype=np.float32),
-        number_expressions=np.asarray([number_expressions(s) for s in sentences], dtype=np.float32))
+        number_expressions=np.asarray([number_expressions(s) for s in sentences], dtype=np.float32),
+        marks=np.asarray([punctuation_marks(s) for s in sentences], dtype=np.float64).reshape(len(sentences), 3))
 
 
 def latin_tokens(sentences: Sequence[str]) -> set[str]:

@@ -1,6 +1,6 @@
 """The aligner's model: its options, the bead types and their priors, and what is estimated from
 the documents themselves — the length model's character ratio, the bead priors and what a
-learned table's similarity says about a pair (``SimilarityFit``).
+bead's evidence says (``EvidenceFit``).
 
 Costs are in nats.  Gale & Church's bead priors (1-1 common, merges rarer, skips rare) are the
 default; a collection whose translations drop, add or merge sentences more (or less) often than
@@ -9,8 +9,9 @@ over all its documents, drawn towards Gale & Church's by ``PRIOR_STRENGTH`` pseu
 estimate under a Dirichlet prior), so that a few documents move the priors little.  They are only
 likelihoods where the other costs are (length and anchors): with a pivot or a learned table the
 similarity weights are not, and learned priors made skips far too cheap there (measured on
-FLORES-200 with a simulated pivot: strict F1 0.998 -> 0.948), so they are used with length and
-anchors alone, and with a learned table, whose similarity is a fitted log-likelihood ratio.
+FLORES-200 with a simulated pivot: strict F1 0.998 -> 0.948), so they are used with fixed weights
+only for length and anchors alone, and otherwise with an ``EvidenceFit``, which makes every cost
+a log-likelihood.
 """
 from __future__ import annotations
 
@@ -103,24 +104,30 @@ def with_learned_priors(options: AlignOptions, shapes: Iterable[tuple[int, int]]
     return replace(options, bead_priors=priors, skip_cost=-math.log((priors[(1, 0)] + priors[(0, 1)]) / 2))
 
 
+# What the fitted evidence reads of a bead (``align_costs.bead_evidence``), in this order; a pivot's
+# or a learned table's cosine comes last when there is one.
+EVIDENCE_FEATURES = ("shared anchors (Dice)", "anchors on either side", "commas differ by (at most 3)",
+                     "opening brackets differ", "colons differ")
+
+
 @dataclass(frozen=True)
-class SimilarityFit:
-    """What a cosine between a source block's expected words and a target block says: the log of
-    how much likelier that cosine is for a sentence and its translation than for a sentence and
-    a neighbour's translation, as ``intercept + slope x cosine`` (logistic regression).
+class EvidenceFit:
+    """What a bead's evidence says: the log of how much likelier it is for a sentence and its
+    translation than for a sentence and a neighbour's translation, as ``intercept`` plus
+    ``weights`` x features (``EVIDENCE_FEATURES``, then the cosine): a logistic regression
+    fitted on each collection (``fit_evidence``).
 
-    The aligner adds minus that to a bead, so similarity, length and anchors are all
-    log-likelihoods and a pair is taken exactly when the evidence outweighs skipping.  Fitted on
-    each collection (``fit_similarity``), for a learned table's cosines and for a pivot's alike.
-    The defaults are what four fits of a learned table on FLORES-200 found (dev and devtest,
-    documents as published and joined eight at a time: intercepts -2.7 to -3.0, slopes 19 to 22),
-    for a collection too small to fit its own table's."""
-    intercept: float = -2.8
-    slope: float = 20.0
+    The aligner adds minus that to a bead in place of fixed anchor and similarity weights, so
+    that length, evidence and bead priors are all log-likelihoods and a pair is taken exactly
+    when its evidence outweighs skipping.  What a comma, an anchor or a cosine is worth differs
+    between collections (a learned table's cosines are far lower than a pivot's; some
+    translators keep the commas, some do not): the fit finds it."""
+    intercept: float
+    weights: tuple[float, ...]
 
-    def log_ratio(self, cosine: np.ndarray) -> np.ndarray:
-        """log P(cosine | translation) / P(cosine | a neighbour's translation)."""
-        return self.intercept + self.slope * cosine
+    def log_ratio(self, features: np.ndarray) -> np.ndarray:
+        """log P(features | translation) / P(features | a neighbour's translation), per row."""
+        return self.intercept + features @ np.asarray(self.weights)
 
 
 MIN_FIT_PAIRS = 20   # fewer translations or neighbours than this: no fit
@@ -136,25 +143,26 @@ def one_to_one_and_neighbours(beads: Iterable) -> tuple[list[tuple[int, int]], l
     return ones, neighbours
 
 
-def fit_similarity(translations: Sequence[float], neighbours: Sequence[float], ridge: float = 1e-3,
-                   iterations: int = 50) -> SimilarityFit | None:
-    """A :class:`SimilarityFit` from the cosines of pairs taken for translations and of pairs of
-    a sentence with a neighbour's translation: logistic regression by Newton's method (``ridge``
-    keeps the slope finite when the two never overlap), its intercept corrected for the two
-    samples' sizes so that it is a likelihood ratio, not a posterior.  None with fewer than
-    ``MIN_FIT_PAIRS`` of either."""
+def fit_evidence(translations: np.ndarray, neighbours: np.ndarray, ridge: float = 1e-3,
+                 iterations: int = 50) -> EvidenceFit | None:
+    """An :class:`EvidenceFit` from the features (one row per pair) of pairs taken for
+    translations and of pairs of a sentence with a neighbour's translation: logistic regression
+    by Newton's method (``ridge`` keeps the weights finite when the two never overlap), its
+    intercept corrected for the two samples' sizes so that it is a likelihood ratio, not a
+    posterior.  None with fewer than ``MIN_FIT_PAIRS`` of either."""
     if len(translations) < MIN_FIT_PAIRS or len(neighbours) < MIN_FIT_PAIRS:
         return None
-    cosines = np.concatenate([np.asarray(translations, float), np.asarray(neighbours, float)])
+    features = np.vstack([np.asarray(translations, float), np.asarray(neighbours, float)])
     labels = np.concatenate([np.ones(len(translations)), np.zeros(len(neighbours))])
-    design = np.stack([np.ones_like(cosines), cosines], axis=1)
-    weights = np.zeros(2)
+    design = np.hstack([np.ones((len(features), 1)), features])
+    weights = np.zeros(design.shape[1])
     for _ in range(iterations):
         probability = 1.0 / (1.0 + np.exp(-design @ weights))
         gradient = design.T @ (labels - probability) - ridge * weights
-        hessian = (design.T * (probability * (1.0 - probability))) @ design + ridge * np.eye(2)
+        hessian = (design.T * (probability * (1.0 - probability))) @ design + ridge * np.eye(len(weights))
         step = np.linalg.solve(hessian, gradient)
         weights += step
         if np.abs(step).max() < 1e-8:
             break
-    return SimilarityFit(float(weights[0] - math.log(len(translations) / len(neighbours))), float(weights[1]))
+    intercept = float(weights[0] - math.log(len(translations) / len(neighbours)))
+    return EvidenceFit(intercept, tuple(float(w) for w in weights[1:]))

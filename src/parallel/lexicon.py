@@ -16,13 +16,10 @@ Two details matter:
   tf x idf).  Both are hashed into the same space as the MT pivot's vectors, so the search is the
   same code.
 - **Similarity as evidence.**  What a cosine is worth depends on the table, and so on the
-  collection: each round fits it (``align_model.fit_similarity``) on the cosines of the pairs the
-  previous round took and of each such sentence with the translation two pairs away, so that a
-  bead's similarity is a log-likelihood ratio.  Length, anchors and similarity are then all
-  log-likelihoods, and the bead priors are learned from the previous round too
-  (``with_learned_priors``).  Measured on FLORES-200 (strict F1, four runs): 0.976-0.981 with a
-  fixed weight and cosine, 0.984-0.994 fitted; on its documents joined eight at a time, as long
-  as news articles, 0.962-0.976 and 0.980-0.994.
+  collection: each round fits it with the other evidence (``align.realign``) on the pairs the
+  previous round took and on each such sentence with the translation two pairs away, so that a
+  bead's similarity is a log-likelihood ratio.  (A cosine of 0.27 is a typical true pair's with
+  a table learned from 1,000 sentences; a pivot's are far higher.)
 
 Words are reduced crudely, which is enough for a table learned from a few hundred pairs: Arabic
 loses diacritics, alef/ya variants, one proclitic group and one suffix (light stemming); English
@@ -38,9 +35,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .align import AlignOptions, Bead, align, align_collection, with_corpus_ratio
-from .align_features import hashed_vectors, row_cosines
-from .align_model import SimilarityFit, fit_similarity, one_to_one_and_neighbours, with_learned_priors
+from .align import AlignOptions, Bead, align_collection, realign, with_corpus_ratio
 
 _ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
 _ARABIC_MARKS_RE = re.compile(r"[\u064b-\u0652\u0640]")   # diacritics and tatweel
@@ -170,38 +165,18 @@ def cross_fitted_lexicons(pairs_by_document: Sequence[list[tuple[str, str]]], fo
             for fold in range(folds)]
 
 
-def pair_cosines(lexicon: Lexicon, pairs: Sequence[tuple[str, str]], dims: int) -> np.ndarray:
-    """The cosine, as the aligner computes it, between each (source, target) pair's expected and
-    actual English."""
-    if not pairs:
-        return np.zeros(0)
-    return row_cosines(hashed_vectors([lexicon.source_weights(s) for s, _ in pairs], dims),
-                       hashed_vectors([lexicon.target_weights(t) for _, t in pairs], dims))
-
-
-def fit_lexicon_similarity(documents: Sequence[tuple[Sequence[str], Sequence[str]]],
-                           aligned: Sequence[Sequence[Bead]], lexicons: Sequence[Lexicon], dims: int) -> SimilarityFit:
-    """A :class:`SimilarityFit` for the documents' cross-fitted tables, from their alignment so
-    far (``SimilarityFit``'s defaults for a collection too small to fit)."""
-    translations, neighbours = [], []
-    for index, ((source, target), beads) in enumerate(zip(documents, aligned)):
-        lexicon = lexicons[index % len(lexicons)]
-        for kind, pairs in zip((translations, neighbours), one_to_one_and_neighbours(beads)):
-            kind.append(pair_cosines(lexicon, [(source[i], target[j]) for i, j in pairs], dims))
-    return fit_similarity(np.concatenate(translations), np.concatenate(neighbours)) or SimilarityFit()
-
-
 def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], folds: int = 2, rounds: int = 2,
                     options: AlignOptions | None = None, pool_ratio: bool = True,
                     paragraphs: Sequence[tuple[Sequence[int], Sequence[int]]] | None = None) -> list[list[Bead]]:
     """Align many (source, target) documents without MT: length and anchors (``align_collection``,
-    with bead priors learned from the documents), then a learned table.
+    with bead priors and evidence weights learned from the documents), then a learned table.
 
     Each document is realigned with the table of its fold (:func:`cross_fitted_lexicons`), never
     one learned from its own pairs; each round learns again from the previous round's pairs —
-    the table, what its similarity is worth (:func:`fit_lexicon_similarity`) and the bead priors.
-    With fewer documents than folds, the first pass (length and anchors) is returned.  With
-    ``pool_ratio``, the length model's ratio is that of all the documents unless ``options`` sets one."""
+    the table, then what its similarity and the other evidence are worth and the bead priors
+    (``align.realign``).  With fewer documents than folds, the first pass (length and anchors) is
+    returned.  With ``pool_ratio``, the length model's ratio is that of all the documents unless
+    ``options`` sets one."""
     options = options or AlignOptions()
     if pool_ratio:
         options = with_corpus_ratio(options, documents)
@@ -212,9 +187,5 @@ def align_documents(documents: Sequence[tuple[Sequence[str], Sequence[str]]], fo
     for _ in range(rounds):
         lexicons = cross_fitted_lexicons([bead_texts(source, target, beads)
                                           for (source, target), beads in zip(documents, aligned)], folds)
-        fit = fit_lexicon_similarity(documents, aligned, lexicons, options.dims)
-        learned = with_learned_priors(options, ((len(b.source), len(b.target)) for beads in aligned for b in beads))
-        aligned = [align(source, target, None, *paragraphs[index], options=learned, lexicon=lexicons[index % folds],
-                         similarity_fit=fit)
-                   for index, (source, target) in enumerate(documents)]
+        aligned = realign(documents, aligned, options, paragraphs, lexicons=lexicons)
     return aligned
