@@ -495,8 +495,8 @@ def test_with_pivots_the_second_pass_reads_cosines_as_fitted_evidence():
     fit = fit_collection_evidence(documents, first, AlignOptions(), paragraphs, pivots)
     assert fit is not None and fit.weights[-1] > 0
     features = document_features(*documents[0], MT)
-    assert (fit.log_ratio(pair_evidence(*features, [(0, 0), (1, 2), (2, 3)])) > 2).all()
-    assert (fit.log_ratio(pair_evidence(*features, [(0, 1), (1, 3), (2, 0)])) < 0).all()
+    assert (fit.log_ratio(pair_evidence(*features, [(0, 0), (1, 2), (2, 3)], AlignOptions())) > 2).all()
+    assert (fit.log_ratio(pair_evidence(*features, [(0, 1), (1, 3), (2, 0)], AlignOptions())) < 0).all()
     aligned = align_collection(documents, pivots=pivots)
     assert [((), (k,)) in pairs(beads) for k, beads in zip(range(1, 8), aligned)] == [True] * 7
     assert all(len(beads) == len(ARABIC) + 1 for beads in aligned)

@@ -87,8 +87,8 @@ def test_each_round_fits_what_the_tables_similarity_is_worth_on_the_collection()
     fit = fit_collection_evidence(documents, aligned, AlignOptions(), paragraphs, lexicons=lexicons)
     assert len(fit.weights) == len(EVIDENCE_FEATURES) + 1 and fit.weights[-1] > 0   # the cosine, last
     features = document_features(*documents[0], options=AlignOptions(), lexicon=lexicons[0])
-    own = pair_evidence(*features, [(i, i) for i in range(6)])
-    others = pair_evidence(*features, [(i, (i + 3) % 6) for i in range(6)])
+    own = pair_evidence(*features, [(i, i) for i in range(6)], AlignOptions())
+    others = pair_evidence(*features, [(i, (i + 3) % 6) for i in range(6)], AlignOptions())
     assert own[:, -1].mean() > others[:, -1].mean() + 0.2
     assert (fit.log_ratio(own) > 0).all() and (fit.log_ratio(others) < 0).all()
     assert fit_collection_evidence(documents[:1], aligned[:1], AlignOptions(), paragraphs[:1], lexicons=lexicons) \

@@ -196,8 +196,8 @@ def fit_collection_evidence(documents: Documents, aligned: Sequence[Sequence[Bea
                                       options, lexicons[index % len(lexicons)] if lexicons else None)
         ones, others = one_to_one_and_neighbours(beads)
         if ones:   # (a document with an empty side has no vectors: nor any pairs)
-            translations.append(pair_evidence(*features, ones))
-            neighbours.append(pair_evidence(*features, others))
+            translations.append(pair_evidence(*features, ones, options))
+            neighbours.append(pair_evidence(*features, others, options))
     if not translations:
         return None
     return fit_evidence(np.vstack(translations), np.vstack(neighbours))

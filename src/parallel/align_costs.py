@@ -82,8 +82,8 @@ class BeadCosts:
             j = js[valid]
             source_chars = self.source_prefix[i] - self.source_prefix[i - k]
             target_chars = self.target_prefix[j] - self.target_prefix[j - l]
-            value = self.prior[(k, l)] + options.length_weight * length_cost(
-                np.full(len(j), source_chars), target_chars, self.ratio, options.variance)
+            lengths = length_cost(np.full(len(j), source_chars), target_chars, self.ratio, options.variance)
+            value = self.prior[(k, l)] + (options.length_weight * lengths if self.evidence is None else 0.0)
             # anchors: shared (hashed dot product) over the two sides' counts
             shared = np.zeros(len(j))
             shared_numbers = np.zeros(len(j))
@@ -121,7 +121,7 @@ class BeadCosts:
             if self.evidence is not None:   # the bead's evidence, once, as the collection weighs it
                 source_marks = self.source_marks_prefix[i] - self.source_marks_prefix[i - k]
                 target_marks = self.target_marks_prefix[j] - self.target_marks_prefix[j - l]
-                value -= self.evidence.log_ratio(bead_evidence(dice, both, source_marks, target_marks, cosine))
+                value -= self.evidence.log_ratio(bead_evidence(lengths, dice, both, source_marks, target_marks, cosine))
             else:
                 value += size * self.anchor_weight * (1.0 - dice)
                 if cosine is not None:   # 0 nats for a perfect match, mt_weight for none
@@ -197,13 +197,14 @@ def character_ratio(source: SideFeatures, target: SideFeatures, options: AlignOp
     return (target_chars + prior * options.ratio) / max(source_chars + prior, 1.0)
 
 
-def bead_evidence(dice: np.ndarray, anchors: np.ndarray, source_marks: np.ndarray, target_marks: np.ndarray,
-                  cosine: np.ndarray | None = None) -> np.ndarray:
+def bead_evidence(lengths: np.ndarray, dice: np.ndarray, anchors: np.ndarray, source_marks: np.ndarray,
+                  target_marks: np.ndarray, cosine: np.ndarray | None = None) -> np.ndarray:
     """The features an ``EvidenceFit`` weighs (``EVIDENCE_FEATURES``, then the cosine if any), one
-    row per candidate: ``dice`` of the anchors, ``anchors`` on both sides together, punctuation
-    marks per side (``punctuation_marks``; the source's may be one row for all)."""
+    row per candidate: the length term (``length_cost``), ``dice`` of the anchors, ``anchors`` on
+    both sides together, punctuation marks per side (``punctuation_marks``; the source's may be
+    one row for all)."""
     source_marks = np.broadcast_to(source_marks, target_marks.shape)
-    columns = [np.where(anchors > 0, dice, 0.0), (anchors > 0).astype(float),
+    columns = [lengths, np.where(anchors > 0, dice, 0.0), (anchors > 0).astype(float),
                np.minimum(np.abs(source_marks[:, 0] - target_marks[:, 0]), 3.0),
                (source_marks[:, 1] != target_marks[:, 1]).astype(float),
                (source_marks[:, 2] != target_marks[:, 2]).astype(float)]
@@ -212,7 +213,8 @@ def bead_evidence(dice: np.ndarray, anchors: np.ndarray, source_marks: np.ndarra
     return np.stack(columns, axis=1)
 
 
-def pair_evidence(source: SideFeatures, target: SideFeatures, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
+def pair_evidence(source: SideFeatures, target: SideFeatures, pairs: Sequence[tuple[int, int]],
+                  options: AlignOptions) -> np.ndarray:
     """``bead_evidence`` of 1-1 pairs (source index, target index), exactly as the search sees them."""
     with_cosine = source.vectors is not None and target.vectors is not None
     if not pairs:
@@ -223,4 +225,6 @@ def pair_evidence(source: SideFeatures, target: SideFeatures, pairs: Sequence[tu
     with np.errstate(invalid="ignore", divide="ignore"):
         dice = np.where(anchors > 0, np.clip(2.0 * shared / anchors, 0.0, 1.0), 1.0)
     cosine = row_cosines(source.vectors[rows], target.vectors[columns]) if with_cosine else None
-    return bead_evidence(dice, anchors, source.marks[rows], target.marks[columns], cosine)
+    lengths = length_cost(source.lengths[rows], target.lengths[columns], character_ratio(source, target, options),
+                          options.variance)
+    return bead_evidence(lengths, dice, anchors, source.marks[rows], target.marks[columns], cosine)

@@ -106,8 +106,8 @@ def with_learned_priors(options: AlignOptions, shapes: Iterable[tuple[int, int]]
 
 # What the fitted evidence reads of a bead (``align_costs.bead_evidence``), in this order; a pivot's
 # or a learned table's cosine comes last when there is one.
-EVIDENCE_FEATURES = ("shared anchors (Dice)", "anchors on either side", "commas differ by (at most 3)",
-                     "opening brackets differ", "colons differ")
+EVIDENCE_FEATURES = ("length (Gale & Church's -log P(delta))", "shared anchors (Dice)", "anchors on either side",
+                     "commas differ by (at most 3)", "opening brackets differ", "colons differ")
 
 
 @dataclass(frozen=True)
@@ -117,9 +117,9 @@ class EvidenceFit:
     ``weights`` x features (``EVIDENCE_FEATURES``, then the cosine): a logistic regression
     fitted on each collection (``fit_evidence``).
 
-    The aligner adds minus that to a bead in place of fixed anchor and similarity weights, so
-    that length, evidence and bead priors are all log-likelihoods and a pair is taken exactly
-    when its evidence outweighs skipping.  What a comma, an anchor or a cosine is worth differs
+    The aligner adds minus that to a bead in place of its fixed length, anchor and similarity
+    weights, so that evidence and bead priors are all log-likelihoods and a pair is taken
+    exactly when its evidence outweighs skipping.  What a comma, an anchor or a cosine is worth differs
     between collections (a learned table's cosines are far lower than a pivot's; some
     translators keep the commas, some do not): the fit finds it."""
     intercept: float
@@ -157,7 +157,7 @@ def fit_evidence(translations: np.ndarray, neighbours: np.ndarray, ridge: float 
     design = np.hstack([np.ones((len(features), 1)), features])
     weights = np.zeros(design.shape[1])
     for _ in range(iterations):
-        probability = 1.0 / (1.0 + np.exp(-design @ weights))
+        probability = 0.5 * (1.0 + np.tanh(0.5 * (design @ weights)))   # the logistic, without overflow
         gradient = design.T @ (labels - probability) - ridge * weights
         hessian = (design.T * (probability * (1.0 - probability))) @ design + ridge * np.eye(len(weights))
         step = np.linalg.solve(hessian, gradient)
