@@ -144,8 +144,13 @@ def align(source: Sequence[str], target: Sequence[str], pivot: Sequence[str] | N
     options = options or AlignOptions()
     if pivot is not None and len(pivot) != len(source):
         raise ValueError(f"pivot has {len(pivot)} sentences, source {len(source)}")
-    source_features, target_features = document_features(source, target, pivot, source_paragraphs,
-                                                          target_paragraphs, options, lexicon)
+    features = document_features(source, target, pivot, source_paragraphs, target_paragraphs, options, lexicon)
+    return _align_on(features, target, pivot, options, evidence)
+
+
+def _align_on(features: tuple[SideFeatures, SideFeatures], target: Sequence[str], pivot: Sequence[str] | None,
+              options: AlignOptions, evidence: EvidenceFit | None) -> list[Bead]:
+    source_features, target_features = features
     ratio = character_ratio(source_features, target_features, options)
     moves = align_features(source_features, target_features, options, evidence, pivot is not None)
     return [_bead(move, target, pivot, source_features, target_features, ratio, options.variance)
@@ -154,6 +159,39 @@ def align(source: Sequence[str], target: Sequence[str], pivot: Sequence[str] | N
 
 Documents = Sequence[tuple[Sequence[str], Sequence[str]]]
 Paragraphs = Sequence[tuple[Sequence[int] | None, Sequence[int] | None]]
+FIT_SENTENCES = 4000   # the evidence is fitted on documents holding about this many source sentences
+
+
+def fitting_sample(documents: Documents, sentences: int = FIT_SENTENCES) -> list[int]:
+    """The documents an evidence fit reads: all of them, or every k-th, so that they hold about
+    ``sentences`` source sentences (a few thousand pairs fit six weights well; more only cost)."""
+    total = sum(len(source) for source, _ in documents)
+    step = max(1, -(-total // sentences))
+    return list(range(0, len(documents), step))
+
+
+class _CollectionFeatures:
+    """Document k's features with ``pivots[k]``'s or ``lexicons[k % len(lexicons)]``'s vectors,
+    computed when asked for; those of a fit's sample are kept until the alignment uses them."""
+
+    def __init__(self, documents: Documents, options: AlignOptions, paragraphs: Paragraphs,
+                 pivots: Sequence[Sequence[str]] | None, lexicons: Sequence[WordWeights] | None):
+        self.documents, self.options, self.paragraphs = documents, options, paragraphs
+        self.pivots, self.lexicons = pivots, lexicons
+        self.kept: dict[int, tuple[SideFeatures, SideFeatures]] = {}
+
+    def pivot(self, index: int) -> Sequence[str] | None:
+        return self.pivots[index] if self.pivots else None
+
+    def of(self, index: int, keep: bool = False) -> tuple[SideFeatures, SideFeatures]:
+        if index in self.kept:
+            return self.kept[index] if keep else self.kept.pop(index)
+        source, target = self.documents[index]
+        lexicon = self.lexicons[index % len(self.lexicons)] if self.lexicons else None
+        features = document_features(source, target, self.pivot(index), *self.paragraphs[index], self.options, lexicon)
+        if keep:
+            self.kept[index] = features
+        return features
 
 
 def align_collection(documents: Documents, options: AlignOptions | None = None, paragraphs: Paragraphs | None = None,
@@ -175,13 +213,13 @@ def realign(documents: Documents, aligned: Sequence[Sequence[Bead]], options: Al
     1-1 pairs against their neighbours (:func:`fit_collection_evidence`).  Document k's vectors
     come from ``pivots[k]`` or ``lexicons[k % len(lexicons)]``.  A collection too small to fit
     keeps ``aligned`` when it has vectors, and gets only the learned priors when it has none."""
-    evidence = fit_collection_evidence(documents, aligned, options, paragraphs, pivots, lexicons)
+    features = _CollectionFeatures(documents, options, paragraphs, pivots, lexicons)
+    evidence = _fit(features, aligned)
     if evidence is None and (pivots or lexicons):
         return [list(beads) for beads in aligned]
     learned = with_learned_priors(options, ((len(b.source), len(b.target)) for beads in aligned for b in beads))
-    return [align(source, target, pivots[index] if pivots else None, *paragraphs[index], options=learned,
-                  lexicon=lexicons[index % len(lexicons)] if lexicons else None, evidence=evidence)
-            for index, (source, target) in enumerate(documents)]
+    return [_align_on(features.of(index), target, features.pivot(index), learned, evidence)
+            for index, (_, target) in enumerate(documents)]
 
 
 def fit_collection_evidence(documents: Documents, aligned: Sequence[Sequence[Bead]], options: AlignOptions,
@@ -189,15 +227,18 @@ def fit_collection_evidence(documents: Documents, aligned: Sequence[Sequence[Bea
                             lexicons: Sequence[WordWeights] | None = None) -> EvidenceFit | None:
     """What each kind of evidence is worth in this collection: ``fit_evidence`` on the features
     (``pair_evidence``) of ``aligned``'s 1-1 pairs and of their neighbours
-    (``one_to_one_and_neighbours``); None with too few of them."""
+    (``one_to_one_and_neighbours``), in the documents of ``fitting_sample``; None with too few."""
+    return _fit(_CollectionFeatures(documents, options, paragraphs, pivots, lexicons), aligned)
+
+
+def _fit(features: _CollectionFeatures, aligned: Sequence[Sequence[Bead]]) -> EvidenceFit | None:
     translations, neighbours = [], []
-    for index, ((source, target), beads) in enumerate(zip(documents, aligned)):
-        features = document_features(source, target, pivots[index] if pivots else None, *paragraphs[index],
-                                      options, lexicons[index % len(lexicons)] if lexicons else None)
-        ones, others = one_to_one_and_neighbours(beads)
+    for index in fitting_sample(features.documents):
+        ones, others = one_to_one_and_neighbours(aligned[index])
         if ones:   # (a document with an empty side has no vectors: nor any pairs)
-            translations.append(pair_evidence(*features, ones, options))
-            neighbours.append(pair_evidence(*features, others, options))
+            document = features.of(index, keep=True)
+            translations.append(pair_evidence(*document, ones, features.options))
+            neighbours.append(pair_evidence(*document, others, features.options))
     if not translations:
         return None
     return fit_evidence(np.vstack(translations), np.vstack(neighbours))
