@@ -25,8 +25,12 @@ def length_cost(source_chars: np.ndarray, target_chars: np.ndarray, ratio: float
     return neg_log_erfc(delta / math.sqrt(2.0))
 
 
+ROW_BLOCK = 64   # rows of the search computed together (memory: rows x window width per bead type)
+
+
 class BeadCosts:
-    """Costs of every bead type ending at (i, j) for a row i and a window of j."""
+    """Costs of every bead type ending at (i, j) for a row i and a window of j: computed a block of
+    rows at a time as whole arrays, so that a row costs a few array operations, not hundreds."""
 
     def __init__(self, source: SideFeatures, target: SideFeatures, options: AlignOptions,
                  evidence: EvidenceFit | None = None, pivot: bool = False):
@@ -45,7 +49,9 @@ class BeadCosts:
         self.target_any_number_prefix = np.concatenate([[0.0], np.cumsum(target.number_expressions)])
         self.use_mt = source.vectors is not None and target.vectors is not None
         self.anchor_weight = options.anchor_weight / 2 if self.use_mt else options.anchor_weight
-        self._previous_one_one: tuple[int, np.ndarray, np.ndarray] | None = None   # row, js, alignable
+        self._previous_one_one: tuple[int, int, np.ndarray] | None = None   # row, its first j, alignable
+        self.windows: list[tuple[int, int]] = []
+        self._block: tuple[int, int, dict[tuple[int, int], np.ndarray]] | None = None
         self.source_marks_prefix = np.vstack([np.zeros((1, 3)), np.cumsum(source.marks, axis=0)])
         self.target_marks_prefix = np.vstack([np.zeros((1, 3)), np.cumsum(target.marks, axis=0)])
 
@@ -60,121 +66,141 @@ class BeadCosts:
                 total[valid] += 2.0 * side.pair_dots[d][index[valid]]
         return total
 
+    def plan(self, windows: Sequence[tuple[int, int]]) -> None:
+        """The target window ``(lo, hi)`` of every row the search will ask for, in order: rows are
+        then computed ``ROW_BLOCK`` at a time, as whole arrays."""
+        self.windows = list(windows)
+        self._block: tuple[int, int, dict[tuple[int, int], np.ndarray]] | None = None
+
     def row(self, i: int, js: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
-        """Cost of each move ending at row ``i`` for target positions ``js`` (inf where impossible)."""
+        """Cost of each move ending at row ``i`` for the target positions ``js`` of its window
+        (inf where impossible)."""
+        if self._block is None or not self._block[0] <= i < self._block[1]:
+            first = i
+            self._block = (first, min(first + ROW_BLOCK, len(self.windows)),
+                           self._rows(first, min(first + ROW_BLOCK, len(self.windows))))
+        first, _, block = self._block
+        return {move: costs[i - first, :len(js)] for move, costs in block.items()}
+
+    def _rows(self, first: int, last: int) -> dict[tuple[int, int], np.ndarray]:
+        """Every paired move's costs for rows ``first`` to ``last - 1``: arrays (rows, widest window)."""
         options, source, target = self.options, self.source, self.target
-        lo, hi = int(js[0]), int(js[-1])
-        first_target = max(lo - MAX_BLOCK, 0)
-        rows = np.arange(max(i - MAX_BLOCK, 0), i)
-        anchor_dots = source.anchors[rows] @ target.anchors[first_target:hi].T if hi > first_target else None
-        number_dots = source.numbers[rows] @ target.numbers[first_target:hi].T if hi > first_target else None
-        mt_dots = source.vectors[rows] @ target.vectors[first_target:hi].T \
-            if self.use_mt and hi > first_target else None
+        i = np.arange(first, last)[:, None]
+        lows = np.array([self.windows[r][0] for r in range(first, last)])[:, None]
+        highs = np.array([self.windows[r][1] for r in range(first, last)])[:, None]
+        j_all = lows + np.arange(int((highs - lows).max()) + 1)[None, :]
+        in_window = j_all <= highs
+        top, left = max(first - MAX_BLOCK, 0), max(int(lows.min()) - MAX_BLOCK, 0)
+        bottom, right = max(last - 1, top), max(int(highs.max()), left)
+        blocks = [side_a[top:bottom] @ side_b[left:right].T
+                  for side_a, side_b in ((source.anchors, target.anchors), (source.numbers, target.numbers))]
+        if self.use_mt:
+            blocks.append(source.vectors[top:bottom] @ target.vectors[left:right].T)
         costs = {}
         for k, l in MOVES:
             if k == 0 or l == 0:
                 continue
-            cost = np.full(len(js), np.inf)
-            valid = (js >= l) & (i >= k)
-            if not valid.any():
-                costs[(k, l)] = cost
-                continue
-            j = js[valid]
-            source_chars = self.source_prefix[i] - self.source_prefix[i - k]
-            target_chars = self.target_prefix[j] - self.target_prefix[j - l]
-            lengths = length_cost(np.full(len(j), source_chars), target_chars, self.ratio, options.variance)
+            valid = in_window & (j_all >= l) & (i >= k)
+            j = np.where(valid, j_all, 0)          # harmless indices where the move is impossible
+            ik, jl = np.maximum(i - k, 0), np.maximum(j - l, 0)
+            lengths = length_cost(np.broadcast_to(self.source_prefix[i] - self.source_prefix[ik], j.shape),
+                                  self.target_prefix[j] - self.target_prefix[jl], self.ratio, options.variance)
             value = self.prior[(k, l)] + (options.length_weight * lengths if self.evidence is None else 0.0)
-            # anchors: shared (hashed dot product) over the two sides' counts
-            shared = np.zeros(len(j))
-            shared_numbers = np.zeros(len(j))
-            cross = np.zeros(len(j))
+            sums = [np.zeros(j.shape) for _ in blocks]   # shared anchors, shared numbers, pivot dot
             for a in range(k):
-                r = (i - 1 - a) - rows[0]
+                rows = np.clip(i - 1 - a - top, 0, None)
                 for b in range(l):
-                    c = (j - 1 - b) - first_target
-                    shared += anchor_dots[r, c]
-                    shared_numbers += number_dots[r, c]
-                    if mt_dots is not None:
-                        cross += mt_dots[r, c]
-            n_source = self.source_anchor_prefix[i] - self.source_anchor_prefix[i - k]
-            n_target = self.target_anchor_prefix[j] - self.target_anchor_prefix[j - l]
-            both = n_source + n_target
+                    columns = np.clip(j - 1 - b - left, 0, None)
+                    for total, block in zip(sums, blocks):
+                        total += block[rows, columns]
+            shared, shared_numbers = sums[0], sums[1]
+            both = (self.source_anchor_prefix[i] - self.source_anchor_prefix[ik]) \
+                + (self.target_anchor_prefix[j] - self.target_anchor_prefix[jl])
             with np.errstate(invalid="ignore", divide="ignore"):
                 dice = np.where(both > 0, np.clip(2.0 * shared / both, 0.0, 1.0), 1.0)
-            source_numbers = self.source_number_prefix[i] - self.source_number_prefix[i - k]
-            target_numbers = self.target_number_prefix[j] - self.target_number_prefix[j - l]
-            source_any = self.source_any_number_prefix[i] - self.source_any_number_prefix[i - k]
-            target_any = self.target_any_number_prefix[j] - self.target_any_number_prefix[j - l]
-            value += options.number_veto * ((source_numbers > 0) & (target_numbers > 0) & (shared_numbers < 0.5))
+            source_numbers = self.source_number_prefix[i] - self.source_number_prefix[ik]
+            target_numbers = self.target_number_prefix[j] - self.target_number_prefix[jl]
+            source_any = self.source_any_number_prefix[i] - self.source_any_number_prefix[ik]
+            target_any = self.target_any_number_prefix[j] - self.target_any_number_prefix[jl]
+            value = value + options.number_veto * ((source_numbers > 0) & (target_numbers > 0) & (shared_numbers < 0.5))
             value += options.number_missing * (((source_numbers > 0) & (target_any == 0))
                                                | ((target_numbers > 0) & (source_any == 0)))
             size = float(max(k, l))  # as many 1-1 beads as its longer side: block cosines grow with size
             cosine = None
-            if mt_dots is not None:
-                source_norm = self._block_norms(source, np.array([i]), k)[0]
-                target_norm = self._block_norms(target, j, l)
+            if self.use_mt:
+                source_norm = self._block_norms(source, i[:, 0], k)[:, None]
+                target_norm = self._block_norms(target, j.ravel(), l).reshape(j.shape)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     cosine = np.where((source_norm > 0) & (target_norm > 0),
-                                      cross / np.sqrt(source_norm * target_norm), 0.0)
+                                      sums[2] / np.sqrt(source_norm * target_norm), 0.0)
                 if self.pivot and (k > 1 or l > 1):
-                    value += self._orphan_cost(i, k, j, l, mt_dots, rows[0], first_target)
+                    value += self._orphan_cost(i, k, j, l, blocks[2], top, left)
             if self.evidence is not None:   # the bead's evidence, once, as the collection weighs it
-                source_marks = self.source_marks_prefix[i] - self.source_marks_prefix[i - k]
-                target_marks = self.target_marks_prefix[j] - self.target_marks_prefix[j - l]
-                value -= self.evidence.log_ratio(bead_evidence(lengths, dice, both, source_marks, target_marks, cosine))
+                source_marks = np.broadcast_to((self.source_marks_prefix[i[:, 0]] - self.source_marks_prefix[ik[:, 0]])
+                                               [:, None, :], j.shape + (3,)).reshape(-1, 3)
+                target_marks = (self.target_marks_prefix[j] - self.target_marks_prefix[jl]).reshape(-1, 3)
+                features = bead_evidence(lengths.ravel(), dice.ravel(), both.ravel(), source_marks, target_marks,
+                                         None if cosine is None else cosine.ravel())
+                value = value - self.evidence.log_ratio(features).reshape(j.shape)
             else:
-                value += size * self.anchor_weight * (1.0 - dice)
+                value = value + size * self.anchor_weight * (1.0 - dice)
                 if cosine is not None:   # 0 nats for a perfect match, mt_weight for none
-                    value += size * options.mt_weight * (1.0 - np.clip(cosine, 0.0, 1.0))
-            value += self._paragraph_cost(i, k, j, l)
-            cost[valid] = value
-            costs[(k, l)] = cost
-        self._only_when_halves_fail(i, js, costs)
+                    value = value + size * options.mt_weight * (1.0 - np.clip(cosine, 0.0, 1.0))
+            value = value + self._paragraph_cost(i, k, j, l)
+            costs[(k, l)] = np.where(valid, value, np.inf)
+        self._only_when_halves_fail(first, lows[:, 0], costs)
         return costs
 
-    def _only_when_halves_fail(self, i: int, js: np.ndarray, costs: dict[tuple[int, int], np.ndarray]) -> None:
+    def _only_when_halves_fail(self, first: int, lows: np.ndarray, costs: dict[tuple[int, int], np.ndarray]) -> None:
         """A 2-2 bead only where neither of its two 1-1 halves aligns on its own — costs less
         than leaving out even one sentence (``skip_cost``): otherwise the two 1-1 beads are the
         alignment, and a 2-2 bead only blurs them (issue 24: MT whose content spills across a
         sentence boundary made two good pairs look like one 2-2).  Sides cut differently
-        (``X. Y Z.`` and ``X Y. Z.``) still make a 2-2: each half is then a poor 1-1."""
-        one_one = costs[(1, 1)]
-        alignable = one_one < self.options.skip_cost
-        previous = self._previous_one_one
-        if previous is not None and previous[0] == i - 1:
-            previous_js, previous_alignable = previous[1], previous[2]
-            index = np.searchsorted(previous_js, js - 1)
-            inside = (js - 1 >= previous_js[0]) & (js - 1 <= previous_js[-1])
-            first_half = np.zeros(len(js), dtype=bool)
-            first_half[inside] = previous_alignable[index[inside]]
-            costs[(2, 2)] = np.where(alignable | first_half, np.inf, costs[(2, 2)])
-        self._previous_one_one = (i, js, alignable)
+        (``X. Y Z.`` and ``X Y. Z.``) still make a 2-2: each half is then a poor 1-1.
 
-    def _orphan_cost(self, i: int, k: int, j: np.ndarray, l: int, mt_dots: np.ndarray, first_row: int,
-                     first_target: int) -> np.ndarray:
+        Row by row of the block (``lows``: each row's first target), the previous row's 1-1
+        beads read at target j - 1; the block's first row reads the last row of the block before."""
+        alignable = costs[(1, 1)] < self.options.skip_cost
+        width = alignable.shape[1]
+        previous = self._previous_one_one
+        for r in range(alignable.shape[0]):
+            if previous is not None and previous[0] == first + r - 1:
+                previous_low, previous_alignable = previous[1], previous[2]
+                index = lows[r] + np.arange(width) - 1 - previous_low
+                inside = (index >= 0) & (index < len(previous_alignable))
+                first_half = np.zeros(width, dtype=bool)
+                first_half[inside] = previous_alignable[index[inside]]
+                costs[(2, 2)][r] = np.where(alignable[r] | first_half, np.inf, costs[(2, 2)][r])
+            previous = (first + r, int(lows[r]), alignable[r])
+        self._previous_one_one = previous
+
+    def _orphan_cost(self, i: np.ndarray, k: int, j: np.ndarray, l: int, dots: np.ndarray, top: int,
+                     left: int) -> np.ndarray:
         """``orphan_cost`` where the bead's weakest member has no counterpart in the bead."""
         source_norms, target_norms = self.source.pair_dots[0], self.target.pair_dots[0]
         cosines = {}
         for a in range(k):
-            s = i - 1 - a
+            s = np.maximum(i - 1 - a, 0)
             for b in range(l):
-                t = j - 1 - b
+                t = np.maximum(j - 1 - b, 0)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     norm = np.sqrt(source_norms[s] * target_norms[t])
-                    cosines[(a, b)] = np.where(norm > 0, mt_dots[s - first_row, t - first_target] / norm, 0.0)
+                    cosines[(a, b)] = np.where(norm > 0, dots[np.clip(s - top, 0, None), np.clip(t - left, 0, None)]
+                                               / norm, 0.0)
         support = [np.max([cosines[(a, b)] for b in range(l)], axis=0) for a in range(k)]
         support += [np.max([cosines[(a, b)] for a in range(k)], axis=0) for b in range(l)]
         weakest = np.min(support, axis=0)
         return self.options.orphan_cost * (weakest < self.options.member_cosine)
 
-    def _paragraph_cost(self, i: int, k: int, j: np.ndarray, l: int) -> np.ndarray | float:
+    def _paragraph_cost(self, i: np.ndarray, k: int, j: np.ndarray, l: int) -> np.ndarray | float:
         source, target = self.source, self.target
         if not (source.has_paragraphs and target.has_paragraphs):
             return 0.0
         penalty = self.options.paragraph_penalty
-        start_mismatch = np.abs(source.paragraph_starts[i - k] - target.paragraph_starts[j - l])
-        spans = float(source.paragraph_ids[i - 1] != source.paragraph_ids[i - k])
-        spans_target = (target.paragraph_ids[j - 1] != target.paragraph_ids[j - l]).astype(float)
+        ik, i1, jl, j1 = np.maximum(i - k, 0), np.maximum(i - 1, 0), np.maximum(j - l, 0), np.maximum(j - 1, 0)
+        start_mismatch = np.abs(source.paragraph_starts[ik] - target.paragraph_starts[jl])
+        spans = (source.paragraph_ids[i1] != source.paragraph_ids[ik]).astype(float)
+        spans_target = (target.paragraph_ids[j1] != target.paragraph_ids[jl]).astype(float)
         return penalty * (start_mismatch + spans + spans_target)
 
 

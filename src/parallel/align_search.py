@@ -20,7 +20,8 @@ def band_centres(source_lengths: np.ndarray, target_lengths: np.ndarray) -> np.n
 
 def search_band(costs, n: int, m: int, centres: np.ndarray, band: int, skip: float):
     """Banded DP; returns the beads (as moves) and whether the path stayed inside the band.
-    ``costs.row(i, js)`` gives each move's cost ending at row ``i`` for the targets ``js``;
+    ``costs.plan(windows)`` is told every row's target window first, and ``costs.row(i, js)``
+    gives each move's cost ending at row ``i`` for the targets ``js`` of its window;
     ``skip`` is the cost of a 1-0 or 0-1 move."""
     windows = [(max(0, int(c) - band), min(m, int(c) + band)) for c in centres]
     for i in range(1, n + 1):  # rows must overlap enough for every move to be reachable
@@ -29,6 +30,7 @@ def search_band(costs, n: int, m: int, centres: np.ndarray, band: int, skip: flo
         windows[i] = (min(lo, phi), max(hi, plo))
     windows[0] = (0, windows[0][1])
     windows[n] = (windows[n][0], m)
+    costs.plan(windows)
     scores: list[np.ndarray] = []
     pointers: list[np.ndarray] = []
     move_index = {move: index for index, move in enumerate(MOVES)}
