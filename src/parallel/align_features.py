@@ -91,9 +91,15 @@ def name_skeletons(text: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def number_values(text: str) -> tuple[frozenset[str], ...]:
+    """``flags.numbers_in``, remembered: each number of a text as the values it may stand for."""
+    return tuple(frozenset(values) for values in numbers_in(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def number_expressions(text: str) -> int:
     """How many numbers a text writes, in digits or in words (either language)."""
-    return len(numbers_in(text)) + len(number_phrases(text))
+    return len(number_values(text)) + len(number_phrases(text))
 
 
 def punctuation_marks(text: str) -> tuple[int, int, int]:
@@ -106,7 +112,7 @@ def _anchor_tokens(text: str, latin_vocabulary: set[str] | None, names: set[str]
                    arabic: bool = False) -> list[str]:
     """Numbers, Latin tokens (on the target side: those the source also has), names found on both
     sides by their consonants (``names``: the skeletons the other side has), ? and quotes."""
-    tokens = [f"#{sorted(values)[0]}" for values in numbers_in(text)]
+    tokens = [f"#{sorted(values)[0]}" for values in number_values(text)]
     if names:
         skeletons = arabic_skeletons(text) if arabic else name_skeletons(text)
         tokens += [f"n:{s}" for s in sorted(skeletons & names)]
@@ -183,7 +189,7 @@ def side_features(sentences: Sequence[str], paragraphs: Sequence[int] | None,
         starts[1:] = (paragraph_ids[1:] != paragraph_ids[:-1]).astype(np.float32)
     # every value a number may stand for ("10 آلاف": 10 and 10000; "12:00": 12, 12.00, 1200), so
     # that two numbers agree when any of their readings does
-    numbers = [sorted(set().union(*numbers_in(s))) for s in sentences]
+    numbers = [sorted(frozenset().union(*number_values(s))) for s in sentences]
     return SideFeatures(
         lengths=np.asarray([len("".join(s.split())) for s in sentences], dtype=np.float64),
         anchor_tokens=anchors, anchors=_hashed_counts(anchors, 256),
