@@ -28,7 +28,17 @@ from parallel.align import (
 )
 from parallel.cli import cli
 from parallel.formats.tmx import read_tmx, read_tmx_header, validate_tmx
-from parallel.runs.align_eval import GoldDocument, LinesOfOthers, alignment_scores, perturb, read_documents, simulate_mt
+from parallel.runs.align_eval import (
+    AlignEvalConfig,
+    GoldDocument,
+    LinesOfOthers,
+    alignment_scores,
+    evaluate_alignment,
+    join_documents,
+    perturb,
+    read_documents,
+    simulate_mt,
+)
 
 # Written for these tests: Arabic sentences, their English translations, and a rough "MT" of each.
 ARABIC = [
@@ -254,6 +264,23 @@ def test_eval_align_on_flores_dev(runner):
     assert own_ratio["strict"]["f1"] + 0.03 <= without["strict"]["f1"]
 
 
+@pytest.mark.skipif(not (SHARED / "testsets" / "ara-eng" / "flores200-dev.ara").is_file(), reason="no FLORES")
+@pytest.mark.slow
+@pytest.mark.parametrize("split", ["dev", "devtest"])
+def test_issue_24_goals_on_flores(split):
+    """Issue 24's acceptance on FLORES-200 (merge 0.1, drop 0.05, insert 0.05; seeds 7 and 1):
+    strict F1 >= 0.995 with simulated MT, >= 0.96 without MT, >= 0.975 with the learned table."""
+    folder = SHARED / "testsets" / "ara-eng"
+    documents = read_documents(*(folder / f"flores200-{split}.{kind}" for kind in ("ara", "eng", "docids")))
+    for seed in (7, 1):
+        settings = dict(merge=0.1, drop=0.05, insert=0.05, seed=seed)
+        with_mt = evaluate_alignment(documents, AlignEvalConfig(**settings, simulate_mt=True))
+        without = evaluate_alignment(documents, AlignEvalConfig(**settings, use_pivot=False))
+        table = evaluate_alignment(documents, AlignEvalConfig(**settings, use_pivot=False, lexicon=True))
+        f1 = [result["strict"]["f1"] for result in (with_mt, without, table)]
+        assert f1[0] >= 0.995 and f1[1] >= 0.96 and f1[2] >= 0.975, (split, seed, f1)
+
+
 # --- parallel align ------------------------------------------------------------------------------
 
 
@@ -279,6 +306,18 @@ def test_align_cli_writes_pairs_rejected_and_unaligned(runner, tmp_path):
     written = sorted(p.name for p in tmp_path.glob("out.*"))
     assert len(written) == 7 and f"wrote 7 files: {tmp_path / 'out'}.{{" in result.stderr
     assert all(name.removeprefix("out.") in result.stderr for name in written)  # every file it wrote is named
+
+
+def test_join_documents_makes_long_documents_whose_gold_follows():
+    documents = [GoldDocument("a", ["a1", "a2"], ["A1", "A2"], one_to_one(2), ["m1", "m2"]),
+                 GoldDocument("b", ["b1"], ["B1"], [((0,), (0,))], ["n1"]),
+                 GoldDocument("c", ["c1", "c2"], ["C1"], [((0, 1), (0,))], ["o1", "o2"])]
+    first, second = join_documents(documents, 2)
+    assert (first.id, first.source, first.target, first.pivot) == ("a+1", ["a1", "a2", "b1"], ["A1", "A2", "B1"],
+                                                                    ["m1", "m2", "n1"])
+    assert first.gold == one_to_one(3)
+    assert (second.id, second.gold) == ("c", [((0, 1), (0,))])
+    assert join_documents(documents, 1) == documents
 
 
 def test_lines_of_others_are_every_other_documents_lines_without_a_copy():

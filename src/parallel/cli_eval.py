@@ -9,7 +9,7 @@ import click
 from .align import AlignOptions
 from .files import atomic_write
 from .length_model import fit_length_model
-from .runs.align_eval import AlignEvalConfig, evaluate_alignment, read_documents
+from .runs.align_eval import AlignEvalConfig, evaluate_alignment, join_documents, read_documents
 from .runs.flag_eval import evaluate_flags
 from .runs.segment_eval import (
     SEGMENTERS,
@@ -43,15 +43,17 @@ def eval_group() -> None:
 @click.option("--drop", type=click.FloatRange(0, 1), default=AlignEvalConfig.drop, show_default=True)
 @click.option("--insert", type=click.FloatRange(0, 1), default=AlignEvalConfig.insert, show_default=True)
 @click.option("--seed", type=int, default=AlignEvalConfig.seed, show_default=True)
+@click.option("--join", "join", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Align every N consecutive documents as one: long documents, as news articles are.")
 @click.option("--json", "as_json", is_flag=True)
 def eval_align(source_path, reference_path, docids_path, translations_path, simulate_mt, lexicon, ratio, merge,
-               drop, insert, seed, as_json) -> None:
+               drop, insert, seed, join, as_json) -> None:
     """Align a line-aligned test set after perturbing its target side; print strict and lax P/R/F1."""
     if translations_path and simulate_mt:
         raise click.UsageError("give --translations or --simulate-mt, not both")
     if lexicon and (translations_path or simulate_mt):
         raise click.UsageError("--lexicon stands in for a pivot: give it without --translations/--simulate-mt")
-    documents = read_documents(source_path, reference_path, docids_path, translations_path)
+    documents = join_documents(read_documents(source_path, reference_path, docids_path, translations_path), join)
     config = AlignEvalConfig(merge, drop, insert, seed, simulate_mt,
                              use_pivot=bool(translations_path or simulate_mt), lexicon=lexicon,
                              pool_ratio=ratio == "corpus")
@@ -59,7 +61,7 @@ def eval_align(source_path, reference_path, docids_path, translations_path, simu
     pivot = "simulated" if simulate_mt else (
         "file" if translations_path else ("learned lexicon" if lexicon else "none"))
     result["settings"] = {"merge": merge, "drop": drop, "insert": insert, "seed": seed, "pivot": pivot,
-                          "ratio": ratio}
+                          "ratio": ratio, "join": join}
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
         return

@@ -59,6 +59,27 @@ def read_documents(source_path: Path, target_path: Path, docids_path: Path,
     return documents
 
 
+def join_documents(documents: Sequence[GoldDocument], size: int) -> list[GoldDocument]:
+    """Every ``size`` consecutive documents as one, their gold one after the other: long
+    documents, as news articles are (FLORES-200's have 1 to 10 sentences, and a short document's
+    own boundaries tell the aligner much of what it has to find)."""
+    joined = []
+    for start in range(0, len(documents), max(size, 1)):
+        group = documents[start:start + max(size, 1)]
+        document = GoldDocument(group[0].id if len(group) == 1 else f"{group[0].id}+{len(group) - 1}", [], [], [],
+                                [] if group[0].pivot is not None else None)
+        for part in group:
+            source_offset, target_offset = len(document.source), len(document.target)
+            document.gold += [(tuple(i + source_offset for i in s), tuple(j + target_offset for j in t))
+                              for s, t in part.gold]
+            document.source += part.source
+            document.target += part.target
+            if document.pivot is not None:
+                document.pivot += part.pivot
+        joined.append(document)
+    return joined
+
+
 class LinesOfOthers(Sequence[str]):
     """The target lines of every document but one, read in place: ``perturb`` draws inserted
     sentences from it, and copying every other document's lines for each document would make an
