@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python bench/throughput.py --systems pipeline,ctranslate2,reproducible,hf,corpus
 	$(BIN)/python bench/scale.py --sizes 1000,10000,100000
 	$(BIN)/python bench/ray_engine.py --sentences 400
+	$(BIN)/python bench/align_peers.py
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -250,7 +250,11 @@ def pair_evidence(source: SideFeatures, target: SideFeatures, pairs: Sequence[tu
     anchors = (source.anchor_counts[rows] + target.anchor_counts[columns]).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         dice = np.where(anchors > 0, np.clip(2.0 * shared / anchors, 0.0, 1.0), 1.0)
-    cosine = row_cosines(source.vectors[rows], target.vectors[columns]) if with_cosine else None
+    cosine = None
+    if with_cosine:   # a few thousand rows at a time: the vectors are 4 KB a sentence
+        cosine = np.concatenate([row_cosines(source.vectors[rows[start:start + 2048]],
+                                             target.vectors[columns[start:start + 2048]])
+                                 for start in range(0, len(rows), 2048)])
     lengths = length_cost(source.lengths[rows], target.lengths[columns], character_ratio(source, target, options),
                           options.variance)
     return bead_evidence(lengths, dice, anchors, source.marks[rows], target.marks[columns], cosine)
