@@ -18,12 +18,14 @@ A dynamic programme over (source sentences consumed, target sentences consumed) 
   (``lexicon.py``): the cosine between the English a source block is expected to contain and
   the target block.
 
-A collection is aligned twice (``align_collection``): the second time the similarity is a
-log-likelihood ratio fitted on the first alignment's pairs (``SimilarityFit``), and the bead
-priors are the first alignment's, so that every cost is a log-likelihood learned from the
-documents being aligned.
+A collection is aligned twice (``align_collection``, ``realign``): the first time with fixed
+weights for length, anchors and similarity (``AlignOptions``); the second with those weights
+fitted on the first alignment's 1-1 pairs against their neighbours (``EvidenceFit``: the bead's
+evidence as a log-likelihood ratio) and the bead priors and skip cost counted over its shapes,
+so that every cost is a log-probability learned from the documents being aligned.  The costs
+themselves are computed in ``align_costs.py``.
 
-Skipping a sentence (1-0, 0-1) has a fixed cost; a candidate bead is only taken when it is
+Skipping a sentence (1-0, 0-1) has a cost of its own; a candidate bead is only taken when it is
 cheaper than skipping its sentences.  The search runs in a band around the diagonal given by
 cumulative character lengths, so time and memory grow with sentences x band width; when the
 best path touches the edge of the band, the band is doubled and the search repeated.
