@@ -113,6 +113,26 @@ def test_one_source_sentence_split_in_two_is_1_2(pivot):
         ((i,), (i + 1,)) for i in range(2, 7)]
 
 
+def test_a_good_pair_beside_a_dropped_and_an_inserted_sentence_is_not_absorbed_into_a_2_2_bead(monkeypatch):
+    """An unrelated sentence inserted before a translation whose neighbour's translation was
+    dropped: the good pair sits across the 2-2 block's diagonal.  It aligns on its own, so the
+    2-2 bead is not allowed and the other two sentences are left out."""
+    from parallel import align as align_module
+
+    cheap_skips = AlignOptions(skip_cost=3.0)   # as a collection that drops and adds sentences learns
+    cases = [(position, unrelated) for position in (2, 6) for unrelated in UNRELATED[1:]]
+    for position, unrelated in cases:
+        target = ENGLISH[:position] + [unrelated, ENGLISH[position]] + ENGLISH[position + 2:]
+        gold = ([((i,), (i,)) for i in range(position)] + [((), (position,)), ((position,), (position + 1,)),
+                                                          ((position + 1,), ())]
+                + [((i,), (i,)) for i in range(position + 2, len(ARABIC))])
+        assert pairs(align(ARABIC, target, options=cheap_skips)) == gold, (position, unrelated)
+    monkeypatch.setattr(align_module.BeadCosts, "_only_when_halves_fail", lambda self, i, js, costs: None)
+    for position, unrelated in cases:   # without the rule: fused into a 2-2 bead every time
+        target = ENGLISH[:position] + [unrelated, ENGLISH[position]] + ENGLISH[position + 2:]
+        assert any(len(s) == 2 and len(t) == 2 for s, t in pairs(align(ARABIC, target, options=cheap_skips)))
+
+
 def test_two_two_bead_when_both_sides_are_cut_differently():
     source = [ARABIC[0], ARABIC[1] + " " + ARABIC[2], ARABIC[3], ARABIC[6]]
     target = [ENGLISH[0], ENGLISH[1], ENGLISH[2] + " " + ENGLISH[3], ENGLISH[6]]

@@ -152,25 +152,30 @@ class BeadCosts:
         return costs
 
     def _only_when_halves_fail(self, first: int, lows: np.ndarray, costs: dict[tuple[int, int], np.ndarray]) -> None:
-        """A 2-2 bead only where neither of its two 1-1 halves aligns on its own — costs less
-        than leaving out even one sentence (``skip_cost``): otherwise the two 1-1 beads are the
-        alignment, and a 2-2 bead only blurs them (issue 24: MT whose content spills across a
-        sentence boundary made two good pairs look like one 2-2).  Sides cut differently
-        (``X. Y Z.`` and ``X Y. Z.``) still make a 2-2: each half is then a poor 1-1.
+        """A 2-2 bead only where none of the four sentence pairs inside it aligns on its own as
+        a 1-1 bead — costs less than leaving out even one sentence (``skip_cost``): otherwise
+        that pair is the alignment, and a 2-2 bead only blurs it.  Along the diagonal, MT whose
+        content spills across a sentence boundary made two good pairs look like one 2-2 (issue
+        24); across it, a good pair with a dropped and an inserted sentence beside it was
+        absorbed into one 2-2 (FLORES documents joined eight at a time, without MT).  Sides cut
+        differently (``X. Y Z.`` and ``X Y. Z.``) still make a 2-2: each pair is then a poor 1-1.
 
-        Row by row of the block (``lows``: each row's first target), the previous row's 1-1
-        beads read at target j - 1; the block's first row reads the last row of the block before."""
+        Row by row of the block (``lows``: each row's first target): the 2-2 bead ending at
+        (i, j) holds the 1-1 beads ending at (i, j), (i, j - 1), (i - 1, j - 1) and (i - 1, j);
+        the block's first row reads the last row of the block before."""
         alignable = costs[(1, 1)] < self.options.skip_cost
         width = alignable.shape[1]
         previous = self._previous_one_one
         for r in range(alignable.shape[0]):
             if previous is not None and previous[0] == first + r - 1:
                 previous_low, previous_alignable = previous[1], previous[2]
-                index = lows[r] + np.arange(width) - 1 - previous_low
-                inside = (index >= 0) & (index < len(previous_alignable))
-                first_half = np.zeros(width, dtype=bool)
-                first_half[inside] = previous_alignable[index[inside]]
-                costs[(2, 2)][r] = np.where(alignable[r] | first_half, np.inf, costs[(2, 2)][r])
+                blocked = alignable[r].copy()
+                blocked[1:] |= alignable[r][:-1]
+                for shift in (1, 0):   # the row before at targets j - 1 and j
+                    index = lows[r] + np.arange(width) - shift - previous_low
+                    inside = (index >= 0) & (index < len(previous_alignable))
+                    blocked[inside] |= previous_alignable[index[inside]]
+                costs[(2, 2)][r] = np.where(blocked, np.inf, costs[(2, 2)][r])
             previous = (first + r, int(lows[r]), alignable[r])
         self._previous_one_one = previous
 
