@@ -84,72 +84,89 @@ class BeadCosts:
 
     def _rows(self, first: int, last: int) -> dict[tuple[int, int], np.ndarray]:
         """Every paired move's costs for rows ``first`` to ``last - 1``: arrays (rows, widest window)."""
-        options, source, target = self.options, self.source, self.target
         i = np.arange(first, last)[:, None]
         lows = np.array([self.windows[r][0] for r in range(first, last)])[:, None]
         highs = np.array([self.windows[r][1] for r in range(first, last)])[:, None]
         j_all = lows + np.arange(int((highs - lows).max()) + 1)[None, :]
-        in_window = j_all <= highs
-        top, left = max(first - MAX_BLOCK, 0), max(int(lows.min()) - MAX_BLOCK, 0)
-        bottom, right = max(last - 1, top), max(int(highs.max()), left)
-        blocks = [side_a[top:bottom] @ side_b[left:right].T
-                  for side_a, side_b in ((source.anchors, target.anchors), (source.numbers, target.numbers))]
-        if self.use_mt:
-            blocks.append(source.vectors[top:bottom] @ target.vectors[left:right].T)
+        dots = self._dot_blocks(first, last, int(lows.min()), int(highs.max()))
         costs = {}
         for k, l in MOVES:
             if k == 0 or l == 0:
                 continue
-            valid = in_window & (j_all >= l) & (i >= k)
+            valid = (j_all <= highs) & (j_all >= l) & (i >= k)
             j = np.where(valid, j_all, 0)          # harmless indices where the move is impossible
-            ik, jl = np.maximum(i - k, 0), np.maximum(j - l, 0)
-            lengths = length_cost(np.broadcast_to(self.source_prefix[i] - self.source_prefix[ik], j.shape),
-                                  self.target_prefix[j] - self.target_prefix[jl], self.ratio, options.variance)
-            value = self.prior[(k, l)] + (options.length_weight * lengths if self.evidence is None else 0.0)
-            sums = [np.zeros(j.shape) for _ in blocks]   # shared anchors, shared numbers, pivot dot
-            for a in range(k):
-                rows = np.clip(i - 1 - a - top, 0, None)
-                for b in range(l):
-                    columns = np.clip(j - 1 - b - left, 0, None)
-                    for total, block in zip(sums, blocks):
-                        total += block[rows, columns]
-            shared, shared_numbers = sums[0], sums[1]
-            both = (self.source_anchor_prefix[i] - self.source_anchor_prefix[ik]) \
-                + (self.target_anchor_prefix[j] - self.target_anchor_prefix[jl])
-            with np.errstate(invalid="ignore", divide="ignore"):
-                dice = np.where(both > 0, np.clip(2.0 * shared / both, 0.0, 1.0), 1.0)
-            source_numbers = self.source_number_prefix[i] - self.source_number_prefix[ik]
-            target_numbers = self.target_number_prefix[j] - self.target_number_prefix[jl]
-            source_any = self.source_any_number_prefix[i] - self.source_any_number_prefix[ik]
-            target_any = self.target_any_number_prefix[j] - self.target_any_number_prefix[jl]
-            value = value + options.number_veto * ((source_numbers > 0) & (target_numbers > 0) & (shared_numbers < 0.5))
-            value += options.number_missing * (((source_numbers > 0) & (target_any == 0))
-                                               | ((target_numbers > 0) & (source_any == 0)))
-            size = float(max(k, l))  # as many 1-1 beads as its longer side: block cosines grow with size
-            cosine = None
-            if self.use_mt:
-                source_norm = self._block_norms(source, i[:, 0], k)[:, None]
-                target_norm = self._block_norms(target, j.ravel(), l).reshape(j.shape)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    cosine = np.where((source_norm > 0) & (target_norm > 0),
-                                      sums[2] / np.sqrt(source_norm * target_norm), 0.0)
-                if self.pivot and (k > 1 or l > 1):
-                    value += self._orphan_cost(i, k, j, l, blocks[2], top, left)
-            if self.evidence is not None:   # the bead's evidence, once, as the collection weighs it
-                source_marks = np.broadcast_to((self.source_marks_prefix[i[:, 0]] - self.source_marks_prefix[ik[:, 0]])
-                                               [:, None, :], j.shape + (3,)).reshape(-1, 3)
-                target_marks = (self.target_marks_prefix[j] - self.target_marks_prefix[jl]).reshape(-1, 3)
-                features = bead_evidence(lengths.ravel(), dice.ravel(), both.ravel(), source_marks, target_marks,
-                                         None if cosine is None else cosine.ravel())
-                value = value - self.evidence.log_ratio(features).reshape(j.shape)
-            else:
-                value = value + size * self.anchor_weight * (1.0 - dice)
-                if cosine is not None:   # 0 nats for a perfect match, mt_weight for none
-                    value = value + size * options.mt_weight * (1.0 - np.clip(cosine, 0.0, 1.0))
-            value = value + self._paragraph_cost(i, k, j, l)
-            costs[(k, l)] = np.where(valid, value, np.inf)
+            costs[(k, l)] = np.where(valid, self._move_costs(i, k, j, l, dots), np.inf)
         self._only_when_halves_fail(first, lows[:, 0], costs)
         return costs
+
+    def _dot_blocks(self, first: int, last: int, low: int, high: int) -> tuple[int, int, list[np.ndarray]]:
+        """The dot products of every source sentence of rows ``first``..``last - 1``'s beads with
+        every target sentence of their windows: anchors, numbers, and the vectors when there are
+        any; with the indices of their first row and column."""
+        source, target = self.source, self.target
+        top, left = max(first - MAX_BLOCK, 0), max(low - MAX_BLOCK, 0)
+        bottom, right = max(last - 1, top), max(high, left)
+        sides = [(source.anchors, target.anchors), (source.numbers, target.numbers)]
+        if self.use_mt:
+            sides.append((source.vectors, target.vectors))
+        return top, left, [a[top:bottom] @ b[left:right].T for a, b in sides]
+
+    def _move_costs(self, i: np.ndarray, k: int, j: np.ndarray, l: int, dots: tuple[int, int, list[np.ndarray]]
+                    ) -> np.ndarray:
+        """The cost of a k-l bead ending at each (i, j): prior, then the evidence (fitted, or with
+        fixed weights), numbers, orphans and paragraphs."""
+        options, source, target = self.options, self.source, self.target
+        top, left, blocks = dots
+        ik, jl = np.maximum(i - k, 0), np.maximum(j - l, 0)
+        lengths = length_cost(np.broadcast_to(self.source_prefix[i] - self.source_prefix[ik], j.shape),
+                              self.target_prefix[j] - self.target_prefix[jl], self.ratio, options.variance)
+        sums = [np.zeros(j.shape) for _ in blocks]   # shared anchors, shared numbers, pivot dot
+        for a in range(k):
+            rows = np.clip(i - 1 - a - top, 0, None)
+            for b in range(l):
+                columns = np.clip(j - 1 - b - left, 0, None)
+                for total, block in zip(sums, blocks):
+                    total += block[rows, columns]
+        both = (self.source_anchor_prefix[i] - self.source_anchor_prefix[ik]) \
+            + (self.target_anchor_prefix[j] - self.target_anchor_prefix[jl])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dice = np.where(both > 0, np.clip(2.0 * sums[0] / both, 0.0, 1.0), 1.0)
+        value = self.prior[(k, l)] + self._number_costs(i, ik, j, jl, sums[1])
+        cosine = None
+        if self.use_mt:
+            source_norm = self._block_norms(source, i[:, 0], k)[:, None]
+            target_norm = self._block_norms(target, j.ravel(), l).reshape(j.shape)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cosine = np.where((source_norm > 0) & (target_norm > 0), sums[2] / np.sqrt(source_norm * target_norm),
+                                  0.0)
+            if self.pivot and (k > 1 or l > 1):
+                value = value + self._orphan_cost(i, k, j, l, blocks[2], top, left)
+        if self.evidence is not None:   # the bead's evidence, once, as the collection weighs it
+            source_marks = np.broadcast_to((self.source_marks_prefix[i[:, 0]] - self.source_marks_prefix[ik[:, 0]])
+                                           [:, None, :], j.shape + (3,)).reshape(-1, 3)
+            target_marks = (self.target_marks_prefix[j] - self.target_marks_prefix[jl]).reshape(-1, 3)
+            features = bead_evidence(lengths.ravel(), dice.ravel(), both.ravel(), source_marks, target_marks,
+                                     None if cosine is None else cosine.ravel())
+            value = value - self.evidence.log_ratio(features).reshape(j.shape)
+        else:
+            size = float(max(k, l))  # as many 1-1 beads as its longer side: block cosines grow with size
+            value = value + options.length_weight * lengths + size * self.anchor_weight * (1.0 - dice)
+            if cosine is not None:   # 0 nats for a perfect match, mt_weight for none
+                value = value + size * options.mt_weight * (1.0 - np.clip(cosine, 0.0, 1.0))
+        return value + self._paragraph_cost(i, k, j, l)
+
+    def _number_costs(self, i: np.ndarray, ik: np.ndarray, j: np.ndarray, jl: np.ndarray,
+                      shared_numbers: np.ndarray) -> np.ndarray:
+        """``number_veto`` where both blocks write numbers in digits and share none;
+        ``number_missing`` where one does and the other has no number at all."""
+        options = self.options
+        source_numbers = self.source_number_prefix[i] - self.source_number_prefix[ik]
+        target_numbers = self.target_number_prefix[j] - self.target_number_prefix[jl]
+        source_any = self.source_any_number_prefix[i] - self.source_any_number_prefix[ik]
+        target_any = self.target_any_number_prefix[j] - self.target_any_number_prefix[jl]
+        return (options.number_veto * ((source_numbers > 0) & (target_numbers > 0) & (shared_numbers < 0.5))
+                + options.number_missing * (((source_numbers > 0) & (target_any == 0))
+                                            | ((target_numbers > 0) & (source_any == 0))))
 
     def _only_when_halves_fail(self, first: int, lows: np.ndarray, costs: dict[tuple[int, int], np.ndarray]) -> None:
         """A 2-2 bead only where none of the four sentence pairs inside it aligns on its own as
