@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import io
 import platform
-import random
 import time
 from pathlib import Path
 
@@ -24,32 +23,16 @@ from bench_results import merge_results
 from parallel.runs.align_eval import (
     AlignEvalConfig,
     GoldDocument,
-    LinesOfOthers,
     alignment_scores,
     evaluate_alignment,
     join_documents,
-    perturb,
+    perturbed_documents_and_pivots,
     read_documents,
-    simulate_mt,
 )
 
 HERE = Path(__file__).resolve().parent
 TESTSETS = HERE.parent.parent / "shared" / "testsets" / "ara-eng"
 SETTINGS = dict(merge=0.1, drop=0.05, insert=0.05)
-
-
-def perturbed(documents: list[GoldDocument], seed: int) -> tuple[list[GoldDocument], list[list[str]]]:
-    """The documents and pivots ``evaluate_alignment`` aligns for this seed, built the same way."""
-    rng = random.Random(seed)
-    all_targets = [line for document in documents for line in document.target]
-    result, start = [], 0
-    for document in documents:
-        others = LinesOfOthers(all_targets, start, start + len(document.target))
-        start += len(document.target)
-        result.append(perturb(document, others, rng, SETTINGS["merge"], SETTINGS["drop"], SETTINGS["insert"]))
-    pivots = [simulate_mt(document.target, random.Random(seed * 1_000_003 + index))
-              for index, document in enumerate(documents)]
-    return result, pivots
 
 
 def bleualign_beads(document: GoldDocument, pivot: list[str]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
@@ -85,7 +68,8 @@ def run(join: int, split: str, seed: int) -> dict:
         row[name] = {"f1": f1, "seconds": round(time.perf_counter() - start, 2)}
     try:
         start = time.perf_counter()
-        pieces, pivots = perturbed(documents, seed)
+        pieces, pivots = perturbed_documents_and_pivots(documents, AlignEvalConfig(**SETTINGS, seed=seed,
+                                                                                  simulate_mt=True))
         pairs = [(piece.gold, bleualign_beads(piece, pivot)) for piece, pivot in zip(pieces, pivots)]
         row["Bleualign, simulated MT"] = {"f1": alignment_scores(pairs)["strict"]["f1"],
                                           "seconds": round(time.perf_counter() - start, 2)}

@@ -129,8 +129,7 @@ class BeadCosts:
                     total += block[rows, columns]
         both = (self.source_anchor_prefix[i] - self.source_anchor_prefix[ik]) \
             + (self.target_anchor_prefix[j] - self.target_anchor_prefix[jl])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            dice = np.where(both > 0, np.clip(2.0 * sums[0] / both, 0.0, 1.0), 1.0)
+        dice = anchor_dice(sums[0], both)
         value = self.prior[(k, l)] + self._number_costs(i, ik, j, jl, sums[1])
         cosine = None
         if self.use_mt:
@@ -245,6 +244,13 @@ def character_ratio(source: SideFeatures, target: SideFeatures, options: AlignOp
     return (target_chars + prior * options.ratio) / max(source_chars + prior, 1.0)
 
 
+def anchor_dice(shared: np.ndarray, anchors: np.ndarray) -> np.ndarray:
+    """Dice of the anchors two blocks share (hashed dot product) over both blocks' anchors; 1
+    where neither has any, so that anchor-less pairs are not penalised."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(anchors > 0, np.clip(2.0 * shared / anchors, 0.0, 1.0), 1.0)
+
+
 def bead_evidence(lengths: np.ndarray, dice: np.ndarray, anchors: np.ndarray, source_marks: np.ndarray,
                   target_marks: np.ndarray, cosine: np.ndarray | None = None) -> np.ndarray:
     """The features an ``EvidenceFit`` weighs (``EVIDENCE_FEATURES``, then the cosine if any), one
@@ -270,8 +276,7 @@ def pair_evidence(source: SideFeatures, target: SideFeatures, pairs: Sequence[tu
     rows, columns = (list(side) for side in zip(*pairs))
     shared = np.einsum("ij,ij->i", source.anchors[rows], target.anchors[columns]).astype(np.float64)
     anchors = (source.anchor_counts[rows] + target.anchor_counts[columns]).astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dice = np.where(anchors > 0, np.clip(2.0 * shared / anchors, 0.0, 1.0), 1.0)
+    dice = anchor_dice(shared, anchors)
     cosine = None
     if with_cosine:   # a few thousand rows at a time: the vectors are 4 KB a sentence
         cosine = np.concatenate([row_cosines(source.vectors[rows[start:start + 2048]],

@@ -217,6 +217,21 @@ def _pivot(document: GoldDocument, index: int, config: AlignEvalConfig) -> list[
     return document.pivot
 
 
+def perturbed_documents_and_pivots(documents: Sequence[GoldDocument], config: AlignEvalConfig
+                                   ) -> tuple[list[GoldDocument], list[list[str] | None]]:
+    """What ``evaluate_alignment`` aligns: each document perturbed as ``config`` says (inserted
+    sentences drawn from the other documents), and its pivot (MT, simulated MT, or None)."""
+    rng = random.Random(config.seed)
+    perturbed_documents = []
+    all_targets = [line for document in documents for line in document.target]
+    start = 0
+    for document in documents:
+        others = LinesOfOthers(all_targets, start, start + len(document.target))
+        start += len(document.target)
+        perturbed_documents.append(perturb(document, others, rng, config.merge, config.drop, config.insert))
+    return perturbed_documents, [_pivot(document, index, config) for index, document in enumerate(documents)]
+
+
 class AlignmentEvaluation(dict):
     """``evaluate_alignment``'s result: a dict of counts, the length ratio and strict and lax
     P/R/F1, which formats itself."""
@@ -239,14 +254,7 @@ class AlignmentEvaluation(dict):
 def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
                        options: AlignOptions | None = None) -> AlignmentEvaluation:
     """Perturb each document, align it, and score against the gold that follows the perturbation."""
-    rng = random.Random(config.seed)
-    perturbed_documents = []
-    all_targets = [line for document in documents for line in document.target]
-    start = 0
-    for document in documents:
-        others = LinesOfOthers(all_targets, start, start + len(document.target))
-        start += len(document.target)
-        perturbed_documents.append(perturb(document, others, rng, config.merge, config.drop, config.insert))
+    perturbed_documents, pivots = perturbed_documents_and_pivots(documents, config)
     options = options or AlignOptions()
     if config.pool_ratio:
         options = with_corpus_ratio(options, [(d.source, d.target) for d in perturbed_documents])
@@ -256,8 +264,7 @@ def evaluate_alignment(documents: list[GoldDocument], config: AlignEvalConfig,
     elif not config.use_pivot:
         aligned = align_collection([(d.source, d.target) for d in perturbed_documents], options)
     else:
-        aligned = align_collection([(d.source, d.target) for d in perturbed_documents], options,
-                                   pivots=[_pivot(original, index, config) for index, original in enumerate(documents)])
+        aligned = align_collection([(d.source, d.target) for d in perturbed_documents], options, pivots=pivots)
     pairs = [(d.gold, [(b.source, b.target) for b in beads]) for d, beads in zip(perturbed_documents, aligned)]
     beads_total = sum(len(beads) for beads in aligned)
     scores = alignment_scores(pairs)
