@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import ResourceError
 from ..files import atomic_write
 from .base import Writer
 
@@ -26,8 +27,19 @@ SCHEMAS: dict[str, dict[str, str]] = {
 }
 
 
+def _pyarrow():
+    """pyarrow and its Parquet module, or one line saying how to get them: Parquet is an extra
+    (``parallel[parquet]``), not part of the main job's install."""
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError as exc:
+        raise ResourceError("Parquet needs pyarrow: pip install 'parallel[parquet]'") from exc
+    return pyarrow, pyarrow.parquet
+
+
 def _arrow_schema(fields: dict[str, str]):
-    import pyarrow as pa
+    pa, _ = _pyarrow()
 
     types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
              "list": pa.list_(pa.string())}
@@ -44,7 +56,7 @@ class ParquetWriter(Writer):
         self._rows: list[dict] = []
 
     def _open(self, stack) -> None:
-        import pyarrow.parquet as pq
+        _, pq = _pyarrow()
 
         handle = stack.enter_context(atomic_write(self.path, "wb"))
         self._schema = _arrow_schema(self.fields)
@@ -58,7 +70,7 @@ class ParquetWriter(Writer):
             self._flush()
 
     def _flush(self) -> None:
-        import pyarrow as pa
+        pa, _ = _pyarrow()
 
         if self._rows:
             self._writer.write_table(pa.Table.from_pylist(self._rows, schema=self._schema))
@@ -75,6 +87,6 @@ def open_parquet(path: Path, kind: str) -> ParquetWriter:
 
 def read_parquet(path: Path) -> list[dict]:
     """Every record of a Parquet file (for tests and small files)."""
-    import pyarrow.parquet as pq
+    _, pq = _pyarrow()
 
     return pq.read_table(path).to_pylist()
