@@ -13,6 +13,8 @@ TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 LOCK_TOOLS := .cache/lock-tools
 PIP_COMPILE := $(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links
+# Package names as the locks write them (PEP 503: lower case, runs of - _ . as one -), versions untouched.
+NORMALISE_NAMES := sed -E 's/^[^=]+/\L&/; :a; s/^([^=]*)[_.]+/\1-/; ta'
 DEV_EXTRAS := --extra test --extra parquet --extra hf --extra eval --extra ray
 
 .PHONY: install install-dev test-tools model corpus test bench lint lock check-latest clean
@@ -59,7 +61,7 @@ check-latest:
 	.venv-latest/bin/python -m pip install --quiet --disable-pip-version-check --upgrade \
 	  --upgrade-strategy eager -c requirements/torch-cpu.in -e '.[test,parquet,hf,eval,ray]'
 	@echo "Newer than requirements/dev.txt:"; .venv-latest/bin/python -m pip freeze --exclude-editable | \
-	  grep -vxF -f <(grep -o '^[^ #]*==[^ ]*' requirements/dev.txt) || true
+	  $(NORMALISE_NAMES) | grep -vxF -f <(grep -o '^[^ #]*==[^ ]*' requirements/dev.txt | $(NORMALISE_NAMES)) || true
 	.venv-latest/bin/python -m pytest -q -m 'not slow'
 
 # Debian packages the tests use as independent readers of our files: OmegaT opens our TMX,
