@@ -27,7 +27,7 @@ TESTSETS = HERE.parent.parent / "shared" / "testsets" / "ara-eng"
 CHILD = r"""
 import itertools, json, sys, time
 from pathlib import Path
-from parallel.documents import Segment, Translation
+from parallel.records import Segment, Translation
 from parallel.formats.jsonl import translation_record, write_jsonl
 from parallel.formats.moses import write_moses
 from parallel.formats.provenance import Provenance

@@ -35,9 +35,9 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
     args = parser.parse_args()
 
-    from parallel.documents import Segment
+    from parallel.records import Segment
     from parallel.runs.ray_translate import RayOptions, translate_on_ray
-    from parallel.translate import TranslateOptions, Translator
+    from parallel.translate.translator import TranslateOptions, Translator
 
     model_dir = build_model(args.work)
     sentences = arabic_sentences(args.sentences)

@@ -89,7 +89,7 @@ def write_articles(folder: Path, size: int, seed: int, sentences_per_article: in
 
 def build_tiny_model(work: Path) -> Path:
     import tinymodel
-    from parallel.model import import_model
+    from parallel.translate.models import import_model
 
     models = work / "models"
     installed = models / "opus-mt-ar-en-tiny"

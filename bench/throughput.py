@@ -57,7 +57,7 @@ def arabic_sentences(count: int) -> list[str]:
     """The first ``count`` FLORES-200 dev then devtest Arabic sentences (the seeds' when absent)."""
     lines = flores_lines("ara")
     if not lines:
-        from parallel.documents import article_paths, read_article
+        from parallel.read.articles import article_paths, read_article
         lines = [p for path in article_paths(REPO / "seeds") for p in read_article(path).paragraphs]
     if count > len(lines):
         raise SystemExit(f"only {len(lines)} sentences available, {count} asked for")
@@ -67,7 +67,7 @@ def arabic_sentences(count: int) -> list[str]:
 def build_model(work: Path) -> Path:
     """The real-size random model, installed (converted to CTranslate2 int8) under ``work/models``."""
     import tinymodel
-    from parallel.model import import_model
+    from parallel.translate.models import import_model
 
     models = work / "models"
     installed = models / "opus-mt-ar-en-shape"
@@ -87,8 +87,8 @@ class Workload:
 
     def __init__(self, model_dir: Path, sentences: list[str], max_batch_tokens: int):
         import sentencepiece as spm
-        from parallel.flags import normalise_digits
-        from parallel.translate import token_batches
+        from parallel.checks.flags import normalise_digits
+        from parallel.translate.translator import token_batches
 
         processor = spm.SentencePieceProcessor(model_file=str(model_dir / "source.spm"))
         self.sentences = sentences
@@ -112,7 +112,7 @@ def run_pipeline(model_dir: Path, work: Workload, beam: int, threads: int, devic
                  reproducible: bool = False) -> tuple[float, int]:
     """``reproducible``: the pipeline's own one-length batches instead of the shared ones; each
     sentence then decodes exactly its own length, so it generates fewer tokens, in more batches."""
-    from parallel.translate import TranslateOptions, Translator
+    from parallel.translate.translator import TranslateOptions, Translator
 
     options = TranslateOptions(beam_size=beam, max_length_ratio=LENGTH_RATIO, max_length_margin=0,
                                device=device, threads=threads, max_batch_tokens=work.max_batch_tokens,
@@ -154,7 +154,7 @@ class CountedResult:
 def run_ctranslate2(model_dir: Path, work: Workload, beam: int, threads: int, device: str = "cpu",
                     compute_type: str = "int8") -> tuple[float, int]:
     import ctranslate2
-    from parallel.translate import TranslateOptions
+    from parallel.translate.translator import TranslateOptions
 
     # The best settings found on this machine: the same thread split as the pipeline (parallel
     # batches of one thread each on 2 cores: 1.3x one batch on both threads), all batches queued.
@@ -273,7 +273,7 @@ def main() -> None:
     systems = set(args.systems.split(","))
     beams = [int(b) for b in args.beams.split(",")]
 
-    from parallel.translate import TranslateOptions
+    from parallel.translate.translator import TranslateOptions
 
     args.max_batch_tokens = TranslateOptions(max_batch_tokens=args.max_batch_tokens,
                                              threads=args.threads).resolved_batch_tokens()

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 import tinymodel  # noqa: E402
-from parallel.cli import cli  # noqa: E402
-from parallel.documents import read_article  # noqa: E402
-from parallel.model import import_model  # noqa: E402
+from parallel.cli.main import cli  # noqa: E402
+from parallel.read.articles import read_article  # noqa: E402
+from parallel.translate.models import import_model  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import SHARED
-from parallel.align import (
+from parallel.alignment.aligner import (
     EVIDENCE_FEATURES,
     GALE_CHURCH_PRIORS,
     AlignOptions,
@@ -26,7 +26,7 @@ from parallel.align import (
     side_features,
     with_learned_priors,
 )
-from parallel.cli import cli
+from parallel.cli.main import cli
 from parallel.formats.tmx import read_tmx, read_tmx_header, validate_tmx
 from parallel.runs.align_eval import (
     AlignEvalConfig,
@@ -117,7 +117,7 @@ def test_a_good_pair_beside_a_dropped_and_an_inserted_sentence_is_not_absorbed_i
     """An unrelated sentence inserted before a translation whose neighbour's translation was
     dropped: the good pair sits across the 2-2 block's diagonal.  It aligns on its own, so the
     2-2 bead is not allowed and the other two sentences are left out."""
-    from parallel import align as align_module
+    from parallel.alignment import aligner as align_module
 
     cheap_skips = AlignOptions(skip_cost=3.0)   # as a collection that drops and adds sentences learns
     cases = [(position, unrelated) for position in (2, 6) for unrelated in UNRELATED[1:]]
@@ -367,9 +367,9 @@ def test_align_cli_checks_the_translations_line_count(runner, tmp_path):
 
 
 def test_align_cli_with_a_model_as_pivot(runner, tmp_path, installed_models, monkeypatch):
-    from parallel.cache import TranslationCache
-    from parallel.model import read_manifest
-    from parallel.translate import Translator
+    from parallel.translate.cache import TranslationCache
+    from parallel.translate.models import read_manifest
+    from parallel.translate.translator import Translator
 
     (tmp_path / "s.txt").write_text("\n".join(ARABIC) + "\n", encoding="utf-8")
     (tmp_path / "r.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
@@ -395,8 +395,8 @@ def test_align_cli_with_a_model_as_pivot(runner, tmp_path, installed_models, mon
 
 def test_run_align_library_defaults_cache_and_output_beside_the_source(tmp_path, installed_models, monkeypatch):
     """The library owns the defaults the command line shows: the cache ($PARALLEL_CACHE) and the stem."""
-    from parallel.cache import TranslationCache
     from parallel.runs.align import AlignConfig, run_align
+    from parallel.translate.cache import TranslationCache
 
     monkeypatch.setenv("PARALLEL_CACHE", str(tmp_path / "default.sqlite"))
     (tmp_path / "news.txt").write_text("\n".join(ARABIC) + "\n", encoding="utf-8")
@@ -490,7 +490,7 @@ def test_an_inserted_sentence_is_skipped_not_absorbed_into_a_merge():
 
 
 def test_names_match_across_scripts_by_their_consonants():
-    from parallel.align_features import arabic_skeletons, name_skeletons
+    from parallel.alignment.features import arabic_skeletons, name_skeletons
 
     english = "Del Potro beat Federer in Melbourne, said Kofi Annan."
     arabic = "قال كوفي عنان إن ديل بوترو هزم فيدرر في ملبورن."
@@ -610,7 +610,7 @@ def test_a_number_in_digits_facing_no_number_at_all_is_no_translation():
 def test_two_one_to_one_pairs_are_not_fused_into_a_2_2_bead(monkeypatch):
     """MT that spreads each sentence's content over both translations makes the 2-2 block match
     better than either 1-1 pair; each pair still aligns on its own, so they stay two 1-1 beads."""
-    from parallel import align as align_module
+    from parallel.alignment import aligner as align_module
 
     arabic = ["وصل الوزير إلى القاهرة صباح الأحد لإجراء محادثات مع المسؤولين حول الأزمة.",
               "التقى الرئيس وزير الدفاع في العاصمة يوم الاثنين.",

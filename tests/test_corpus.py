@@ -6,13 +6,13 @@ import pytest
 from lxml import etree, html
 
 from conftest import SOURCE_DATE_EPOCH, article, closed_port_url
-from parallel import model as model_module
-from parallel.cli import cli
-from parallel.documents import article_paths, read_article, read_reference, reference_path
+from parallel.cli.main import cli
 from parallel.formats.moses import read_moses
 from parallel.formats.tmx import read_tmx, validate_tmx
 from parallel.formats.xliff import read_xliff, validate_xliff
-from parallel.segment import segment_document
+from parallel.read.articles import article_paths, read_article, read_reference, reference_path
+from parallel.segment.sentences import segment_document
+from parallel.translate import models as model_module
 
 TMX_HEADER_ATTRIBUTES = {"creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang",
                          "datatype", "creationdate"}
@@ -189,7 +189,7 @@ def test_reproducible_translations_do_not_change_with_threads_or_batch_size(runn
 
 
 def test_interrupt_exits_130_with_one_line(runner, seeds_copy, installed_models, tmp_path, monkeypatch):
-    from parallel import translate as translate_module
+    from parallel.translate import translator as translate_module
 
     def interrupted(self, *args):
         raise KeyboardInterrupt
@@ -282,7 +282,7 @@ def test_streaming_in_small_chunks_writes_the_same_outputs(seeds_copy, installed
     as the tiny model's segments do, and chunks change the batches.  Everything after translation
     must then come out byte for byte the same."""
     from parallel.runs.corpus import CorpusConfig, run_corpus
-    from parallel.translate import Translator
+    from parallel.translate.translator import Translator
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     chunk_sizes = []
@@ -318,7 +318,7 @@ def test_a_bad_article_anywhere_stops_the_run_before_any_translation(seeds_copy,
                                                                     monkeypatch):
     from parallel.errors import InputError
     from parallel.runs.corpus import CorpusConfig, run_corpus
-    from parallel.translate import Translator
+    from parallel.translate.translator import Translator
 
     (seeds_copy / "zz-last.txt").write_bytes(b"\xff not UTF-8")
     calls = []

@@ -8,11 +8,11 @@ import random
 import pytest
 
 from conftest import FLORES
-from parallel.cli import cli
+from parallel.checks.glossary import read_glossary
+from parallel.cli.main import cli
 from parallel.errors import InputError
 from parallel.formats.parquet import read_parquet
 from parallel.formats.tmx import read_tmx
-from parallel.glossary import read_glossary
 from parallel.runs.check import check_lines
 from parallel.runs.filter import FilterOptions, filter_pairs, near_exact_key, removed_path
 

@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, article
-from parallel.documents import article_paths, clean_lines, normalise_line, read_article, visible_text
 from parallel.errors import InputError
-from parallel.textfiles import read_text
+from parallel.read.articles import article_paths, clean_lines, normalise_line, read_article, visible_text
+from parallel.read.textfiles import read_text
 
 
 def seed(prefix: str) -> Path:
@@ -90,7 +90,7 @@ def test_bad_files_raise_one_clear_error(tmp_path, content, message):
 
 
 def test_every_seed_has_a_reference_paragraph_for_paragraph():
-    from parallel.documents import read_reference, reference_path
+    from parallel.read.articles import read_reference, reference_path
 
     articles = article_paths(SEEDS)
     assert len(articles) == 5

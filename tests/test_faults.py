@@ -1,6 +1,6 @@
 """Faults as tests: a run stopped by a signal keeps what it finished and says how to go on.
 
-The CLI runs in its own process (``python -m parallel.cli``), driven from Python so that SIGINT
+The CLI runs in its own process (``python -m parallel.cli.main``), driven from Python so that SIGINT
 reaches it as Ctrl-C would (a shell's background job ignores SIGINT).
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FLORES, arabic_lines
-from parallel.cli import cli
-from parallel.translate import Translator
+from parallel.cli.main import cli
+from parallel.translate.translator import Translator
 
 
 def lines_test_set(tmp_path: Path) -> list[Path]:
@@ -173,8 +173,8 @@ def test_a_read_only_or_full_cache_is_named(installed_models, tmp_path, mount, r
 
 
 def test_postedit_into_a_read_only_folder(tmp_path, mount, runner):
-    from parallel.documents import Segment, Translation
     from parallel.formats.xliff import translation_xliff_unit, write_xliff
+    from parallel.records import Segment, Translation
     from test_formats import provenance
 
     read_only = mount("ro", "ro,size=1m")

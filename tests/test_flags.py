@@ -1,6 +1,6 @@
 import pytest
 
-from parallel.flags import (
+from parallel.checks.flags import (
     has_repetition,
     has_untranslated,
     length_ratio_outlier,
@@ -87,7 +87,7 @@ def test_number_words_answer_digits(source, target, differ):
 
 
 def test_length_model_flags_a_missing_half_and_not_a_whole_translation():
-    from parallel.length_model import DEFAULT_LENGTH_MODEL, fit_length_model
+    from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, fit_length_model
 
     source = "وقال الوزير في مؤتمر صحفي عقده في العاصمة إن المحادثات مع الجانب الآخر ستستأنف الأسبوع المقبل"
     whole = "The minister told a news conference in the capital that talks with the other side would resume next week"

@@ -14,14 +14,14 @@ from translate.storage import tmx as tt_tmx
 from translate.storage import xliff as tt_xliff
 
 from conftest import external_tool_or_skip
-from parallel.cli import cli
-from parallel.documents import Segment, Translation
+from parallel.cli.main import cli
 from parallel.formats import xml_safe
 from parallel.formats.jsonl import read_jsonl, translation_record, write_jsonl
 from parallel.formats.moses import read_moses, write_moses
 from parallel.formats.provenance import Provenance
 from parallel.formats.tmx import TmxUnit, read_tmx, read_tmx_header, translation_unit, validate_tmx, write_tmx
 from parallel.formats.xliff import XliffUnit, read_xliff, translation_xliff_unit, validate_xliff, write_xliff
+from parallel.records import Segment, Translation
 
 ADVERSARIAL = [
     ("قال \u200fالوزير\u200e إن «الاتفاق» \u202bجيد\u202c.", "The minister said the \u200e\"deal\" is good."),

@@ -136,7 +136,7 @@ def test_the_wheel_holds_every_module_and_the_package_data(built):
                 if p.is_file() and "__pycache__" not in p.parts}
     assert any(name.endswith(".rng") for name in expected) and expected <= inside
     entry_points = next(n for n in inside if n.endswith(".dist-info/entry_points.txt"))
-    assert "parallel = parallel.cli:main" in zipfile.ZipFile(built["wheel"]).read(entry_points).decode()
+    assert "parallel = parallel.cli.main:main" in zipfile.ZipFile(built["wheel"]).read(entry_points).decode()
 
 
 def fresh_venv_with_the_wheel(root: Path, wheel: Path) -> Path:

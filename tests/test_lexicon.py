@@ -1,7 +1,7 @@
 """The word table learned for aligning without MT (lexicon.py), on hand-made text."""
 from __future__ import annotations
 
-from parallel.align import (
+from parallel.alignment.aligner import (
     EVIDENCE_FEATURES,
     AlignOptions,
     Bead,
@@ -10,7 +10,7 @@ from parallel.align import (
     fit_collection_evidence,
     pair_evidence,
 )
-from parallel.lexicon import (
+from parallel.alignment.lexicon import (
     align_documents,
     arabic_words,
     bead_texts,

@@ -4,10 +4,10 @@ import shutil
 import pytest
 
 from conftest import closed_port_url
-from parallel import model
-from parallel.cli import cli
+from parallel.cli.main import cli
 from parallel.errors import InputError, ResourceError
 from parallel.files import sha256_file
+from parallel.translate import models as model
 
 
 def test_fetch_from_loopback_records_checksum_and_converts(http_root, marian_zip, tmp_path):
@@ -110,7 +110,7 @@ def test_a_multi_target_model_gets_its_english_token(tmp_path):
     records English's in the manifest and translation puts it first."""
     import tinymodel
     from conftest import arabic_lines, english_lines
-    from parallel.translate import Translator
+    from parallel.translate.translator import Translator
 
     release = tinymodel.write_marian_model(tmp_path / "multi", arabic_lines()[:50], english_lines()[:200],
                                            language_tokens=(">>deu<<", ">>eng<<", ">>fra<<"))

@@ -1,7 +1,7 @@
 """OPUS-MT's input rules, the output join, entity unescaping and long-input splitting, rule by rule."""
 import pytest
 
-from parallel.model_text import (
+from parallel.translate.opus_text import (
     control_characters_to_spaces,
     opus_mt_input,
     opus_mt_output,
@@ -53,7 +53,7 @@ def test_opus_mt_input_applies_every_rule_in_order():
 def test_the_translator_reads_the_visible_text_then_opus_mt_rules(model_dir):
     """Our reading rule deletes invisible characters (a bidi mark inside a word must not split it)
     before OPUS-MT's rules, which would make them spaces; digits are normalised as before."""
-    from parallel.translate import Translator
+    from parallel.translate.translator import Translator
 
     translator = Translator(model_dir)
     assert translator.model_input("الـ\u200fكلمة “٣” ％") == 'الـكلمة "3" %'

@@ -10,10 +10,10 @@ import time
 import pytest
 
 import newspages
-from parallel.cli import cli
-from parallel.documents import read_article
+from parallel.cli.main import cli
 from parallel.errors import InputError
-from parallel.pagefetch import FetchOptions, fetch_pages, page_name, read_urls
+from parallel.read.articles import read_article
+from parallel.read.fetch import FetchOptions, fetch_pages, page_name, read_urls
 
 FAST = FetchOptions(delay_s=0.0, timeout_s=5.0, retries=2, backoff_s=0.01)
 

@@ -8,12 +8,12 @@ import pytest
 
 import newspages
 from conftest import SEEDS
-from parallel.cli import cli
-from parallel.documents import article_paths, document_id, read_article, read_reference, reference_path
+from parallel.cli.main import cli
 from parallel.errors import InputError
 from parallel.formats.tmx import read_tmx
 from parallel.formats.xliff import validate_xliff
-from parallel.pages import declared_encoding, decode_page
+from parallel.read.articles import article_paths, document_id, read_article, read_reference, reference_path
+from parallel.read.pages import declared_encoding, decode_page
 
 TEXT = newspages.PageText()
 

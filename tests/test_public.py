@@ -79,15 +79,47 @@ def _graph() -> dict[str, set[str]]:
     return {name: {m for m in _imports(path) if m in modules and m != name} for name, path in modules.items()}
 
 
-def test_stages_never_import_runs_or_the_command_line():
+# The house, floor by floor from the bottom: a subsystem (a package, or a leaf module directly under
+# parallel/) imports only from floors below its own; docs/architecture.md draws the same floors.
+FLOORS = [
+    {"parallel", "parallel.errors", "parallel.records", "parallel.progress"},
+    {"parallel.files"},
+    {"parallel.formats"},
+    {"parallel.read"},
+    {"parallel.segment", "parallel.checks"},
+    {"parallel.alignment", "parallel.translate"},
+    {"parallel.score"},
+    {"parallel.reports"},
+    {"parallel.runs"},
+    {"parallel.cli"},
+]
+
+
+def _subsystem(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def test_every_import_runs_down_the_floors():
     graph = _graph()
-    assert "parallel.runs.corpus" in graph and "parallel.segment" in graph   # the walk sees the house
-    upper = ("parallel.runs", "parallel.cli")
+    floor = {name: level for level, names in enumerate(FLOORS) for name in names}
+    assert {_subsystem(m) for m in graph} == set(floor)  # every subsystem has its floor, and no other exists
+    assert "parallel.runs.corpus" in graph and "parallel.segment.sentences" in graph["parallel.runs.corpus"]
     for module, imported in graph.items():
-        if not module.startswith(upper):
-            assert not {m for m in imported if m.startswith(upper)}, f"{module} imports a run or the CLI"
-        if module.startswith("parallel.runs"):
-            assert not {m for m in imported if m.startswith("parallel.cli")}, f"{module} imports the CLI"
+        for other in imported:
+            here, there = _subsystem(module), _subsystem(other)
+            assert here == there or floor[there] < floor[here], f"{module} imports {other}: up or sideways"
+
+
+def test_at_most_twelve_modules_lie_directly_in_the_package():
+    assert len(list(SOURCE.glob("*.py"))) <= 12
+
+
+def test_the_architecture_page_draws_the_floors():
+    page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| ([^|]+) \|", page, re.M)
+    drawn = [{"parallel" if name == "parallel/__init__" else "parallel." + name.rstrip("/")
+              for name in re.findall(r"`([\w/]+)`", cells)} for _, cells in rows]
+    assert drawn == FLOORS
 
 
 def test_the_import_graph_has_no_circle():

@@ -9,15 +9,15 @@ import os
 import pytest
 
 from conftest import FLORES, REQUIRE_EXTERNAL, SEEDS, SOURCE_DATE_EPOCH
-from parallel.cache import TranslationCache
-from parallel.cli import cli
-from parallel.documents import article_paths, reference_path
+from parallel.cli.main import cli
 from parallel.errors import InputError
 from parallel.formats.jsonl import translation_record
 from parallel.formats.parquet import read_parquet
+from parallel.read.articles import article_paths, reference_path
 from parallel.runs.ray_translate import CACHE_ROW_FIELDS, RayOptions, fill_cache_on_ray, shard_path, translate_on_ray
-from parallel.segment import line_segments, segments_from_file
-from parallel.translate import TranslateOptions, Translator
+from parallel.segment.sentences import line_segments, segments_from_file
+from parallel.translate.cache import TranslationCache
+from parallel.translate.translator import TranslateOptions, Translator
 
 if not REQUIRE_EXTERNAL:
     pytest.importorskip("ray")
@@ -180,7 +180,7 @@ def test_align_engine_ray_needs_a_model(runner, tmp_path):
 def test_the_input_is_written_shard_by_shard_as_it_is_read(tmp_path):
     """The driver streams the segments into input shards: when the 11th segment is read, the
     first ten are on disk already, so memory does not grow with the input."""
-    from parallel.documents import Segment
+    from parallel.records import Segment
     from parallel.runs.ray_translate import _shard_file, _stage_inputs
 
     staging = tmp_path / "staging"

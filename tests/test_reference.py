@@ -20,8 +20,8 @@ import pytest
 
 import tinymodel
 from conftest import FLORES, REQUIRE_EXTERNAL, arabic_lines, english_lines
-from parallel.cli import cli
-from parallel.translate import TranslateOptions, Translator, length_limit
+from parallel.cli.main import cli
+from parallel.translate.translator import TranslateOptions, Translator, length_limit
 
 try:
     import transformers  # noqa: F401
@@ -130,7 +130,7 @@ def test_a_hugging_face_import_reads_eos_after_the_source(shape_models, monkeypa
     """CTranslate2's Transformers converter leaves ``add_source_eos`` unset for Marian models; without
     our ``</s>`` the encoder reads another input and many translations change (the reference test
     above shows that with it they equal Transformers')."""
-    from parallel import translate
+    from parallel.translate import translator as translate
 
     shape_name, models, references = shape_models
     if shape_name != "transformer-base":

@@ -1,5 +1,5 @@
-from parallel.documents import Segment, Translation
-from parallel.report import AttentionList
+from parallel.records import Segment, Translation
+from parallel.reports.report import AttentionList
 
 
 def _translation(i, score, flags=()):

@@ -5,10 +5,10 @@ from lxml import html
 
 from browser import CHROMIUM_NAMES, Chromium
 from conftest import external_tool_or_skip
-from parallel.documents import Document, Segment, Translation
 from parallel.formats.provenance import Provenance
-from parallel.references import align_references
-from parallel.review import write_review
+from parallel.records import Document, Segment, Translation
+from parallel.reports.review import write_review
+from parallel.score.references import align_references
 
 DOCUMENTS = [
     Document("wire", ["وصول القوات إلى الميناء",

@@ -6,10 +6,9 @@ import pytest
 import sacrebleu
 
 from conftest import SHARED
-from parallel.cli import cli
-from parallel.documents import Document, Segment, Translation
-from parallel.references import align_reference, score_against_references
-from parallel.score import (
+from parallel.cli.main import cli
+from parallel.records import Document, Segment, Translation
+from parallel.score.metrics import (
     CorpusStatistics,
     corpus_scores,
     format_score,
@@ -17,6 +16,7 @@ from parallel.score import (
     item_scores_from_statistics,
     score_lines,
 )
+from parallel.score.references import align_reference, score_against_references
 
 REFERENCE = ["The coalition said on Friday that its mission in Iraq would end next year.",
              "Officials declined to say how many troops would stay in the country."]
@@ -201,12 +201,12 @@ def test_sentence_level_aligns_reference_sentences_to_our_segments():
 
 
 def test_the_private_sacrebleu_calls_give_corpus_score_exactly():
-    """parallel.sacrebleu_stats is the one place using sacrebleu's private API: per-item statistics,
+    """parallel.score.sacrebleu_stats is the one place using sacrebleu's private API: per-item statistics,
     summed, must score as sacrebleu's public corpus_score does, for every metric we offer."""
     from sacrebleu.metrics import BLEU, CHRF, TER
     from sacrebleu.utils import sum_of_lists
 
-    from parallel import sacrebleu_stats
+    from parallel.score import sacrebleu_stats as sacrebleu_stats
 
     hypotheses = ["the cat sat on the mat .", "He go home yesterday", "", "Good morning, all"]
     references = ["the cat sat on a mat .", "He went home yesterday .", "Nothing here", "Good morning"]

@@ -4,9 +4,9 @@ import re
 import pytest
 
 from conftest import SEEDS, article
-from parallel.cli import cli
-from parallel.documents import read_article
-from parallel.segment import segment_document, split_sentences, split_text
+from parallel.cli.main import cli
+from parallel.read.articles import read_article
+from parallel.segment.sentences import segment_document, split_sentences, split_text
 
 
 def cut(text: str) -> list[str]:

@@ -4,7 +4,7 @@ import sys
 import pytest
 
 from conftest import FLORES
-from parallel.cli import cli
+from parallel.cli.main import cli
 from parallel.errors import InputError, ResourceError
 from parallel.runs.segment_eval import (
     boundaries,

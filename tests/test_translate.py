@@ -3,9 +3,9 @@ import json
 import pytest
 
 from conftest import SEEDS
-from parallel.cache import TranslationCache
-from parallel.documents import Segment
-from parallel.translate import TranslateOptions, TranslationStats, Translator, length_limit, token_batches
+from parallel.records import Segment
+from parallel.translate.cache import TranslationCache
+from parallel.translate.translator import TranslateOptions, TranslationStats, Translator, length_limit, token_batches
 
 SOURCES = [
     "وقال مسؤولان أمريكيان للديلي بيست إن الولايات المتحدة كانت تنتظر طلبًا رسميًا.",
@@ -35,7 +35,7 @@ def test_reproducible_token_batches_hold_one_length_each():
 def test_a_reproducible_translation_does_not_depend_on_its_batch(model_dir):
     """Same text and score whatever the batch size, input order and threads.  The tiny model never
     stops before its length limit, so with mixed lengths in a batch both would change."""
-    from parallel.documents import article_paths, read_article
+    from parallel.read.articles import article_paths, read_article
 
     sources = SOURCES + [p for path in article_paths(SEEDS) for p in read_article(path).paragraphs][:40]
     runs = []
@@ -118,7 +118,7 @@ def test_finished_hypotheses_are_not_flagged_truncated(tmp_path):
     """A model whose output bias favours </s> stops by itself: no truncation flag."""
     import tinymodel
     from conftest import arabic_lines, english_lines
-    from parallel.model import import_model
+    from parallel.translate.models import import_model
 
     release = tinymodel.write_marian_model(tmp_path / "release", arabic_lines(), english_lines(), eos_bias=50.0)
     stopping = import_model(release, name="stops", models_dir=tmp_path / "models")
@@ -178,7 +178,7 @@ def test_a_long_input_is_translated_in_parts_and_flagged_split(tmp_path, monkeyp
     parts joined; the model never reads more than the limit and nothing is cut silently."""
     import tinymodel
     from conftest import arabic_lines, english_lines
-    from parallel.model import import_model
+    from parallel.translate.models import import_model
 
     release = tinymodel.write_marian_model(tmp_path / "release", arabic_lines(), english_lines(), eos_bias=50.0)
     stopping = import_model(release, name="stops", models_dir=tmp_path / "models")
@@ -195,7 +195,7 @@ def test_a_long_input_is_translated_in_parts_and_flagged_split(tmp_path, monkeyp
 
 
 def test_entities_the_model_writes_are_unescaped_and_flagged(model_dir):
-    from parallel.translate import _PartResult
+    from parallel.translate.translator import _PartResult
 
     translator = Translator(model_dir)
     result = translator._assemble("قال نعم", [(0, _PartResult("He said &quot;yes&quot;", -1.0, 6, False))])
@@ -212,7 +212,7 @@ def test_empty_texts_are_not_sent_to_the_model(model_dir, monkeypatch):
 def test_translate_lines_keeps_every_line_and_scores(runner, installed_models, tmp_path):
     """A test set in two commands: translate --lines, then score; an empty line stays a line."""
     from conftest import FLORES
-    from parallel.cli import cli
+    from parallel.cli.main import cli
 
     source = FLORES / "flores200-devtest.ara"
     if not source.is_file():

@@ -22,23 +22,25 @@ TOOL_NAME = "parallel"
 # name -> the module that defines it
 _PUBLIC = {
     # reading and segmenting
-    "Document": "documents", "Segment": "documents", "Translation": "documents",
-    "read_article": "documents", "read_reference": "documents", "read_lines": "textfiles",
-    "article_paths": "documents", "Pair": "documents",
-    "read_page": "pages", "PageInfo": "pages", "fetch_pages": "pagefetch",
-    "segment_document": "segment", "split_sentences": "segment", "split_text": "segment",
-    "line_segments": "segment",
+    "Document": "records", "Segment": "records", "Translation": "records",
+    "read_article": "read.articles", "read_reference": "read.articles", "read_lines": "read.textfiles",
+    "article_paths": "read.articles", "Pair": "records",
+    "read_page": "read.pages", "PageInfo": "records", "fetch_pages": "read.fetch",
+    "segment_document": "segment.sentences", "split_sentences": "segment.sentences", "split_text": "segment.sentences",
+    "line_segments": "segment.sentences",
     # models and translation
-    "fetch": "model", "import_model": "model", "resolve_model": "model", "list_models": "model",
-    "Translator": "translate", "TranslateOptions": "translate",
-    "TranslationCache": "cache", "default_cache_path": "cache",
-    "translation_flags": "flags", "read_glossary": "glossary", "Glossary": "glossary",
-    "fit_length_model": "length_model", "LengthModel": "length_model",
+    "fetch": "translate.models", "import_model": "translate.models", "resolve_model": "translate.models",
+    "list_models": "translate.models",
+    "Translator": "translate.translator", "TranslateOptions": "translate.translator",
+    "TranslationCache": "translate.cache", "default_cache_path": "translate.cache",
+    "translation_flags": "checks.flags", "read_glossary": "checks.glossary", "Glossary": "checks.glossary",
+    "fit_length_model": "checks.length_model", "LengthModel": "checks.length_model",
     "translate_on_ray": "runs.ray_translate", "RayOptions": "runs.ray_translate",
     "fill_cache_on_ray": "runs.ray_translate",
     # alignment and scores
-    "align": "align", "AlignOptions": "align", "Bead": "align", "align_collection": "align",
-    "score_lines": "score", "compare_systems": "score", "score_documents": "references",
+    "align": "alignment.aligner", "AlignOptions": "alignment.aligner", "Bead": "alignment.aligner",
+    "align_collection": "alignment.aligner",
+    "score_lines": "score.metrics", "compare_systems": "score.metrics", "score_documents": "score.references",
     # writers and readers
     "open_tmx": "formats.tmx", "write_tmx": "formats.tmx", "read_tmx": "formats.tmx",
     "open_xliff": "formats.xliff", "write_xliff": "formats.xliff", "read_xliff": "formats.xliff",

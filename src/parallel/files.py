@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
-from .errors import InputError, location_error
+from parallel.errors import InputError, location_error
 
 
 @contextlib.contextmanager

@@ -5,10 +5,10 @@ import json
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..documents import Segment, Translation
-from ..errors import InputError
-from ..files import atomic_write
-from .base import Writer
+from parallel.errors import InputError
+from parallel.files import atomic_write
+from parallel.formats.base import Writer
+from parallel.records import Segment, Translation
 
 
 def translation_record(translation: Translation, model_name: str, source_url: str = "") -> dict:

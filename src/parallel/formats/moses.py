@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from ..documents import Translation
-from ..errors import InputError
-from ..files import atomic_write
-from .base import Writer
+from parallel.errors import InputError
+from parallel.files import atomic_write
+from parallel.formats.base import Writer
+from parallel.records import Translation
 
 _LINE_BREAKS_RE = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 

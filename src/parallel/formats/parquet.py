@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ResourceError
-from ..files import atomic_write
-from .base import Writer
+from parallel.errors import ResourceError
+from parallel.files import atomic_write
+from parallel.formats.base import Writer
 
 ROW_GROUP = 10_000
 

@@ -5,7 +5,7 @@ import datetime as _dt
 import os
 from dataclasses import dataclass, field
 
-from .. import TOOL_NAME, __version__
+from parallel import TOOL_NAME, __version__
 
 
 def creation_time() -> _dt.datetime:

@@ -13,12 +13,12 @@ from typing import Iterable, Iterator
 
 from lxml import etree
 
-from ..documents import Translation
-from ..errors import InputError
-from ..files import atomic_write
-from . import first_line, validation_errors, xml_safe
-from .base import Writer
-from .provenance import Provenance
+from parallel.errors import InputError
+from parallel.files import atomic_write
+from parallel.formats import first_line, validation_errors, xml_safe
+from parallel.formats.base import Writer
+from parallel.formats.provenance import Provenance
+from parallel.records import Translation
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

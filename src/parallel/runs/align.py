@@ -20,29 +20,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..align import AlignOptions, Bead, align_collection, with_corpus_ratio
-from ..cache import TranslationCache, open_cache
-from ..documents import (
-    Document,
-    Pair,
-    Segment,
-    article_paths,
-    read_article,
-    read_reference,
-    reference_path,
-)
-from ..errors import InputError
-from ..flags import pair_flags
-from ..formats.jsonl import write_jsonl
-from ..formats.moses import write_moses_rows
-from ..formats.parquet import open_parquet
-from ..formats.provenance import Provenance
-from ..formats.tmx import TmxUnit, write_tmx
-from ..lexicon import align_documents
-from ..segment import segment_document
-from ..textfiles import read_lines, read_text
-from ..translate import TranslateOptions, Translator
-from .ray_translate import RayOptions, fill_cache_on_ray
+from parallel.alignment.aligner import AlignOptions, Bead, align_collection, with_corpus_ratio
+from parallel.alignment.lexicon import align_documents
+from parallel.checks.flags import pair_flags
+from parallel.errors import InputError
+from parallel.formats.jsonl import write_jsonl
+from parallel.formats.moses import write_moses_rows
+from parallel.formats.parquet import open_parquet
+from parallel.formats.provenance import Provenance
+from parallel.formats.tmx import TmxUnit, write_tmx
+from parallel.read.articles import article_paths, read_article, read_reference, reference_path
+from parallel.read.textfiles import read_lines, read_text
+from parallel.records import Document, Pair, Segment
+from parallel.runs.ray_translate import RayOptions, fill_cache_on_ray
+from parallel.segment.sentences import segment_document
+from parallel.translate.cache import TranslationCache, open_cache
+from parallel.translate.translator import TranslateOptions, Translator
 
 
 @dataclass

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..align import AlignOptions, align_collection, with_corpus_ratio
-from ..errors import InputError
-from ..lexicon import align_documents
-from ..textfiles import read_lines
+from parallel.alignment.aligner import AlignOptions, align_collection, with_corpus_ratio
+from parallel.alignment.lexicon import align_documents
+from parallel.errors import InputError
+from parallel.read.textfiles import read_lines
 
 Alignment = tuple[tuple[int, ...], tuple[int, ...]]
 

@@ -12,13 +12,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import InputError
-from ..flags import ALL_FLAGS, pair_flags, unmatched_numbers
-from ..formats.jsonl import open_jsonl
-from ..formats.parquet import open_parquet
-from ..glossary import Glossary
-from ..length_model import DEFAULT_LENGTH_MODEL, LengthModel
-from ..score import read_line_aligned
+from parallel.checks.flags import ALL_FLAGS, pair_flags, unmatched_numbers
+from parallel.checks.glossary import Glossary
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel
+from parallel.errors import InputError
+from parallel.formats.jsonl import open_jsonl
+from parallel.formats.parquet import open_parquet
+from parallel.score.metrics import read_line_aligned
 
 _ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 

@@ -19,36 +19,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .. import TOOL_NAME, __version__
-from ..cache import TranslationCache, open_cache
-from ..documents import (
-    Document,
-    Pair,
-    Segment,
-    Translation,
-    article_paths,
-    group_by_document,
-    read_article,
-    read_reference,
-    reference_path,
-)
-from ..errors import LocationError, ResourceError, location_error
-from ..files import atomic_write, exclusive_folder, sha256_file
-from ..formats.jsonl import open_jsonl, translation_record
-from ..formats.moses import open_moses
-from ..formats.parquet import open_parquet
-from ..formats.provenance import Provenance
-from ..formats.tmx import open_tmx, translation_unit
-from ..formats.xliff import open_xliff, translation_xliff_unit
-from ..glossary import read_glossary
-from ..model import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
-from ..progress import progress_bar
-from ..references import ReferenceScores, align_references
-from ..report import AttentionList, flag_counts, write_markdown
-from ..review import open_review
-from ..segment import segment_document
-from ..translate import STREAM_CHUNK, TranslateOptions, TranslationStats, Translator
-from .ray_translate import RayFill, RayOptions, fill_cache_on_ray
+from parallel import TOOL_NAME, __version__
+from parallel.checks.glossary import read_glossary
+from parallel.errors import LocationError, ResourceError, location_error
+from parallel.files import atomic_write, exclusive_folder, sha256_file
+from parallel.formats.jsonl import open_jsonl, translation_record
+from parallel.formats.moses import open_moses
+from parallel.formats.parquet import open_parquet
+from parallel.formats.provenance import Provenance
+from parallel.formats.tmx import open_tmx, translation_unit
+from parallel.formats.xliff import open_xliff, translation_xliff_unit
+from parallel.progress import progress_bar
+from parallel.read.articles import article_paths, read_article, read_reference, reference_path
+from parallel.records import Document, Pair, Segment, Translation, group_by_document
+from parallel.reports.report import AttentionList, flag_counts, write_markdown
+from parallel.reports.review import open_review
+from parallel.runs.ray_translate import RayFill, RayOptions, fill_cache_on_ray
+from parallel.score.references import ReferenceScores, align_references
+from parallel.segment.sentences import segment_document
+from parallel.translate.cache import TranslationCache, open_cache
+from parallel.translate.models import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
+from parallel.translate.translator import STREAM_CHUNK, TranslateOptions, TranslationStats, Translator
 
 
 @dataclass

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..errors import InputError
-from ..flags import ALL_FLAGS, normalise_digits, pair_flags
-from ..formats.jsonl import open_jsonl, read_jsonl
-from ..formats.parquet import open_parquet
-from ..formats.provenance import Provenance
-from ..formats.tmx import TmxUnit, TmxWriter, open_tmx, read_tmx
-from ..glossary import normalise_arabic
-from ..textfiles import read_lines
+from parallel.checks.flags import ALL_FLAGS, normalise_digits, pair_flags
+from parallel.checks.glossary import normalise_arabic
+from parallel.errors import InputError
+from parallel.formats.jsonl import open_jsonl, read_jsonl
+from parallel.formats.parquet import open_parquet
+from parallel.formats.provenance import Provenance
+from parallel.formats.tmx import TmxUnit, TmxWriter, open_tmx, read_tmx
+from parallel.read.textfiles import read_lines
 
 FILTERS = ("lang_id", "flags", "min_score", "test_set", "duplicate")
 

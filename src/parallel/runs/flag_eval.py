@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from ..flags import FLAG_NAMES, pair_flags
+from parallel.checks.flags import FLAG_NAMES, pair_flags
 
 OMISSION_MIN_WORDS = 12
 _DIGITS_RE = re.compile(r"(?<![\w.,])\d+(?![\d])")

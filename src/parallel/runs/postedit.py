@@ -13,10 +13,10 @@ from typing import Iterable
 
 from sacrebleu.metrics import TER
 
-from ..errors import InputError
-from ..formats.provenance import Provenance
-from ..formats.tmx import TmxUnit, write_tmx
-from ..formats.xliff import XliffUnit, read_xliff, read_xliff_file_info
+from parallel.errors import InputError
+from parallel.formats.provenance import Provenance
+from parallel.formats.tmx import TmxUnit, write_tmx
+from parallel.formats.xliff import XliffUnit, read_xliff, read_xliff_file_info
 
 EDITED_STATES = frozenset({"translated", "final", "signed-off"})
 

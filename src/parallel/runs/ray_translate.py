@@ -42,18 +42,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
-from ..batching import chunked
-from ..cache import TranslationCache, cache_keys
-from ..documents import Segment
-from ..errors import InputError, ResourceError
-from ..files import atomic_write, exclusive_folder
-from ..formats.jsonl import open_jsonl, read_jsonl, read_segments, translation_record, write_jsonl
-from ..formats.parquet import open_parquet
-from ..glossary import read_glossary
-from ..model import read_manifest
-from ..progress import progress_bar
-from ..segment import segment_record
-from ..translate import TranslateOptions, TranslationStats, Translator
+from parallel.checks.glossary import read_glossary
+from parallel.errors import InputError, ResourceError
+from parallel.files import atomic_write, exclusive_folder
+from parallel.formats.jsonl import open_jsonl, read_jsonl, read_segments, translation_record, write_jsonl
+from parallel.formats.parquet import open_parquet
+from parallel.progress import progress_bar
+from parallel.records import Segment
+from parallel.segment.sentences import segment_record
+from parallel.translate.batching import chunked
+from parallel.translate.cache import TranslationCache, cache_keys
+from parallel.translate.models import read_manifest
+from parallel.translate.translator import TranslateOptions, TranslationStats, Translator
 
 SHARD_DIR = "shards"
 INPUT_DIR = "inputs"                  # translate_on_ray's input shards, written by the driver

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..errors import InputError, ResourceError
-from ..segment import split_text
-from ..textfiles import read_lines
+from parallel.errors import InputError, ResourceError
+from parallel.read.textfiles import read_lines
+from parallel.segment.sentences import split_text
 
 Segmenter = Callable[[str], list[str]]
 _WHITESPACE_RE = re.compile(r"\s+")

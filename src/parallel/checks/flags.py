@@ -1,0 +1,160 @@
+"""Flags on suspicious machine translations, each a small named check.
+
+A flag is a hint for a post-editor, not a verdict: it marks output worth a second look.
+"""
+from __future__ import annotations
+
+import re
+
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LONG_Z, SHORT_Z, LengthModel
+from parallel.checks.number_words import number_phrases
+
+ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
+_ARABIC_LETTER_RE = re.compile(
+    r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+# A number (see _glued_to_a_word for those written onto a word); a time of day.
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_TIME_RE = re.compile(r"(?<![\d.,:])(\d{1,2}):(\d{2})(?![\d:])")
+_ARABIC_COMMA_IN_NUMBER_RE = re.compile(r"(?<=\d)،(?=\d)")
+_REPEATED_CHARS_RE = re.compile(r"([^\d\s])\1{7,}|([^\d\s]{2,4})\2{4,}")
+# Arabic words that scale the number before them ("20 ألف" is 20,000), and their English twins.
+_SCALES = {"ألف": 1_000, "آلاف": 1_000, "الف": 1_000, "مليون": 1_000_000, "ملايين": 1_000_000,
+           "مليار": 1_000_000_000, "مليارات": 1_000_000_000, "thousand": 1_000,
+           "million": 1_000_000, "billion": 1_000_000_000}
+
+
+
+def normalise_digits(text: str) -> str:
+    """Arabic-Indic and Persian digits and separators to ASCII (``٣٫٥`` → ``3.5``); an Arabic
+    comma between digits is a separator too (``783،562``)."""
+    return _ARABIC_COMMA_IN_NUMBER_RE.sub(",", text.translate(ARABIC_DIGITS))
+
+
+def _number_value(token: str) -> str:
+    """Canonical string of a number token: thousands separators dropped, decimal point kept."""
+    parts = re.split(r"[.,]", token)
+    if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]):
+        return "".join(parts).lstrip("0") or "0"
+    if len(parts) == 2:
+        whole = parts[0].lstrip("0") or "0"
+        return f"{whole}.{parts[1]}"
+    return token  # dates and versions such as 23.11.2023 compare as written
+
+
+_GLUED_PREFIX_RE = re.compile(r"(?:^|[^\u0621-\u064a])(?:[وف]?[بلك]?(?:ال)?|لل|[وف]?لل)ـ*$")
+
+
+def _glued_to_a_word(text: str, start: int) -> bool:
+    """A number written onto a word names or measures ("km2", "CO2", "G7", "سم2", "م16"), unless
+    what it is written onto is an Arabic prefix or the article ("بـ76", "الـ48", "و3", "لل5")."""
+    if start == 0 or not text[start - 1].isalpha() and text[start - 1] != "ـ":
+        return False
+    if text[start - 1].isascii():
+        return True
+    return not _GLUED_PREFIX_RE.search(text[max(0, start - 8):start])
+
+
+def numbers_in(text: str) -> list[set[str]]:
+    """Each number of ``text`` as the set of values it may stand for (with its scale word)."""
+    text = normalise_digits(text)
+    found = []
+    for match in _TIME_RE.finditer(text):   # 08:30 is 8:30, 8.30, 830 (and 8 o'clock)
+        hour, minutes = str(int(match.group(1))), match.group(2)
+        found.append({hour, f"{hour}.{minutes}", f"{hour}{minutes}", f"{hour}:{minutes}"})
+    text = _TIME_RE.sub(" ", text)
+    for match in _NUMBER_RE.finditer(text):
+        if _glued_to_a_word(text, match.start()):
+            continue
+        value = _number_value(match.group())
+        options = {value}
+        following = text[match.end():].split(maxsplit=1)
+        if following and value.replace(".", "", 1).isdigit():
+            scale = _SCALES.get(following[0].strip(".,;:،؛").lower())
+            if scale:
+                scaled = float(value) * scale
+                options.add(str(int(scaled)) if scaled.is_integer() else str(scaled))
+        found.append(options)
+    return found
+
+
+def unmatched_numbers(source: str, target: str) -> tuple[list[str], list[str]]:
+    """The numbers written in digits on each side that nothing on the other side can stand for.
+
+    Each number in digits must be paired with its own number on the other side: one in digits
+    (digits of any script, a scale word such as million taken into account) or a number phrase in
+    words (``number_words``: ثلاثة، الخامس عشر، twenty-five, the 1920s), each used once, so that
+    "the 11th and 11th" is not answered by one "الحادي عشر"."""
+    source_numbers, target_numbers = numbers_in(source), numbers_in(target)
+    source_all = source_numbers + number_phrases(source)
+    target_all = target_numbers + number_phrases(target)
+    return _unpaired(source_numbers, target_all), _unpaired(target_numbers, source_all)
+
+
+def _unpaired(numbers: list[set[str]], candidates: list[set[str]]) -> list[str]:
+    """The numbers left without a partner when each takes the first free candidate it can be
+    (the numbers with fewest possible partners choose first)."""
+    free = list(range(len(candidates)))
+    missing = []
+    order = sorted(range(len(numbers)), key=lambda i: sum(1 for c in candidates if numbers[i] & c))
+    for index in order:
+        partner = next((c for c in free if numbers[index] & candidates[c]), None)
+        if partner is None:
+            missing.append(min(numbers[index], key=len))
+        else:
+            free.remove(partner)
+    return missing
+
+
+def numbers_differ(source: str, target: str) -> bool:
+    """True when a number in digits on one side has no counterpart on the other (see
+    ``unmatched_numbers``)."""
+    missing_in_target, missing_in_source = unmatched_numbers(source, target)
+    return bool(missing_in_target or missing_in_source)
+
+
+def has_repetition(text: str) -> bool:
+    """Looping output: an n-gram (n ≤ 4) repeated back to back, or a stretched character run."""
+    words = text.lower().split()
+    for n in range(1, 5):
+        needed = 4 if n == 1 else 3
+        for start in range(0, len(words) - n * needed + 1):
+            gram = words[start : start + n]
+            if all(words[start + k * n : start + (k + 1) * n] == gram for k in range(1, needed)):
+                return True
+    return bool(_REPEATED_CHARS_RE.search(text))
+
+
+def has_untranslated(text: str) -> bool:
+    """True when the translation still contains Arabic letters."""
+    return bool(_ARABIC_LETTER_RE.search(text))
+
+
+def length_ratio_outlier(source: str, target: str, model: LengthModel = DEFAULT_LENGTH_MODEL) -> bool:
+    """True when the translation is much shorter or longer than human translations of sources of
+    that length (``length_model``: more than ``SHORT_Z`` spreads below the mean, ``LONG_Z`` above)."""
+    z = model.z(source, target)
+    return z is not None and (z < -SHORT_Z or z > LONG_Z)
+
+
+def translation_flags(source: str, target: str, truncated: bool,
+                      model: LengthModel = DEFAULT_LENGTH_MODEL) -> tuple[str, ...]:
+    """All flags for one translation, in a fixed order (``model``: the length model to judge by)."""
+    checks = (
+        ("truncated", truncated),
+        ("repetition", has_repetition(target)),
+        ("length_ratio", length_ratio_outlier(source, target, model)),
+        ("untranslated", has_untranslated(target)),
+        ("numbers", numbers_differ(source, target)),
+    )
+    return tuple(name for name, fired in checks if fired)
+
+
+def pair_flags(source: str, target: str, model: LengthModel = DEFAULT_LENGTH_MODEL) -> tuple[str, ...]:
+    """Flags for an aligned pair (source and its human translation): the translation checks that
+    do not depend on decoding, so a dataset can be filtered the same way as the MT output."""
+    return translation_flags(source, target, truncated=False, model=model)
+
+
+FLAG_NAMES = ("truncated", "repetition", "length_ratio", "untranslated", "numbers")
+# every flag a translation can carry: the checks above, a glossary's, and what decoding adds
+ALL_FLAGS = (*FLAG_NAMES, "glossary", "split", "entities")

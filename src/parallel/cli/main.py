@@ -1,0 +1,395 @@
+"""The ``parallel`` command line: each command parses options and calls the library."""
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from parallel import __version__
+from parallel.checks.glossary import read_glossary
+from parallel.cli.data import check_command, fetch_command, filter_command
+from parallel.cli.evaluate import eval_group
+from parallel.cli.shared import (
+    ParallelGroup,
+    Terminated,
+    force_option,
+    glossary_option,
+    models_dir_option,
+    options_from,
+    quantization_option,
+    ray_from,
+    ray_options,
+    translate_options,
+)
+from parallel.formats.jsonl import read_translations, translation_record
+from parallel.read.articles import read_article, split_references
+from parallel.reports.report import format_counts
+from parallel.reports.review import write_scored_review
+from parallel.runs.align import AlignConfig, run_align
+from parallel.runs.corpus import CorpusConfig, run_corpus
+from parallel.runs.postedit import run_postedit
+from parallel.runs.ray_translate import translate_on_ray
+from parallel.score.metrics import (
+    DEFAULT_BOOTSTRAP,
+    DEFAULT_METRICS,
+    DEFAULT_WIDTH,
+    compare_systems,
+    format_comparison,
+    format_score,
+    metric_names,
+    read_line_aligned,
+    score_lines,
+)
+from parallel.score.references import format_document_scores, score_documents
+from parallel.segment.sentences import (
+    count_segments,
+    line_segments,
+    segment_document,
+    segment_record,
+    segments_from_file,
+)
+from parallel.translate.cache import default_cache_path, open_cache
+from parallel.translate.models import DEFAULT_MODEL, fetch, import_model, list_models, read_manifest, resolve_model
+from parallel.translate.translator import Translator
+
+
+@click.group(cls=ParallelGroup)
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(__version__, prog_name="parallel")
+def cli(debug: bool) -> None:
+    """Arabic news articles to English, and an Arabic-English parallel corpus."""
+
+
+# --- segment -----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--jsonl", is_flag=True, help="One JSON record per sentence (id, doc, para, sent, text).")
+def segment(files: tuple[str, ...], jsonl: bool) -> None:
+    """Split articles into sentences: one per line, a blank line between paragraphs.  An article's
+    English reference (x.en.txt beside x.txt, as in seeds/*.txt) is skipped."""
+    paths = _articles_named(files)
+    documents = [read_article(path) for path in paths]  # read all first: bad input fails before output
+    for document in documents:
+        previous_para = None
+        for seg in segment_document(document):
+            if jsonl:
+                click.echo(json.dumps(segment_record(seg), ensure_ascii=False))
+                continue
+            if previous_para is not None and seg.para != previous_para:
+                click.echo("")
+            click.echo(seg.text)
+            previous_para = seg.para
+        if not jsonl and document is not documents[-1]:
+            click.echo("")
+
+
+def _articles_named(files) -> list[Path]:
+    """The articles among FILES; the English references beside them are skipped, and said so."""
+    articles, references = split_references([Path(f) for f in files])
+    if references:
+        click.echo(f"note: skipped {len(references)} English reference(s) given beside their articles "
+                   f"({', '.join(p.name for p in references[:3])}{' …' if len(references) > 3 else ''})", err=True)
+    return articles
+
+
+# --- model -------------------------------------------------------------------------------------
+
+@cli.group(cls=ParallelGroup)
+def model() -> None:
+    """Get, list and inspect translation models (CTranslate2 + SentencePiece)."""
+
+
+@model.command("fetch")
+@click.argument("name", default=DEFAULT_MODEL)
+@click.option("--url", help="Download from this URL instead of the registry's.")
+@click.option("--sha256", help="Refuse the download unless its sha256 is this.")
+@quantization_option
+@force_option
+@models_dir_option
+def model_fetch(name, url, sha256, quantization, force, models_dir) -> None:
+    """Download NAME, verify it, convert it to CTranslate2 and install it in models/NAME."""
+    path = fetch(name, models_dir, quantization, url=url, sha256=sha256, force=force)
+    click.echo(f"installed {name} in {path} (sha256 {read_manifest(path)['archive_sha256']})")
+
+
+@model.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--name", help="Install under this name [default: from the file name].")
+@quantization_option
+@force_option
+@models_dir_option
+def model_import(path, name, quantization, force, models_dir) -> None:
+    """Install a model from a local zip or folder (Marian, CTranslate2 or Hugging Face)."""
+    installed = import_model(path, name, models_dir, quantization, force)
+    click.echo(f"installed {installed.name} in {installed}")
+
+
+@model.command("list")
+@models_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def model_list(models_dir, as_json) -> None:
+    """Known and installed models."""
+    rows = list_models(models_dir)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        state = "installed" if row.get("installed") else "available"
+        click.echo(f"{row['name']:<24} {state:<10} {row.get('description', '')}")
+
+
+@model.command("info")
+@click.argument("name", required=False)
+@models_dir_option
+def model_info(name, models_dir) -> None:
+    """Print an installed model's manifest."""
+    path = resolve_model(name, models_dir)
+    click.echo(json.dumps(read_manifest(path), indent=2, ensure_ascii=False))
+
+
+# --- translate and corpus ---------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@translate_options
+@click.option("--jsonl", is_flag=True, help="One JSON record per segment, with score and flags.")
+@click.option("--lines", is_flag=True,
+              help="Each line of FILES is one segment (a test set): no segmentation, and the output has "
+                   "one line per input line, ready for `parallel score`.")
+@glossary_option
+@ray_options
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="--engine ray: folder for the shards and translations.jsonl|parquet.")
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "parquet"]), default="jsonl",
+              show_default=True, help="--engine ray: the joined output's format.")
+def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device, compute_type, threads,
+              reproducible, cache_path, no_cache, jsonl, lines, glossary_path, engine, address, actors,
+              threads_per_actor, gpus_per_actor, out_dir, output_format) -> None:
+    """Translate articles (.txt) or segments (.jsonl from `parallel segment --jsonl`) to standard
+    output, streaming: output starts after the first few thousand segments and memory stays flat.
+    Paragraphs are separated by a blank line, unless --lines.  With --engine ray, on a Ray cluster
+    into --out (docs/scale.md)."""
+    paths = [Path(f) for f in files] if lines else _articles_named(files)
+    total = count_segments(paths, lines)  # a first pass: bad input fails before any output
+    model_dir = resolve_model(model_name, models_dir)
+    options = options_from(beam_size, max_batch_tokens, device, compute_type, threads, reproducible)
+    read = line_segments if lines else segments_from_file
+    if engine == "ray":
+        if out_dir is None:
+            raise click.UsageError("--engine ray writes into --out DIR")
+        result = translate_on_ray((segment for path in paths for segment in read(path)), model_dir, options,
+                                  out_dir, ray_from(engine, address, actors, threads_per_actor, gpus_per_actor),
+                                  None if no_cache else cache_path or default_cache_path(), output_format,
+                                  glossary_path)
+        click.echo(result.format(), err=True)
+        return
+    cache = open_cache(cache_path, enabled=not no_cache)
+    glossary = read_glossary(glossary_path) if glossary_path else None
+    try:
+        translator = Translator(model_dir, options, cache, glossary)
+        segments = (segment for path in paths for segment in read(path))
+        previous = None
+        for translation in translator.translate_stream(segments, total=total):
+            if jsonl:
+                click.echo(json.dumps(translation_record(translation, translator.model_name), ensure_ascii=False))
+                continue
+            place = (translation.segment.doc_id, translation.segment.para)
+            if previous is not None and place != previous and not lines:
+                click.echo("")
+            click.echo(translation.text)
+            previous = place
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+@cli.command()
+@click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=CorpusConfig.seeds_dir,
+              show_default=True,
+              help="Folder of Arabic articles (*.txt).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=CorpusConfig.out_dir, show_default=True,
+              help="Folder for the corpus files (TMX, XLIFF, Moses, JSONL), the report and review.html; "
+                   "created if missing, one run at a time.")
+@click.option("--name", default=CorpusConfig.name, show_default=True, help="Stem of the output files.")
+@click.option("--fetch/--no-fetch", "fetch_missing", default=False,
+              help="Fetch the model when none is installed.")
+@translate_options
+@glossary_option
+@click.option("--parquet", is_flag=True, help="Also write NAME.parquet: the JSONL records as Parquet.")
+@ray_options
+def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam_size, max_batch_tokens, device,
+           compute_type, threads, reproducible, cache_path, no_cache, glossary_path, parquet, engine, address,
+           actors, threads_per_actor, gpus_per_actor) -> None:
+    """Run the whole pipeline over SEEDS into OUT (what `make corpus` runs).  With --engine ray the
+    translation runs on a Ray cluster first, the other stages here."""
+    config = CorpusConfig(seeds_dir=seeds_dir, out_dir=out_dir, name=name, model=model_name,
+                          models_dir=models_dir, cache_path=cache_path,
+                          use_cache=not no_cache, fetch_missing=fetch_missing,
+                          glossary_path=glossary_path, parquet=parquet,
+                          ray=ray_from(engine, address, actors, threads_per_actor, gpus_per_actor),
+                          options=options_from(beam_size, max_batch_tokens, device, compute_type, threads,
+                                               reproducible))
+    report = run_corpus(config)
+    totals = report["totals"]
+    click.echo(f"{totals['documents']} documents, {totals['segments']} segments: "
+               f"{totals['translated']} translated, {totals['from_cache']} from cache; "
+               f"flags: {format_counts(totals['flags'])}; "
+               f"wrote {out_dir}/{name}.{{tmx,xlf,ar,en,ids,jsonl}}, report.json, report.md and review.html", err=True)
+
+
+# --- score ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("hypothesis", type=click.Path(path_type=Path))
+@click.argument("references", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--metrics", "metrics_spec", default=",".join(DEFAULT_METRICS), show_default=True,
+              help="Comma-separated: bleu, chrf, chrf++, ter.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--width", "-w", type=click.IntRange(0, 10), default=DEFAULT_WIDTH, show_default=True,
+              help="Decimals in text output.")
+@click.option("--confidence", is_flag=True, help="Bootstrap mean and 95% interval (sacrebleu's fixed seed).")
+@click.option("--confidence-n", type=click.IntRange(2), default=DEFAULT_BOOTSTRAP, show_default=True)
+@click.option("--compare", "others", multiple=True, type=click.Path(path_type=Path),
+              help="Another system's output: paired significance test against HYPOTHESIS (repeatable).")
+@click.option("--paired-ar", is_flag=True, help="With --compare: approximate randomization instead of bootstrap.")
+def score(hypothesis, references, metrics_spec, as_json, width, confidence, confidence_n, others, paired_ar) -> None:
+    """Score HYPOTHESIS against line-aligned REFERENCES with sacrebleu, with signatures."""
+    metrics = metric_names(metrics_spec)
+    (hypotheses, *other_systems), reference_sets = read_line_aligned([hypothesis, *others], references)
+    if others:
+        systems = {str(path): lines for path, lines in zip(others, other_systems)}
+        result = compare_systems(hypotheses, systems, reference_sets, metrics, test="ar" if paired_ar else "bs")
+        result["systems"][0]["system"] = str(hypothesis)
+        click.echo(json.dumps(result, indent=2) if as_json else format_comparison(result, width))
+        return
+    results = score_lines(hypotheses, reference_sets, metrics, n_bootstrap=confidence_n if confidence else 1)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
+        return
+    for result in results:
+        click.echo(format_score(result, width))
+
+
+@cli.command("score-docs")
+@click.argument("translations_path", metavar="TRANSLATIONS.jsonl", type=click.Path(path_type=Path))
+@click.argument("references", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--metrics", "metrics_spec", default=",".join(DEFAULT_METRICS), show_default=True,
+              help="Comma-separated: bleu, chrf, chrf++, ter.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--width", "-w", type=click.IntRange(0, 10), default=DEFAULT_WIDTH, show_default=True,
+              help="Decimals in text output.")
+@click.option("--review", "review_path", type=click.Path(path_type=Path), default=None,
+              help="Also write a review page (HTML) with each segment's aligned reference and chrF.")
+def score_docs(translations_path, references, metrics_spec, as_json, width, review_path) -> None:
+    """Score translations (JSONL records: doc, para, sent, source, target) against reference
+    articles (<doc>.en.txt files, or folders of them) at document, paragraph and sentence level."""
+    metrics = metric_names(metrics_spec)
+    read = list(read_translations(translations_path))
+    translations = [translation for translation, _ in read]
+    scores, alignments = score_documents(translations, references, metrics)
+    if review_path is not None:
+        write_scored_review(review_path, translations, alignments, {model for _, model in read},
+                            translations_path)
+    click.echo(json.dumps(scores, indent=2, ensure_ascii=False) if as_json else format_document_scores(scores, width))
+
+
+# --- align ---------------------------------------------------------------------------------------
+
+
+@cli.command("align")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("reference", type=click.Path(path_type=Path), required=False)
+@click.option("--out", "out_stem", type=click.Path(path_type=Path), default=None,
+              help="Output stem [default: SOURCE's name + .aligned beside it].")
+@click.option("--translations", "translations_path", type=click.Path(path_type=Path),
+              help="MT of the source, one line per source sentence, used as the pivot.")
+@click.option("--model", "model_name", default=None, help="Translate the source with this installed model as pivot.")
+@click.option("--models-dir", type=click.Path(path_type=Path), default=None)
+@click.option("--presplit", is_flag=True, help="Both files hold one sentence per line; do not segment.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=AlignConfig.min_score, show_default=True,
+              help="Pairs scoring below this go to .rejected.jsonl.")
+@click.option("--lexicon/--no-lexicon", default=AlignConfig.lexicon, show_default=True,
+              help="A folder without a pivot: learn a word table from its articles and realign with it.")
+@click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
+              help="Translation cache for --model [default: as for translate].")
+@click.option("--no-cache", is_flag=True, help="--model translates everything; no cache read or written.")
+@click.option("--parquet", is_flag=True, help="Also write STEM.parquet: the kept pairs as Parquet.")
+@ray_options
+def align_command(source, reference, out_stem, translations_path, model_name, models_dir, presplit,
+                  min_score, lexicon, cache_path, no_cache, parquet, engine, address, actors, threads_per_actor,
+                  gpus_per_actor) -> None:
+    """Align SOURCE (Arabic) with its human translation REFERENCE; write pairs as TMX, Moses and JSONL.
+
+    SOURCE may be a folder of articles (<doc>.txt), each with its translation beside it
+    (<doc>.en.txt); give no REFERENCE then. The folder is aligned as a whole."""
+    if translations_path and model_name:
+        raise click.UsageError("give --translations or --model, not both")
+    if engine == "ray" and not model_name:
+        raise click.UsageError("--engine ray translates the pivot: give --model")
+    model_dir = resolve_model(model_name, models_dir) if model_name else None
+    config = AlignConfig(source, reference, out_stem, presplit=presplit, translations_path=translations_path,
+                         model_dir=model_dir, cache_path=cache_path, use_cache=not no_cache, min_score=min_score,
+                         lexicon=lexicon, parquet=parquet,
+                         ray=ray_from(engine, address, actors, threads_per_actor, gpus_per_actor))
+    summary = run_align(config)
+    click.echo(f"{summary['documents']} document(s): {summary['pairs']} pairs ({summary['rejected']} below "
+               f"--min-score), unaligned: {summary['unaligned_source']} source, "
+               f"{summary['unaligned_target']} target sentences; pivot: {summary['pivot']}; "
+               f"wrote {len(summary['outputs'])} files: "
+               f"{_files_written(Path(summary['out_stem']), summary['outputs'])}",
+               err=True)
+    if summary["flagged"]:
+        flagged = sorted(summary["flagged"].items())
+        click.echo("flagged pairs: " + ", ".join(f"{flag} {count}" for flag, count in flagged),
+                   err=True)
+
+
+# --- postedit ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("xliff", type=click.Path(path_type=Path))
+@click.option("--out", "-o", "tmx_path", type=click.Path(path_type=Path),
+              help="TMX of the post-edited segments [default: XLIFF with .postedit.tmx].")
+@click.option("--json", "as_json", is_flag=True, help="Per-segment and total effort as JSON.")
+def postedit(xliff: Path, tmx_path: Path | None, as_json: bool) -> None:
+    """Read a post-edited XLIFF: write its edited segments to TMX and report HTER per segment and in total."""
+    result = run_postedit(xliff, tmx_path or xliff.with_suffix(".postedit.tmx"))
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    click.echo(result.format())
+    click.echo(result.format_summary(), err=True)
+
+
+def _files_written(stem: Path, outputs: dict[str, str]) -> str:
+    """``STEM.{tmx,jsonl,…}``: every file written, in one short name."""
+    suffixes = [path[len(str(stem)) + 1:] for path in outputs.values()]
+    return f"{stem}.{{{','.join(suffixes)}}}"
+
+
+cli.add_command(eval_group)
+cli.add_command(fetch_command)
+cli.add_command(check_command)
+cli.add_command(filter_command)
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
+def main() -> None:
+    """The ``parallel`` console script: SIGTERM ends the run as Ctrl-C does (exit 143, nothing half-written)."""
+    signal.signal(signal.SIGTERM, _terminate)
+    cli(prog_name="parallel")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

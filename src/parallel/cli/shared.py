@@ -1,0 +1,123 @@
+"""What every ``parallel`` command shares: one-line errors and exit codes, and the options of
+the commands that install models and translate (their defaults read from the library)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from parallel.errors import ParallelError, location_error
+from parallel.translate.models import DEFAULT_QUANTIZATION, QUANTIZATIONS
+from parallel.translate.translator import COMPUTE_TYPES, TranslateOptions
+
+INTERRUPTED_EXIT = 130   # 128 + SIGINT
+TERMINATED_EXIT = 143    # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's or `kill`'s stop), raised where the program is, like Ctrl-C: what is
+    finished stays in the translation cache and nothing half-written is left."""
+
+
+BROKEN_PIPE_EXIT = 141   # 128 + SIGPIPE, what a shell reports for a writer whose reader left
+
+
+class ParallelGroup(click.Group):
+    """Turns library errors into one ``error: …`` line and the error's exit code."""
+
+    def invoke(self, ctx: click.Context):
+        """Run the command; a ``ParallelError`` or ``OSError`` becomes one ``error:`` line and its exit code
+        (a traceback only with ``--debug``)."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # the reader of our output stopped (`| head`): nothing to say, as other tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(BROKEN_PIPE_EXIT)
+        except (ParallelError, OSError) as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            error = location_error(exc) if isinstance(exc, OSError) else exc
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
+            click.echo(f"error: {stopped}; run the same command again to resume from the translation cache",
+                       err=True)
+            ctx.exit(TERMINATED_EXIT if isinstance(exc, Terminated) else INTERRUPTED_EXIT)
+
+
+models_dir_option = click.option("--models-dir", type=click.Path(path_type=Path), default=None,
+                                 help="Where models live [default: $PARALLEL_MODELS or ./models].")
+quantization_option = click.option("--quantization", type=click.Choice(QUANTIZATIONS), default=DEFAULT_QUANTIZATION,
+                                   show_default=True, help="Weight type of the converted model.")
+force_option = click.option("--force", is_flag=True, help="Replace an installed model of the same name.")
+glossary_option = click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
+                               help="Terms file (Arabic<TAB>English rendering[s]): flag `glossary` when a source "
+                                    "term's renderings are all missing.")
+
+
+def translate_options(command):
+    """Options shared by the commands that translate."""
+    for option in reversed((
+        click.option("--model", "model_name", help="Installed model name or folder [default: opus-mt-ar-en, "
+                                                    "or the only installed model]."),
+        models_dir_option,
+        click.option("--beam-size", type=click.IntRange(1, 64), default=TranslateOptions.beam_size, show_default=True),
+        click.option("--max-batch-tokens", type=click.IntRange(0), default=TranslateOptions.max_batch_tokens,
+                     help="Padded source tokens per batch [default: 512 per thread of a batch on CPU, 2048 on CUDA]."),
+        click.option("--device", type=click.Choice(["cpu", "cuda"]), default=TranslateOptions.device,
+                     show_default=True),
+        click.option("--compute-type", type=click.Choice(COMPUTE_TYPES), default=TranslateOptions.compute_type,
+                     show_default=True,
+                     help="CTranslate2 compute type; auto is int8 on CPU, int8_float16 on CUDA."),
+        click.option("--threads", type=click.IntRange(0), default=TranslateOptions.threads,
+                     help="CPU threads [default: all cores]."),
+        click.option("--reproducible", is_flag=True,
+                     help="Batch sentences of one length only: each translation and score is then the same "
+                          "whatever the batch size, input order, chunking or thread count (slower)."),
+        click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
+                     help="Translation cache [default: $PARALLEL_CACHE or ~/.cache/parallel/translations.sqlite]."),
+        click.option("--no-cache", is_flag=True, help="Translate everything; read and write no cache."),
+    )):
+        command = option(command)
+    return command
+
+
+def options_from(beam_size, max_batch_tokens, device, compute_type, threads, reproducible) -> TranslateOptions:
+    """``TranslateOptions`` from the shared translation options of the commands."""
+    return TranslateOptions(beam_size=beam_size, max_batch_tokens=max_batch_tokens, device=device,
+                            compute_type=compute_type, threads=threads, reproducible=reproducible)
+
+
+def ray_options(command):
+    """The options of ``--engine ray`` (runs/ray_translate.py), defaults from ``RayOptions``;
+    ``ray_from`` turns them into ``RayOptions`` (None for the local engine)."""
+    from parallel.runs.ray_translate import RayOptions
+
+    options = [
+        click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                     help="local: this process; ray: a Ray cluster (pip install 'parallel[ray]'; docs/scale.md)."),
+        click.option("--address", default=RayOptions.address,
+                     help="Ray cluster to join ('auto': the running one) [default: start a local one]."),
+        click.option("--actors", type=click.IntRange(1), default=RayOptions.actors, show_default=True,
+                     help="Translating actors (each loads the model once)."),
+        click.option("--threads-per-actor", type=click.IntRange(1), default=RayOptions.threads_per_actor,
+                     show_default=True, help="CPU threads (and Ray CPUs) of each actor."),
+        click.option("--gpus-per-actor", type=click.FloatRange(0), default=RayOptions.gpus_per_actor,
+                     show_default=True, help="GPU share of each actor (with --device cuda), e.g. 0.5."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def ray_from(engine: str, address: str | None, actors: int, threads_per_actor: int, gpus_per_actor: float):
+    """``RayOptions`` from the ``ray_options`` of a command, or None for ``--engine local``."""
+    from parallel.runs.ray_translate import RayOptions
+
+    return RayOptions(address, actors, threads_per_actor, gpus_per_actor) if engine == "ray" else None

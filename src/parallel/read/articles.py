@@ -1,0 +1,219 @@
+"""Reading and cleaning articles: text files and saved pages as ``records.Document``s.
+
+Articles are raw web text: one paragraph per line (blank lines between paragraphs are optional),
+with the scraping residue of news sites mixed in — repeated headlines, photo credits, share and
+print buttons, bylines and datelines.  ``read_article`` keeps the article text in its paragraphs
+and moves everything else into ``Document.boilerplate`` with the rule that removed it, so
+nothing is lost silently and the report can say what was dropped.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from parallel.errors import InputError
+from parallel.read.pages import PAGE_SUFFIXES, is_page, read_page
+from parallel.read.textfiles import read_text
+from parallel.records import Document, Removed
+
+# --- normalisation -------------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                    "\u2066\u2067\u2068\u2069\u00ad"))
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def normalise_line(line: str) -> str:
+    """Single spaces, no leading or trailing white space, and nothing else changed.
+
+    Article text is never rewritten beyond white space: the TMX must carry the source exactly as
+    published, invisible marks included.  What the rules and the model see is ``visible_text``."""
+    return _SPACES.sub(" ", line).strip()
+
+
+def visible_text(line: str) -> str:
+    """``line`` as rules and models should read it: NFC, without invisible format characters
+    (bidi marks, zero-width characters, soft hyphen, BOM) and private-use glyphs (icon-font
+    bullets of some news sites).  ZWNJ goes too: it carries no meaning in Arabic script."""
+    line = unicodedata.normalize("NFC", line).translate(_INVISIBLE)
+    line = "".join(ch for ch in line if unicodedata.category(ch) != "Co")
+    return _SPACES.sub(" ", line).strip()
+
+
+# --- boilerplate ---------------------------------------------------------------------------
+
+# Labels of page controls that scrapers pick up as text lines (share, print, comment, captcha,
+# back-to-top, advertisement).  A line is boilerplate when it is one of them, or starts with one
+# and is too short to be a sentence of the article.
+_CONTROL_LABELS = (
+    "شارك", "مشاركة", "طباعة", "اطبع", "اترك تعليقك", "أضف تعليقك", "أضف تعليق", "تعليقات",
+    "التعليقات", "تغيير رمز التحقق", "رمز التحقق", "إعلان", "اعلان", "اقرأ أيضا", "اقرأ أيضاً",
+    "اقرأ المزيد", "المزيد", "Top", "Share", "Print", "Advertisement",
+)
+_CONTROL_RE = re.compile(
+    r"^(?:%s)(?=$|\s|:)" % "|".join(sorted(map(re.escape, _CONTROL_LABELS), key=len, reverse=True)),
+    re.IGNORECASE,
+)
+_PHOTO_CREDIT_RE = re.compile(r"^(?:صورة|الصورة|تصوير|صور|Photo|Image)\s*(?:من)?\s*[:：/]", re.IGNORECASE)
+# "Source: …", "Translated by/ …", "• from the … website", "Reporting: …" — credits, not text.
+_CREDIT_RE = re.compile(
+    r"^[•·\-–*]?\s*(?:المصدر|مصدر|ترجمة|ترجمه|إعداد|اعداد|تحرير|كتب|بقلم|عن موقع|عن صحيفة|عن وكالة|نقلا عن|Source)"
+    r"\s*[:/]?\s",
+    re.IGNORECASE,
+)
+# News-agency bylines: initials and agency abbreviations, e.g. "ع.ش/ أ.ح (أ ف ب)".
+_AGENCY_BYLINE_RE = re.compile(r"^[^\s.]{1,3}\.[^\s.]{1,3}\s*/.*\((?:[^()]{1,25})\)\s*$")
+_ARABIC_MONTHS = (
+    "يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر "
+    "كانون الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول"
+).split()
+_WEEKDAYS = "السبت الأحد الاحد الإثنين الاثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة".split()
+_DATE_WORDS = set(_ARABIC_MONTHS + _WEEKDAYS + ["ص", "م", "GMT", "بتوقيت", "غرينتش", "مكة"])
+_DATE_TOKEN_RE = re.compile(r"^[0-9٠-٩:/\-–.،,]+$")
+
+MAX_CONTROL_LINE_WORDS = 8
+
+
+def _is_dateline(line: str) -> bool:
+    """A line made only of dates, times, weekday and month names (the page's publication stamp)."""
+    tokens = [t for t in re.split(r"[\s/\-–]+", line) if t]
+    has_digit = any(ch.isdigit() for ch in line)
+    return has_digit and all(_DATE_TOKEN_RE.match(t) or t in _DATE_WORDS for t in tokens)
+
+
+def boilerplate_kind(line: str, previous: list[str]) -> str | None:
+    """Name the boilerplate rule that ``line`` matches, or None for article text."""
+    words = line.split()
+    if _CONTROL_RE.match(line) and len(words) <= MAX_CONTROL_LINE_WORDS:
+        return "control"
+    if _PHOTO_CREDIT_RE.match(line):
+        return "photo_credit"
+    if (_CREDIT_RE.match(line) or _AGENCY_BYLINE_RE.match(line)) and len(words) <= MAX_CONTROL_LINE_WORDS:
+        return "credit"
+    if _is_dateline(line):
+        return "dateline"
+    if line in previous:
+        return "duplicate"
+    if not any(ch.isalnum() for ch in line):
+        return "symbols"
+    return None
+
+
+def _is_trailing_signature(line: str) -> bool:
+    """A last line of one or two words with no punctuation: an outlet or author signature."""
+    return len(line.split()) <= 2 and not re.search(r"[.!?؟:،,\"“”«»]", line)
+
+
+def clean_lines(lines: list[str]) -> tuple[list[str], list[Removed]]:
+    """Split raw lines into article paragraphs and recorded boilerplate."""
+    kept: list[tuple[int, str, str]] = []   # (line number, text as published, visible text)
+    removed: list[Removed] = []
+    for number, raw in enumerate(lines, start=1):
+        line = normalise_line(raw)
+        visible = visible_text(line)
+        if not visible:
+            continue
+        kind = boilerplate_kind(visible, [seen for _, _, seen in kept])
+        if kind:
+            removed.append(Removed(number, kind, line))
+        else:
+            kept.append((number, line, visible))
+    if len(kept) > 2 and _is_trailing_signature(kept[-1][2]):
+        number, line, _ = kept.pop()
+        removed.append(Removed(number, "signature", line))
+    removed.sort(key=lambda r: r.line)
+    return [text for _, text, _ in kept], removed
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+ARTICLE_SUFFIXES = (".txt", *PAGE_SUFFIXES)    # text files and saved web pages
+_LANGUAGE_TAGS = (".en", ".ar")
+
+
+def document_id(path: Path) -> str:
+    """The document id is the file's stem (``seeds/x.txt`` → ``x``; ``x.en.txt``, ``x.html`` → ``x``)."""
+    name = Path(path).name
+    for suffix in ARTICLE_SUFFIXES:
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+            return name[:-3] if name.lower().endswith(_LANGUAGE_TAGS) else name
+    return Path(path).stem
+
+
+def is_reference_name(path: Path) -> bool:
+    """Whether a file is named as an English reference: ``<doc>.en.txt`` or ``<doc>.en.html``/``.htm``."""
+    name = Path(path).name.lower()
+    return any(name.endswith(".en" + suffix) for suffix in ARTICLE_SUFFIXES)
+
+
+def read_article(path: Path) -> Document:
+    """Read one article (a text file, or a saved web page whose main text is extracted first):
+    normalised paragraphs, boilerplate removed and recorded."""
+    path = Path(path)
+    page = None
+    if is_page(path):
+        lines, page = read_page(path)
+    else:
+        lines = read_text(path).splitlines()
+    paragraphs, removed = clean_lines(lines)
+    if not paragraphs:
+        raise InputError(f"{path}: no article text left after removing boilerplate")
+    return Document(id=document_id(path), paragraphs=paragraphs, path=str(path), boilerplate=removed, page=page)
+
+
+def reference_path(article: Path) -> Path:
+    """Where an article's English reference lives: ``<doc>.en.txt`` beside it, or a saved page
+    ``<doc>.en.html``/``.htm`` when there is one and no text file."""
+    article = Path(article)
+    candidates = [article.with_name(f"{document_id(article)}.en{suffix}") for suffix in ARTICLE_SUFFIXES]
+    return next((path for path in candidates if path.is_file()), candidates[0])
+
+
+def read_reference(path: Path) -> Document:
+    """Read a reference translation: one paragraph per line, whitespace normalised, nothing removed.
+
+    References are written clean, paragraph for paragraph with the cleaned article, so no
+    boilerplate rule applies to them (an English "Share prices…" paragraph must stay).
+    """
+    path = Path(path)
+    page = None
+    if is_page(path):
+        lines, page = read_page(path)
+    else:
+        lines = read_text(path).splitlines()
+    paragraphs = [line for line in map(normalise_line, lines) if visible_text(line)]
+    return Document(id=document_id(path), paragraphs=paragraphs, path=str(path), page=page)
+
+
+def split_references(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(articles, references) among files named on a command line: ``x.en.txt`` is the English
+    reference of ``x.txt`` when that article is named too (``seeds/*.txt`` names both), and is
+    then not an article.  Two files of one document id are refused: their ids would collide."""
+    paths = [Path(p) for p in paths]
+    articles = {(p.parent, document_id(p)) for p in paths if not is_reference_name(p)}
+    references = [p for p in paths if is_reference_name(p) and (p.parent, document_id(p)) in articles]
+    kept = [p for p in paths if p not in references]
+    seen: dict[str, Path] = {}
+    for path in kept:
+        other = seen.setdefault(document_id(path), path)
+        if other != path:
+            raise InputError(f"{path}: same document id ({document_id(path)}) as {other}; rename one")
+    return kept, references
+
+
+def article_paths(directory: Path) -> list[Path]:
+    """The Arabic articles in a folder: ``*.txt`` files and saved pages (``*.html``, ``*.htm``), not
+    references (``*.en.txt``, ``*.en.html``), sorted."""
+    directory = Path(directory)
+    if directory.is_file():
+        raise InputError(f"{directory}: is a file; expected a folder of articles (*.txt, *.html)")
+    if not directory.is_dir():
+        raise InputError(f"{directory}: no such directory")
+    paths = sorted(p for p in directory.iterdir()
+                   if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file() and not is_reference_name(p))
+    if not paths:
+        raise InputError(f"{directory}: no article files (*.txt, *.html)")
+    return paths

@@ -1,0 +1,130 @@
+"""Saved web pages as articles: the main text extracted, the page's own metadata kept.
+
+News reaches translators and researchers as web pages: menus, related-article lists, comment
+policies, scripts and captions around a few paragraphs of article.  trafilatura (the field's
+standard extractor, which handles Arabic pages) finds the article; the headline and each body
+paragraph become one line each, and the usual boilerplate rules then run on those lines as on a
+text file.  The page's title, date, author, site and canonical URL are kept in ``PageInfo`` for
+the report and the outputs' provenance, with how much of the page's text was left out.
+
+Bytes are decoded as the page itself declares (a byte-order mark, ``<meta charset>``,
+``http-equiv`` Content-Type or an XML declaration); a page that declares nothing must be UTF-8.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from parallel.errors import InputError
+from parallel.read.textfiles import encoding_hint, read_input_bytes
+from parallel.records import PageInfo
+
+PAGE_SUFFIXES = (".html", ".htm")
+
+# Where a page declares its encoding, in its first bytes (HTML's prescan looks at 1024; pages with
+# long <head>s put it later, so we look further).
+_DECLARATION_BYTES = 8192
+_META_CHARSET_RE = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# Labels the HTML standard reads as another encoding than their name says (a page that reads as
+# ASCII cannot be UTF-16, whatever its <meta> says).
+_HTML_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
+                 "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8"}
+# Elements whose text is never shown as page text.
+_INVISIBLE_ELEMENTS = ("script", "style", "noscript", "template", "head", "svg")
+
+
+def is_page(path: Path) -> bool:
+    """Whether a file is read as a web page (``.html``/``.htm``, any case)."""
+    return Path(path).suffix.lower() in PAGE_SUFFIXES
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The encoding a page declares in its markup (the label as written, lower case), None if none."""
+    head = data[:_DECLARATION_BYTES]
+    match = _XML_ENCODING_RE.match(head) or _META_CHARSET_RE.search(head)
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def decode_page(data: bytes, path: Path) -> tuple[str, str]:
+    """The page's text and the codec it was read with: a byte-order mark first, then the encoding
+    the page declares, else UTF-8."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _decode(data, codec, codec, path), codec
+    declared = declared_encoding(data)
+    if declared is None:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 (invalid byte at offset {exc.start}) and the page declares no "
+                             f"encoding (<meta charset>){encoding_hint(data, path)}") from exc
+    try:
+        codec = codecs.lookup(declared).name
+    except LookupError:
+        raise InputError(f"{path}: the page declares an unknown encoding ({declared})") from None
+    codec = _HTML_ALIASES.get(codec, codec)
+    return _decode(data, codec, declared, path), codec
+
+
+def _decode(data: bytes, codec: str, declared: str, path: Path) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: the page declares {declared}, but the byte at offset {exc.start} is not "
+                         f"{declared}{encoding_hint(data, path)}") from exc
+
+
+def _visible_chars(html_text: str) -> tuple[int, str]:
+    """The page's visible characters (spaces not counted) and its one ``<h1>``'s text, if it has one."""
+    from lxml import html
+
+    try:
+        root = html.document_fromstring(html_text.encode("utf-8"), parser=html.HTMLParser(encoding="utf-8"))
+    except Exception:   # lxml refuses some broken pages trafilatura still reads: count nothing then
+        return 0, ""
+    for element in root.iter(*_INVISIBLE_ELEMENTS):
+        element.drop_tree()
+    headings = root.findall(".//h1")
+    heading = " ".join(headings[0].text_content().split()) if len(headings) == 1 else ""
+    return sum(not ch.isspace() for ch in root.text_content()), heading
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[list[str], PageInfo]:
+    """The article's lines (headline first, one line per paragraph) and the page's ``PageInfo``.
+
+    The headline is the page's one ``<h1>`` (else the title trafilatura finds); it is put first
+    when the extracted text does not already open with it."""
+    import trafilatura
+
+    result = trafilatura.bare_extraction(html_text, with_metadata=True, include_comments=False,
+                                         include_tables=True, include_images=False, include_links=False)
+    text = (result.text or "") if result is not None else ""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if not lines:
+        raise InputError(f"{path}: no article text found in the page")
+    page_chars, heading = _visible_chars(html_text)
+    headline = heading or (result.title or "").strip()
+    if headline and not any(_same_text(headline, line) for line in lines[:3]):
+        lines.insert(0, headline)
+    info = PageInfo(title=(result.title or headline or "").strip(), date=result.date or "",
+                    author=result.author or "", site=result.sitename or "", url=result.url or "",
+                    encoding=encoding, page_chars=page_chars,
+                    article_chars=sum(not ch.isspace() for line in lines for ch in line))
+    return lines, info
+
+
+def read_page(path: Path) -> tuple[list[str], PageInfo]:
+    """Read a saved page: ``extract_page`` on its bytes decoded as the page declares."""
+    path = Path(path)
+    data = read_input_bytes(path, "a web page")
+    if not data.strip():
+        raise InputError(f"{path}: empty file")
+    text, encoding = decode_page(data, path)
+    return extract_page(text, path, encoding)

@@ -1,0 +1,1 @@
+"""Scores through sacrebleu, and articles scored against their references."""
