@@ -87,7 +87,7 @@ class Workload:
 
     def __init__(self, model_dir: Path, sentences: list[str], max_batch_tokens: int):
         import sentencepiece as spm
-        from parallel.checks.flags import normalise_digits
+        from parallel.text_rules import normalise_digits
         from parallel.translate.translator import token_batches
 
         processor = spm.SentencePieceProcessor(model_file=str(model_dir / "source.spm"))

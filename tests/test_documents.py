@@ -4,8 +4,9 @@ import pytest
 
 from conftest import SEEDS, article
 from parallel.errors import InputError
-from parallel.read.articles import article_paths, clean_lines, normalise_line, read_article, visible_text
+from parallel.read.articles import article_paths, clean_lines, read_article
 from parallel.read.textfiles import read_text
+from parallel.text_rules import normalise_line, visible_text
 
 
 def seed(prefix: str) -> Path:

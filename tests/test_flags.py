@@ -4,11 +4,11 @@ from parallel.checks.flags import (
     has_repetition,
     has_untranslated,
     length_ratio_outlier,
-    normalise_digits,
     numbers_differ,
     pair_flags,
     translation_flags,
 )
+from parallel.text_rules import normalise_digits
 
 
 def test_normalise_digits():

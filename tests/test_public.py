@@ -82,7 +82,7 @@ def _graph() -> dict[str, set[str]]:
 # The house, floor by floor from the bottom: a subsystem (a package, or a leaf module directly under
 # parallel/) imports only from floors below its own; docs/architecture.md draws the same floors.
 FLOORS = [
-    {"parallel", "parallel.errors", "parallel.records", "parallel.progress"},
+    {"parallel", "parallel.errors", "parallel.records", "parallel.progress", "parallel.text_rules"},
     {"parallel.files"},
     {"parallel.formats"},
     {"parallel.read"},

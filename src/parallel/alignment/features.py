@@ -17,6 +17,7 @@ import numpy as np
 
 from parallel.checks.flags import numbers_in
 from parallel.checks.number_words import number_phrases
+from parallel.text_rules import ARABIC_LETTERS, BORROWED_LETTERS, proclitic_stems
 
 MAX_BLOCK = 3  # the most sentences of one side in a bead
 
@@ -63,9 +64,8 @@ _ARABIC_CONSONANTS = str.maketrans({
     "ئ": "", "ع": "", "و": "", "ي": "", "ى": "", "پ": "b", "ڤ": "f", "گ": "g", "چ": "s"})
 _LATIN_CONSONANTS = str.maketrans({"p": "b", "v": "f", "c": "k", "q": "k", "j": "g", "x": "ks", "a": "", "e": "",
                                    "i": "", "o": "", "u": "", "y": "", "w": "", "h": ""})
-_ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u067e\u06a4\u06af\u0686]+")
+_ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTERS}{BORROWED_LETTERS}]+")
 _CAPITALISED_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:-[A-Z][a-z]+)*")
-_ARABIC_CLITICS = ("وال", "بال", "لل", "ال", "و", "ب", "ل")
 MIN_NAME_CONSONANTS = 3
 
 
@@ -78,7 +78,7 @@ def arabic_skeletons(text: str) -> frozenset[str]:
     """The consonant skeletons of a text's Arabic words, with and without a leading clitic."""
     found = set()
     for word in _ARABIC_WORD_RE.findall(text):
-        forms = [word] + [word[len(c):] for c in _ARABIC_CLITICS if word.startswith(c) and len(word) - len(c) >= 3]
+        forms = [word, *proclitic_stems(word, min_stem=3)]
         found.update(_skeleton(form.translate(_ARABIC_CONSONANTS)) for form in forms)
     return frozenset(s for s in found if len(s) >= MIN_NAME_CONSONANTS)
 

@@ -36,11 +36,10 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from parallel.alignment.aligner import AlignOptions, Bead, align_collection, realign, with_corpus_ratio
+from parallel.text_rules import ARABIC_WORD_RE, ARTICLE_PROCLITICS, strip_marks, strip_proclitic, unify_letters
 
-_ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
-_ARABIC_MARKS_RE = re.compile(r"[\u064b-\u0652\u0640]")   # diacritics and tatweel
-_ALEF_VARIANTS_RE = re.compile("[أإآ]")
-_PROCLITICS = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
+# Light stemming takes off the article with what precedes it, or a lone و (never a lone ب or ل).
+_PROCLITICS = (*ARTICLE_PROCLITICS, "و")
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
 _ENGLISH_WORD_RE = re.compile(r"[A-Za-z]+")
 _DIGITS_RE = re.compile(r"[0-9]+")
@@ -52,10 +51,8 @@ _ENGLISH_STEM = 6
 def arabic_words(text: str) -> list[str]:
     """Arabic words, normalised and lightly stemmed (stems of two letters or more)."""
     words = []
-    for word in _ARABIC_WORD_RE.findall(text):
-        word = _ALEF_VARIANTS_RE.sub("ا", _ARABIC_MARKS_RE.sub("", word)).replace("ى", "ي")
-        prefix = next((p for p in _PROCLITICS if word.startswith(p) and len(word) - len(p) >= 2), "")
-        word = word[len(prefix):]
+    for word in ARABIC_WORD_RE.findall(text):
+        word = strip_proclitic(unify_letters(strip_marks(word)), min_stem=2, proclitics=_PROCLITICS)
         suffix = next((s for s in _SUFFIXES if word.endswith(s) and len(word) - len(s) >= 2), "")
         words.append(word[:len(word) - len(suffix)])
     return words

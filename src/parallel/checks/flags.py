@@ -8,14 +8,12 @@ import re
 
 from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LONG_Z, SHORT_Z, LengthModel
 from parallel.checks.number_words import number_phrases
+from parallel.text_rules import ARABIC_LETTERS, ARABIC_SCRIPT, PROCLITIC_PATTERN, TATWEEL, normalise_digits
 
-ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
-_ARABIC_LETTER_RE = re.compile(
-    r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+_ARABIC_LETTER_RE = re.compile(f"[{ARABIC_SCRIPT}]")
 # A number (see _glued_to_a_word for those written onto a word); a time of day.
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _TIME_RE = re.compile(r"(?<![\d.,:])(\d{1,2}):(\d{2})(?![\d:])")
-_ARABIC_COMMA_IN_NUMBER_RE = re.compile(r"(?<=\d)،(?=\d)")
 _REPEATED_CHARS_RE = re.compile(r"([^\d\s])\1{7,}|([^\d\s]{2,4})\2{4,}")
 # Arabic words that scale the number before them ("20 ألف" is 20,000), and their English twins.
 _SCALES = {"ألف": 1_000, "آلاف": 1_000, "الف": 1_000, "مليون": 1_000_000, "ملايين": 1_000_000,
@@ -24,10 +22,6 @@ _SCALES = {"ألف": 1_000, "آلاف": 1_000, "الف": 1_000, "مليون": 1_
 
 
 
-def normalise_digits(text: str) -> str:
-    """Arabic-Indic and Persian digits and separators to ASCII (``٣٫٥`` → ``3.5``); an Arabic
-    comma between digits is a separator too (``783،562``)."""
-    return _ARABIC_COMMA_IN_NUMBER_RE.sub(",", text.translate(ARABIC_DIGITS))
 
 
 def _number_value(token: str) -> str:
@@ -41,7 +35,7 @@ def _number_value(token: str) -> str:
     return token  # dates and versions such as 23.11.2023 compare as written
 
 
-_GLUED_PREFIX_RE = re.compile(r"(?:^|[^\u0621-\u064a])(?:[وف]?[بلك]?(?:ال)?|لل|[وف]?لل)ـ*$")
+_GLUED_PREFIX_RE = re.compile(f"(?:^|[^{ARABIC_LETTERS}]){PROCLITIC_PATTERN}?{TATWEEL}*$")
 
 
 def _glued_to_a_word(text: str, start: int) -> bool:

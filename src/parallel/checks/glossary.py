@@ -20,15 +20,7 @@ from pathlib import Path
 
 from parallel.errors import InputError
 from parallel.read.textfiles import read_lines
-
-_ARABIC_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
-_DIACRITICS_RE = re.compile(r"[\u064b-\u0652\u0670]")
-_ARABIC_CLITICS = r"(?:[وف]?(?:[بلك]|ال|بال|لل|كال)?|ال)"
-
-
-def normalise_arabic(text: str) -> str:
-    """Arabic with its spelling variants unified, for matching terms (never for output)."""
-    return _DIACRITICS_RE.sub("", text).translate(_ARABIC_VARIANTS)
+from parallel.text_rules import PROCLITIC_PATTERN, matching_form
 
 
 @dataclass(frozen=True)
@@ -54,7 +46,7 @@ class Glossary:
         self.terms = terms
         self._patterns = [
             (term,
-             re.compile(rf"(?<![\w]){_ARABIC_CLITICS}{re.escape(normalise_arabic(term.arabic))}(?![\w])"),
+             re.compile(rf"(?<![\w]){PROCLITIC_PATTERN}?{re.escape(matching_form(term.arabic))}(?![\w])"),
              [re.compile(rf"(?<![\w])(?:{'|'.join(map(re.escape, _forms(r)))})(?![\w])", re.IGNORECASE)
               for r in term.renderings])
             for term in terms
@@ -62,7 +54,7 @@ class Glossary:
 
     def missing(self, source: str, target: str) -> list[Term]:
         """The terms ``source`` uses whose renderings ``target`` lacks (all of them)."""
-        source = normalise_arabic(source)
+        source = matching_form(source)
         return [term for term, arabic, renderings in self._patterns
                 if arabic.search(source) and not any(r.search(target) for r in renderings)]
 

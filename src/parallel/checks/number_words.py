@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from parallel.text_rules import ARABIC_LETTERS, PROCLITICS, strip_marks
+
 _ARABIC_UNITS = {
     1: "واحد واحدة أحد إحدى الأول الأولى أول أولى الحادي حادي الحادية",
     2: "اثنان اثنين اثنتان اثنتين اثنا اثنتا اثني اثنتي الثاني الثانية ثاني ثانية",
@@ -44,7 +46,6 @@ _ARABIC_DUALS = frozenset(
     "مرتين مرتان قرنين قرنان دولارين ألفين مليونين مليارين كيلومترين مترين طفلين شخصين رجلين "
     "امرأتين دولتين بلدين جزأين نوعين طرفين".split()
 )
-_ARABIC_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
 
 _ENGLISH_UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -69,22 +70,21 @@ for _table in (_ARABIC_UNITS, _ARABIC_TENS, _ARABIC_LARGE):
 _ARABIC_DECADE_WORDS = {form: v for v, words in _ARABIC_DECADES.items() for w in words.split()
                         for form in (w, w[:-3] + "ات")}
 _ENGLISH_TOKEN_RE = re.compile(r"[a-z]+(?:-[a-z]+)*")
-_ARABIC_TOKEN_RE = re.compile(r"[\u0621-\u064a]+")
-_DIACRITICS_RE = re.compile(r"[\u064b-\u0652\u0670\u0640]")
+_ARABIC_TOKEN_RE = re.compile(f"[{ARABIC_LETTERS}]+")
 
 
 def _arabic_value(word: str) -> int | None:
     """The value of one Arabic number word, with its prefixes (و ب ل ف ك ال) taken off."""
     if word in _ARABIC_WORDS:
         return _ARABIC_WORDS[word]
-    for prefix in _ARABIC_PREFIXES:
+    for prefix in PROCLITICS:
         if word.startswith(prefix) and word[len(prefix):] in _ARABIC_WORDS:
             return _ARABIC_WORDS[word[len(prefix):]]
     return None
 
 
 def _bare_arabic(word: str) -> str:
-    for prefix in _ARABIC_PREFIXES:
+    for prefix in PROCLITICS:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             stripped = word[len(prefix):]
             if stripped in _ARABIC_DUALS or stripped in _ARABIC_DECADE_WORDS:
@@ -117,7 +117,7 @@ def _combine(run: list[float]) -> set[float]:
 def arabic_numbers(text: str) -> list[set[float]]:
     """The Arabic number phrases of ``text``, each as the set of values it may stand for: runs of
     number words, a counted noun in the dual (2), a decade, "ونصف" (and a half)."""
-    words = _ARABIC_TOKEN_RE.findall(_DIACRITICS_RE.sub("", text))
+    words = _ARABIC_TOKEN_RE.findall(strip_marks(text))
     found: list[set[float]] = []
     run: list[float] = []
 

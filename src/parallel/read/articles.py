@@ -9,37 +9,13 @@ nothing is lost silently and the report can say what was dropped.
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from parallel.errors import InputError
 from parallel.read.pages import PAGE_SUFFIXES, is_page, read_page
 from parallel.read.textfiles import read_text
 from parallel.records import Document, Removed
-
-# --- normalisation -------------------------------------------------------------------------
-
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                                    "\u2066\u2067\u2068\u2069\u00ad"))
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-
-
-def normalise_line(line: str) -> str:
-    """Single spaces, no leading or trailing white space, and nothing else changed.
-
-    Article text is never rewritten beyond white space: the TMX must carry the source exactly as
-    published, invisible marks included.  What the rules and the model see is ``visible_text``."""
-    return _SPACES.sub(" ", line).strip()
-
-
-def visible_text(line: str) -> str:
-    """``line`` as rules and models should read it: NFC, without invisible format characters
-    (bidi marks, zero-width characters, soft hyphen, BOM) and private-use glyphs (icon-font
-    bullets of some news sites).  ZWNJ goes too: it carries no meaning in Arabic script."""
-    line = unicodedata.normalize("NFC", line).translate(_INVISIBLE)
-    line = "".join(ch for ch in line if unicodedata.category(ch) != "Co")
-    return _SPACES.sub(" ", line).strip()
-
+from parallel.text_rules import DIGITS, normalise_line, visible_text
 
 # --- boilerplate ---------------------------------------------------------------------------
 
@@ -70,7 +46,7 @@ _ARABIC_MONTHS = (
 ).split()
 _WEEKDAYS = "السبت الأحد الاحد الإثنين الاثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة".split()
 _DATE_WORDS = set(_ARABIC_MONTHS + _WEEKDAYS + ["ص", "م", "GMT", "بتوقيت", "غرينتش", "مكة"])
-_DATE_TOKEN_RE = re.compile(r"^[0-9٠-٩:/\-–.،,]+$")
+_DATE_TOKEN_RE = re.compile(f"^[{DIGITS}:/\\-–.،,]+$")
 
 MAX_CONTROL_LINE_WORDS = 8
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from parallel.errors import InputError
 from parallel.read.textfiles import encoding_hint, read_input_bytes
 from parallel.records import PageInfo
+from parallel.text_rules import BYTE_ORDER_MARKS
 
 PAGE_SUFFIXES = (".html", ".htm")
 
@@ -50,8 +51,7 @@ def declared_encoding(data: bytes) -> str | None:
 def decode_page(data: bytes, path: Path) -> tuple[str, str]:
     """The page's text and the codec it was read with: a byte-order mark first, then the encoding
     the page declares, else UTF-8."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in BYTE_ORDER_MARKS:
         if data.startswith(bom):
             return _decode(data, codec, codec, path), codec
     declared = declared_encoding(data)

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 from parallel.errors import InputError
+from parallel.text_rules import ARABIC_LETTERS, UTF16_MARKS
 
-_ARABIC_LETTERS = re.compile(r"[\u0621-\u064a]")
+_ARABIC_LETTERS = re.compile(f"[{ARABIC_LETTERS}]")
 
 
 def encoding_hint(data: bytes, path: Path) -> str:
@@ -19,7 +20,7 @@ def encoding_hint(data: bytes, path: Path) -> str:
 
     sample = data[:4096]
     utf16 = any(_reads_as_text(sample, encoding) for encoding in ("utf-16-le", "utf-16-be"))
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16:
+    if sample.startswith(UTF16_MARKS) or utf16:
         return convert("UTF-16", "UTF-16")
     try:
         decoded = sample.decode("cp1256")

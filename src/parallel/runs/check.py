@@ -19,8 +19,9 @@ from parallel.errors import InputError
 from parallel.formats.jsonl import open_jsonl
 from parallel.formats.parquet import open_parquet
 from parallel.score.metrics import read_line_aligned
+from parallel.text_rules import ARABIC_LETTERS, EXTENDED_LETTERS
 
-_ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
+_ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTERS}{EXTENDED_LETTERS}]+")
 
 
 @dataclass

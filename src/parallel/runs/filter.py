@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from parallel.checks.flags import ALL_FLAGS, normalise_digits, pair_flags
-from parallel.checks.glossary import normalise_arabic
+from parallel.checks.flags import ALL_FLAGS, pair_flags
 from parallel.errors import InputError
 from parallel.formats.jsonl import open_jsonl, read_jsonl
 from parallel.formats.parquet import open_parquet
 from parallel.formats.provenance import Provenance
 from parallel.formats.tmx import TmxUnit, TmxWriter, open_tmx, read_tmx
 from parallel.read.textfiles import read_lines
+from parallel.text_rules import matching_form, normalise_digits
 
 FILTERS = ("lang_id", "flags", "min_score", "test_set", "duplicate")
 
@@ -34,7 +34,7 @@ FILTERS = ("lang_id", "flags", "min_score", "test_set", "duplicate")
 def near_exact_key(text: str) -> str:
     """``text`` reduced to what near-exact matching compares: letters and digits only, lower case,
     one digit script, one spelling of the Arabic letters that vary."""
-    text = normalise_arabic(normalise_digits(unicodedata.normalize("NFKC", text))).casefold()
+    text = matching_form(normalise_digits(unicodedata.normalize("NFKC", text))).casefold()
     return "".join(ch for ch in text if ch.isalnum())
 
 

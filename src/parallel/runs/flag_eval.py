@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from parallel.checks.flags import FLAG_NAMES, pair_flags
+from parallel.text_rules import ARABIC_LETTERS
 
 OMISSION_MIN_WORDS = 12
 _DIGITS_RE = re.compile(r"(?<![\w.,])\d+(?![\d])")
-_ARABIC_WORD_RE = re.compile(r"[\u0621-\u064a]{3,}")
+_ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTERS}]{{3,}}")
 
 
 def omit_second_half(target: str, rng: random.Random) -> str | None:

@@ -33,6 +33,7 @@ from parallel.formats.jsonl import read_segments
 from parallel.read.articles import document_id, read_article
 from parallel.read.textfiles import read_lines
 from parallel.records import Document, Segment
+from parallel.text_rules import DIGITS, INVISIBLE, INVISIBLE_RE
 
 TERMINALS = ".!?؟…"
 CLOSERS = "\"'”’»)]}›"
@@ -88,16 +89,13 @@ ARABIC_LETTER_NAMES = frozenset(
 # Always followed by more of the same sentence.
 CONTINUING = frozenset({"e.g", "i.e", "viz", "vs", "cf"})
 
-# Bidi marks, zero-width characters and BOM: kept in the text, transparent to the rules.
-INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad"
 _CANDIDATE_RE = re.compile(
     r"(?P<marks>[%s]+)(?P<closers>[%s]*)[%s]*(?=\s+(?P<next>\S+))"
     % (re.escape(TERMINALS), re.escape(CLOSERS), INVISIBLE)
 )
-_INVISIBLE_RE = re.compile("[%s]" % INVISIBLE)
 _LAST_WORD_RE = re.compile(r"(\S+)$")
-_ENUMERATOR_RE = re.compile(r"^\s*[(\[]?(?:[0-9٠-٩]{1,3}|[^\W\d_])[)\]]?$")
-_DIGIT_RE = re.compile(r"[0-9٠-٩]")
+_ENUMERATOR_RE = re.compile(rf"^\s*[(\[]?(?:[{DIGITS}]{{1,3}}|[^\W\d_])[)\]]?$")
+_DIGIT_RE = re.compile(f"[{DIGITS}]")
 
 
 def _is_latin(ch: str) -> bool:
@@ -114,7 +112,7 @@ def _is_ellipsis(marks: str) -> bool:
 
 def _first_letter(word: str) -> str:
     """The first character of ``word`` after any opening quotes or brackets."""
-    stripped = _INVISIBLE_RE.sub("", word).lstrip(OPENERS)
+    stripped = INVISIBLE_RE.sub("", word).lstrip(OPENERS)
     return stripped[:1]
 
 
@@ -164,7 +162,7 @@ def _in_spelt_initials(before: str, word: str, following: str) -> bool:
 
 def _bare(word: str) -> str:
     """``word`` without invisible marks, opening quotes or brackets and trailing punctuation."""
-    return _INVISIBLE_RE.sub("", word).lstrip(OPENERS).rstrip(CLOSERS + TERMINALS + ",،;؛:")
+    return INVISIBLE_RE.sub("", word).lstrip(OPENERS).rstrip(CLOSERS + TERMINALS + ",،;؛:")
 
 
 def _letter_ends_sentence(word: str, following: str) -> bool:
@@ -200,7 +198,7 @@ def _goes_on_in_lower_case(marks: str, closers: str, word: str, following: str) 
     transcripts write "? yes"), unless what follows attributes the question or offers an
     alternative, and after a full stop that closes an ordinary word (text whose sentence starts
     lost their capital)."""
-    if closers or _INVISIBLE_RE.sub("", following)[:1] in OPENERS:
+    if closers or INVISIBLE_RE.sub("", following)[:1] in OPENERS:
         return True   # '"…?" he asked', ". (see below)"
     following = _bare(following).lower()
     if "?" in marks:

@@ -15,6 +15,8 @@ from functools import lru_cache
 from html.entities import html5
 from typing import Callable
 
+from parallel.text_rules import OPUS_MT_DELETED
+
 # One deliberate difference from preprocess-spm.sh: it maps the full-width digit one "１" to a
 # double quote (a slip copied from an old Moses script); sacremoses, and we, map it to "1".
 
@@ -27,7 +29,7 @@ def _unicode_punctuation() -> Callable[[str], str]:
 
 
 _KEEP_LINE_BREAK = frozenset("\n")
-_ZERO_WIDTH = str.maketrans("", "", "\u2060\u200b\ufeff")
+_ZERO_WIDTH = str.maketrans("", "", OPUS_MT_DELETED)
 _SPACES = re.compile(r" {2,}")
 
 

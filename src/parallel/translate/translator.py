@@ -8,12 +8,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from parallel.checks.flags import normalise_digits, translation_flags
+from parallel.checks.flags import translation_flags
 from parallel.checks.glossary import Glossary
 from parallel.errors import ResourceError
 from parallel.progress import progress_bar
-from parallel.read.articles import visible_text
 from parallel.records import Segment, Translation
+from parallel.text_rules import normalise_digits, visible_text
 from parallel.translate.batching import STREAM_CHUNK, chunked, length_limit, token_batches  # noqa: F401 (public here too)
 from parallel.translate.cache import TranslationCache, cache_keys
 from parallel.translate.models import read_manifest
