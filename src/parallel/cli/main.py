@@ -25,6 +25,7 @@ from parallel.cli.shared import (
     translate_options,
 )
 from parallel.formats.jsonl import read_translations, translation_record
+from parallel.formats.registry import FORMATS
 from parallel.read.articles import read_article, split_references
 from parallel.reports.report import format_counts
 from parallel.reports.review import write_scored_review
@@ -165,8 +166,8 @@ def model_info(name, models_dir) -> None:
 @glossary_option
 @ray_options
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help="--engine ray: folder for the shards and translations.jsonl|parquet.")
-@click.option("--format", "output_format", type=click.Choice(["jsonl", "parquet"]), default="jsonl",
+              help="--engine ray: folder for the shards and translations.<format>.")
+@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="jsonl",
               show_default=True, help="--engine ray: the joined output's format.")
 def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device, compute_type, threads,
               reproducible, cache_path, no_cache, jsonl, lines, glossary_path, engine, address, actors,

@@ -8,6 +8,7 @@ from typing import Iterable, Iterator
 from parallel.errors import InputError
 from parallel.files import atomic_write
 from parallel.formats.base import Writer
+from parallel.formats.registry import RecordFormat
 from parallel.records import Segment, Translation
 
 
@@ -44,6 +45,10 @@ class JsonlWriter(Writer):
 def open_jsonl(path: Path) -> JsonlWriter:
     """A JSON Lines file written record by record; it appears only when the block succeeds."""
     return JsonlWriter(path)
+
+
+RECORDS = RecordFormat("jsonl", (".jsonl",), open=lambda path, kind, provenance: JsonlWriter(path),
+                       read=lambda path: read_jsonl(path))
 
 
 def write_jsonl(path: Path, records: Iterable[dict]) -> int:

@@ -8,10 +8,12 @@ type.  The file appears under its name only when the block succeeds.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
-from parallel.errors import ResourceError
+from parallel.errors import InputError, ResourceError
 from parallel.files import atomic_write
 from parallel.formats.base import Writer
+from parallel.formats.registry import RecordFormat
 
 ROW_GROUP = 10_000
 
@@ -90,3 +92,19 @@ def read_parquet(path: Path) -> list[dict]:
     _, pq = _pyarrow()
 
     return pq.read_table(path).to_pylist()
+
+
+def iter_parquet(path: Path) -> Iterator[dict]:
+    """Stream the records of a Parquet file, a row group at a time; a file that is not Parquet is an
+    ``InputError``."""
+    pa, pq = _pyarrow()
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from exc
+    for batch in parquet.iter_batches():
+        yield from batch.to_pylist()
+
+
+RECORDS = RecordFormat("parquet", (".parquet",), open=lambda path, kind, provenance: ParquetWriter(path, kind),
+                       read=iter_parquet)

@@ -19,6 +19,7 @@ from parallel.files import atomic_write
 from parallel.formats import first_line, validation_errors, xml_safe
 from parallel.formats.base import Writer
 from parallel.formats.provenance import Provenance
+from parallel.formats.registry import RecordFormat
 from parallel.records import Translation
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -123,6 +124,51 @@ def open_tmx(path: Path, provenance: Provenance) -> TmxWriter:
     """A TMX 1.4b file written unit by unit (``with open_tmx(...) as writer: writer.write(unit)``);
     it appears at ``path`` only when the block succeeds."""
     return TmxWriter(path, provenance)
+
+
+def unit_from_record(record: dict) -> TmxUnit:
+    """A record (a translation, pair or check) as a ``<tu>``: its id, the Arabic and the English, and
+    its document, flags and alignment score as ``x-`` properties where it has them."""
+    props = {key: value for key, value in (("x-document", record.get("doc")),
+                                           ("x-flags", ",".join(record.get("flags") or ())),
+                                           ("x-alignment-score", record.get("alignment_score"))) if value}
+    return TmxUnit(str(record["id"]), {"ar": record["source"], "en": record["target"]},
+                   {k: (f"{v:.4f}" if isinstance(v, float) else str(v)) for k, v in props.items()})
+
+
+def record_from_unit(unit: TmxUnit, index: int) -> dict:
+    """A ``<tu>`` of any TMX as a pair record: the Arabic and English variants, and the properties
+    ``unit_from_record`` writes where present."""
+    source = next((text for lang, text in unit.variants.items() if lang.lower().startswith("ar")), None)
+    target = next((text for lang, text in unit.variants.items() if lang.lower().startswith("en")), None)
+    if source is None or target is None:
+        raise InputError(f"translation unit {unit.tuid or index} has no Arabic or no English variant")
+    record = {"id": unit.tuid or str(index), "source": source, "target": target}
+    if unit.props.get("x-flags"):
+        record["flags"] = unit.props["x-flags"].split(",")
+    if unit.props.get("x-alignment-score"):
+        record["alignment_score"] = float(unit.props["x-alignment-score"])
+    if unit.props.get("x-document"):
+        record["doc"] = unit.props["x-document"]
+    return record
+
+
+class TmxRecordWriter(TmxWriter):
+    """A TMX file written record by record (``write(dict)``), each record a ``<tu>``."""
+
+    def write(self, unit: TmxUnit | dict) -> None:
+        """Write one record (or unit) as a translation unit."""
+        super().write(unit_from_record(unit) if isinstance(unit, dict) else unit)
+
+
+def read_tmx_records(path: Path) -> Iterator[dict]:
+    """Stream the pair records of a TMX file (``record_from_unit``)."""
+    for index, unit in enumerate(read_tmx(path), start=1):
+        yield record_from_unit(unit, index)
+
+
+RECORDS = RecordFormat("tmx", (".tmx",), read=read_tmx_records,
+                       open=lambda path, kind, provenance: TmxRecordWriter(path, provenance or Provenance("none", "")))
 
 
 def write_tmx(path: Path, units: Iterable[TmxUnit], provenance: Provenance) -> dict:

@@ -26,8 +26,8 @@ from parallel.checks.flags import pair_flags
 from parallel.errors import InputError
 from parallel.formats.jsonl import write_jsonl
 from parallel.formats.moses import write_moses_rows
-from parallel.formats.parquet import open_parquet
 from parallel.formats.provenance import Provenance
+from parallel.formats.registry import open_records
 from parallel.formats.tmx import TmxUnit, write_tmx
 from parallel.read.articles import article_paths, read_article, read_reference, reference_path
 from parallel.read.textfiles import read_lines, read_text
@@ -223,10 +223,9 @@ def run_align(config: AlignConfig) -> dict:
     paths = output_paths(out_stem)
     write_tmx(paths["tmx"], (pair_unit(p, provenance) for p in kept), provenance)
     write_moses_rows(out_stem, ((p.id, p.source, p.target) for p in kept))
-    write_jsonl(paths["jsonl"], (pair_record(p) for p in kept))
-    if config.parquet:
-        paths["parquet"] = out_stem.with_name(out_stem.name + ".parquet")
-        with open_parquet(paths["parquet"], "pair") as out:
+    for name in ("jsonl", "parquet") if config.parquet else ("jsonl",):
+        paths[name] = out_stem.with_name(f"{out_stem.name}.{name}")
+        with open_records(paths[name], "pair", provenance, name=name) as out:
             out.write_all(pair_record(p) for p in kept)
     write_jsonl(paths["rejected"], (pair_record(p) for p in rejected))
     write_jsonl(paths["unaligned"], unaligned)

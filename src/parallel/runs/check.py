@@ -16,8 +16,7 @@ from parallel.checks.flags import ALL_FLAGS, pair_flags, unmatched_numbers
 from parallel.checks.glossary import Glossary
 from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel
 from parallel.errors import InputError
-from parallel.formats.jsonl import open_jsonl
-from parallel.formats.parquet import open_parquet
+from parallel.formats.registry import open_records
 from parallel.score.metrics import read_line_aligned
 from parallel.text_rules import ARABIC_LETTERS, EXTENDED_LETTERS
 
@@ -101,9 +100,7 @@ def check_files(source_path: Path, target_path: Path, glossary: Glossary | None 
 
 def write_check(result: CheckResult, jsonl_path: Path | None = None, parquet_path: Path | None = None) -> None:
     """The records as JSONL and/or Parquet (the same fields)."""
-    if jsonl_path is not None:
-        with open_jsonl(jsonl_path) as out:
-            out.write_all(asdict(r) for r in result.records)
-    if parquet_path is not None:
-        with open_parquet(parquet_path, "check") as out:
-            out.write_all(asdict(r) for r in result.records)
+    for path, name in ((jsonl_path, "jsonl"), (parquet_path, "parquet")):
+        if path is not None:
+            with open_records(path, "check", name=name) as out:
+                out.write_all(asdict(r) for r in result.records)

@@ -23,10 +23,10 @@ from parallel import TOOL_NAME, __version__
 from parallel.checks.glossary import read_glossary
 from parallel.errors import LocationError, ResourceError, location_error
 from parallel.files import atomic_write, exclusive_folder, sha256_file
-from parallel.formats.jsonl import open_jsonl, translation_record
+from parallel.formats.jsonl import translation_record
 from parallel.formats.moses import open_moses
-from parallel.formats.parquet import open_parquet
 from parallel.formats.provenance import Provenance
+from parallel.formats.registry import open_records
 from parallel.formats.tmx import open_tmx, translation_unit
 from parallel.formats.xliff import open_xliff, translation_xliff_unit
 from parallel.progress import progress_bar
@@ -250,9 +250,9 @@ class CorpusWriters:
         self.tmx = stack.enter_context(open_tmx(staged["tmx"], provenance))
         self.xliff = stack.enter_context(open_xliff(staged["xliff"], provenance))
         self.moses = stack.enter_context(open_moses(staged["tmx"].with_suffix("")))
-        self.jsonl = stack.enter_context(open_jsonl(staged["jsonl"]))
+        self.jsonl = stack.enter_context(open_records(staged["jsonl"], "translation", provenance))
         self.review = stack.enter_context(open_review(staged["review"], provenance))
-        self.parquet = stack.enter_context(open_parquet(staged["parquet"], "translation")) \
+        self.parquet = stack.enter_context(open_records(staged["parquet"], "translation", provenance)) \
             if "parquet" in staged else None
 
     def write(self, documents: list[Document], translations: list[Translation],

@@ -21,10 +21,9 @@ from typing import Iterable, Iterator
 
 from parallel.checks.flags import ALL_FLAGS, pair_flags
 from parallel.errors import InputError
-from parallel.formats.jsonl import open_jsonl, read_jsonl
-from parallel.formats.parquet import open_parquet
+from parallel.formats.jsonl import open_jsonl
 from parallel.formats.provenance import Provenance
-from parallel.formats.tmx import TmxUnit, TmxWriter, open_tmx, read_tmx
+from parallel.formats.registry import open_records, read_records
 from parallel.read.textfiles import read_lines
 from parallel.text_rules import matching_form, normalise_digits
 
@@ -68,31 +67,17 @@ class FilterResult:
 
 
 def read_pairs(path: Path) -> Iterator[dict]:
-    """Pair records from our JSONL or any TMX (by the file's suffix)."""
-    path = Path(path)
-    if path.suffix.lower() == ".tmx":
-        yield from (_record_from_unit(unit, index) for index, unit in enumerate(read_tmx(path), start=1))
-        return
-    for index, record in enumerate(read_jsonl(path), start=1):
+    """Pair records from any record format (our JSONL or Parquet, any TMX: by the file's suffix); a
+    missing file or an unknown format is refused at once, before any output is opened."""
+    return _checked_pairs(path, read_records(path))
+
+
+def _checked_pairs(path: Path, records: Iterator[dict]) -> Iterator[dict]:
+    for index, record in enumerate(records, start=1):
         if not isinstance(record.get("source"), str) or not isinstance(record.get("target"), str):
             raise InputError(f"{path}: record {index} lacks a source or a target text")
         record.setdefault("id", str(index))
         yield record
-
-
-def _record_from_unit(unit: TmxUnit, index: int) -> dict:
-    source = next((text for lang, text in unit.variants.items() if lang.lower().startswith("ar")), None)
-    target = next((text for lang, text in unit.variants.items() if lang.lower().startswith("en")), None)
-    if source is None or target is None:
-        raise InputError(f"translation unit {unit.tuid or index} has no Arabic or no English variant")
-    record = {"id": unit.tuid or str(index), "source": source, "target": target}
-    if unit.props.get("x-flags"):
-        record["flags"] = unit.props["x-flags"].split(",")
-    if unit.props.get("x-alignment-score"):
-        record["alignment_score"] = float(unit.props["x-alignment-score"])
-    if unit.props.get("x-document"):
-        record["doc"] = unit.props["x-document"]
-    return record
 
 
 def test_set_keys(paths: Iterable[Path]) -> set[str]:
@@ -139,28 +124,10 @@ def filter_reason(record: dict, options: FilterOptions, test_keys: set[str], see
     return None
 
 
-def _open_output(path: Path, options: FilterOptions):
-    suffix = Path(path).suffix.lower()
-    if suffix == ".parquet":
-        return open_parquet(path, "pair")
-    if suffix == ".tmx":
-        provenance = Provenance("none", "", options={"filter": _options_json(options)})
-        return open_tmx(path, provenance)
-    return open_jsonl(path)
-
-
 def _options_json(options: FilterOptions) -> str:
     return json.dumps({"remove_duplicates": options.remove_duplicates, "exclude": [str(p) for p in options.exclude],
                        "drop_flags": list(options.drop_flags), "min_score": options.min_score,
                        "lang_id": options.lang_id})
-
-
-def _as_unit(record: dict) -> TmxUnit:
-    props = {key: value for key, value in (("x-document", record.get("doc")),
-                                           ("x-flags", ",".join(record.get("flags") or ())),
-                                           ("x-alignment-score", record.get("alignment_score"))) if value}
-    return TmxUnit(str(record["id"]), {"ar": record["source"], "en": record["target"]},
-                   {k: (f"{v:.4f}" if isinstance(v, float) else str(v)) for k, v in props.items()})
 
 
 def removed_path(out_path: Path) -> Path:
@@ -180,13 +147,15 @@ def filter_pairs(pairs_path: Path, out_path: Path, options: FilterOptions | None
     test_keys = test_set_keys(options.exclude)
     languages = _LanguageCheck() if options.lang_id else None
     result, seen = FilterResult(), set()
-    with _open_output(out_path, options) as kept, open_jsonl(removed_path(out_path)) as removed:
-        for record in read_pairs(pairs_path):
+    provenance = Provenance("none", "", options={"filter": _options_json(options)})
+    pairs = read_pairs(pairs_path)
+    with open_records(out_path, "pair", provenance) as kept, open_jsonl(removed_path(out_path)) as removed:
+        for record in pairs:
             result.read += 1
             reason = filter_reason(record, options, test_keys, seen, languages)
             if reason is None:
                 result.kept += 1
-                kept.write(_as_unit(record) if isinstance(kept, TmxWriter) else record)
+                kept.write(record)
             else:
                 result.removed[reason] += 1
                 removed.write({**record, "reason": reason})

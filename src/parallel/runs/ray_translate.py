@@ -45,8 +45,8 @@ from typing import Iterable
 from parallel.checks.glossary import read_glossary
 from parallel.errors import InputError, ResourceError
 from parallel.files import atomic_write, exclusive_folder
-from parallel.formats.jsonl import open_jsonl, read_jsonl, read_segments, translation_record, write_jsonl
-from parallel.formats.parquet import open_parquet
+from parallel.formats.jsonl import read_jsonl, read_segments, translation_record, write_jsonl
+from parallel.formats.registry import open_records
 from parallel.progress import progress_bar
 from parallel.records import Segment
 from parallel.segment.sentences import segment_record
@@ -340,6 +340,5 @@ def _run_shards(payloads: dict[int, str], shard_dir: Path, kind: str, model_dir:
 def _join(out_dir: Path, shards: int, output: Path, output_format: str) -> None:
     """The shards' records in order, into one file (written atomically)."""
     records = (record for index in range(shards) for record in read_jsonl(shard_path(out_dir, index)))
-    writer = open_parquet(output, "translation") if output_format == "parquet" else open_jsonl(output)
-    with writer as out:
+    with open_records(output, "translation", name=output_format) as out:
         out.write_all(records)
