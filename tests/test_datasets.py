@@ -11,10 +11,12 @@ from conftest import FLORES
 from parallel.checks.glossary import read_glossary
 from parallel.cli.main import cli
 from parallel.errors import InputError
+from parallel.filters.base import near_exact_key
+from parallel.filters.registry import FilterOptions
 from parallel.formats.parquet import read_parquet
 from parallel.formats.tmx import read_tmx
 from parallel.runs.check import check_lines
-from parallel.runs.filter import FilterOptions, filter_pairs, near_exact_key, removed_path
+from parallel.runs.filter import filter_pairs, removed_path
 
 SOURCE = "قال ٣ مسؤولين إن وزارة الخارجية ستعقد محادثات في بغداد خلال الأسبوع المقبل مع وفد من الاتحاد الأوروبي"
 GOOD = "Three officials said the Foreign Ministry would hold talks in Baghdad next week with a delegation from the EU"

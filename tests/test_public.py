@@ -87,7 +87,7 @@ FLOORS = [
     {"parallel.formats"},
     {"parallel.read"},
     {"parallel.segment", "parallel.checks"},
-    {"parallel.alignment", "parallel.translate"},
+    {"parallel.alignment", "parallel.translate", "parallel.filters"},
     {"parallel.score"},
     {"parallel.reports"},
     {"parallel.runs"},

@@ -70,3 +70,29 @@ def test_filter_reads_parquet(tmp_path, runner):
                                  "--min-score", "0.8"])
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["target"] for line in (tmp_path / "again.jsonl").read_text().splitlines()] == ENGLISH
+
+
+def test_a_toy_filter_registered_with_one_line(tmp_path, monkeypatch):
+    import click
+    from click.testing import CliRunner
+
+    from parallel.cli.data import filter_options
+    from parallel.filters import registry as filters
+    from parallel.runs.filter import filter_pairs, removed_path
+
+    monkeypatch.setitem(filters.FILTERS, "short", "toyfilter:ShortFilter")   # the one registry line
+    pairs = tmp_path / "pairs.jsonl"
+    write_pairs(pairs)
+    result = filter_pairs(pairs, tmp_path / "kept.jsonl", filters.FilterOptions(min_words=6, min_score=0.5))
+    assert result.to_json()["removed"]["short"] == 1 and result.kept == 1      # "وأضافت أن الدخول مجاني للطلاب": 5
+    (removed,) = [json.loads(line) for line in removed_path(tmp_path / "kept.jsonl").read_text().splitlines()]
+    assert removed["reason"] == "short" and removed["source"] == ARABIC[1]
+    assert "short 1" in result.format()
+
+    @filter_options
+    def command(**values):
+        click.echo(json.dumps(filters.options_from_cli(values).to_json()))
+
+    shown = CliRunner().invoke(click.command()(command), ["--min-words", "4", "--drop-flags", "numbers"])
+    assert json.loads(shown.output) == {"lang_id": False, "drop_flags": ["numbers"], "min_score": None,
+                                        "exclude": [], "remove_duplicates": False, "min_words": 4}

@@ -53,7 +53,7 @@ _PUBLIC = {
     "run_align": "runs.align", "AlignConfig": "runs.align",
     "run_postedit": "runs.postedit",
     "check_lines": "runs.check", "check_files": "runs.check",
-    "filter_pairs": "runs.filter", "FilterOptions": "runs.filter", "evaluate_flags": "runs.flag_eval",
+    "filter_pairs": "runs.filter", "FilterOptions": "filters.registry", "evaluate_flags": "runs.flag_eval",
     # errors
     "ParallelError": "errors", "InputError": "errors", "ResourceError": "errors", "LocationError": "errors",
 }

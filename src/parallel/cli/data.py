@@ -11,9 +11,10 @@ from parallel.checks.glossary import read_glossary
 from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, read_length_model
 from parallel.cli.shared import glossary_option
 from parallel.errors import InputError
+from parallel.filters.registry import filter_classes, options_from_cli
 from parallel.read.fetch import LOG_NAME, FetchOptions, fetch_pages, read_urls
 from parallel.runs.check import check_files, write_check
-from parallel.runs.filter import FilterOptions, filter_pairs, removed_path
+from parallel.runs.filter import filter_pairs, removed_path
 
 # --- fetch ---------------------------------------------------------------------------------------
 
@@ -78,28 +79,25 @@ def check_command(source_path, target_path, jsonl, jsonl_path, parquet_path, glo
 # --- filter --------------------------------------------------------------------------------------
 
 
+def filter_options(command):
+    """Every registered filter's command-line option, in the order the filters run."""
+    for cls in reversed(filter_classes()):
+        option = cls.option
+        settings = {"default": option.off, **(option.click or {})}
+        command = click.option(option.flag, option.name, help=option.help, **settings)(command)
+    return command
+
+
 @click.command("filter")
 @click.argument("pairs_path", metavar="PAIRS", type=click.Path(path_type=Path))
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
               help="The kept pairs: .jsonl, .parquet or .tmx (by the suffix); the removed ones go beside it "
                    "as KEPT.removed.jsonl with their reason.")
-@click.option("--remove-duplicates", is_flag=True, default=FilterOptions.remove_duplicates,
-              help="Keep the first of pairs equal but for spacing, punctuation, case, digit script, Arabic letter "
-                   "variants.")
-@click.option("--exclude", "exclude", multiple=True, type=click.Path(path_type=Path),
-              help="A test set (one sentence per line): drop pairs whose source or target is one of its lines "
-                   "(repeatable).")
-@click.option("--drop-flags", default="", help="Comma-separated flags (numbers,length_ratio,…): drop pairs with any.")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=FilterOptions.min_score,
-              help="Drop pairs whose alignment score is below this.")
-@click.option("--lang-id", is_flag=True, default=FilterOptions.lang_id,
-              help="Drop pairs whose source is not identified as Arabic or target as English (py3langid).")
+@filter_options
 @click.option("--json", "as_json", is_flag=True, help="The counts as JSON.")
-def filter_command(pairs_path, out_path, remove_duplicates, exclude, drop_flags, min_score, lang_id, as_json) -> None:
-    """Filter aligned PAIRS (our JSONL, or any TMX) into training data, with a count per filter."""
-    options = FilterOptions(remove_duplicates=remove_duplicates, exclude=tuple(exclude),
-                            drop_flags=tuple(f.strip() for f in drop_flags.split(",") if f.strip()),
-                            min_score=min_score, lang_id=lang_id)
+def filter_command(pairs_path, out_path, as_json, **filters) -> None:
+    """Filter aligned PAIRS (our JSONL or Parquet, or any TMX) into training data, with a count per filter."""
+    options = options_from_cli(filters)
     result = filter_pairs(pairs_path, out_path, options)
     if as_json:
         click.echo(json.dumps({**result.to_json(), "out": str(out_path),
