@@ -96,3 +96,19 @@ def test_a_toy_filter_registered_with_one_line(tmp_path, monkeypatch):
     shown = CliRunner().invoke(click.command()(command), ["--min-words", "4", "--drop-flags", "numbers"])
     assert json.loads(shown.output) == {"lang_id": False, "drop_flags": ["numbers"], "min_score": None,
                                         "exclude": [], "remove_duplicates": False, "min_words": 4}
+
+
+def test_a_toy_segmenter_registered_with_one_line(tmp_path, runner, monkeypatch):
+    from parallel.segment import registry as segmenters
+
+    monkeypatch.setitem(segmenters.SEGMENTERS, "comma", "toysegmenter:comma_segmenter")   # the one registry line
+    assert segmenters.make_segmenter("comma", "ar")("أ، ب. ج") == ["أ،", "ب.", "ج"]
+    text, docids = tmp_path / "t.ara", tmp_path / "t.docids"
+    text.write_text("قال الوزير، في بيان، إن الخطة جاهزة.\nوأضاف أن التنفيذ يبدأ غدا.\n", encoding="utf-8")
+    docids.write_text("d1\nd1\n", encoding="utf-8")
+    ours, toy = (runner.invoke(cli, ["eval", "segment", "--text", str(text), "--docids", str(docids), "--json",
+                                     "--segmenter", name]) for name in ("parallel", "comma"))
+    assert ours.exit_code == 0 and toy.exit_code == 0, toy.output
+    ours, toy = json.loads(ours.stdout), json.loads(toy.stdout)
+    assert toy["settings"]["segmenter"] == "comma" and toy["system_boundaries"] > ours["system_boundaries"]
+    assert toy["precision"] < ours["precision"] == 1.0

@@ -6,13 +6,9 @@ import pytest
 from conftest import FLORES
 from parallel.cli.main import cli
 from parallel.errors import InputError, ResourceError
-from parallel.runs.segment_eval import (
-    boundaries,
-    evaluate_segmentation,
-    naive_segmenter,
-    read_test_documents,
-    segmenter_named,
-)
+from parallel.runs.segment_eval import boundaries, evaluate_segmentation, read_test_documents
+from parallel.segment.peers import naive_segmenter
+from parallel.segment.registry import make_segmenter
 
 # Two documents; d1's gold has a sentence whose line ends inside an abbreviation-like word.
 LINES = [
@@ -83,8 +79,8 @@ def test_mismatched_and_empty_lines_are_input_errors(test_set, tmp_path):
 
 def test_pysbd_missing_is_a_resource_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "pysbd", None)
-    with pytest.raises(ResourceError, match="pip install pysbd"):
-        segmenter_named("pysbd", "ar")
+    with pytest.raises(ResourceError, match=r"pip install 'parallel\[eval\]'"):
+        make_segmenter("pysbd", "ar")
 
 
 def test_eval_segment_cli(runner, test_set):
@@ -167,7 +163,7 @@ def test_eval_segment_on_the_corrected_flores_gold(runner):
 def test_ahead_of_every_other_segmenter_on_the_corrected_gold(stem):
     """The acceptance of issue 22 on the four corrected FLORES files: F1 >= 0.995, and ahead of the
     naive regex, pySBD and sentencex (installed by `make install`, the project's [eval] extra)."""
-    from parallel.runs.segment_eval import gold_paths, language_of, segmenter_named
+    from parallel.runs.segment_eval import gold_paths, language_of
 
     gold = FLORES / "seggold" / stem
     if not gold.with_name(gold.name + ".sent").is_file():
@@ -177,5 +173,5 @@ def test_ahead_of_every_other_segmenter_on_the_corrected_gold(stem):
     ours = evaluate_segmentation(documents)
     assert ours.f1 >= 0.995
     for name in ("naive", "pysbd", "sentencex"):
-        other = evaluate_segmentation(documents, segmenter_named(name, language_of(gold)))
+        other = evaluate_segmentation(documents, make_segmenter(name, language_of(gold)))
         assert ours.f1 > other.f1, name

@@ -8,18 +8,13 @@ import click
 
 from parallel.alignment.aligner import AlignOptions
 from parallel.checks.length_model import fit_length_model
+from parallel.cli.shared import RegistryChoice
 from parallel.files import atomic_write
 from parallel.runs.align_eval import AlignEvalConfig, evaluate_alignment, join_documents, read_documents
 from parallel.runs.flag_eval import evaluate_flags
-from parallel.runs.segment_eval import (
-    SEGMENTERS,
-    evaluate_segmentation,
-    gold_paths,
-    language_of,
-    read_test_documents,
-    segmenter_named,
-)
+from parallel.runs.segment_eval import evaluate_segmentation, gold_paths, language_of, read_test_documents
 from parallel.score.metrics import read_line_aligned
+from parallel.segment.registry import SEGMENTERS, make_segmenter
 
 
 @click.group("eval")
@@ -81,7 +76,7 @@ def eval_align(source_path, reference_path, docids_path, translations_path, simu
               help="Each line's document id (first tab-separated field).")
 @click.option("--lang", type=click.Choice(["ar", "en"]), help="Language of --text [default: from its extension].")
 @click.option("--title", is_flag=True, help="Keep each document's first line on its own line, as a headline.")
-@click.option("--segmenter", type=click.Choice(SEGMENTERS), default=SEGMENTERS[0],
+@click.option("--segmenter", type=RegistryChoice(SEGMENTERS), default=next(iter(SEGMENTERS)),
               show_default=True, help="Ours, the one-line regex baseline, pySBD or sentencex (the [eval] extra).")
 @click.option("--errors", "errors", type=click.IntRange(min=0), default=0, help="Show the first N errors.")
 @click.option("--json", "as_json", is_flag=True)
@@ -100,7 +95,7 @@ def eval_segment(gold_stem, text_path, docids_path, lang, title, segmenter, erro
         lang = lang or language_of(gold_stem)
     lang = lang or language_of(text_path)
     documents = read_test_documents(text_path, docids_path, title, own_line)
-    scores = evaluate_segmentation(documents, segmenter_named(segmenter, lang))
+    scores = evaluate_segmentation(documents, make_segmenter(segmenter, lang))
     result = scores.to_json(errors)
     result["settings"] = {"text": str(text_path), "gold": "corrected" if gold_stem else "lines", "lang": lang,
                           "title": title, "segmenter": segmenter}

@@ -14,6 +14,7 @@ from parallel.cli.data import check_command, fetch_command, filter_command
 from parallel.cli.evaluate import eval_group
 from parallel.cli.shared import (
     ParallelGroup,
+    RegistryChoice,
     Terminated,
     force_option,
     glossary_option,
@@ -167,7 +168,7 @@ def model_info(name, models_dir) -> None:
 @ray_options
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="--engine ray: folder for the shards and translations.<format>.")
-@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="jsonl",
+@click.option("--format", "output_format", type=RegistryChoice(FORMATS), default="jsonl",
               show_default=True, help="--engine ray: the joined output's format.")
 def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device, compute_type, threads,
               reproducible, cache_path, no_cache, jsonl, lines, glossary_path, engine, address, actors,

@@ -51,6 +51,20 @@ class ParallelGroup(click.Group):
             ctx.exit(TERMINATED_EXIT if isinstance(exc, Terminated) else INTERRUPTED_EXIT)
 
 
+class RegistryChoice(click.Choice):
+    """A choice among a registry's names (formats, segmenters), read when the option is parsed, so
+    that one registered after the command was built is accepted too."""
+
+    def __init__(self, registry: dict) -> None:
+        super().__init__(list(registry))
+        self.registry = registry
+
+    def convert(self, value, param, ctx):
+        """The name, if the registry knows it now."""
+        self.choices = list(self.registry)
+        return super().convert(value, param, ctx)
+
+
 models_dir_option = click.option("--models-dir", type=click.Path(path_type=Path), default=None,
                                  help="Where models live [default: $PARALLEL_MODELS or ./models].")
 quantization_option = click.option("--quantization", type=click.Choice(QUANTIZATIONS), default=DEFAULT_QUANTIZATION,

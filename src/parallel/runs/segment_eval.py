@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
-from parallel.errors import InputError, ResourceError
+from parallel.errors import InputError
 from parallel.read.textfiles import read_lines
+from parallel.segment.registry import Segmenter
 from parallel.segment.sentences import split_text
 
-Segmenter = Callable[[str], list[str]]
 _WHITESPACE_RE = re.compile(r"\s+")
 CONTEXT = 30
 
@@ -164,52 +164,6 @@ def evaluate_segmentation(documents: Sequence[TestDocument], segmenter: Segmente
             scores.errors.extend(BoundaryError(document.id, kind, *context(document.text, offset))
                                  for offset in sorted(offsets))
     return scores
-
-
-# --- segmenters to compare with --------------------------------------------------------------
-
-_NAIVE_RE = re.compile(r"(?<=[.!?؟])\s+")
-
-
-def naive_segmenter(text: str) -> list[str]:
-    """The one-line regex baseline: cut after ``. ! ? ؟`` followed by white space, and at line ends."""
-    return [part for line in text.splitlines() for part in _NAIVE_RE.split(line) if part.strip()]
-
-
-def pysbd_segmenter(lang: str) -> Segmenter:
-    """pySBD (``pip install pysbd``), for comparison only; run line by line like ours."""
-    try:
-        import pysbd
-    except ImportError as exc:
-        raise ResourceError("--segmenter pysbd needs pySBD: pip install pysbd") from exc
-    splitter = pysbd.Segmenter(language=lang, clean=False)
-    return lambda text: [s for line in text.splitlines() for s in splitter.segment(line) if s.strip()]
-
-
-def sentencex_segmenter(lang: str) -> Segmenter:
-    """sentencex (Wikimedia's segmenter, ``pip install sentencex``), for comparison only; line by line."""
-    try:
-        import sentencex
-    except ImportError as exc:
-        raise ResourceError("--segmenter sentencex needs sentencex: pip install sentencex") from exc
-    return lambda text: [s for line in text.splitlines() for s in sentencex.segment(lang, line) if s.strip()]
-
-
-# ours, the one-line regex baseline, and two libraries (installed with the project's [eval] extra)
-SEGMENTERS = ("parallel", "naive", "pysbd", "sentencex")
-
-
-def segmenter_named(name: str, lang: str) -> Segmenter:
-    """The segmenter ``--segmenter`` names: ours, the naive regex, pySBD or sentencex (for ``lang``)."""
-    if name == "parallel":
-        return split_text
-    if name == "naive":
-        return naive_segmenter
-    if name == "pysbd":
-        return pysbd_segmenter(lang)
-    if name == "sentencex":
-        return sentencex_segmenter(lang)
-    raise ValueError(f"unknown segmenter {name!r}")
 
 
 def language_of(path: Path) -> str:

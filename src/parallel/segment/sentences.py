@@ -284,6 +284,11 @@ def split_text(text: str) -> list[str]:
     return [sentence for line in text.splitlines() for sentence in split_sentences(line)]
 
 
+def text_segmenter(lang: str):
+    """Our segmenter as the registry makes it (``segment.registry``): the same rules for Arabic and English."""
+    return split_text
+
+
 def segment_document(document: Document) -> list[Segment]:
     """Segments with stable ids ``<doc>:<para>:<sent>`` (1-based)."""
     return [
