@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from parallel import __version__
-from parallel.checks.glossary import read_glossary
 from parallel.cli.data import check_command, fetch_command, filter_command
 from parallel.cli.evaluate import eval_group
 from parallel.cli.shared import (
@@ -25,15 +24,16 @@ from parallel.cli.shared import (
     ray_options,
     translate_options,
 )
-from parallel.formats.jsonl import read_translations, translation_record
+from parallel.formats.jsonl import read_translations
 from parallel.formats.registry import FORMATS
-from parallel.read.articles import read_article, split_references
 from parallel.reports.report import format_counts
 from parallel.reports.review import write_scored_review
 from parallel.runs.align import AlignConfig, run_align
 from parallel.runs.corpus import CorpusConfig, run_corpus
+from parallel.runs.engine import EngineConfig
 from parallel.runs.postedit import run_postedit
 from parallel.runs.ray_translate import translate_on_ray
+from parallel.runs.translate import articles_among, read_segments_of, segmented_lines, translated_lines
 from parallel.score.metrics import (
     DEFAULT_BOOTSTRAP,
     DEFAULT_METRICS,
@@ -48,14 +48,9 @@ from parallel.score.metrics import (
 from parallel.score.references import format_document_scores, score_documents
 from parallel.segment.sentences import (
     count_segments,
-    line_segments,
-    segment_document,
-    segment_record,
-    segments_from_file,
 )
-from parallel.translate.cache import default_cache_path, open_cache
+from parallel.translate.cache import default_cache_path
 from parallel.translate.models import DEFAULT_MODEL, fetch, import_model, list_models, read_manifest, resolve_model
-from parallel.translate.translator import Translator
 
 
 @click.group(cls=ParallelGroup)
@@ -74,25 +69,13 @@ def cli(debug: bool) -> None:
 def segment(files: tuple[str, ...], jsonl: bool) -> None:
     """Split articles into sentences: one per line, a blank line between paragraphs.  An article's
     English reference (x.en.txt beside x.txt, as in seeds/*.txt) is skipped."""
-    paths = _articles_named(files)
-    documents = [read_article(path) for path in paths]  # read all first: bad input fails before output
-    for document in documents:
-        previous_para = None
-        for seg in segment_document(document):
-            if jsonl:
-                click.echo(json.dumps(segment_record(seg), ensure_ascii=False))
-                continue
-            if previous_para is not None and seg.para != previous_para:
-                click.echo("")
-            click.echo(seg.text)
-            previous_para = seg.para
-        if not jsonl and document is not documents[-1]:
-            click.echo("")
+    for line in segmented_lines(_articles_named(files), jsonl):
+        click.echo(line)
 
 
 def _articles_named(files) -> list[Path]:
     """The articles among FILES; the English references beside them are skipped, and said so."""
-    articles, references = split_references([Path(f) for f in files])
+    articles, references = articles_among(files)
     if references:
         click.echo(f"note: skipped {len(references)} English reference(s) given beside their articles "
                    f"({', '.join(p.name for p in references[:3])}{' …' if len(references) > 3 else ''})", err=True)
@@ -178,37 +161,21 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
     Paragraphs are separated by a blank line, unless --lines.  With --engine ray, on a Ray cluster
     into --out (docs/scale.md)."""
     paths = [Path(f) for f in files] if lines else _articles_named(files)
-    total = count_segments(paths, lines)  # a first pass: bad input fails before any output
-    model_dir = resolve_model(model_name, models_dir)
-    options = options_from(beam_size, max_batch_tokens, device, compute_type, threads, reproducible)
-    read = line_segments if lines else segments_from_file
-    if engine == "ray":
+    total = count_segments(paths, lines)  # a first pass: bad input fails before the model is looked up
+    config = EngineConfig(resolve_model(model_name, models_dir),
+                          options_from(beam_size, max_batch_tokens, device, compute_type, threads, reproducible),
+                          cache_path, not no_cache, glossary_path,
+                          ray_from(engine, address, actors, threads_per_actor, gpus_per_actor))
+    if config.ray is not None:
         if out_dir is None:
             raise click.UsageError("--engine ray writes into --out DIR")
-        result = translate_on_ray((segment for path in paths for segment in read(path)), model_dir, options,
-                                  out_dir, ray_from(engine, address, actors, threads_per_actor, gpus_per_actor),
-                                  None if no_cache else cache_path or default_cache_path(), output_format,
-                                  glossary_path)
+        result = translate_on_ray(read_segments_of(paths, lines), config.model_dir, config.options, out_dir,
+                                  config.ray, None if no_cache else cache_path or default_cache_path(),
+                                  output_format, glossary_path)
         click.echo(result.format(), err=True)
         return
-    cache = open_cache(cache_path, enabled=not no_cache)
-    glossary = read_glossary(glossary_path) if glossary_path else None
-    try:
-        translator = Translator(model_dir, options, cache, glossary)
-        segments = (segment for path in paths for segment in read(path))
-        previous = None
-        for translation in translator.translate_stream(segments, total=total):
-            if jsonl:
-                click.echo(json.dumps(translation_record(translation, translator.model_name), ensure_ascii=False))
-                continue
-            place = (translation.segment.doc_id, translation.segment.para)
-            if previous is not None and place != previous and not lines:
-                click.echo("")
-            click.echo(translation.text)
-            previous = place
-    finally:
-        if cache is not None:
-            cache.close()
+    for line in translated_lines(paths, config, lines, jsonl, total):
+        click.echo(line)
 
 
 @cli.command()

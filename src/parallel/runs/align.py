@@ -13,9 +13,7 @@ without a pivot a word table is learned from the folder (``lexicon.align_documen
 """
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -32,10 +30,10 @@ from parallel.formats.tmx import TmxUnit, write_tmx
 from parallel.read.articles import article_paths, read_article, read_reference, reference_path
 from parallel.read.textfiles import read_lines, read_text
 from parallel.records import Document, Pair, Segment
-from parallel.runs.ray_translate import RayOptions, fill_cache_on_ray
+from parallel.runs.engine import EngineConfig, open_engine
+from parallel.runs.ray_translate import RayOptions
 from parallel.segment.sentences import segment_document
-from parallel.translate.cache import TranslationCache, open_cache
-from parallel.translate.translator import TranslateOptions, Translator
+from parallel.translate.translator import TranslateOptions
 
 
 @dataclass
@@ -56,6 +54,7 @@ class AlignConfig:
     lexicon: bool = True                 # folder without a pivot: learn a word table from it
     parquet: bool = False                # also <stem>.parquet: the kept pairs' JSONL records as Parquet
     ray: RayOptions | None = None        # translate the model's pivot on a Ray cluster (--engine ray)
+    translate_options: TranslateOptions = field(default_factory=TranslateOptions)   # the model's decoding
     progress: bool = True
 
 
@@ -153,25 +152,15 @@ def default_out_stem(source_path: Path) -> Path:
     return source.with_name(source.name.split(".")[0] + ".aligned")
 
 
-def model_pivots(model_dir: Path, sources: list[list[Segment]], cache_path: Path | None = None,
-                 use_cache: bool = True, ray: RayOptions | None = None, shard_dir: Path | None = None,
-                 progress: bool = True) -> tuple[str, str, list[list[str]]]:
-    """The model's name and sha256, and its translation of each source sentence of each
-    document: every document in one call (full batches), through the cache (``open_cache``'s
-    policy) unless ``use_cache`` is false.  With ``ray``, the translations are made on a Ray
-    cluster first (``fill_cache_on_ray``, shards in ``shard_dir``); without a cache, through a
-    private one that goes with the run."""
+def model_pivots(engine: EngineConfig, sources: list[list[Segment]],
+                 shard_dir: Path | None = None) -> tuple[str, str, list[list[str]]]:
+    """The model's name and sha256, and its translation of each source sentence of each document:
+    every document in one call (full batches), through the engine (``runs.engine``: the cache, and
+    with ``ray`` the cluster first, its shards in ``shard_dir``)."""
     texts = [s.text for source in sources for s in source]
-    with ExitStack() as stack:
-        cache = open_cache(cache_path, enabled=use_cache)
-        if cache is None and ray is not None:
-            cache = TranslationCache(Path(stack.enter_context(tempfile.TemporaryDirectory())) / "ray.sqlite")
-        if cache is not None:
-            stack.callback(cache.close)
-        translator = Translator(model_dir, TranslateOptions(), cache)
-        if ray is not None:
-            fill_cache_on_ray(texts, model_dir, TranslateOptions(), cache, shard_dir, ray, progress)
-        results = iter(translator.translate_texts(texts, progress))
+    with open_engine(engine, texts, shard_dir) as opened:
+        translator = opened.translator
+        results = iter(list(translator.translate_texts(texts, engine.progress)))
     pivots = [[next(results).text for _ in source] for source in sources]
     return translator.model_name, translator.model_sha256, pivots
 
@@ -205,9 +194,10 @@ def run_align(config: AlignConfig) -> dict:
         pivots = [read_pivot(config.translations_path, len(sides[0][0]))]
         pivot_name = f"file:{Path(config.translations_path).name}"
     elif config.model_dir is not None:
-        pivot_name, pivot_sha256, pivots = model_pivots(
-            config.model_dir, [s for s, _ in sides], config.cache_path, config.use_cache, config.ray,
-            out_stem.with_name(out_stem.name + ".ray-shards"), config.progress)
+        engine = EngineConfig(config.model_dir, config.translate_options, config.cache_path, config.use_cache,
+                              ray=config.ray, progress=config.progress)
+        pivot_name, pivot_sha256, pivots = model_pivots(engine, [s for s, _ in sides],
+                                                        out_stem.with_name(out_stem.name + ".ray-shards"))
     learned = pivots is None and config.lexicon and len(sides) > 1
     pairs, unaligned = [], []
     aligned = align_sides(sides, pivots, config.options, learn_table=learned)

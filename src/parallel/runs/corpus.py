@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Iterator
 
 from parallel import TOOL_NAME, __version__
-from parallel.checks.glossary import read_glossary
 from parallel.errors import LocationError, ResourceError, location_error
 from parallel.files import atomic_write, exclusive_folder, sha256_file
 from parallel.formats.jsonl import translation_record
@@ -34,10 +33,10 @@ from parallel.read.articles import article_paths, read_article, read_reference, 
 from parallel.records import Document, Pair, Segment, Translation, group_by_document
 from parallel.reports.report import AttentionList, flag_counts, write_markdown
 from parallel.reports.review import open_review
-from parallel.runs.ray_translate import RayFill, RayOptions, fill_cache_on_ray
+from parallel.runs.engine import EngineConfig, open_engine
+from parallel.runs.ray_translate import RayOptions
 from parallel.score.references import ReferenceScores, align_references
 from parallel.segment.sentences import segment_document
-from parallel.translate.cache import TranslationCache, open_cache
 from parallel.translate.models import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
 from parallel.translate.translator import STREAM_CHUNK, TranslateOptions, TranslationStats, Translator
 
@@ -277,30 +276,13 @@ class CorpusWriters:
                                      matches.get(document.id, {}) if document.id in references else None)
 
 
-def open_translator(config: CorpusConfig, model_dir: Path, stack: ExitStack,
-                    private_dir: Path | None = None) -> tuple[Translator, Path | None]:
-    """The translator, with the translation cache unless it is off; the cache closes with ``stack``.
-    With the Ray engine and no cache, a private cache in ``private_dir`` (gone with the run) carries
-    the cluster's translations to this process."""
-    cache = open_cache(config.cache_path, enabled=config.use_cache)
-    if cache is None and config.ray is not None:
-        cache = TranslationCache(Path(private_dir) / "ray-translations.sqlite")
-    if cache is not None:
-        stack.callback(cache.close)
-    glossary = read_glossary(config.glossary_path) if config.glossary_path else None
-    return Translator(model_dir, config.options, cache, glossary), cache.path if config.use_cache else None
+def engine_config(config: CorpusConfig, model_dir: Path) -> EngineConfig:
+    """How this corpus run translates (``runs.engine``)."""
+    return EngineConfig(model_dir, config.options, config.cache_path, config.use_cache, config.glossary_path,
+                        config.ray, config.progress)
 
 
 RAY_SHARDS = ".ray-shards"   # in the output folder: the cluster's translations on their way to the cache
-
-
-def translate_on_cluster(config: CorpusConfig, model_dir: Path, translator: Translator, texts: list[str],
-                         timer: StageTimer) -> RayFill:
-    """``--engine ray``: every segment the cache lacks is translated on the cluster into the cache
-    first (``fill_cache_on_ray``); the chunked run then finds them all there."""
-    with timer.stage("translate"):
-        return fill_cache_on_ray(texts, model_dir, config.options, translator.cache, config.out_dir / RAY_SHARDS,
-                                 config.ray, config.progress)
 
 
 def process_chunk(chunk: list[Article], translator: Translator, writers: CorpusWriters, totals: RunTotals,
@@ -360,9 +342,10 @@ def _run_corpus(config: CorpusConfig) -> dict:
     final = output_paths(config.out_dir, config.name, config.parquet)
     with ExitStack() as resources, exclusive_folder(config.out_dir, leftovers=(STAGING_PREFIX,)), \
             tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=config.out_dir) as tmp:
-        with timer.stage("translate"):
-            translator, cache_path = open_translator(config, model_dir, resources, Path(tmp))
-        fill = translate_on_cluster(config, model_dir, translator, texts, timer) if texts is not None else None
+        with timer.stage("translate"):   # with --engine ray, the cluster translates the texts into the cache here
+            engine = resources.enter_context(open_engine(engine_config(config, model_dir), texts,
+                                                         config.out_dir / RAY_SHARDS, private_dir=Path(tmp)))
+        translator, fill = engine.translator, engine.fill
         provenance = Provenance(translator.model_name, translator.model_sha256, options=config.options.as_dict())
         staged = output_paths(Path(tmp), config.name, config.parquet)
         with ExitStack() as outputs, progress_bar(total=total, unit="seg", desc="translate",
@@ -375,8 +358,8 @@ def _run_corpus(config: CorpusConfig) -> dict:
                 outputs.close()
         if fill is not None:
             fill.count_as_translated(totals.stats)
-        report = build_report(config, translator.manifest, cache_path, totals, timer.seconds, final, provenance,
-                              fill.as_dict() if fill else {"engine": "local"})
+        report = build_report(config, translator.manifest, engine.cache_path, totals, timer.seconds, final,
+                              provenance, engine.as_dict())
         with atomic_write(staged["report"]) as out:
             json.dump(report, out, indent=2, ensure_ascii=False)
             out.write("\n")

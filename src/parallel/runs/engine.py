@@ -1,0 +1,74 @@
+"""The translation engine every run gets the same way: the model and its decoding options, the cache
+and its one policy, a glossary, and where the translating happens (here, or on a Ray cluster).
+
+``open_engine`` gives a ``Translator``; with ``ray`` set, the texts the run will ask for are first
+translated on the cluster into the cache (``fill_cache_on_ray``), so the local translator then finds
+them all there, whatever the run does next (stream, chunk, align).  Without a cache, the Ray engine
+carries its translations through a private one that goes with the block.  ``parallel translate``,
+``parallel corpus`` and ``parallel align --model`` all open their engine here.
+"""
+from __future__ import annotations
+
+import tempfile
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from parallel.checks.glossary import read_glossary
+from parallel.runs.ray_translate import RayFill, RayOptions, fill_cache_on_ray
+from parallel.translate.cache import TranslationCache, open_cache
+from parallel.translate.translator import TranslateOptions, Translator
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """How a run translates: ``model_dir``, decoding ``options``, the cache (``cache_path`` as
+    ``open_cache`` reads it, off when ``use_cache`` is false), a glossary file, and ``ray`` (None: in
+    this process)."""
+
+    model_dir: Path
+    options: TranslateOptions = field(default_factory=TranslateOptions)
+    cache_path: Path | None = None
+    use_cache: bool = True
+    glossary_path: Path | None = None
+    ray: RayOptions | None = None
+    progress: bool = True
+
+
+@dataclass
+class Engine:
+    """An open engine: the translator to call, the cache file it reads and fills (None when the
+    cache is off), and what the cluster did (None on the local engine)."""
+
+    translator: Translator
+    cache_path: Path | None
+    fill: RayFill | None = None
+
+    def as_dict(self) -> dict:
+        """For reports: ``{"engine": "local"}`` or the cluster's counts."""
+        return self.fill.as_dict() if self.fill else {"engine": "local"}
+
+
+@contextmanager
+def open_engine(config: EngineConfig, texts: Iterable[str] | None = None, shard_dir: Path | None = None,
+                private_dir: Path | None = None) -> Iterator[Engine]:
+    """An engine for the block; with ``config.ray``, ``texts`` are translated on the cluster first
+    (shards in ``shard_dir``; a private cache in ``private_dir``, or a temporary folder, when the cache
+    is off).  The cache closes when the block ends."""
+    with ExitStack() as stack:
+        cache = open_cache(config.cache_path, enabled=config.use_cache)
+        if cache is None and config.ray is not None:
+            private_dir = private_dir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="parallel-")))
+            cache = TranslationCache(Path(private_dir) / "ray-translations.sqlite")
+        if cache is not None:
+            stack.callback(cache.close)
+        glossary = read_glossary(config.glossary_path) if config.glossary_path else None
+        translator = Translator(config.model_dir, config.options, cache, glossary)
+        fill = None
+        if config.ray is not None:
+            if shard_dir is None:
+                shard_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="parallel-shards-")))
+            fill = fill_cache_on_ray(list(texts or ()), config.model_dir, config.options, cache, shard_dir,
+                                     config.ray, config.progress)
+        yield Engine(translator, cache.path if config.use_cache and cache is not None else None, fill)
