@@ -403,7 +403,7 @@ def test_run_align_library_defaults_cache_and_output_beside_the_source(tmp_path,
     (tmp_path / "news.en.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
     config = AlignConfig(tmp_path / "news.txt", tmp_path / "news.en.txt", presplit=True,
                          model_dir=installed_models / "opus-mt-ar-en")
-    summary = run_align(config)
+    summary = run_align(config).summary
     assert summary["out_stem"] == str(tmp_path / "news.aligned")
     assert set(summary["outputs"].values()) == {str(p) for p in tmp_path.glob("news.aligned.*")}
     with TranslationCache(tmp_path / "default.sqlite") as cache:

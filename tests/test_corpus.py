@@ -1,6 +1,8 @@
 import json
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 from lxml import etree, html
@@ -11,6 +13,7 @@ from parallel.formats.moses import read_moses
 from parallel.formats.tmx import read_tmx, validate_tmx
 from parallel.formats.xliff import read_xliff, validate_xliff
 from parallel.read.articles import article_paths, read_article, read_reference, reference_path
+from parallel.runs.corpus import CorpusResult, output_paths
 from parallel.segment.sentences import segment_document
 from parallel.translate import models as model_module
 
@@ -295,7 +298,7 @@ def test_streaming_in_small_chunks_writes_the_same_outputs(seeds_copy, installed
         out = tmp_path / f"chunks-{chunk_segments}"
         report = run_corpus(CorpusConfig(seeds_dir=seeds_copy, out_dir=out, models_dir=installed_models,
                                          cache_path=tmp_path / "cache.sqlite", progress=False,
-                                         chunk_segments=chunk_segments))
+                                         chunk_segments=chunk_segments)).report
         outputs.append({p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith("report")})
         reports.append(report)
     segments = reports[0]["totals"]["segments"]
@@ -379,3 +382,17 @@ def test_report_says_why_a_document_has_no_paragraph_scores(runner, seeds_copy, 
     paragraph_level = markdown.split("**paragraph level**", 1)[1].split("**sentence level**", 1)[0]
     assert "(0 items)" in paragraph_level and "No score at this level" in paragraph_level
     assert paragraph_level.count("reference has") == len(list(seeds_copy.glob("*.en.txt")))
+
+
+def test_the_run_returns_a_result_that_formats_itself(seeds_corpus):
+    """The command prints what the run's result says of itself: counts, cache, flags, every file."""
+    report = json.loads((seeds_corpus.out / "report.json").read_text(encoding="utf-8"))
+    result = CorpusResult(report, output_paths(seeds_corpus.out, "ar-en"))
+    line = result.format()
+    assert line in seeds_corpus.output and result.to_json() is report
+    totals = report["totals"]
+    assert line.startswith(f"{totals['documents']} documents, {totals['segments']} segments: "
+                           f"{totals['translated']} translated, {totals['from_cache']} from cache; flags: ")
+    written = re.search(r"wrote (.*)/\{(.*)\}$", line)
+    assert Path(written.group(1)) == seeds_corpus.out
+    assert sorted(written.group(2).split(",")) == sorted(p.name for p in seeds_corpus.out.iterdir())

@@ -24,15 +24,13 @@ from parallel.cli.shared import (
     ray_options,
     translate_options,
 )
-from parallel.formats.jsonl import read_translations
 from parallel.formats.registry import FORMATS
-from parallel.reports.report import format_counts
-from parallel.reports.review import write_scored_review
 from parallel.runs.align import AlignConfig, run_align
 from parallel.runs.corpus import CorpusConfig, run_corpus
 from parallel.runs.engine import EngineConfig
 from parallel.runs.postedit import run_postedit
 from parallel.runs.ray_translate import translate_on_ray
+from parallel.runs.score_docs import score_translation_file
 from parallel.runs.translate import articles_among, read_segments_of, segmented_lines, translated_lines
 from parallel.score.metrics import (
     DEFAULT_BOOTSTRAP,
@@ -45,7 +43,6 @@ from parallel.score.metrics import (
     read_line_aligned,
     score_lines,
 )
-from parallel.score.references import format_document_scores, score_documents
 from parallel.segment.sentences import (
     count_segments,
 )
@@ -204,12 +201,7 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
                           ray=ray_from(engine, address, actors, threads_per_actor, gpus_per_actor),
                           options=options_from(beam_size, max_batch_tokens, device, compute_type, threads,
                                                reproducible))
-    report = run_corpus(config)
-    totals = report["totals"]
-    click.echo(f"{totals['documents']} documents, {totals['segments']} segments: "
-               f"{totals['translated']} translated, {totals['from_cache']} from cache; "
-               f"flags: {format_counts(totals['flags'])}; "
-               f"wrote {out_dir}/{name}.{{tmx,xlf,ar,en,ids,jsonl}}, report.json, report.md and review.html", err=True)
+    click.echo(run_corpus(config).format(), err=True)
 
 
 # --- score ---------------------------------------------------------------------------------------
@@ -259,14 +251,8 @@ def score(hypothesis, references, metrics_spec, as_json, width, confidence, conf
 def score_docs(translations_path, references, metrics_spec, as_json, width, review_path) -> None:
     """Score translations (JSONL records: doc, para, sent, source, target) against reference
     articles (<doc>.en.txt files, or folders of them) at document, paragraph and sentence level."""
-    metrics = metric_names(metrics_spec)
-    read = list(read_translations(translations_path))
-    translations = [translation for translation, _ in read]
-    scores, alignments = score_documents(translations, references, metrics)
-    if review_path is not None:
-        write_scored_review(review_path, translations, alignments, {model for _, model in read},
-                            translations_path)
-    click.echo(json.dumps(scores, indent=2, ensure_ascii=False) if as_json else format_document_scores(scores, width))
+    result = score_translation_file(translations_path, references, metric_names(metrics_spec), review_path)
+    click.echo(result.format(width, as_json))
 
 
 # --- align ---------------------------------------------------------------------------------------
@@ -307,17 +293,7 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
                          model_dir=model_dir, cache_path=cache_path, use_cache=not no_cache, min_score=min_score,
                          lexicon=lexicon, parquet=parquet,
                          ray=ray_from(engine, address, actors, threads_per_actor, gpus_per_actor))
-    summary = run_align(config)
-    click.echo(f"{summary['documents']} document(s): {summary['pairs']} pairs ({summary['rejected']} below "
-               f"--min-score), unaligned: {summary['unaligned_source']} source, "
-               f"{summary['unaligned_target']} target sentences; pivot: {summary['pivot']}; "
-               f"wrote {len(summary['outputs'])} files: "
-               f"{_files_written(Path(summary['out_stem']), summary['outputs'])}",
-               err=True)
-    if summary["flagged"]:
-        flagged = sorted(summary["flagged"].items())
-        click.echo("flagged pairs: " + ", ".join(f"{flag} {count}" for flag, count in flagged),
-                   err=True)
+    click.echo(run_align(config).format(), err=True)
 
 
 # --- postedit ------------------------------------------------------------------------------------
@@ -336,12 +312,6 @@ def postedit(xliff: Path, tmx_path: Path | None, as_json: bool) -> None:
         return
     click.echo(result.format())
     click.echo(result.format_summary(), err=True)
-
-
-def _files_written(stem: Path, outputs: dict[str, str]) -> str:
-    """``STEM.{tmx,jsonl,…}``: every file written, in one short name."""
-    suffixes = [path[len(str(stem)) + 1:] for path in outputs.values()]
-    return f"{stem}.{{{','.join(suffixes)}}}"
 
 
 cli.add_command(eval_group)

@@ -179,8 +179,32 @@ def align_sides(sides: list[tuple[list[Segment], list[Segment]]], pivots: list[l
     return align_collection(texts, options, paragraphs, pivots or None)
 
 
-def run_align(config: AlignConfig) -> dict:
-    """Align, write the outputs, and return a summary."""
+@dataclass
+class AlignResult:
+    """What an alignment run did: counts of documents, sentences, pairs (kept, rejected), unaligned
+    sentences and flags, the pivot, and every file written (``summary``, as ``--json`` would give it)."""
+
+    summary: dict
+
+    def to_json(self) -> dict:
+        """The summary."""
+        return self.summary
+
+    def format(self) -> str:
+        """The lines for people: counts and files, then the flagged pairs by flag where there are any."""
+        s = self.summary
+        stem, suffixes = s["out_stem"], [path[len(s["out_stem"]) + 1:] for path in s["outputs"].values()]
+        lines = [f"{s['documents']} document(s): {s['pairs']} pairs ({s['rejected']} below --min-score), "
+                 f"unaligned: {s['unaligned_source']} source, {s['unaligned_target']} target sentences; "
+                 f"pivot: {s['pivot']}; wrote {len(s['outputs'])} files: {stem}.{{{','.join(suffixes)}}}"]
+        if s["flagged"]:
+            flagged = sorted(s["flagged"].items())
+            lines.append("flagged pairs: " + ", ".join(f"{flag} {count}" for flag, count in flagged))
+        return "\n".join(lines)
+
+
+def run_align(config: AlignConfig) -> AlignResult:
+    """Align, write the outputs, and return what was done."""
     if config.translations_path is not None and config.model_dir is not None:
         raise InputError("give translations or a model for the pivot, not both")
     if config.ray is not None and config.model_dir is None:
@@ -226,4 +250,4 @@ def run_align(config: AlignConfig) -> dict:
                "pivot": "learned lexicon" if learned else pivot_name,
                "flagged": dict(Counter(flag for p in kept for flag in p.flags)),
                "out_stem": str(out_stem), "outputs": {k: str(v) for k, v in paths.items()}}
-    return summary
+    return AlignResult(summary)

@@ -31,7 +31,7 @@ from parallel.formats.xliff import open_xliff, translation_xliff_unit
 from parallel.progress import progress_bar
 from parallel.read.articles import article_paths, read_article, read_reference, reference_path
 from parallel.records import Document, Pair, Segment, Translation, group_by_document
-from parallel.reports.report import AttentionList, flag_counts, write_markdown
+from parallel.reports.report import AttentionList, flag_counts, format_counts, write_markdown
 from parallel.reports.review import open_review
 from parallel.runs.engine import EngineConfig, open_engine
 from parallel.runs.ray_translate import RayOptions
@@ -309,10 +309,36 @@ def process_chunk(chunk: list[Article], translator: Translator, writers: CorpusW
 STAGING_PREFIX = ".staging-"  # outputs are written here, then renamed into the output folder
 
 
-def run_corpus(config: CorpusConfig) -> dict:
-    """Run the whole pipeline; returns the report (also written as ``report.json``).  A file
-    system failure while writing (full, read-only) is a ``LocationError`` naming the output
-    folder, and leaves nothing there."""
+@dataclass
+class CorpusResult:
+    """What a corpus run did: its report (what ``report.json`` holds) and the files it wrote."""
+
+    report: dict
+    paths: dict[str, Path]
+
+    def to_json(self) -> dict:
+        """The report."""
+        return self.report
+
+    def format(self) -> str:
+        """One line for people: counts, cache, flags and what was written."""
+        totals = self.report["totals"]
+        return (f"{totals['documents']} documents, {totals['segments']} segments: "
+                f"{totals['translated']} translated, {totals['from_cache']} from cache; "
+                f"flags: {format_counts(totals['flags'])}; wrote {files_written(self.paths.values())}")
+
+
+def files_written(paths) -> str:
+    """``FOLDER/{a.tmx,a.xlf,…}``: the files of one folder, in one short name."""
+    paths = [Path(p) for p in paths]
+    folder = paths[0].parent if paths else Path(".")
+    return f"{folder}/{{{','.join(p.name for p in paths)}}}"
+
+
+def run_corpus(config: CorpusConfig) -> CorpusResult:
+    """Run the whole pipeline; returns the report (also written as ``report.json``) and the files
+    written.  A file system failure while writing (full, read-only) is a ``LocationError`` naming
+    the output folder, and leaves nothing there."""
     try:
         return _run_corpus(config)
     except OSError as exc:
@@ -327,7 +353,7 @@ def _told_of_output(error: LocationError, out_dir: Path) -> LocationError:
     return error.moved_to(out_dir) if staged else error
 
 
-def _run_corpus(config: CorpusConfig) -> dict:
+def _run_corpus(config: CorpusConfig) -> CorpusResult:
     timer = StageTimer(STAGES)
     model_dir = ensure_model(config.model, config.models_dir, config.fetch_missing, config.progress)
     with timer.stage("read"):
@@ -366,4 +392,4 @@ def _run_corpus(config: CorpusConfig) -> dict:
         write_markdown(staged["report_md"], report)
         for kind, path in staged.items():
             os.replace(path, final[kind])
-    return report
+    return CorpusResult(report, final)
