@@ -160,3 +160,23 @@ def test_every_public_definition_has_a_docstring():
                         visit(node.body, f"{prefix}{node.name}.")
         visit(ast.parse(path.read_text(encoding="utf-8")).body, f"{path.relative_to(SOURCE)}: ")
     assert not missing, missing
+
+
+def test_no_block_of_six_lines_is_written_twice():
+    """Six or more identical lines (blank lines and lone brackets aside) in two places of src/ are code
+    to share; ``duplicates`` finds blocks alike in shape too.  Import lists may agree."""
+    first_seen: dict[tuple[str, ...], tuple[str, int, int]] = {}
+    repeated = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        numbered = enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        lines = [(number, text.strip()) for number, text in numbered
+                 if text.strip() and text.strip() not in {")", "]", "}", "):", "),", '"""'}]
+        name = str(path.relative_to(SOURCE))
+        for index in range(len(lines) - 5):
+            block = tuple(text for _, text in lines[index:index + 6])
+            if all(text.startswith(("from ", "import ", "#")) for text in block):
+                continue
+            where = first_seen.setdefault(block, (name, index, lines[index][0]))
+            if where[0] != name or index - where[1] >= 6:
+                repeated.append((f"{where[0]}:{where[2]}", f"{name}:{lines[index][0]}"))
+    assert not repeated, repeated

@@ -204,17 +204,26 @@ def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam
     click.echo(run_corpus(config).format(), err=True)
 
 
+def score_output_options(command):
+    """--metrics, --json and --width, as every scoring command reads them."""
+    for option in reversed((
+        click.option("--metrics", "metrics_spec", default=",".join(DEFAULT_METRICS), show_default=True,
+                     help="Comma-separated: bleu, chrf, chrf++, ter."),
+        click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
+        click.option("--width", "-w", type=click.IntRange(0, 10), default=DEFAULT_WIDTH, show_default=True,
+                     help="Decimals in text output."),
+    )):
+        command = option(command)
+    return command
+
+
 # --- score ---------------------------------------------------------------------------------------
 
 
 @cli.command()
 @click.argument("hypothesis", type=click.Path(path_type=Path))
 @click.argument("references", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--metrics", "metrics_spec", default=",".join(DEFAULT_METRICS), show_default=True,
-              help="Comma-separated: bleu, chrf, chrf++, ter.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--width", "-w", type=click.IntRange(0, 10), default=DEFAULT_WIDTH, show_default=True,
-              help="Decimals in text output.")
+@score_output_options
 @click.option("--confidence", is_flag=True, help="Bootstrap mean and 95% interval (sacrebleu's fixed seed).")
 @click.option("--confidence-n", type=click.IntRange(2), default=DEFAULT_BOOTSTRAP, show_default=True)
 @click.option("--compare", "others", multiple=True, type=click.Path(path_type=Path),
@@ -241,11 +250,7 @@ def score(hypothesis, references, metrics_spec, as_json, width, confidence, conf
 @cli.command("score-docs")
 @click.argument("translations_path", metavar="TRANSLATIONS.jsonl", type=click.Path(path_type=Path))
 @click.argument("references", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--metrics", "metrics_spec", default=",".join(DEFAULT_METRICS), show_default=True,
-              help="Comma-separated: bleu, chrf, chrf++, ter.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--width", "-w", type=click.IntRange(0, 10), default=DEFAULT_WIDTH, show_default=True,
-              help="Decimals in text output.")
+@score_output_options
 @click.option("--review", "review_path", type=click.Path(path_type=Path), default=None,
               help="Also write a review page (HTML) with each segment's aligned reference and chrF.")
 def score_docs(translations_path, references, metrics_spec, as_json, width, review_path) -> None:

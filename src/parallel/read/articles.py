@@ -14,7 +14,7 @@ from pathlib import Path
 from parallel.errors import InputError
 from parallel.read.pages import PAGE_SUFFIXES, is_page, read_page
 from parallel.read.textfiles import read_text
-from parallel.records import Document, Removed
+from parallel.records import Document, PageInfo, Removed
 from parallel.text_rules import DIGITS, normalise_line, visible_text
 
 # --- boilerplate ---------------------------------------------------------------------------
@@ -125,15 +125,19 @@ def is_reference_name(path: Path) -> bool:
     return any(name.endswith(".en" + suffix) for suffix in ARTICLE_SUFFIXES)
 
 
+def read_lines_and_page(path: Path) -> tuple[list[str], PageInfo | None]:
+    """A file's lines of text: a saved page's extracted article with the page's provenance, or a
+    text file's lines (and no page)."""
+    if is_page(path):
+        return read_page(path)
+    return read_text(path).splitlines(), None
+
+
 def read_article(path: Path) -> Document:
     """Read one article (a text file, or a saved web page whose main text is extracted first):
     normalised paragraphs, boilerplate removed and recorded."""
     path = Path(path)
-    page = None
-    if is_page(path):
-        lines, page = read_page(path)
-    else:
-        lines = read_text(path).splitlines()
+    lines, page = read_lines_and_page(path)
     paragraphs, removed = clean_lines(lines)
     if not paragraphs:
         raise InputError(f"{path}: no article text left after removing boilerplate")
@@ -155,11 +159,7 @@ def read_reference(path: Path) -> Document:
     boilerplate rule applies to them (an English "Share prices…" paragraph must stay).
     """
     path = Path(path)
-    page = None
-    if is_page(path):
-        lines, page = read_page(path)
-    else:
-        lines = read_text(path).splitlines()
+    lines, page = read_lines_and_page(path)
     paragraphs = [line for line in map(normalise_line, lines) if visible_text(line)]
     return Document(id=document_id(path), paragraphs=paragraphs, path=str(path), page=page)
 
