@@ -33,7 +33,10 @@ def _q(name: str) -> str:
 
 @dataclass
 class XliffUnit:
-    """One ``<trans-unit>`` as written or read back; ``mt`` is the ``<alt-trans>`` proposal."""
+    """One ``<trans-unit>`` as written or read back; ``mt`` is the ``<alt-trans>`` proposal.
+
+    ``restype`` is read (a gettext header unit from po2xliff has ``x-gettext-domain-header``) and
+    never written: the units we write are sentences."""
     id: str
     document: str
     source: str
@@ -42,6 +45,7 @@ class XliffUnit:
     state_qualifier: str | None = MT_QUALIFIER
     mt: str | None = None
     notes: list[str] = field(default_factory=list)
+    restype: str | None = None
 
 
 def translation_xliff_unit(translation: Translation) -> XliffUnit:
@@ -191,7 +195,8 @@ def _unit(element: etree._Element, document: str) -> XliffUnit:
         state=target.get("state") if target is not None else None,
         state_qualifier=target.get("state-qualifier") if target is not None else None,
         mt=inline_text(_child(alt, "target")) if alt is not None and _child(alt, "target") is not None else None,
-        notes=[inline_text(n) for n in element if _local(n) == "note"])
+        notes=[inline_text(n) for n in element if _local(n) == "note"],
+        restype=element.get("restype"))
 
 
 def read_xliff(path: Path) -> Iterator[XliffUnit]:
