@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+from collections import Counter
 from pathlib import Path
 
 from lxml import etree
 from translate.convert.po2xliff import convertpo
 
+from conftest import external_tool_or_skip
 from parallel.cli.main import cli
 from parallel.formats.provenance import Provenance
 from parallel.formats.tmx import read_tmx, validate_tmx
-from parallel.formats.xliff import translation_xliff_unit, write_xliff
+from parallel.formats.xliff import read_xliff, translation_xliff_unit, write_source_as_target, write_xliff
 from parallel.records import Segment, Translation
+from parallel.runs.postedit import OMEGAT_FOLDERS, OMEGAT_PROJECT
 
 NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
 DELETE = object()  # edit_units: remove the <target> element
@@ -117,3 +123,147 @@ def test_a_target_left_as_the_source_is_untranslated_unless_confirmed(tmp_path, 
     report = postedit_json(runner, xlf)
     assert [s["id"] for s in report["segments"]] == ["doc:2:1"]
     assert report["skipped"] == [{"id": "doc:1:1", "reason": "source_copy"}]
+
+
+# --- the way through OmegaT (docs/postediting.md) ------------------------------------------------
+
+
+def run_omegat(project: Path, *arguments: str) -> None:
+    """OmegaT in console mode on ``project`` (a skip when OmegaT is not installed)."""
+    omegat = external_tool_or_skip(("omegat",), "omegat")
+    command = [omegat, str(project), *arguments, "--no-team", "--quiet", "--disable-project-locking",
+               f"--config-dir={project.parent / 'omegat-config'}"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "JAVA_TOOL_OPTIONS": "-Djava.awt.headless=true"})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+def omegat_segments(project: Path) -> list[str]:
+    """The source text of every segment OmegaT made of the project's files (its pseudo-translated memory)."""
+    memory = project.parent / "pseudo.tmx"
+    run_omegat(project, "--mode=console-createpseudotranslatetmx", f"--pseudotranslatetmx={memory}",
+               "--pseudotranslatetype=equal")
+    return [tu.find("tuv/seg").text or "" for tu in etree.parse(str(memory)).iter("tu")]
+
+
+def save_translations(project: Path, translations: dict[str, str], source: str, target: str) -> None:
+    """Play the translator's work in OmegaT: translations in the project memory (omegat/project_save.tmx,
+    in the TMX 1.1 form OmegaT writes), as OmegaT keeps them when a segment is confirmed."""
+    tmx = etree.Element("tmx", version="1.1")
+    etree.SubElement(tmx, "header", creationtool="OmegaT", creationtoolversion="3.6.0", segtype="paragraph",
+                     **{"o-tmf": "OmegaT TMX", "adminlang": "EN-US", "srclang": source, "datatype": "plaintext"})
+    body = etree.SubElement(tmx, "body")
+    for source_text, target_text in translations.items():
+        tu = etree.SubElement(body, "tu")
+        for language, text in ((source, source_text), (target, target_text)):
+            etree.SubElement(etree.SubElement(tu, "tuv", lang=language), "seg").text = text
+    etree.ElementTree(tmx).write(str(project / "omegat" / "project_save.tmx"), encoding="UTF-8", xml_declaration=True)
+
+
+def test_omegat_translates_the_target_of_an_xliff_so_the_corpus_xliff_shows_english(tmp_path, seeds_corpus):
+    """What OmegaT's own XLIFF filter does with ar-en.xlf as it is: each segment's text is the
+    <target> (the English MT), never the Arabic <source>; the TMX in tm/auto then matches nothing."""
+    xlf = seeds_corpus.out / "ar-en.xlf"
+    project = tmp_path / "as-is"
+    for folder in OMEGAT_FOLDERS:
+        (project / folder).mkdir(parents=True)
+    (project / "omegat.project").write_text(OMEGAT_PROJECT.format(source="ar", target="en"), encoding="utf-8")
+    shutil.copy(xlf, project / "source" / xlf.name)
+    shutil.copy(seeds_corpus.out / "ar-en.tmx", project / "tm" / "auto" / "ar-en.tmx")
+    units = list(read_xliff(xlf))
+    assert sorted(omegat_segments(project)) == sorted({u.mt for u in units if u.mt.strip()})
+    run_omegat(project, "--mode=console-translate")
+    assert [u.target for u in read_xliff(project / "target" / xlf.name)] == [u.target for u in units]
+    assert not (project / "omegat" / "project_save.tmx").exists()  # nothing translated
+
+
+def test_post_editing_the_corpus_in_an_omegat_project(tmp_path, seeds_corpus, runner):
+    """docs/postediting.md, step by step: `parallel omegat-project`, OmegaT inserts the MT from
+    tm/auto, the translator's edits reach the target XLIFF, `parallel postedit` reads it."""
+    xlf = seeds_corpus.out / "ar-en.xlf"
+    units = list(read_xliff(xlf))
+    counts = Counter(u.source for u in units)
+    once = [u for u in units if counts[u.source] == 1 and len(u.mt.split()) > 2]
+    # a memory without one segment's MT, so that OmegaT leaves that segment untranslated
+    memory = etree.parse(str(seeds_corpus.out / "ar-en.tmx"))
+    missing = memory.find(f".//tu[@tuid='{once[2].id}']")
+    missing.getparent().remove(missing)
+    memory.write(str(tmp_path / "ar-en.tmx"), encoding="UTF-8", xml_declaration=True)
+
+    project = tmp_path / "post-edit"
+    made = runner.invoke(cli, ["omegat-project", str(xlf), str(project), "--tmx", str(tmp_path / "ar-en.tmx")])
+    assert made.exit_code == 0, made.output
+    assert f"then: parallel postedit {project / 'target' / xlf.name}" in made.stderr
+    assert sorted(omegat_segments(project)) == sorted(counts)  # the Arabic is what OmegaT translates
+
+    run_omegat(project, "--mode=console-translate")           # tm/auto: the MT inserted, nothing edited
+    returned = project / "target" / xlf.name
+    translated = list(read_xliff(returned))
+    assert [(u.id, u.source, u.mt) for u in translated] == [(u.id, u.source, u.mt) for u in units]
+    untranslated = {once[2].id} | {u.id for u in units if not u.mt.strip()}  # OmegaT writes the source there
+    assert [u.target for u in translated] == [u.source if u.id in untranslated else u.mt for u in units]
+    pristine = postedit_json(runner, returned)
+    assert pristine["summary"]["post_edited"] == 0 and pristine["summary"]["hter"] is None
+    assert {s["id"] for s in pristine["skipped"]} == untranslated
+    assert pristine["summary"]["skipped"]["source_copy"] == len(untranslated)
+
+    edits = {once[0].source: "The minister said so.", once[1].source: once[1].mt.split(" ", 1)[1]}
+    save_translations(project, edits, "ar", "en")
+    run_omegat(project, "--mode=console-translate")
+    report = postedit_json(runner, returned)
+    assert [(s["id"], s["reason"]) for s in report["segments"]] == [(once[0].id, "changed"), (once[1].id, "changed")]
+    assert report["segments"][1]["edits"] == 1 and report["summary"]["edits"] == report["segments"][0]["edits"] + 1
+    assert report["summary"]["skipped"]["source_copy"] == len(untranslated)
+    tmx = {u.tuid: u for u in read_tmx(returned.with_suffix(".postedit.tmx"))}
+    assert tmx[once[0].id].variants == {"ar": once[0].source, "en": "The minister said so."}
+    assert tmx[once[0].id].props["x-mt"] == once[0].mt
+
+
+def test_the_omegat_copy_puts_the_source_in_every_target_and_keeps_the_mt(tmp_path):
+    """Any XLIFF 1.2: inline elements copied with the source, a missing target made, a target
+    without an <alt-trans> proposal kept as one, so `parallel postedit` still knows the MT."""
+    xlf = tmp_path / "other.xlf"
+    xlf.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">'
+        '<file original="a" source-language="ar" target-language="en" datatype="plaintext"><body>'
+        '<trans-unit id="1"><source>قال <g id="b">الوزير</g> كلاما.</source>'
+        '<target state="needs-review-translation" state-qualifier="mt-suggestion">The <g id="b">minister</g> spoke.'
+        '</target><note>flags: numbers</note></trans-unit>'
+        '<trans-unit id="2"><source>جملة ثانية.</source></trans-unit>'
+        '</body></file></xliff>\n', encoding="utf-8")
+    copy = tmp_path / "omegat.xlf"
+    assert write_source_as_target(xlf, copy) == 2
+    units = list(read_xliff(copy))
+    assert [(u.source, u.target, u.state, u.state_qualifier) for u in units] == [
+        ("قال الوزير كلاما.", "قال الوزير كلاما.", "needs-translation", None),
+        ("جملة ثانية.", "جملة ثانية.", "needs-translation", None)]
+    assert [u.mt for u in units] == ["The minister spoke.", None] and units[0].notes == ["flags: numbers"]
+    tree = etree.parse(str(copy))
+    assert tree.find(".//x:trans-unit[@id='1']/x:target/x:g", NS).text == "الوزير"
+    assert tree.find(".//x:trans-unit[@id='2']/x:target", NS).get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+
+
+def test_omegat_project_refuses_bad_input_in_one_line(tmp_path, runner):
+    """Exit 2 with one `error:` line, and no project, not even half of one."""
+    xlf = draft(tmp_path / "ar-en.xlf", ["One .", "Two ."])
+    tmx = tmp_path / "memory.tmx"
+    tmx.write_text('<tmx version="1.4"><header srclang="ar"/><body/></tmx>\n', encoding="utf-8")
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "work.txt").write_text("a translator's file\n", encoding="utf-8")
+    cases = [
+        ([str(xlf), str(tmp_path / "p1")], "ar-en.tmx: no such TMX"),                # no .tmx beside the XLIFF
+        ([str(xlf), str(tmp_path / "p2"), "--tmx", str(xlf)], "ar-en.xlf: no TMX header"),
+        ([str(tmp_path / "missing.xlf"), str(tmp_path / "p3"), "--tmx", str(tmx)], "missing.xlf: not a readable XLIFF"),
+        ([str(tmx), str(tmp_path / "p4"), "--tmx", str(tmx)], "not an XLIFF file (its root element is <tmx>)"),
+        ([str(xlf), str(tmp_path / "busy"), "--tmx", str(tmx)], "busy: already exists and is not an empty folder"),
+    ]
+    for arguments, message in cases:
+        result = runner.invoke(cli, ["omegat-project", *arguments])
+        assert result.exit_code == 2 and result.output.count("\n") == 1, (arguments, result.output)
+        assert result.output.startswith("error: ") and message in result.output, (arguments, result.output)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ar-en.xlf", "busy", "memory.tmx"]
+    assert [p.name for p in (tmp_path / "busy").iterdir()] == ["work.txt"]
+    (tmp_path / "fresh").mkdir()  # an empty folder will do
+    assert runner.invoke(cli, ["omegat-project", str(xlf), str(tmp_path / "fresh"), "--tmx", str(tmx)]).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "fresh").iterdir()) == [
+        "dictionary", "glossary", "omegat", "omegat.project", "source", "target", "tm"]

@@ -12,16 +12,19 @@ all edited segments (total edits / total post-edit words, as sacrebleu's corpus 
 """
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from sacrebleu.metrics import TER
 
-from parallel.errors import InputError
+from parallel.errors import InputError, location_error
 from parallel.formats.provenance import Provenance
-from parallel.formats.tmx import TmxUnit, write_tmx
-from parallel.formats.xliff import XliffUnit, read_xliff, read_xliff_file_info
+from parallel.formats.tmx import TmxUnit, read_tmx_header, write_tmx
+from parallel.formats.xliff import XliffUnit, read_xliff, read_xliff_file_info, write_source_as_target
 
 EDITED_STATES = frozenset({"translated", "final", "signed-off"})
 GETTEXT_HEADER = "x-gettext-domain-header"
@@ -186,3 +189,82 @@ def run_postedit(xliff_path: Path, tmx_path: Path) -> PostEditResult:
                  "edits": e.edits, "words": e.words} for e in edited]
     skipped = [{"id": unit.id, "reason": reason} for unit, reason in skipped_units(units)]
     return PostEditResult(summary, segments, Path(tmx_path), skipped)
+
+
+# --- the way there: an OmegaT project -------------------------------------------------------------
+
+OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<omegat>
+  <project version="1.0">
+    <source_dir>__DEFAULT__</source_dir>
+    <target_dir>__DEFAULT__</target_dir>
+    <tm_dir>__DEFAULT__</tm_dir>
+    <glossary_dir>__DEFAULT__</glossary_dir>
+    <glossary_file>__DEFAULT__</glossary_file>
+    <dictionary_dir>__DEFAULT__</dictionary_dir>
+    <source_lang>{source}</source_lang>
+    <target_lang>{target}</target_lang>
+    <sentence_seg>false</sentence_seg>
+    <support_default_translations>true</support_default_translations>
+    <remove_tags>false</remove_tags>
+  </project>
+</omegat>
+"""
+OMEGAT_FOLDERS = ("source", "target", "tm/auto", "omegat", "glossary", "dictionary")
+
+
+@dataclass
+class OmegatProject:
+    """An OmegaT project made by ``make_omegat_project``: where it is and what it holds."""
+
+    folder: Path
+    source: Path        # the XLIFF OmegaT translates: each target holds the source text
+    memory: Path        # the MT as a translation memory, in tm/auto
+    units: int
+
+    @property
+    def target(self) -> Path:
+        """Where OmegaT writes the post-edited XLIFF (Project > Create Translated Documents)."""
+        return self.folder / "target" / self.source.name
+
+
+def make_omegat_project(xliff_path: Path, project: Path, tmx_path: Path | None = None) -> OmegatProject:
+    """A new OmegaT project in ``project`` for post-editing ``xliff_path`` (docs/postediting.md).
+
+    OmegaT's own XLIFF filter translates what is in ``<target>``, so ``source/`` gets a copy of the
+    XLIFF whose targets hold the source text (the MT stays in ``<alt-trans>``), and ``tm/auto/`` the
+    MT as a TMX (``tmx_path``, by default the ``.tmx`` beside the XLIFF): OmegaT inserts its exact
+    matches, the MT, as translations. Sentence segmentation is off (one trans-unit, one segment).
+    ``project`` must not exist or be empty; it appears complete or not at all."""
+    xliff_path, project = Path(xliff_path), Path(project)
+    tmx_path = Path(tmx_path) if tmx_path else xliff_path.with_suffix(".tmx")
+    if project.exists() and (not project.is_dir() or any(project.iterdir())):
+        raise InputError(f"{project}: already exists and is not an empty folder; name a new one")
+    if not tmx_path.is_file():
+        raise InputError(f"{tmx_path}: no such TMX (the MT as a translation memory); give it with --tmx")
+    read_tmx_header(tmx_path)  # one clear error now rather than an empty memory in OmegaT
+    info = read_xliff_file_info(xliff_path)
+    staging = project.parent / f".{project.name}.{os.getpid()}.{secrets.token_hex(4)}"
+    try:
+        project.parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+    except OSError as exc:
+        raise location_error(exc, project) from exc
+    try:
+        for folder in OMEGAT_FOLDERS:
+            (staging / folder).mkdir(parents=True)
+        (staging / "omegat.project").write_text(
+            OMEGAT_PROJECT.format(source=info.get("source-language") or "ar",
+                                  target=info.get("target-language") or "en"), encoding="utf-8")
+        units = write_source_as_target(xliff_path, staging / "source" / xliff_path.name)
+        if not units:
+            raise InputError(f"{xliff_path}: no trans-units")
+        shutil.copyfile(tmx_path, staging / "tm" / "auto" / tmx_path.name)
+        os.replace(staging, project)  # over nothing or an empty folder
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise location_error(exc, project) from exc
+        raise
+    return OmegatProject(project, project / "source" / xliff_path.name, project / "tm" / "auto" / tmx_path.name,
+                         units)
