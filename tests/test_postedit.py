@@ -14,7 +14,7 @@ from translate.convert.po2xliff import convertpo
 from conftest import external_tool_or_skip
 from parallel.cli.main import cli
 from parallel.formats.provenance import Provenance
-from parallel.formats.tmx import read_tmx, validate_tmx
+from parallel.formats.tmx import read_tmx, translation_unit, validate_tmx, write_tmx
 from parallel.formats.xliff import read_xliff, translation_xliff_unit, write_source_as_target, write_xliff
 from parallel.records import Segment, Translation
 from parallel.runs.postedit import OMEGAT_FOLDERS, OMEGAT_PROJECT
@@ -200,12 +200,14 @@ def test_post_editing_the_corpus_in_an_omegat_project(tmp_path, seeds_corpus, ru
     returned = project / "target" / xlf.name
     translated = list(read_xliff(returned))
     assert [(u.id, u.source, u.mt) for u in translated] == [(u.id, u.source, u.mt) for u in units]
-    untranslated = {once[2].id} | {u.id for u in units if not u.mt.strip()}  # OmegaT writes the source there
-    assert [u.target for u in translated] == [u.source if u.id in untranslated else u.mt for u in units]
+    # OmegaT writes the source into the segment it found no translation for (an empty MT in the
+    # memory is inserted as an empty translation)
+    assert [u.target for u in translated] == [u.source if u.id == once[2].id else u.mt for u in units]
     pristine = postedit_json(runner, returned)
     assert pristine["summary"]["post_edited"] == 0 and pristine["summary"]["hter"] is None
-    assert {s["id"] for s in pristine["skipped"]} == untranslated
-    assert pristine["summary"]["skipped"]["source_copy"] == len(untranslated)
+    empty = [u.id for u in units if not u.mt.strip()]
+    assert pristine["skipped"] == [{"id": u.id, "reason": "source_copy" if u.id == once[2].id else "empty_target"}
+                                   for u in units if u.id == once[2].id or u.id in empty]
 
     edits = {once[0].source: "The minister said so.", once[1].source: once[1].mt.split(" ", 1)[1]}
     save_translations(project, edits, "ar", "en")
@@ -213,7 +215,7 @@ def test_post_editing_the_corpus_in_an_omegat_project(tmp_path, seeds_corpus, ru
     report = postedit_json(runner, returned)
     assert [(s["id"], s["reason"]) for s in report["segments"]] == [(once[0].id, "changed"), (once[1].id, "changed")]
     assert report["segments"][1]["edits"] == 1 and report["summary"]["edits"] == report["segments"][0]["edits"] + 1
-    assert report["summary"]["skipped"]["source_copy"] == len(untranslated)
+    assert report["skipped"] == pristine["skipped"]
     tmx = {u.tuid: u for u in read_tmx(returned.with_suffix(".postedit.tmx"))}
     assert tmx[once[0].id].variants == {"ar": once[0].source, "en": "The minister said so."}
     assert tmx[once[0].id].props["x-mt"] == once[0].mt
@@ -267,3 +269,18 @@ def test_omegat_project_refuses_bad_input_in_one_line(tmp_path, runner):
     assert runner.invoke(cli, ["omegat-project", str(xlf), str(tmp_path / "fresh"), "--tmx", str(tmx)]).exit_code == 0
     assert sorted(p.name for p in (tmp_path / "fresh").iterdir()) == [
         "dictionary", "glossary", "omegat", "omegat.project", "source", "target", "tm"]
+
+
+def test_omegat_inserts_an_empty_mt_as_an_empty_translation(tmp_path, runner):
+    """A sentence the model returned nothing for: OmegaT takes the memory's empty translation, the
+    target comes back empty, and `parallel postedit` skips it as an empty target."""
+    translations = [Translation(Segment("doc", 1, 1, "قال الوزير إن الاتفاق جيد."), "The minister spoke .", -0.2),
+                    Translation(Segment("doc", 2, 1, "جملة لم تترجم."), "", -3.0)]
+    write_xliff(tmp_path / "ar-en.xlf", [translation_xliff_unit(t) for t in translations], provenance())
+    write_tmx(tmp_path / "ar-en.tmx", [translation_unit(t, provenance()) for t in translations], provenance())
+    project = tmp_path / "project"
+    assert runner.invoke(cli, ["omegat-project", str(tmp_path / "ar-en.xlf"), str(project)]).exit_code == 0
+    run_omegat(project, "--mode=console-translate")
+    returned = project / "target" / "ar-en.xlf"
+    assert [u.target for u in read_xliff(returned)] == ["The minister spoke .", ""]
+    assert postedit_json(runner, returned)["skipped"] == [{"id": "doc:2:1", "reason": "empty_target"}]
