@@ -1,4 +1,5 @@
-"""The way back from post-editing: read an edited XLIFF, keep the edited segments, measure effort.
+"""Post-editing. The way back: read an edited XLIFF, keep the edited segments, measure effort; the
+way there for OmegaT: ``make_omegat_project`` (docs/postediting.md).
 
 A segment counts as post-edited when its target's state says a person has dealt with it
 (``translated``, ``final``, ``signed-off``) or when its target differs from the MT proposal.
