@@ -51,7 +51,7 @@ _PUBLIC = {
     # runs
     "run_corpus": "runs.corpus", "CorpusConfig": "runs.corpus",
     "run_align": "runs.align", "AlignConfig": "runs.align",
-    "run_postedit": "runs.postedit",
+    "run_postedit": "runs.postedit", "make_omegat_project": "runs.postedit",
     "check_lines": "runs.check", "check_files": "runs.check",
     "filter_pairs": "runs.filter", "FilterOptions": "filters.registry", "evaluate_flags": "runs.flag_eval",
     # errors

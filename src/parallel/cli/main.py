@@ -11,6 +11,7 @@ import click
 from parallel import __version__
 from parallel.cli.data import check_command, fetch_command, filter_command
 from parallel.cli.evaluate import eval_group
+from parallel.cli.postediting import omegat_project_command
 from parallel.cli.shared import (
     ParallelGroup,
     RegistryChoice,
@@ -323,6 +324,7 @@ cli.add_command(eval_group)
 cli.add_command(fetch_command)
 cli.add_command(check_command)
 cli.add_command(filter_command)
+cli.add_command(omegat_project_command)
 
 
 def _terminate(signum, frame) -> None:

@@ -7,6 +7,8 @@ Documents are written one at a time, so memory is bounded by the largest documen
 """
 from __future__ import annotations
 
+import contextlib
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -33,7 +35,10 @@ def _q(name: str) -> str:
 
 @dataclass
 class XliffUnit:
-    """One ``<trans-unit>`` as written or read back; ``mt`` is the ``<alt-trans>`` proposal."""
+    """One ``<trans-unit>`` as written or read back; ``mt`` is the ``<alt-trans>`` proposal.
+
+    ``restype`` is read (a gettext header unit from po2xliff has ``x-gettext-domain-header``) and
+    never written: the units we write are sentences."""
     id: str
     document: str
     source: str
@@ -42,6 +47,7 @@ class XliffUnit:
     state_qualifier: str | None = MT_QUALIFIER
     mt: str | None = None
     notes: list[str] = field(default_factory=list)
+    restype: str | None = None
 
 
 def translation_xliff_unit(translation: Translation) -> XliffUnit:
@@ -191,7 +197,8 @@ def _unit(element: etree._Element, document: str) -> XliffUnit:
         state=target.get("state") if target is not None else None,
         state_qualifier=target.get("state-qualifier") if target is not None else None,
         mt=inline_text(_child(alt, "target")) if alt is not None and _child(alt, "target") is not None else None,
-        notes=[inline_text(n) for n in element if _local(n) == "note"])
+        notes=[inline_text(n) for n in element if _local(n) == "note"],
+        restype=element.get("restype"))
 
 
 def read_xliff(path: Path) -> Iterator[XliffUnit]:
@@ -250,6 +257,83 @@ def read_xliff_file_info(path: Path) -> dict:
     except (etree.XMLSyntaxError, OSError) as exc:
         raise InputError(f"{path}: not a readable XLIFF file ({first_line(exc)})") from exc
     return info
+
+
+def _source_as_target(unit: etree._Element, target_language: str | None) -> None:
+    """Put a copy of the unit's ``<source>`` (inline elements included) in its ``<target>``, state
+    ``needs-translation``; a target that held text no ``<alt-trans>`` proposal keeps becomes one."""
+    source = _child(unit, "source")
+    if source is None:
+        return
+    namespace = etree.QName(source).namespace
+    tag = (lambda name: f"{{{namespace}}}{name}") if namespace else (lambda name: name)
+    target = _child(unit, "target")
+    if target is None:
+        target = etree.Element(tag("target"))
+        if target_language:
+            target.set(f"{{{XML_NS}}}lang", target_language)
+        source.addnext(target)
+    has_proposal = any(_local(a) == "alt-trans" and a.get("alttranstype", "proposal") == "proposal" for a in unit)
+    if inline_text(target).strip() and not has_proposal:
+        alt = etree.SubElement(unit, tag("alt-trans"), {"alttranstype": "proposal"})
+        proposal = copy.deepcopy(target)
+        proposal.tail = None
+        for attribute in ("state", "state-qualifier"):
+            proposal.attrib.pop(attribute, None)
+        alt.append(proposal)
+    attributes, tail = dict(target.attrib), target.tail
+    target.clear()
+    target.attrib.update(attributes)
+    target.tail = tail
+    target.set("state", "needs-translation")
+    target.attrib.pop("state-qualifier", None)
+    target.text = source.text
+    for child in source:
+        target.append(copy.deepcopy(child))
+
+
+def write_source_as_target(path: Path, out_path: Path) -> int:
+    """Copy the XLIFF 1.x file ``path`` to ``out_path`` with each ``<target>`` holding its source.
+
+    OmegaT's own XLIFF filter translates the text it finds in ``<target>`` (``<source>`` is never
+    read; a unit without target text is not a segment), so this is the file it needs for the
+    source to be Arabic; the MT stays in ``<alt-trans>``, notes and everything else as they were.
+    Written a ``<file>`` at a time; returns the number of trans-units."""
+    try:
+        handle_in = open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"{path}: not a readable XLIFF file ({exc.strerror or exc})") from exc
+    units = 0
+    with handle_in, contextlib.ExitStack() as stack:
+        handle = stack.enter_context(atomic_write(out_path, "wb"))
+        stack.callback(handle.write, b"\n")  # after xmlfile has flushed
+        xf = stack.enter_context(etree.xmlfile(handle, encoding="UTF-8"))
+        xf.write_declaration()
+        try:
+            for event, element in etree.iterparse(handle_in, events=("start", "end"), huge_tree=True,
+                                                  resolve_entities=False, no_network=True):
+                name = _local(element)
+                if event == "start" and element.getparent() is None and name != "xliff":
+                    raise InputError(f"{path}: not an XLIFF file (its root element is <{name}>)")
+                if event == "start" and name == "xliff":
+                    _check_version(path, element)
+                    _refuse_entities(path, element)
+                    stack.enter_context(xf.element(element.tag, dict(element.attrib), nsmap=element.nsmap))
+                    xf.write("\n")
+                elif event == "end" and name == "file":
+                    trans_units = [e for e in element.iter() if _local(e) == "trans-unit"]
+                    for unit in trans_units:
+                        _source_as_target(unit, element.get("target-language"))
+                    units += len(trans_units)
+                    element.tail = None
+                    xf.write(element)
+                    xf.write("\n")
+                    element.clear()
+                    while element.getprevious() is not None:
+                        del element.getparent()[0]
+        except etree.XMLSyntaxError as exc:
+            raise InputError(f"{path}: not a readable XLIFF file ({first_line(exc)})") from exc
+    return units
 
 
 def validate_xliff(path: Path) -> list[str]:
