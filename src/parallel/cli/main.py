@@ -11,7 +11,7 @@ import click
 from parallel import __version__
 from parallel.cli.data import check_command, fetch_command, filter_command
 from parallel.cli.evaluate import eval_group
-from parallel.cli.postediting import omegat_project_command
+from parallel.cli.postediting import omegat_project_command, postedit_command
 from parallel.cli.shared import (
     ParallelGroup,
     RegistryChoice,
@@ -29,7 +29,6 @@ from parallel.formats.registry import FORMATS
 from parallel.runs.align import AlignConfig, run_align
 from parallel.runs.corpus import CorpusConfig, run_corpus
 from parallel.runs.engine import EngineConfig
-from parallel.runs.postedit import run_postedit
 from parallel.runs.ray_translate import translate_on_ray
 from parallel.runs.score_docs import score_translation_file
 from parallel.runs.translate import articles_among, read_segments_of, segmented_lines, translated_lines
@@ -302,28 +301,11 @@ def align_command(source, reference, out_stem, translations_path, model_name, mo
     click.echo(run_align(config).format(), err=True)
 
 
-# --- postedit ------------------------------------------------------------------------------------
-
-
-@cli.command()
-@click.argument("xliff", type=click.Path(path_type=Path))
-@click.option("--out", "-o", "tmx_path", type=click.Path(path_type=Path),
-              help="TMX of the post-edited segments [default: XLIFF with .postedit.tmx].")
-@click.option("--json", "as_json", is_flag=True, help="Per-segment and total effort as JSON.")
-def postedit(xliff: Path, tmx_path: Path | None, as_json: bool) -> None:
-    """Read a post-edited XLIFF: write its edited segments to TMX and report HTER per segment and in total."""
-    result = run_postedit(xliff, tmx_path or xliff.with_suffix(".postedit.tmx"))
-    if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
-        return
-    click.echo(result.format())
-    click.echo(result.format_summary(), err=True)
-
-
 cli.add_command(eval_group)
 cli.add_command(fetch_command)
 cli.add_command(check_command)
 cli.add_command(filter_command)
+cli.add_command(postedit_command)
 cli.add_command(omegat_project_command)
 
 
