@@ -23,9 +23,12 @@ def eval_group() -> None:
 
 
 @eval_group.command("align")
-@click.option("--src", "source_path", type=click.Path(path_type=Path), required=True)
-@click.option("--ref", "reference_path", type=click.Path(path_type=Path), required=True)
-@click.option("--docids", "docids_path", type=click.Path(path_type=Path), required=True)
+@click.option("--src", "source_path", type=click.Path(path_type=Path), required=True,
+              help="Arabic test set, one sentence per line.")
+@click.option("--ref", "reference_path", type=click.Path(path_type=Path), required=True,
+              help="Its English translation, line for line.")
+@click.option("--docids", "docids_path", type=click.Path(path_type=Path), required=True,
+              help="The document id of each line (consecutive lines of one id are one document).")
 @click.option("--translations", "translations_path", type=click.Path(path_type=Path),
               help="MT of --src, line-aligned, used as the pivot.")
 @click.option("--simulate-mt", is_flag=True,
@@ -34,13 +37,16 @@ def eval_group() -> None:
               help="Without a pivot: realign with a word table learned from the other documents (Model 1).")
 @click.option("--ratio", type=click.Choice(["corpus", "document"]), default="corpus", show_default=True,
               help="Length model's character ratio: from all documents together, or each document's own.")
-@click.option("--merge", type=click.FloatRange(0, 1), default=AlignEvalConfig.merge, show_default=True)
-@click.option("--drop", type=click.FloatRange(0, 1), default=AlignEvalConfig.drop, show_default=True)
-@click.option("--insert", type=click.FloatRange(0, 1), default=AlignEvalConfig.insert, show_default=True)
-@click.option("--seed", type=int, default=AlignEvalConfig.seed, show_default=True)
+@click.option("--merge", type=click.FloatRange(0, 1), default=AlignEvalConfig.merge, show_default=True,
+              help="Share of reference sentences joined with the next (1-2 and 2-1 beads).")
+@click.option("--drop", type=click.FloatRange(0, 1), default=AlignEvalConfig.drop, show_default=True,
+              help="Share of reference sentences dropped (source sentences left unaligned).")
+@click.option("--insert", type=click.FloatRange(0, 1), default=AlignEvalConfig.insert, show_default=True,
+              help="Share of unrelated sentences inserted into the reference.")
+@click.option("--seed", type=int, default=AlignEvalConfig.seed, show_default=True, help="Seed of the perturbations.")
 @click.option("--join", "join", type=click.IntRange(min=1), default=1, show_default=True,
               help="Align every N consecutive documents as one: long documents, as news articles are.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="The results as JSON.")
 def eval_align(source_path, reference_path, docids_path, translations_path, simulate_mt, lexicon, ratio, merge,
                drop, insert, seed, join, as_json) -> None:
     """Align a line-aligned test set after perturbing its target side; print strict and lax P/R/F1."""
@@ -79,7 +85,7 @@ def eval_align(source_path, reference_path, docids_path, translations_path, simu
 @click.option("--segmenter", type=RegistryChoice(SEGMENTERS), default=next(iter(SEGMENTERS)),
               show_default=True, help="Ours, the one-line regex baseline, pySBD or sentencex (the [eval] extra).")
 @click.option("--errors", "errors", type=click.IntRange(min=0), default=0, help="Show the first N errors.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="The results as JSON.")
 def eval_segment(gold_stem, text_path, docids_path, lang, title, segmenter, errors, as_json) -> None:
     """Segment documents built from a test set; print boundary precision, recall and F1.
 
@@ -109,13 +115,14 @@ def eval_segment(gold_stem, text_path, docids_path, lang, title, segmenter, erro
 
 
 @eval_group.command("flags")
-@click.option("--src", "source_path", type=click.Path(path_type=Path), required=True)
+@click.option("--src", "source_path", type=click.Path(path_type=Path), required=True,
+              help="Arabic test set, one sentence per line.")
 @click.option("--ref", "reference_path", type=click.Path(path_type=Path), required=True,
               help="Human translations of --src, line-aligned.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the corruptions.")
 @click.option("--fit", "fit_path", type=click.Path(path_type=Path),
               help="Also fit a length model on these translations and write it here (JSON).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="The results as JSON.")
 def eval_flags(source_path, reference_path, seed, fit_path, as_json) -> None:
     """False alarms of each flag on human translations, and how often each flag catches the
     corruption made for it (omission, changed number, looped phrase, Arabic left over)."""

@@ -19,16 +19,14 @@ from parallel.cli.shared import (
     force_option,
     glossary_option,
     models_dir_option,
-    options_from,
+    pivot_options,
     quantization_option,
-    ray_from,
     ray_options,
     translate_options,
 )
 from parallel.formats.registry import FORMATS
 from parallel.runs.align import AlignConfig, run_align
 from parallel.runs.corpus import CorpusConfig, run_corpus
-from parallel.runs.engine import EngineConfig
 from parallel.runs.ray_translate import translate_on_ray
 from parallel.runs.score_docs import score_translation_file
 from parallel.runs.translate import articles_among, read_segments_of, segmented_lines, translated_lines
@@ -50,7 +48,7 @@ from parallel.translate.cache import default_cache_path
 from parallel.translate.models import DEFAULT_MODEL, fetch, import_model, list_models, read_manifest, resolve_model
 
 
-@click.group(cls=ParallelGroup)
+@click.group(cls=ParallelGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.version_option(__version__, prog_name="parallel")
 def cli(debug: bool) -> None:
@@ -150,25 +148,22 @@ def model_info(name, models_dir) -> None:
               help="--engine ray: folder for the shards and translations.<format>.")
 @click.option("--format", "output_format", type=RegistryChoice(FORMATS), default="jsonl",
               show_default=True, help="--engine ray: the joined output's format.")
-def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device, compute_type, threads,
-              reproducible, cache_path, no_cache, jsonl, lines, glossary_path, engine, address, actors,
-              threads_per_actor, gpus_per_actor, out_dir, output_format) -> None:
-    """Translate articles (.txt) or segments (.jsonl from `parallel segment --jsonl`) to standard
-    output, streaming: output starts after the first few thousand segments and memory stays flat.
-    Paragraphs are separated by a blank line, unless --lines.  With --engine ray, on a Ray cluster
-    into --out (docs/scale.md)."""
+def translate(files, translation, jsonl, lines, glossary_path, ray, out_dir, output_format) -> None:
+    """Translate articles (.txt, saved pages .html) or segments (.jsonl from `parallel segment --jsonl`)
+    to standard output, streaming: output starts after the first few thousand segments and memory
+    stays flat.  Paragraphs are separated by a blank line, unless --lines.  With --engine ray, on a
+    Ray cluster into --out (docs/scale.md)."""
+    if ray is None and (out_dir is not None or output_format != "jsonl"):
+        raise click.UsageError("--out and --format are for --engine ray; the local engine writes to standard output")
     paths = [Path(f) for f in files] if lines else _articles_named(files)
     total = count_segments(paths, lines)  # a first pass: bad input fails before the model is looked up
-    config = EngineConfig(resolve_model(model_name, models_dir),
-                          options_from(beam_size, max_batch_tokens, device, compute_type, threads, reproducible),
-                          cache_path, not no_cache, glossary_path,
-                          ray_from(engine, address, actors, threads_per_actor, gpus_per_actor))
+    config = translation.engine(glossary_path, ray)
     if config.ray is not None:
         if out_dir is None:
             raise click.UsageError("--engine ray writes into --out DIR")
+        cache_path = translation.cache_path or default_cache_path() if translation.use_cache else None
         result = translate_on_ray(read_segments_of(paths, lines), config.model_dir, config.options, out_dir,
-                                  config.ray, None if no_cache else cache_path or default_cache_path(),
-                                  output_format, glossary_path)
+                                  config.ray, cache_path, output_format, glossary_path)
         click.echo(result.format(), err=True)
         return
     for line in translated_lines(paths, config, lines, jsonl, total):
@@ -178,29 +173,24 @@ def translate(files, model_name, models_dir, beam_size, max_batch_tokens, device
 @cli.command()
 @click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=CorpusConfig.seeds_dir,
               show_default=True,
-              help="Folder of Arabic articles (*.txt).")
+              help="Folder of Arabic articles: text files (.txt) and saved web pages (.html, .htm).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=CorpusConfig.out_dir, show_default=True,
               help="Folder for the corpus files (TMX, XLIFF, Moses, JSONL), the report and review.html; "
                    "created if missing, one run at a time.")
 @click.option("--name", default=CorpusConfig.name, show_default=True, help="Stem of the output files.")
-@click.option("--fetch/--no-fetch", "fetch_missing", default=False,
+@click.option("--fetch/--no-fetch", "fetch_missing", default=False, show_default=True,
               help="Fetch the model when none is installed.")
 @translate_options
 @glossary_option
 @click.option("--parquet", is_flag=True, help="Also write NAME.parquet: the JSONL records as Parquet.")
 @ray_options
-def corpus(seeds_dir, out_dir, name, fetch_missing, model_name, models_dir, beam_size, max_batch_tokens, device,
-           compute_type, threads, reproducible, cache_path, no_cache, glossary_path, parquet, engine, address,
-           actors, threads_per_actor, gpus_per_actor) -> None:
+def corpus(seeds_dir, out_dir, name, fetch_missing, translation, glossary_path, parquet, ray) -> None:
     """Run the whole pipeline over SEEDS into OUT (what `make corpus` runs).  With --engine ray the
     translation runs on a Ray cluster first, the other stages here."""
-    config = CorpusConfig(seeds_dir=seeds_dir, out_dir=out_dir, name=name, model=model_name,
-                          models_dir=models_dir, cache_path=cache_path,
-                          use_cache=not no_cache, fetch_missing=fetch_missing,
-                          glossary_path=glossary_path, parquet=parquet,
-                          ray=ray_from(engine, address, actors, threads_per_actor, gpus_per_actor),
-                          options=options_from(beam_size, max_batch_tokens, device, compute_type, threads,
-                                               reproducible))
+    config = CorpusConfig(seeds_dir=seeds_dir, out_dir=out_dir, name=name, model=translation.model_name,
+                          models_dir=translation.models_dir, cache_path=translation.cache_path,
+                          use_cache=translation.use_cache, fetch_missing=fetch_missing,
+                          glossary_path=glossary_path, parquet=parquet, ray=ray, options=translation.options)
     click.echo(run_corpus(config).format(), err=True)
 
 
@@ -225,7 +215,8 @@ def score_output_options(command):
 @click.argument("references", nargs=-1, required=True, type=click.Path(path_type=Path))
 @score_output_options
 @click.option("--confidence", is_flag=True, help="Bootstrap mean and 95% interval (sacrebleu's fixed seed).")
-@click.option("--confidence-n", type=click.IntRange(2), default=DEFAULT_BOOTSTRAP, show_default=True)
+@click.option("--confidence-n", type=click.IntRange(2), default=DEFAULT_BOOTSTRAP, show_default=True,
+              help="Bootstrap resamples for --confidence.")
 @click.option("--compare", "others", multiple=True, type=click.Path(path_type=Path),
               help="Another system's output: paired significance test against HYPOTHESIS (repeatable).")
 @click.option("--paired-ar", is_flag=True, help="With --compare: approximate randomization instead of bootstrap.")
@@ -270,34 +261,30 @@ def score_docs(translations_path, references, metrics_spec, as_json, width, revi
               help="Output stem [default: SOURCE's name + .aligned beside it].")
 @click.option("--translations", "translations_path", type=click.Path(path_type=Path),
               help="MT of the source, one line per source sentence, used as the pivot.")
-@click.option("--model", "model_name", default=None, help="Translate the source with this installed model as pivot.")
-@click.option("--models-dir", type=click.Path(path_type=Path), default=None)
 @click.option("--presplit", is_flag=True, help="Both files hold one sentence per line; do not segment.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=AlignConfig.min_score, show_default=True,
               help="Pairs scoring below this go to .rejected.jsonl.")
 @click.option("--lexicon/--no-lexicon", default=AlignConfig.lexicon, show_default=True,
               help="A folder without a pivot: learn a word table from its articles and realign with it.")
-@click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
-              help="Translation cache for --model [default: as for translate].")
-@click.option("--no-cache", is_flag=True, help="--model translates everything; no cache read or written.")
 @click.option("--parquet", is_flag=True, help="Also write STEM.parquet: the kept pairs as Parquet.")
+@pivot_options
 @ray_options
-def align_command(source, reference, out_stem, translations_path, model_name, models_dir, presplit,
-                  min_score, lexicon, cache_path, no_cache, parquet, engine, address, actors, threads_per_actor,
-                  gpus_per_actor) -> None:
+def align_command(source, reference, out_stem, translations_path, presplit, min_score, lexicon, parquet,
+                  translation, ray) -> None:
     """Align SOURCE (Arabic) with its human translation REFERENCE; write pairs as TMX, Moses and JSONL.
 
     SOURCE may be a folder of articles (<doc>.txt), each with its translation beside it
     (<doc>.en.txt); give no REFERENCE then. The folder is aligned as a whole."""
+    model_name = translation.model_name
     if translations_path and model_name:
         raise click.UsageError("give --translations or --model, not both")
-    if engine == "ray" and not model_name:
+    if ray is not None and not model_name:
         raise click.UsageError("--engine ray translates the pivot: give --model")
-    model_dir = resolve_model(model_name, models_dir) if model_name else None
+    model_dir = resolve_model(model_name, translation.models_dir) if model_name else None
     config = AlignConfig(source, reference, out_stem, presplit=presplit, translations_path=translations_path,
-                         model_dir=model_dir, cache_path=cache_path, use_cache=not no_cache, min_score=min_score,
-                         lexicon=lexicon, parquet=parquet,
-                         ray=ray_from(engine, address, actors, threads_per_actor, gpus_per_actor))
+                         model_dir=model_dir, cache_path=translation.cache_path, use_cache=translation.use_cache,
+                         min_score=min_score, lexicon=lexicon, parquet=parquet, ray=ray,
+                         translate_options=translation.options)
     click.echo(run_align(config).format(), err=True)
 
 

@@ -2,14 +2,19 @@
 the commands that install models and translate (their defaults read from the library)."""
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 import click
 
 from parallel.errors import ParallelError, location_error
-from parallel.translate.models import DEFAULT_QUANTIZATION, QUANTIZATIONS
+from parallel.runs.engine import EngineConfig
+from parallel.runs.ray_translate import RayOptions
+from parallel.translate.models import DEFAULT_QUANTIZATION, QUANTIZATIONS, resolve_model
 from parallel.translate.translator import COMPUTE_TYPES, TranslateOptions
 
 INTERRUPTED_EXIT = 130   # 128 + SIGINT
@@ -75,63 +80,116 @@ glossary_option = click.option("--glossary", "glossary_path", type=click.Path(pa
                                     "term's renderings are all missing.")
 
 
-def translate_options(command):
-    """Options shared by the commands that translate."""
-    for option in reversed((
-        click.option("--model", "model_name", help="Installed model name or folder [default: opus-mt-ar-en, "
-                                                    "or the only installed model]."),
-        models_dir_option,
-        click.option("--beam-size", type=click.IntRange(1, 64), default=TranslateOptions.beam_size, show_default=True),
-        click.option("--max-batch-tokens", type=click.IntRange(0), default=TranslateOptions.max_batch_tokens,
-                     help="Padded source tokens per batch [default: 512 per thread of a batch on CPU, 2048 on CUDA]."),
-        click.option("--device", type=click.Choice(["cpu", "cuda"]), default=TranslateOptions.device,
-                     show_default=True),
-        click.option("--compute-type", type=click.Choice(COMPUTE_TYPES), default=TranslateOptions.compute_type,
-                     show_default=True,
-                     help="CTranslate2 compute type; auto is int8 on CPU, int8_float16 on CUDA."),
-        click.option("--threads", type=click.IntRange(0), default=TranslateOptions.threads,
-                     help="CPU threads [default: all cores]."),
-        click.option("--reproducible", is_flag=True,
-                     help="Batch sentences of one length only: each translation and score is then the same "
-                          "whatever the batch size, input order, chunking or thread count (slower)."),
-        click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
-                     help="Translation cache [default: $PARALLEL_CACHE or ~/.cache/parallel/translations.sqlite]."),
-        click.option("--no-cache", is_flag=True, help="Translate everything; read and write no cache."),
-    )):
-        command = option(command)
-    return command
+def option_group(name: str, build: Callable[..., Any], *options):
+    """Click options handed to the command as one object, ``build(**their values)`` under ``name``:
+    commands take a ``TranslationChoice`` or ``RayOptions`` instead of a dozen loose values."""
+    def probe() -> None:
+        """Collects the options' parameter names."""
+    for option in options:
+        probe = option(probe)
+    keys = [param.name for param in probe.__click_params__]
+
+    def decorator(command):
+        @functools.wraps(command)
+        def gathered(*args, **kwargs):
+            values = {key: kwargs.pop(key) for key in keys}
+            return command(*args, **{name: build(**values)}, **kwargs)
+        for option in reversed(options):
+            gathered = option(gathered)
+        return gathered
+    return decorator
 
 
-def options_from(beam_size, max_batch_tokens, device, compute_type, threads, reproducible) -> TranslateOptions:
-    """``TranslateOptions`` from the shared translation options of the commands."""
-    return TranslateOptions(beam_size=beam_size, max_batch_tokens=max_batch_tokens, device=device,
-                            compute_type=compute_type, threads=threads, reproducible=reproducible)
+@dataclass(frozen=True)
+class TranslationChoice:
+    """What the translation options of a command chose: the model (a name or folder, and where models
+    live), the decoding options and the cache."""
+
+    model_name: str | None
+    models_dir: Path | None
+    options: TranslateOptions
+    cache_path: Path | None
+    use_cache: bool
+
+    def engine(self, glossary_path: Path | None = None, ray=None) -> EngineConfig:
+        """The engine these choices make (the model looked up now)."""
+        return EngineConfig(resolve_model(self.model_name, self.models_dir), self.options, self.cache_path,
+                            self.use_cache, glossary_path, ray)
 
 
-def ray_options(command):
-    """The options of ``--engine ray`` (runs/ray_translate.py), defaults from ``RayOptions``;
-    ``ray_from`` turns them into ``RayOptions`` (None for the local engine)."""
-    from parallel.runs.ray_translate import RayOptions
-
-    options = [
-        click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-                     help="local: this process; ray: a Ray cluster (pip install 'parallel[ray]'; docs/scale.md)."),
-        click.option("--address", default=RayOptions.address,
-                     help="Ray cluster to join ('auto': the running one) [default: start a local one]."),
-        click.option("--actors", type=click.IntRange(1), default=RayOptions.actors, show_default=True,
-                     help="Translating actors (each loads the model once)."),
-        click.option("--threads-per-actor", type=click.IntRange(1), default=RayOptions.threads_per_actor,
-                     show_default=True, help="CPU threads (and Ray CPUs) of each actor."),
-        click.option("--gpus-per-actor", type=click.FloatRange(0), default=RayOptions.gpus_per_actor,
-                     show_default=True, help="GPU share of each actor (with --device cuda), e.g. 0.5."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+def _translation_choice(model_name, models_dir, beam_size, max_batch_tokens, device, compute_type, threads,
+                        reproducible, cache_path, no_cache) -> TranslationChoice:
+    options = TranslateOptions(beam_size=beam_size, max_batch_tokens=max_batch_tokens, device=device,
+                               compute_type=compute_type, threads=threads, reproducible=reproducible)
+    return TranslationChoice(model_name, models_dir, options, cache_path, not no_cache)
 
 
-def ray_from(engine: str, address: str | None, actors: int, threads_per_actor: int, gpus_per_actor: float):
-    """``RayOptions`` from the ``ray_options`` of a command, or None for ``--engine local``."""
-    from parallel.runs.ray_translate import RayOptions
+# Decoding and cache options, shared by every command that translates.
+_DECODING_OPTIONS = (
+    models_dir_option,
+    click.option("--beam-size", type=click.IntRange(1, 64), default=TranslateOptions.beam_size, show_default=True,
+                 help="Hypotheses kept at each decoding step (1: greedy)."),
+    click.option("--max-batch-tokens", type=click.IntRange(0), default=TranslateOptions.max_batch_tokens,
+                 help="Padded source tokens per batch [default: 512 per thread of a batch on CPU, 2048 on CUDA]."),
+    click.option("--device", type=click.Choice(["cpu", "cuda"]), default=TranslateOptions.device, show_default=True,
+                 help="Where CTranslate2 runs (cuda: an NVIDIA GPU and a CUDA build of CTranslate2)."),
+    click.option("--compute-type", type=click.Choice(COMPUTE_TYPES), default=TranslateOptions.compute_type,
+                 show_default=True, help="CTranslate2 compute type; auto is int8 on CPU, int8_float16 on CUDA."),
+    click.option("--threads", type=click.IntRange(0), default=TranslateOptions.threads,
+                 help="CPU threads [default: all cores]."),
+    click.option("--reproducible", is_flag=True,
+                 help="Batch sentences of one length only: each translation and score is then the same "
+                      "whatever the batch size, input order, chunking or thread count (slower)."),
+    click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
+                 help="Translation cache [default: $PARALLEL_CACHE or ~/.cache/parallel/translations.sqlite]."),
+    click.option("--no-cache", is_flag=True, help="Translate everything; read and write no cache."),
+)
 
-    return RayOptions(address, actors, threads_per_actor, gpus_per_actor) if engine == "ray" else None
+# The options of the commands that translate, handed to them as ``translation`` (a TranslationChoice).
+translate_options = option_group(
+    "translation", _translation_choice,
+    click.option("--model", "model_name", help="Installed model name or folder [default: opus-mt-ar-en, "
+                                                "or the only installed model]."),
+    *_DECODING_OPTIONS,
+)
+
+# The same for ``align``, whose model translates the source into a pivot only when asked for.
+pivot_options = option_group(
+    "translation", _translation_choice,
+    click.option("--model", "model_name", help="Translate the source with this installed model (name or folder) "
+                                                "and use its translation as the pivot [default: no pivot]."),
+    *_DECODING_OPTIONS,
+)
+
+
+def _ray_choice(engine: str, address: str | None, actors: int, threads_per_actor: int,
+                gpus_per_actor: float) -> RayOptions | None:
+    """``RayOptions`` for ``--engine ray``; None for the local engine, which refuses the cluster's options."""
+    chosen = RayOptions(address, actors, threads_per_actor, gpus_per_actor)
+    if engine == "ray":
+        return chosen
+    given = [flag for flag, value, default in (("--address", address, RayOptions.address),
+                                               ("--actors", actors, RayOptions.actors),
+                                               ("--threads-per-actor", threads_per_actor, RayOptions.threads_per_actor),
+                                               ("--gpus-per-actor", gpus_per_actor, RayOptions.gpus_per_actor))
+             if value != default]
+    if given:
+        raise click.UsageError(f"{', '.join(given)}: only with --engine ray")
+    return None
+
+
+# The options of ``--engine ray`` (runs/ray_translate.py), handed to the command as ``ray``
+# (RayOptions, or None for the local engine); defaults from ``RayOptions``.
+ray_options = option_group(
+    "ray", _ray_choice,
+    click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                 help="local: this process; ray: a Ray cluster (pip install 'parallel[ray]'; docs/scale.md)."),
+    click.option("--address", default=RayOptions.address,
+                 help="Ray cluster to join ('auto': the running one) [default: start a local one]."),
+    click.option("--actors", type=click.IntRange(1), default=RayOptions.actors, show_default=True,
+                 help="Translating actors (each loads the model once)."),
+    click.option("--threads-per-actor", type=click.IntRange(1), default=RayOptions.threads_per_actor,
+                 show_default=True, help="CPU threads (and Ray CPUs) of each actor."),
+    click.option("--gpus-per-actor", type=click.FloatRange(0), default=RayOptions.gpus_per_actor,
+                 show_default=True, help="GPU share of each actor (with --device cuda), e.g. 0.5."),
+)
