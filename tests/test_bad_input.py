@@ -2,6 +2,8 @@
 help says what each command accepts, options that cannot apply are refused rather than ignored."""
 from __future__ import annotations
 
+import json
+
 import click
 import pytest
 
@@ -77,3 +79,72 @@ def test_align_translates_its_pivot_with_the_decoding_options_given(runner, tmp_
     assert result.exit_code == 0, result.output
     (config,) = seen
     assert (config.options.beam_size, config.options.threads, config.use_cache) == (2, 1, False)
+
+
+def test_a_ray_client_address_without_ray_client_is_one_line(runner, tmp_path, installed_models):
+    """Issue 36.1: `--address ray://…` ended in a traceback when ray[client] is not installed."""
+    pytest.importorskip("ray")
+    try:
+        import grpc  # noqa: F401  (ray[client] brings it; then the address is tried for real)
+        pytest.skip("ray[client] is installed here")
+    except ImportError:
+        pass
+    article = tmp_path / "a.txt"
+    article.write_text("قال الوزير إن الخطة جاهزة.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["translate", str(article), "--engine", "ray", "--address", "ray://127.0.0.1:1",
+                                 "--out", str(tmp_path / "out"), "--models-dir", str(installed_models), "--no-cache"])
+    assert result.exit_code == 3, result.output
+    assert result.output.strip().splitlines()[-1].startswith(
+        "error: --address ray://127.0.0.1:1: Ray Client needs its package: pip install 'ray[client]'")
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_articles_of_one_id_in_a_folder_are_refused(runner, tmp_path, installed_models):
+    """Issue 36.2: `corpus` on a folder holding x.txt and x.html gave duplicate ids in every output."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "x.txt").write_text("قال الوزير إن الخطة جاهزة.\n", encoding="utf-8")
+    (seeds / "x.html").write_text("<html><body><article><p>قال الوزير إن الخطة جاهزة.</p></article></body></html>",
+                                  encoding="utf-8")
+    for args in (["corpus", "--seeds", str(seeds), "--out", str(tmp_path / "out"), "--models-dir",
+                  str(installed_models), "--no-cache"], ["align", str(seeds), "--out", str(tmp_path / "al")]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert result.output.strip() == f"error: {seeds / 'x.txt'}: same document id (x) as {seeds / 'x.html'}; rename one"
+        assert not (tmp_path / "out").exists() and not list(tmp_path.glob("al*"))
+
+
+@pytest.mark.parametrize("name", ["", "../escape", "a/b", ".."])
+def test_a_corpus_name_is_a_file_name(runner, tmp_path, seeds_copy, installed_models, name):
+    """Issue 36.6: `--name ""` left cc/.tmx behind; `--name ../escape` wrote outside --out."""
+    out = tmp_path / "cc"
+    result = runner.invoke(cli, ["corpus", "--seeds", str(seeds_copy), "--out", str(out), "--name", name,
+                                 "--models-dir", str(installed_models), "--no-cache"])
+    assert result.exit_code == 2 and result.output.startswith(f"error: --name {name!r}: give a file name stem")
+    assert not out.exists() and not (tmp_path / "escape.tmx").exists()
+
+
+def test_min_score_says_when_pairs_have_no_score(runner, tmp_path):
+    """Issue 36.7: on corpus records (MT, no alignment score) --min-score kept everything without a word."""
+    pairs = tmp_path / "ar-en.jsonl"
+    pairs.write_text('{"id": "1", "source": "نص", "target": "text", "alignment_score": null}\n'
+                     '{"id": "2", "source": "نص آخر", "target": "other text"}\n'
+                     '{"id": "3", "source": "ثالث", "target": "third", "alignment_score": 0.2}\n', encoding="utf-8")
+    result = runner.invoke(cli, ["filter", str(pairs), "--out", str(tmp_path / "kept.jsonl"), "--min-score", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["3 pairs read, 2 kept; removed: min_score 1",
+                                          "note: --min-score: 2 pair(s) have no alignment score and were kept"]
+
+
+def test_filter_reads_a_post_edited_xliff_and_writes_no_xliff(runner, tmp_path, seeds_corpus):
+    """Issue 36.7: an XLIFF input said "not valid JSON"; its units are pairs (source, target as left)."""
+    kept = tmp_path / "kept.jsonl"
+    result = runner.invoke(cli, ["filter", str(seeds_corpus.out / "ar-en.xlf"), "--out", str(kept)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in kept.read_text(encoding="utf-8").splitlines()]
+    corpus = [json.loads(line) for line in (seeds_corpus.out / "ar-en.jsonl").read_text(encoding="utf-8").splitlines()]
+    by_id = {r["id"]: r for r in corpus}
+    assert records and all(by_id[r["id"]]["source"] == r["source"] and by_id[r["id"]]["mt"] == r["target"]
+                           for r in records)
+    refused = runner.invoke(cli, ["filter", str(kept), "--out", str(tmp_path / "x.xlf")])
+    assert refused.exit_code == 2 and "xliff files can be read as pairs but not written" in refused.output

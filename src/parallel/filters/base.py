@@ -43,6 +43,10 @@ class PairFilter:
         """Whether this filter removes ``record``."""
         raise NotImplementedError
 
+    def notes(self) -> list[str]:
+        """What the user should know of this filter's run beyond its count (nothing by default)."""
+        return []
+
 
 def near_exact_key(text: str) -> str:
     """``text`` reduced to what near-exact matching compares: letters and digits only, lower case,

@@ -25,6 +25,7 @@ FORMATS: dict[str, str] = {
     "jsonl": "parallel.formats.jsonl:RECORDS",
     "parquet": "parallel.formats.parquet:RECORDS",
     "tmx": "parallel.formats.tmx:RECORDS",
+    "xliff": "parallel.formats.xliff:RECORDS",
 }
 
 
@@ -36,7 +37,7 @@ class RecordFormat:
 
     name: str
     suffixes: tuple[str, ...]
-    open: Callable[[Path, str, Provenance | None], Writer]
+    open: Callable[[Path, str, Provenance | None], Writer] | None
     read: Callable[[Path], Iterator[dict]] | None = None
 
 
@@ -63,6 +64,9 @@ def open_records(path: Path, kind: str, provenance: Provenance | None = None, na
     """A writer of ``kind`` records into ``path``, in the format ``name`` or else the one its suffix
     names; the file appears only when the block succeeds."""
     chosen = record_format(name) if name else format_of(path)
+    if chosen.open is None:
+        raise InputError(f"{path}: {chosen.name} files can be read as pairs but not written; "
+                         f"write one of: {', '.join(n for n in FORMATS if record_format(n).open)}")
     return chosen.open(Path(path), kind, provenance)
 
 

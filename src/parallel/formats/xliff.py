@@ -20,6 +20,7 @@ from parallel.files import atomic_write
 from parallel.formats import first_line, validation_errors, xml_safe
 from parallel.formats.base import Writer
 from parallel.formats.provenance import Provenance
+from parallel.formats.registry import RecordFormat
 from parallel.records import Translation
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -339,3 +340,17 @@ def write_source_as_target(path: Path, out_path: Path) -> int:
 def validate_xliff(path: Path) -> list[str]:
     """Problems found by validating ``path`` against our XLIFF 1.2 schema; empty when valid."""
     return validation_errors(path, "xliff12.rng")
+
+
+def read_xliff_records(path: Path) -> Iterator[dict]:
+    """The sentence units of an XLIFF file as pair records: the source, and the target as the
+    translator left it (a post-edit, or the MT); header units and units without both texts are skipped."""
+    for unit in read_xliff(path):
+        if unit.restype is None and unit.source.strip() and unit.target.strip():
+            record = {"id": unit.id, "doc": unit.document, "source": unit.source, "target": unit.target}
+            if unit.mt is not None:
+                record["mt"] = unit.mt
+            yield record
+
+
+RECORDS = RecordFormat("xliff", (".xlf", ".xliff"), open=None, read=read_xliff_records)

@@ -172,12 +172,18 @@ def split_references(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     articles = {(p.parent, document_id(p)) for p in paths if not is_reference_name(p)}
     references = [p for p in paths if is_reference_name(p) and (p.parent, document_id(p)) in articles]
     kept = [p for p in paths if p not in references]
+    refuse_shared_ids(kept)
+    return kept, references
+
+
+def refuse_shared_ids(paths: list[Path]) -> None:
+    """Two articles of one document id (``x.txt`` and ``x.html``) would give their segments the same
+    ids in every output: refused, naming both."""
     seen: dict[str, Path] = {}
-    for path in kept:
+    for path in paths:
         other = seen.setdefault(document_id(path), path)
         if other != path:
             raise InputError(f"{path}: same document id ({document_id(path)}) as {other}; rename one")
-    return kept, references
 
 
 def article_paths(directory: Path) -> list[Path]:
@@ -192,4 +198,5 @@ def article_paths(directory: Path) -> list[Path]:
                    if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file() and not is_reference_name(p))
     if not paths:
         raise InputError(f"{directory}: no article files (*.txt, *.html)")
+    refuse_shared_ids(paths)
     return paths

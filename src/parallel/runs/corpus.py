@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 from parallel import TOOL_NAME, __version__
-from parallel.errors import LocationError, ResourceError, location_error
+from parallel.errors import InputError, LocationError, ResourceError, location_error
 from parallel.files import atomic_write, exclusive_folder, sha256_file
 from parallel.formats.jsonl import translation_record
 from parallel.formats.moses import open_moses
@@ -64,6 +64,9 @@ class CorpusConfig:
         self.models_dir = self.models_dir or models_dir_default()
         self.seeds_dir, self.out_dir, self.models_dir = map(Path, (self.seeds_dir, self.out_dir, self.models_dir))
         self.cache_path = Path(self.cache_path) if self.cache_path is not None else None
+        if not self.name or self.name in (".", "..") or Path(self.name).name != self.name or "\\" in self.name:
+            raise InputError(f"--name {self.name!r}: give a file name stem such as ar-en (no folder, not empty); "
+                             "--out says where the files go")
 
 
 STAGES = ("read", "segment", "translate", "align", "score", "write")

@@ -30,15 +30,18 @@ class FilterResult:
     read: int = 0
     kept: int = 0
     removed: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)   # what a filter could not judge, said once
 
     def to_json(self) -> dict:
         """Counts as JSON, every filter named (0 when it removed nothing or did not run)."""
-        return {"read": self.read, "kept": self.kept, "removed": {name: self.removed[name] for name in FILTERS}}
+        return {"read": self.read, "kept": self.kept, "removed": {name: self.removed[name] for name in FILTERS},
+                "notes": self.notes}
 
     def format(self) -> str:
         """One line: read, kept, removed per filter."""
         removed = ", ".join(f"{name} {self.removed[name]}" for name in FILTERS if self.removed[name]) or "none"
-        return f"{self.read} pairs read, {self.kept} kept; removed: {removed}"
+        return "\n".join([f"{self.read} pairs read, {self.kept} kept; removed: {removed}",
+                          *(f"note: {note}" for note in self.notes)])
 
 
 def read_pairs(path: Path) -> Iterator[dict]:
@@ -84,4 +87,5 @@ def filter_pairs(pairs_path: Path, out_path: Path, options: FilterOptions | None
             else:
                 result.removed[reason] += 1
                 removed.write({**record, "reason": reason})
+    result.notes = [note for f in filters for note in f.notes()]
     return result

@@ -185,8 +185,15 @@ def _start_ray(address: str | None):
         raise ResourceError("--engine ray needs Ray: pip install 'parallel[ray]'") from exc
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")   # a local cluster of our own: no token to set up
     if not ray.is_initialized():
-        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
-                 configure_logging=True)
+        try:
+            ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
+                     configure_logging=True)
+        except ValueError as exc:
+            if str(address or "").startswith("ray://") and "ray[client]" in str(exc):
+                raise ResourceError(f"--address {address}: Ray Client needs its package: "
+                                    "pip install 'ray[client]' (or run where `ray start` runs, with --address auto)") \
+                    from exc
+            raise
     import ray.data
 
     for name in ("ray", "ray.data"):   # Ray's progress lines and hints are not ours to print
@@ -210,6 +217,7 @@ def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: Tran
         read_glossary(glossary_path)   # a bad glossary fails here, before the cluster starts
     ray_options = ray_options or RayOptions()
     out_dir = Path(out_dir)
+    _start_ray(ray_options.address)   # a cluster that cannot be reached fails here, before anything is written
     with exclusive_folder(out_dir, leftovers=(INPUT_STAGING,)):
         (out_dir / SHARD_DIR).mkdir(parents=True, exist_ok=True)
         staging = out_dir / f"{INPUT_STAGING}{os.getpid()}"
