@@ -148,3 +148,20 @@ def test_filter_reads_a_post_edited_xliff_and_writes_no_xliff(runner, tmp_path, 
                            for r in records)
     refused = runner.invoke(cli, ["filter", str(kept), "--out", str(tmp_path / "x.xlf")])
     assert refused.exit_code == 2 and "xliff files can be read as pairs but not written" in refused.output
+
+
+@pytest.mark.parametrize("option, says", [
+    (["--device", "cuda"], "error: --device cuda: no CUDA GPU is usable here"),
+    (["--compute-type", "float16"], "error: --compute-type float16: not supported on cpu here (supported: "),
+])
+def test_a_device_or_compute_type_this_machine_lacks_is_a_bad_option(runner, tmp_path, installed_models, option, says):
+    """Issue 36.10: these exited 3, the missing-model code, saying the model cannot be loaded."""
+    import ctranslate2
+
+    if option[0] == "--device" and ctranslate2.get_cuda_device_count() > 0:
+        pytest.skip("a CUDA GPU is usable here")
+    article = tmp_path / "a.txt"
+    article.write_text("قال الوزير إن الخطة جاهزة.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["translate", str(article), "--models-dir", str(installed_models), "--no-cache",
+                                 *option])
+    assert result.exit_code == 2 and result.output.startswith(says), result.output

@@ -14,8 +14,9 @@ import click
 from parallel.errors import ParallelError, location_error
 from parallel.runs.engine import EngineConfig
 from parallel.runs.ray_translate import RayOptions
+from parallel.translate.devices import COMPUTE_TYPES
 from parallel.translate.models import DEFAULT_QUANTIZATION, QUANTIZATIONS, resolve_model
-from parallel.translate.translator import COMPUTE_TYPES, TranslateOptions
+from parallel.translate.translator import TranslateOptions
 
 INTERRUPTED_EXIT = 130   # 128 + SIGINT
 TERMINATED_EXIT = 143    # 128 + SIGTERM

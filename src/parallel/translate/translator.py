@@ -16,13 +16,11 @@ from parallel.records import Segment, Translation
 from parallel.text_rules import normalise_digits, visible_text
 from parallel.translate.batching import STREAM_CHUNK, chunked, length_limit, token_batches  # noqa: F401 (public here too)
 from parallel.translate.cache import TranslationCache, cache_keys
+from parallel.translate.devices import check_device
 from parallel.translate.models import read_manifest
 from parallel.translate.opus_text import opus_mt_input, opus_mt_output, split_long, unescape_entities
 
 MAX_PARALLEL_BATCHES = 4
-# CTranslate2's compute types, and ours: auto (int8 on CPU, int8_float16 on CUDA).
-COMPUTE_TYPES = ("auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
-                 "float16", "bfloat16", "float32")
 CPU_BATCH_TOKENS = 512
 
 
@@ -166,6 +164,7 @@ class Translator:
         self.glossary = glossary   # adds the ``glossary`` flag (glossary.py)
         self._cache_rows_before = cache.last_row() if cache is not None else 0
         parallel_batches, threads_per_batch = options.thread_split()
+        check_device(options)
         try:
             self._translator = ctranslate2.Translator(
                 str(self.model_dir), device=options.device,
