@@ -165,3 +165,14 @@ def test_a_device_or_compute_type_this_machine_lacks_is_a_bad_option(runner, tmp
     result = runner.invoke(cli, ["translate", str(article), "--models-dir", str(installed_models), "--no-cache",
                                  *option])
     assert result.exit_code == 2 and result.output.startswith(says), result.output
+
+
+@pytest.mark.parametrize("model", ["{tmp}", "{tmp}/nosuch", "./here"])
+def test_a_model_path_that_is_no_model_is_said_so(runner, tmp_path, installed_models, model):
+    """Issue 36.11: `--model /tmp` suggested `parallel model import PATH --name /tmp`."""
+    article = tmp_path / "a.txt"
+    article.write_text("قال الوزير إن الخطة جاهزة.\n", encoding="utf-8")
+    model = model.format(tmp=tmp_path)
+    result = runner.invoke(cli, ["translate", str(article), "--model", model, "--models-dir", str(installed_models)])
+    assert result.exit_code == 3 and result.output.startswith(f"error: --model {model}: ")
+    assert "--name" not in result.output and "parallel model import PATH" in result.output

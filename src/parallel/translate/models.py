@@ -118,6 +118,12 @@ def resolve_model(name: str | None = None, models_dir: Path | None = None) -> Pa
             return candidate
         if (models_dir / name / MANIFEST).is_file():
             return models_dir / name
+        if candidate.exists() or "/" in name or name.startswith("."):
+            what = "a folder without an installed model" if candidate.is_dir() else \
+                "not a model folder" if candidate.exists() else "no such folder"
+            raise ResourceError(f"--model {name}: {what} (an installed model's folder holds {MANIFEST}); give an "
+                                "installed model's name or folder; a downloaded release (zip, Marian or Hugging "
+                                "Face folder) is installed with `parallel model import PATH`")
         fetch_it = f"run `parallel model fetch {name}` or " if name in REGISTRY else \
             f"it is not in the registry ({', '.join(REGISTRY)}); "
         raise ResourceError(f"model {name} is not installed in {models_dir}/; {fetch_it}"
