@@ -362,8 +362,8 @@ def test_align_cli_checks_the_translations_line_count(runner, tmp_path):
     result = runner.invoke(cli, ["align", str(tmp_path / "s.txt"), str(tmp_path / "r.txt"), "--presplit",
                                  "--translations", str(tmp_path / "mt.txt")])
     assert result.exit_code == 2
-    assert result.output.strip() == f"error: {tmp_path / 'mt.txt'}: 3 lines, but the source has 8 sentences " \
-                                    "(one MT line per source sentence, in order)"
+    assert result.output.strip() == f"error: {tmp_path / 'mt.txt'}: 3 MT lines, but the source has 8 sentences " \
+                                    "(one MT line per source sentence, in order: `parallel translate SOURCE > MT.txt` makes it)"
 
 
 def test_align_cli_with_a_model_as_pivot(runner, tmp_path, installed_models, monkeypatch):

@@ -176,3 +176,37 @@ def test_a_model_path_that_is_no_model_is_said_so(runner, tmp_path, installed_mo
     result = runner.invoke(cli, ["translate", str(article), "--model", model, "--models-dir", str(installed_models)])
     assert result.exit_code == 3 and result.output.startswith(f"error: --model {model}: ")
     assert "--name" not in result.output and "parallel model import PATH" in result.output
+
+
+def test_align_reads_what_translate_printed_from_a_file_or_standard_input(runner, tmp_path, installed_models):
+    """Issue 36.9: `parallel translate X.txt > mt.txt` then `align X.txt X.en.txt --translations mt.txt` failed
+    on the blank lines between paragraphs, and `-` was refused."""
+    article, reference = tmp_path / "x.txt", tmp_path / "x.en.txt"
+    article.write_text("قال الوزير إن الخطة جاهزة. وأضاف أن التنفيذ يبدأ غدا.\n\nورحب السكان بالقرار.\n", encoding="utf-8")
+    reference.write_text("The minister said the plan is ready. He added that work starts tomorrow.\n\n"
+                         "Residents welcomed the decision.\n", encoding="utf-8")
+    printed = runner.invoke(cli, ["translate", str(article), "--models-dir", str(installed_models), "--no-cache"])
+    assert printed.exit_code == 0 and "" in printed.stdout.splitlines()   # paragraphs apart
+    (tmp_path / "mt.txt").write_text(printed.stdout, encoding="utf-8")
+    from_file = runner.invoke(cli, ["align", str(article), str(reference), "--translations", str(tmp_path / "mt.txt"),
+                                    "--out", str(tmp_path / "a")])
+    from_stdin = runner.invoke(cli, ["align", str(article), str(reference), "--translations", "-",
+                                     "--out", str(tmp_path / "b")], input=printed.stdout)
+    assert from_file.exit_code == 0 and from_stdin.exit_code == 0, from_file.output + from_stdin.output
+    mts = [json.loads(line)["mt"] for line in (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert mts and all(mts) and (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+
+
+def test_one_sentence_a_line_gets_the_same_ids_in_translate_and_align(runner, tmp_path, installed_models):
+    """Issue 36.16: translate --lines named line n `<doc>:n:1`; align --presplit dropped blank lines and
+    numbered the rest, under another document name."""
+    source, target = tmp_path / "test.ar.txt", tmp_path / "test.en.txt"
+    source.write_text("قال الوزير إن الخطة جاهزة.\n\nورحب السكان بالقرار.\n", encoding="utf-8")
+    target.write_text("The minister said the plan is ready.\n\nResidents welcomed the decision.\n", encoding="utf-8")
+    translated = runner.invoke(cli, ["translate", str(source), "--lines", "--jsonl", "--models-dir",
+                                     str(installed_models), "--no-cache"])
+    ids = [json.loads(line)["id"] for line in translated.stdout.splitlines() if json.loads(line)["source"]]
+    aligned = runner.invoke(cli, ["align", str(source), str(target), "--presplit", "--out", str(tmp_path / "al")])
+    assert aligned.exit_code == 0, aligned.output
+    pairs = [json.loads(line) for line in (tmp_path / "al.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert ids == ["test:1:1", "test:3:1"] and [p["source_ids"] for p in pairs] == [["test:1:1"], ["test:3:1"]]

@@ -13,6 +13,7 @@ without a pivot a word table is learned from the folder (``lexicon.align_documen
 """
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,11 +29,11 @@ from parallel.formats.provenance import Provenance
 from parallel.formats.registry import open_records
 from parallel.formats.tmx import TmxUnit, write_tmx
 from parallel.read.articles import article_paths, read_article, read_reference, reference_path
-from parallel.read.textfiles import read_lines, read_text
-from parallel.records import Document, Pair, Segment
+from parallel.read.textfiles import read_lines
+from parallel.records import Pair, Segment
 from parallel.runs.engine import EngineConfig, open_engine
 from parallel.runs.ray_translate import RayOptions
-from parallel.segment.sentences import segment_document
+from parallel.segment.sentences import line_segments, segment_document
 from parallel.translate.translator import TranslateOptions
 
 
@@ -79,22 +80,25 @@ def document_paths(config: AlignConfig) -> list[tuple[Path, Path]]:
 
 
 def read_side(path: Path, presplit: bool, is_source: bool) -> list[Segment]:
-    """Sentences of one side: segmented paragraphs, or one per line with ``presplit``."""
+    """Sentences of one side: segmented paragraphs, or with ``presplit`` one per line, as ``translate
+    --lines`` reads them (ids ``<doc>:<line>:1``; blank lines hold no sentence)."""
     if presplit:
-        document = Document(Path(path).name.split(".")[0],
-                            [line.strip() for line in read_text(Path(path)).splitlines() if line.strip()],
-                            str(path))
-        return [Segment(document.id, number, 1, text) for number, text in enumerate(document.paragraphs, 1)]
+        return [segment for segment in line_segments(Path(path)) if segment.text]
     document = read_article(path) if is_source else read_reference(path)
     return segment_document(document)
 
 
 def read_pivot(path: Path, expected: int) -> list[str]:
-    """One MT line per source sentence, in order; an ``InputError`` when the counts differ."""
-    lines = read_lines(path)
+    """One MT line per source sentence, in order (``-``: standard input).  What ``parallel translate
+    SOURCE`` prints will do: the blank lines it puts between paragraphs are dropped when the other
+    lines are one per sentence.  An ``InputError`` when the counts differ."""
+    lines = sys.stdin.read().splitlines() if str(path) == "-" else read_lines(path)
     if len(lines) != expected:
-        raise InputError(f"{path}: {len(lines)} lines, but the source has {expected} sentences "
-                         "(one MT line per source sentence, in order)")
+        filled = [line for line in lines if line.strip()]
+        if len(filled) == expected:
+            return filled
+        raise InputError(f"{path}: {len(filled)} MT lines, but the source has {expected} sentences (one MT "
+                         "line per source sentence, in order: `parallel translate SOURCE > MT.txt` makes it)")
     return lines
 
 
