@@ -210,3 +210,32 @@ def test_one_sentence_a_line_gets_the_same_ids_in_translate_and_align(runner, tm
     assert aligned.exit_code == 0, aligned.output
     pairs = [json.loads(line) for line in (tmp_path / "al.jsonl").read_text(encoding="utf-8").splitlines()]
     assert ids == ["test:1:1", "test:3:1"] and [p["source_ids"] for p in pairs] == [["test:1:1"], ["test:3:1"]]
+
+
+def test_utf8_with_a_nul_byte_is_not_called_windows_1256(runner, tmp_path):
+    """Issue 36.4: valid UTF-8 with one NUL was called Windows-1256, with an iconv command that would damage it."""
+    article = tmp_path / "a.txt"
+    article.write_bytes("قال الوزير إن الخطة جاهزة.\nوأضاف\x00 أن التنفيذ يبدأ غدا.\n".encode("utf-8"))
+    result = runner.invoke(cli, ["segment", str(article)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"error: {article}: contains 1 NUL byte(s), the first on line 2; a text file "
+                                      "has none (remove them, or check that this is the file meant)")
+
+
+def test_following_the_advice_for_a_windows_1256_page_makes_it_readable(runner, tmp_path):
+    """Issue 36.4: a cp1256 page without a charset was told to become page.html.utf8, then read as plain text."""
+    import shlex
+    import subprocess
+
+    page = tmp_path / "page.html"
+    page.write_bytes("<!DOCTYPE html><html><head><title>خطة</title></head><body><article><h1>الحكومة تعلن خطة للمياه</h1>"
+                     "<p>أعلنت الحكومة اليوم خطة جديدة لتحسين إمدادات المياه في المدن الكبرى، وقال الوزير إن الخطة "
+                     "ستكلف نحو مئتي مليون دولار خلال خمس سنوات.</p></article></body></html>".encode("cp1256"))
+    refused = runner.invoke(cli, ["segment", str(page)])
+    assert refused.exit_code == 2 and "Windows-1256" in refused.output
+    command = refused.output.split("`")[1]
+    assert command.endswith(f"&& mv {page}.tmp {page}")
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path)   # the advice, as a user would follow it
+    read = runner.invoke(cli, ["segment", shlex.quote(str(page)).strip("'")])
+    assert read.exit_code == 0, read.output
+    assert read.output.splitlines()[0] == "الحكومة تعلن خطة للمياه" and "DOCTYPE" not in read.output

@@ -11,17 +11,21 @@ from parallel.text_rules import ARABIC_LETTERS, UTF16_MARKS
 _ARABIC_LETTERS = re.compile(f"[{ARABIC_LETTERS}]")
 
 
-def encoding_hint(data: bytes, path: Path) -> str:
-    """What a file that is not UTF-8 probably is, and the command that converts it ("" if unsure):
-    UTF-16 (a byte-order mark, or bytes that read as Latin or Arabic text in UTF-16) or
-    Windows-1256 (Arabic Windows files)."""
+def encoding_hint(data: bytes, path: Path, valid_utf8: bool = False) -> str:
+    """What a file that is not UTF-8 probably is, and the command that converts it in place, keeping
+    its name, so that it is read again as what it is ("" if unsure): UTF-16 (a byte-order mark, or
+    bytes that read as Latin or Arabic text in UTF-16) or Windows-1256 (Arabic Windows files) — the
+    latter never for bytes that are ``valid_utf8`` already."""
     def convert(encoding: str, name: str) -> str:
-        return f"; it looks like {name}: convert it with `iconv -f {encoding} -t UTF-8 {path} > {path}.utf8`"
+        return (f"; it looks like {name}: convert it in place with "
+                f"`iconv -f {encoding} -t UTF-8 {path} > {path}.tmp && mv {path}.tmp {path}`")
 
     sample = data[:4096]
     utf16 = any(_reads_as_text(sample, encoding) for encoding in ("utf-16-le", "utf-16-be"))
     if sample.startswith(UTF16_MARKS) or utf16:
         return convert("UTF-16", "UTF-16")
+    if valid_utf8:
+        return ""
     try:
         decoded = sample.decode("cp1256")
     except UnicodeDecodeError:
@@ -63,8 +67,10 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 (invalid byte at offset {exc.start}){encoding_hint(data, path)}") from exc
     if "\x00" in text:
-        hint = encoding_hint(data, path)
-        raise InputError(f"{path}: contains NUL bytes{hint or '; expected plain text'}")
+        hint = encoding_hint(data, path, valid_utf8=True)
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(f"{path}: contains {text.count(chr(0))} NUL byte(s), the first on line {line}"
+                         f"{hint or '; a text file has none (remove them, or check that this is the file meant)'}")
     if not text.strip():
         raise InputError(f"{path}: empty file")
     return text
