@@ -239,3 +239,53 @@ def test_following_the_advice_for_a_windows_1256_page_makes_it_readable(runner, 
     read = runner.invoke(cli, ["segment", shlex.quote(str(page)).strip("'")])
     assert read.exit_code == 0, read.output
     assert read.output.splitlines()[0] == "الحكومة تعلن خطة للمياه" and "DOCTYPE" not in read.output
+
+
+def test_a_file_given_as_the_output_folder_is_named_as_such(runner, tmp_path, seeds_copy, installed_models):
+    """Issue 36.12: `corpus --out FILE` said "File exists"."""
+    taken = tmp_path / "taken"
+    taken.write_text("x", encoding="utf-8")
+    result = runner.invoke(cli, ["corpus", "--seeds", str(seeds_copy), "--out", str(taken), "--models-dir",
+                                 str(installed_models), "--no-cache"])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {taken}: is a file; give a folder (one that does not exist yet is created)"
+
+
+def _refuse_scratch(monkeypatch, module, name):
+    """Creating a scratch file or folder fails as on a read-only place (the tests may run as root)."""
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(kwargs.get("dir", "?")) + "/.scratch-x1y2")
+    monkeypatch.setattr(module.tempfile, name, refused)
+
+
+def test_a_read_only_models_folder_is_named_not_its_staging_folder(runner, tmp_path, marian_zip, monkeypatch):
+    """Issue 36.12: `model import` into a folder it cannot write named a staging folder."""
+    from parallel.translate import models
+
+    _refuse_scratch(monkeypatch, models, "TemporaryDirectory")
+    result = runner.invoke(cli, ["model", "import", str(marian_zip), "--models-dir", str(tmp_path / "models")])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {tmp_path / 'models'}: permission denied; write elsewhere or change its permissions"
+
+
+def test_a_review_page_that_cannot_be_written_is_named(runner, tmp_path, seeds_corpus, monkeypatch):
+    """Issue 36.12: `score-docs --review` on a read-only place named a temporary file."""
+    from parallel.reports import review
+
+    _refuse_scratch(monkeypatch, review, "TemporaryFile")
+    page = tmp_path / "r" / "review.html"
+    result = runner.invoke(cli, ["score-docs", str(seeds_corpus.out / "ar-en.jsonl"), str(seeds_corpus.seeds),
+                                 "--review", str(page)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == f"error: {page}: permission denied; write elsewhere or change its permissions"
+
+
+def test_a_download_that_is_no_model_is_told_of_by_its_url(runner, tmp_path, http_root):
+    """Issue 36.12: `model fetch --url` of a file that is not a zip named the download's temporary path."""
+    root, base = http_root
+    (root / "notes.txt").write_text("not a model", encoding="utf-8")
+    url = f"{base}/notes.txt"
+    result = runner.invoke(cli, ["model", "fetch", "opus-mt-ar-en", "--url", url, "--models-dir", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {url} (downloaded): not a zip archive or a model folder"
+    assert [p.name for p in (tmp_path / "m").iterdir()] == []

@@ -59,6 +59,8 @@ def exclusive_folder(folder: Path, leftovers: tuple[str, ...] = (".staging-",)) 
     (``flock`` on the folder itself, no lock file), so a killed run never leaves it held; and
     while holding it, what killed runs left behind (folders named ``leftovers…``) is removed."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder}: is a file; give a folder (one that does not exist yet is created)")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)

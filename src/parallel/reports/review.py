@@ -16,6 +16,7 @@ from typing import IO, Iterator
 from lxml import etree, html
 from lxml.html import builder as E
 
+from parallel.errors import location_error
 from parallel.files import atomic_write
 from parallel.formats import xml_safe
 from parallel.formats.provenance import Provenance
@@ -199,8 +200,12 @@ def open_review(path: Path, provenance: Provenance) -> Iterator[ReviewWriter]:
     because the filters at the top count the segments of every document; the page appears at
     ``path`` only when the block succeeds."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile("w+", encoding="utf-8", dir=path.parent) as sections:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sections_file = tempfile.TemporaryFile("w+", encoding="utf-8", dir=path.parent)
+    except OSError as exc:
+        raise location_error(exc, path) from exc
+    with sections_file as sections:
         writer = ReviewWriter(sections)
         yield writer
         before, after = _page(provenance, _filters(writer.segments, writer.flagged, writer.flags)).split(

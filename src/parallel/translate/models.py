@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parallel import TOOL_NAME, __version__
-from parallel.errors import InputError, ResourceError
+from parallel.errors import InputError, ResourceError, location_error
 from parallel.files import atomic_write, exclusive_folder, sha256_file
 from parallel.progress import progress_bar
 from parallel.translate.converters import (
@@ -195,14 +195,25 @@ def fetch(name: str = DEFAULT_MODEL, models_dir: Path | None = None, quantizatio
     url = url or spec.url
     expected = sha256 or (spec.sha256 if spec else None)
     _check_target(models_dir / name, force)
-    with exclusive_folder(models_dir, LEFTOVERS), \
-            tempfile.TemporaryDirectory(prefix=f".download-{name}-", dir=models_dir) as tmp:
+    with exclusive_folder(models_dir, LEFTOVERS), scratch_folder(models_dir, f".download-{name}-") as tmp:
         archive = Path(tmp) / url.rsplit("/", 1)[-1].split("?")[0]
         checksum = download(url, archive, expected, progress=progress, name=name)
-        return _install(archive, name, models_dir, quantization, force, source=url, archive_sha256=checksum)
+        try:
+            return _install(archive, name, models_dir, quantization, force, source=url, archive_sha256=checksum)
+        except InputError as exc:   # told of the URL, not of the download's temporary name
+            raise InputError(str(exc).replace(str(archive), f"{url} (downloaded)")) from exc
 
 
 # --- import and conversion -------------------------------------------------------------------
+
+
+def scratch_folder(models_dir: Path, prefix: str) -> tempfile.TemporaryDirectory:
+    """A folder of our own inside ``models_dir`` (downloads, staging), gone with the block; a models
+    folder we cannot write into is told of as itself, not of the scratch folder's name."""
+    try:
+        return tempfile.TemporaryDirectory(prefix=prefix, dir=models_dir)
+    except OSError as exc:
+        raise location_error(exc, models_dir) from exc
 
 
 def default_import_name(path: Path) -> str:
@@ -246,7 +257,7 @@ def _install(archive_or_folder: Path, name: str, models_dir: Path, quantization:
     target = Path(models_dir) / name
     _check_target(target, force)
     Path(models_dir).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".staging-{name}-", dir=models_dir) as tmp:
+    with scratch_folder(models_dir, f".staging-{name}-") as tmp:
         root = _unpacked_root(Path(archive_or_folder), Path(tmp) / "unpacked")
         staged = Path(tmp) / "model"
         kind, converter = convert(root, staged, quantization, keep_out=(MANIFEST,))
