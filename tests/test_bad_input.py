@@ -289,3 +289,16 @@ def test_a_download_that_is_no_model_is_told_of_by_its_url(runner, tmp_path, htt
     assert result.exit_code == 2
     assert result.output.strip() == f"error: {url} (downloaded): not a zip archive or a model folder"
     assert [p.name for p in (tmp_path / "m").iterdir()] == []
+
+
+def test_segments_repeated_within_a_run_are_counted_aloud(runner, tmp_path, installed_models):
+    """Issue 36, also: two identical pages gave "14 segments: 7 translated, 0 from cache" and no word on the 7."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    text = "قال الوزير إن الخطة جاهزة. وأضاف أن التنفيذ يبدأ غدا.\nورحب السكان بالقرار.\n"
+    for name in ("a.txt", "b.txt"):
+        (seeds / name).write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["corpus", "--seeds", str(seeds), "--out", str(tmp_path / "out"), "--models-dir",
+                                 str(installed_models), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "2 documents, 6 segments: 3 translated, 0 from cache, 3 repeating a segment before them;" in result.output

@@ -186,7 +186,9 @@ ray_options = option_group(
     click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
                  help="local: this process; ray: a Ray cluster (pip install 'parallel[ray]'; docs/scale.md)."),
     click.option("--address", default=RayOptions.address,
-                 help="Ray cluster to join ('auto': the running one) [default: start a local one]."),
+                 help="Ray cluster to join: 'auto' (the one `ray start` runs here, or $RAY_ADDRESS), HOST:6379, or "
+                      "ray://HOST:10001 through Ray Client (pip install 'ray[client]') [default: as Ray decides: "
+                      "$RAY_ADDRESS, else a cluster `ray start` runs here, else a new local one]."),
     click.option("--actors", type=click.IntRange(1), default=RayOptions.actors, show_default=True,
                  help="Translating actors (each loads the model once)."),
     click.option("--threads-per-actor", type=click.IntRange(1), default=RayOptions.threads_per_actor,

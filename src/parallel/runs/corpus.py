@@ -326,8 +326,10 @@ class CorpusResult:
     def format(self) -> str:
         """One line for people: counts, cache, flags and what was written."""
         totals = self.report["totals"]
+        repeats = totals["segments"] - totals["translated"] - totals["from_cache"]
+        repeated = f", {repeats} repeating a segment before them" if repeats > 0 else ""
         return (f"{totals['documents']} documents, {totals['segments']} segments: "
-                f"{totals['translated']} translated, {totals['from_cache']} from cache; "
+                f"{totals['translated']} translated, {totals['from_cache']} from cache{repeated}; "
                 f"flags: {format_counts(totals['flags'])}; wrote {files_written(self.paths.values())}")
 
 
