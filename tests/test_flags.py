@@ -7,6 +7,7 @@ from parallel.checks.flags import (
     numbers_differ,
     pair_flags,
     translation_flags,
+    unmatched_numbers,
 )
 from parallel.text_rules import normalise_digits
 
@@ -99,3 +100,42 @@ def test_length_model_flags_a_missing_half_and_not_a_whole_translation():
     assert fitted.pairs == 120 and fitted.spreads[fitted.bucket(len(source))] >= 0.12   # the spread floor
     with pytest.raises(Exception, match="too few"):
         fit_length_model(pairs[:10])
+
+
+# --- numbers in other forms (issue 32): examples written for these tests ---------------------------
+
+@pytest.mark.parametrize("source, target", [
+    # codes and names with digits: the digits partner the other side's number
+    ("اجتمع قادة مجموعة العشرين 20 في روما", "G20 leaders met in Rome"),
+    ("هبطت طائرة إيرباص 380 في دبي", "An A380 landed in Dubai"),
+    ("تسلم الجيش مقاتلات إف-35 جديدة", "The army received new F-35 fighters"),
+    ("اختفت الرحلة إم إتش 370 فوق المحيط", "Flight MH370 vanished over the ocean"),
+    # Roman numerals
+    ("بنى رمسيس 2 المعبد", "Ramses II built the temple"),
+    ("بدأت المرحلة 3 من التجارب", "Phase III of the trials began"),
+    ("توّج لويس 14 ملكا", "Louis XIV was crowned king"),
+    ("حكم هنري 5 إنجلترا", "Henry V ruled England"),
+    # fractions and percentages in words
+    ("فقد السوق الربع من قيمته", "The market lost 25 percent of its value"),
+    ("صوت نصف الناخبين", "50% of voters cast a ballot"),
+    ("ارتفعت الأسعار 33 في المئة", "Prices rose by a third"),
+    ("ثلاثة أرباع السكان من الشباب", "75% of the population is young"),
+    ("يعيش ثلثا السكان في المدن", "Two thirds of the people live in cities, 66 percent"),
+    # year ranges written short on one side
+    ("خدم في الجيش من 2014 إلى 2018", "He served in the army in 2014-18"),
+    ("موسم 1999-2000", "the 1999/00 season"),
+])
+def test_numbers_written_in_other_forms_are_partners(source, target):
+    assert not numbers_differ(source, target), unmatched_numbers(source, target)
+
+
+@pytest.mark.parametrize("source, target", [
+    ("خدم في الجيش من 2014 إلى 2018", "He served in the army in 2014-17"),     # the range's end changed
+    ("بدأت المرحلة 3 من التجارب", "Phase II of the trials began"),               # a numeral off by one
+    ("فقد السوق 30 في المئة من قيمته", "The market lost a quarter of its value"),   # 30 is no quarter
+    ("هبطت 3 طائرات في دبي", "An A380 landed in Dubai"),                         # a code holds no 3
+    ("تسلم الجيش مقاتلات إف-35 جديدة", "The army received new F-36 fighters"),     # a changed code
+    ("قلت إنه سيعود خلال 1 شهر", "I said he would be back within a month"),        # the pronoun I is no numeral
+])
+def test_other_forms_do_not_excuse_a_changed_number(source, target):
+    assert numbers_differ(source, target)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LONG_Z, SHORT_Z, LengthModel
+from parallel.checks.number_forms import other_forms, year_range_tail
 from parallel.checks.number_words import number_phrases
 from parallel.text_rules import ARABIC_LETTERS, ARABIC_SCRIPT, PROCLITIC_PATTERN, TATWEEL, normalise_digits
 
@@ -19,9 +20,6 @@ _REPEATED_CHARS_RE = re.compile(r"([^\d\s])\1{7,}|([^\d\s]{2,4})\2{4,}")
 _SCALES = {"ألف": 1_000, "آلاف": 1_000, "الف": 1_000, "مليون": 1_000_000, "ملايين": 1_000_000,
            "مليار": 1_000_000_000, "مليارات": 1_000_000_000, "thousand": 1_000,
            "million": 1_000_000, "billion": 1_000_000_000}
-
-
-
 
 
 def _number_value(token: str) -> str:
@@ -48,8 +46,10 @@ def _glued_to_a_word(text: str, start: int) -> bool:
     return not _GLUED_PREFIX_RE.search(text[max(0, start - 8):start])
 
 
-def numbers_in(text: str) -> list[set[str]]:
-    """Each number of ``text`` as the set of values it may stand for (with its scale word)."""
+def numbers_in(text: str, read_forms: bool = False) -> list[set[str]]:
+    """Each number of ``text`` as the set of values it may stand for (with its scale word).  With
+    ``read_forms`` (the flag's reading, ``number_forms``), a year range's two-digit tail ("2014-18")
+    is the full year too."""
     text = normalise_digits(text)
     found = []
     for match in _TIME_RE.finditer(text):   # 08:30 is 8:30, 8.30, 830 (and 8 o'clock)
@@ -61,6 +61,9 @@ def numbers_in(text: str) -> list[set[str]]:
             continue
         value = _number_value(match.group())
         options = {value}
+        tail = year_range_tail(text, match.start(), match.group()) if read_forms else None
+        if tail:
+            options.add(tail)
         following = text[match.end():].split(maxsplit=1)
         if following and value.replace(".", "", 1).isdigit():
             scale = _SCALES.get(following[0].strip(".,;:،؛").lower())
@@ -75,12 +78,13 @@ def unmatched_numbers(source: str, target: str) -> tuple[list[str], list[str]]:
     """The numbers written in digits on each side that nothing on the other side can stand for.
 
     Each number in digits must be paired with its own number on the other side: one in digits
-    (digits of any script, a scale word such as million taken into account) or a number phrase in
-    words (``number_words``: ثلاثة، الخامس عشر، twenty-five, the 1920s), each used once, so that
-    "the 11th and 11th" is not answered by one "الحادي عشر"."""
-    source_numbers, target_numbers = numbers_in(source), numbers_in(target)
-    source_all = source_numbers + number_phrases(source)
-    target_all = target_numbers + number_phrases(target)
+    (digits of any script, a scale word such as million taken into account), a number phrase in
+    words (``number_words``: ثلاثة، الخامس عشر، twenty-five, the 1920s) or another form
+    (``number_forms``: a code, a Roman numeral, a fraction word), each used once, so that "the 11th
+    and 11th" is not answered by one "الحادي عشر"."""
+    source_numbers, target_numbers = numbers_in(source, read_forms=True), numbers_in(target, read_forms=True)
+    source_all = source_numbers + number_phrases(source) + other_forms(normalise_digits(source))
+    target_all = target_numbers + number_phrases(target) + other_forms(normalise_digits(target))
     return _unpaired(source_numbers, target_all), _unpaired(target_numbers, source_all)
 
 
