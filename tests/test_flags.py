@@ -1,3 +1,6 @@
+import json
+import math
+
 import pytest
 
 from parallel.checks.flags import (
@@ -9,6 +12,8 @@ from parallel.checks.flags import (
     translation_flags,
     unmatched_numbers,
 )
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, calibrate_length_model
+from parallel.cli.main import cli
 from parallel.text_rules import normalise_digits
 
 
@@ -139,3 +144,69 @@ def test_numbers_written_in_other_forms_are_partners(source, target):
 ])
 def test_other_forms_do_not_excuse_a_changed_number(source, target):
     assert numbers_differ(source, target)
+
+
+# --- the length flag calibrated to the collection it checks (issue 32) -----------------------------
+
+def _collection(count: int, log_ratio: float, seed: int = 3) -> list[tuple[str, str]]:
+    """Pairs of made-up text whose English runs ``exp(log_ratio)`` times the Arabic's length, with
+    a spread like human translation's (0.12), sources of 20 to 300 characters."""
+    import random
+
+    rng = random.Random(seed)
+    words = "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل في العاصمة بمشاركة الوفود".split()
+    pairs = []
+    for _ in range(count):
+        source = " ".join(rng.choice(words) for _ in range(rng.randint(4, 50)))[:rng.randint(20, 300)].strip()
+        length = max(1, round(len(source) * math.exp(rng.gauss(log_ratio, 0.12))))
+        pairs.append((source, ("word " * length)[:length].strip() or "w"))
+    return pairs
+
+
+def test_a_collection_translated_more_tightly_is_judged_by_its_own_habit():
+    """Headline-style English, 25 % shorter than the shipped model expects: the shipped model flags
+    a good share of faithful pairs; weighed against the collection, almost none, and an omission
+    (half the translation cut) is still caught."""
+    pairs = _collection(600, math.log(0.75))
+    shipped = sum(length_ratio_outlier(s, t) for s, t in pairs) / len(pairs)
+    model = calibrate_length_model(DEFAULT_LENGTH_MODEL, pairs)
+    calibrated = sum(length_ratio_outlier(s, t, model) for s, t in pairs) / len(pairs)
+    assert shipped > 0.05 and calibrated < 0.01, (shipped, calibrated)
+    judged = [(s, t) for s, t in pairs if len(s) >= 60]
+    caught = sum(length_ratio_outlier(s, t[:len(t) // 2], model) for s, t in judged) / len(judged)
+    assert caught >= 0.9
+
+
+def test_omissions_in_the_collection_barely_move_its_fit():
+    """A tenth of the pairs cut in half and checked with the model fitted on them all: the mean stays
+    within a few hundredths, the omissions are still caught, the faithful pairs still pass."""
+    pairs = _collection(600, math.log(0.75))
+    damaged = [(s, t[:len(t) // 2]) if i % 10 == 0 else (s, t) for i, (s, t) in enumerate(pairs)]
+    clean, dirty = calibrate_length_model(DEFAULT_LENGTH_MODEL, pairs), calibrate_length_model(DEFAULT_LENGTH_MODEL, damaged)
+    assert max(abs(a - b) for a, b in zip(clean.means, dirty.means)) < 0.03
+    cut = [(s, t) for i, (s, t) in enumerate(damaged) if i % 10 == 0 and len(s) >= 60]
+    kept = [(s, t) for i, (s, t) in enumerate(damaged) if i % 10]
+    assert sum(length_ratio_outlier(s, t, dirty) for s, t in cut) / len(cut) >= 0.9
+    assert sum(length_ratio_outlier(s, t, dirty) for s, t in kept) / len(kept) < 0.01
+
+
+def test_a_small_collection_stays_near_the_shipped_model():
+    pairs = _collection(12, math.log(0.75))
+    model = calibrate_length_model(DEFAULT_LENGTH_MODEL, pairs)
+    assert model.pairs == len(pairs)
+    for mine, shipped in zip(model.means, DEFAULT_LENGTH_MODEL.means):
+        assert abs(mine - shipped) < 0.05    # under 5 pairs a bucket: the prior's; a few more: mostly it
+
+
+def test_check_calibrates_by_default_and_says_by_what(tmp_path, runner):
+    pairs = _collection(300, math.log(0.75))
+    (tmp_path / "s.ar").write_text("\n".join(s for s, _ in pairs) + "\n", encoding="utf-8")
+    (tmp_path / "t.en").write_text("\n".join(t for _, t in pairs) + "\n", encoding="utf-8")
+    runs = {}
+    for option in ("--calibrate", "--no-calibrate"):
+        result = runner.invoke(cli, ["check", str(tmp_path / "s.ar"), str(tmp_path / "t.en"), option,
+                                     "--out", str(tmp_path / f"{option}.jsonl")])
+        assert result.exit_code == 0, result.output
+        runs[option] = [json.loads(line) for line in (tmp_path / f"{option}.jsonl").read_text().splitlines()]
+    flagged = {option: sum("length_ratio" in r["flags"] for r in records) for option, records in runs.items()}
+    assert flagged["--calibrate"] < flagged["--no-calibrate"] / 5

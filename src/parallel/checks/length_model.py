@@ -65,15 +65,8 @@ def fit_length_model(pairs: Iterable[tuple[str, str]], fitted_on: str = "",
                      edges: tuple[int, ...] = BUCKET_EDGES) -> LengthModel:
     """Fit the mean and spread per bucket on human translations (pairs shorter than
     ``MIN_SOURCE_CHARS`` left out); a bucket with fewer than 20 pairs borrows its neighbour's."""
-    ratios: list[list[float]] = [[] for _ in edges]
-    count = 0
-    for source, target in pairs:
-        source, target = source.strip(), target.strip()
-        if len(source) < MIN_SOURCE_CHARS or not target:
-            continue
-        index = max(i for i, edge in enumerate(edges) if len(source) >= edge)
-        ratios[index].append(math.log(len(target) / len(source)))
-        count += 1
+    ratios = _bucket_ratios(pairs, edges)
+    count = sum(map(len, ratios))
     if count < 50:
         raise InputError(f"{count} usable pairs: too few to fit a length model (50 at least)")
     means, spreads = [], []
@@ -84,6 +77,56 @@ def fit_length_model(pairs: Iterable[tuple[str, str]], fitted_on: str = "",
         means.append(round(statistics.fmean(values), 4))
         spreads.append(round(max(statistics.pstdev(values), MIN_SPREAD), 4))
     return LengthModel(tuple(edges), tuple(means), tuple(spreads), count, fitted_on)
+
+
+# How much the prior model weighs against a collection's own pairs, in pairs per bucket: a bucket of
+# PRIOR_PAIRS pairs is judged half by its own ratios, half by the prior's.
+PRIOR_PAIRS = 20
+TRIM_SPREADS = 4          # ratios this many robust spreads from the median are left out of a fit
+_MAD_TO_SPREAD = 1.4826   # a normal spread from the median absolute deviation
+
+
+def _bucket_ratios(pairs: Iterable[tuple[str, str]], edges: tuple[int, ...]) -> list[list[float]]:
+    """``log(len(target) / len(source))`` of the usable pairs, by source-length bucket."""
+    ratios: list[list[float]] = [[] for _ in edges]
+    for source, target in pairs:
+        source, target = source.strip(), target.strip()
+        if len(source) >= MIN_SOURCE_CHARS and target:
+            index = max(i for i, edge in enumerate(edges) if len(source) >= edge)
+            ratios[index].append(math.log(len(target) / len(source)))
+    return ratios
+
+
+def robust_mean_spread(values: list[float]) -> tuple[float, float]:
+    """Mean and spread of ``values`` once those more than ``TRIM_SPREADS`` robust spreads (from the
+    median absolute deviation) from the median are left out: the omissions and additions the flag
+    is for do not move the fit that judges them."""
+    median = statistics.median(values)
+    robust = _MAD_TO_SPREAD * statistics.median(abs(v - median) for v in values)
+    kept = [v for v in values if abs(v - median) <= TRIM_SPREADS * robust] or values
+    return statistics.fmean(kept), statistics.pstdev(kept)
+
+
+def calibrate_length_model(prior: LengthModel, pairs: Iterable[tuple[str, str]], prior_pairs: int = PRIOR_PAIRS,
+                           fitted_on: str = "") -> LengthModel:
+    """The length model of the pairs being checked: in each bucket their robust mean and spread
+    (``robust_mean_spread``), weighed against ``prior`` as if it had ``prior_pairs`` pairs there.  A
+    collection translated more freely or more tightly than the prior's data is then judged by its
+    own habit; a small one (a few dozen pairs a bucket) stays close to the prior, and a bucket of
+    fewer than 5 pairs keeps the prior's values."""
+    means, spreads, count = [], [], 0
+    for index, values in enumerate(_bucket_ratios(pairs, prior.edges)):
+        count += len(values)
+        if len(values) < 5:
+            means.append(prior.means[index])
+            spreads.append(prior.spreads[index])
+            continue
+        weight = len(values) / (len(values) + prior_pairs)
+        mean, spread = robust_mean_spread(values)
+        means.append(round(weight * mean + (1 - weight) * prior.means[index], 4))
+        spreads.append(round(max(weight * spread + (1 - weight) * prior.spreads[index], MIN_SPREAD), 4))
+    return LengthModel(prior.edges, tuple(means), tuple(spreads), count,
+                       fitted_on or f"{count} pairs checked, weighed against {prior.fitted_on or 'a prior'}")
 
 
 def read_length_model(path: Path) -> LengthModel:

@@ -60,7 +60,10 @@ def fetch_command(urls_path, out_dir, delay, timeout, retries, ignore_robots, as
 @glossary_option
 @click.option("--length-model", "length_model_path", type=click.Path(path_type=Path),
               help="A length model fitted on your own human translations (`parallel eval flags --fit`).")
-def check_command(source_path, target_path, jsonl, jsonl_path, parquet_path, glossary_path, length_model_path) -> None:
+@click.option("--calibrate/--no-calibrate", default=True, show_default=True,
+              help="Weigh the length model against these pairs' own robust mean and spread (docs/flags.md).")
+def check_command(source_path, target_path, jsonl, jsonl_path, parquet_path, glossary_path, length_model_path,
+                  calibrate) -> None:
     """Flag a line-aligned translation HYP of SRC (any system's output or a human translation):
     numbers, length against human translations, repetition, Arabic left over, glossary terms.
 
@@ -68,7 +71,7 @@ def check_command(source_path, target_path, jsonl, jsonl_path, parquet_path, glo
     near certain, with the measured rates."""
     glossary = read_glossary(glossary_path) if glossary_path else None
     model = read_length_model(length_model_path) if length_model_path else DEFAULT_LENGTH_MODEL
-    result = check_files(source_path, target_path, glossary, model)
+    result = check_files(source_path, target_path, glossary, model, calibrate)
     write_check(result, jsonl_path, parquet_path)
     if jsonl:
         for record in result.to_json()["records"]:

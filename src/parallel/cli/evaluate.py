@@ -1,13 +1,20 @@
 """``parallel eval``: measure a stage (segmentation, alignment) against gold data."""
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 import click
 
 from parallel.alignment.aligner import AlignOptions
-from parallel.checks.length_model import fit_length_model
+from parallel.checks.flags import pair_flags
+from parallel.checks.length_model import (
+    DEFAULT_LENGTH_MODEL,
+    calibrate_length_model,
+    fit_length_model,
+    read_length_model,
+)
 from parallel.cli.shared import RegistryChoice
 from parallel.files import atomic_write
 from parallel.runs.align_eval import AlignEvalConfig, evaluate_alignment, join_documents, read_documents
@@ -122,8 +129,13 @@ def eval_segment(gold_stem, text_path, docids_path, lang, title, segmenter, erro
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the corruptions.")
 @click.option("--fit", "fit_path", type=click.Path(path_type=Path),
               help="Also fit a length model on these translations and write it here (JSON).")
+@click.option("--length-model", "length_model_path", type=click.Path(path_type=Path),
+              help="Judge lengths by this model (fitted elsewhere) instead of the shipped one.")
+@click.option("--calibrate/--no-calibrate", default=False, show_default=True,
+              help="Weigh the length model against the human translations' own median and spread "
+                   "(as `parallel check` does) before judging.")
 @click.option("--json", "as_json", is_flag=True, help="The results as JSON.")
-def eval_flags(source_path, reference_path, seed, fit_path, as_json) -> None:
+def eval_flags(source_path, reference_path, seed, fit_path, length_model_path, calibrate, as_json) -> None:
     """False alarms of each flag on human translations, and how often each flag catches the
     corruption made for it (omission, changed number, looped phrase, Arabic left over)."""
     (sources,), (references,) = read_line_aligned([source_path], [reference_path])
@@ -132,5 +144,8 @@ def eval_flags(source_path, reference_path, seed, fit_path, as_json) -> None:
         with atomic_write(fit_path) as out:
             json.dump(model.to_json(), out, indent=2)
             out.write("\n")
-    result = evaluate_flags(sources, references, seed)
+    model = read_length_model(length_model_path) if length_model_path else DEFAULT_LENGTH_MODEL
+    if calibrate:
+        model = calibrate_length_model(model, zip(sources, references))
+    result = evaluate_flags(sources, references, seed, functools.partial(pair_flags, model=model))
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else result.format())

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from parallel.checks.flags import ALL_FLAGS, pair_flags, unmatched_numbers
 from parallel.checks.glossary import Glossary
-from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, calibrate_length_model
 from parallel.errors import InputError
 from parallel.formats.registry import open_records
 from parallel.score.metrics import read_line_aligned
@@ -43,6 +43,7 @@ class CheckResult:
     """Every line's record and the counts per flag."""
 
     records: list[CheckRecord]
+    length_model: LengthModel = DEFAULT_LENGTH_MODEL   # what lengths were judged by
 
     @property
     def counts(self) -> dict[str, int]:
@@ -55,7 +56,7 @@ class CheckResult:
         flagged = sum(1 for record in self.records if record.flags)
         return {"lines": len(self.records), "flagged": flagged,
                 "flagged_rate": round(flagged / len(self.records), 4) if self.records else 0.0,
-                "flags": self.counts}
+                "flags": self.counts, "length_model": self.length_model.to_json()}
 
     def format(self) -> str:
         """One line: how many lines were flagged, and for what."""
@@ -83,19 +84,25 @@ def check_pair(line_id: str, source: str, target: str, glossary: Glossary | None
 
 
 def check_lines(sources: Sequence[str], targets: Sequence[str], glossary: Glossary | None = None,
-                ids: Sequence[str] | None = None, model: LengthModel = DEFAULT_LENGTH_MODEL) -> CheckResult:
-    """Check line-aligned sources and translations (ids: the line numbers unless given)."""
+                ids: Sequence[str] | None = None, model: LengthModel = DEFAULT_LENGTH_MODEL,
+                calibrate: bool = True) -> CheckResult:
+    """Check line-aligned sources and translations (ids: the line numbers unless given).  With
+    ``calibrate``, lengths are judged by ``model`` weighed against these pairs' own robust mean and
+    spread (``calibrate_length_model``): a collection translated more freely or tightly than the
+    model's data is judged by its own habit."""
     if len(sources) != len(targets):
         raise InputError(f"{len(sources)} source lines but {len(targets)} translation lines")
     ids = ids or [str(number) for number in range(1, len(sources) + 1)]
-    return CheckResult([check_pair(i, s, t, glossary, model) for i, s, t in zip(ids, sources, targets)])
+    if calibrate:
+        model = calibrate_length_model(model, zip(sources, targets))
+    return CheckResult([check_pair(i, s, t, glossary, model) for i, s, t in zip(ids, sources, targets)], model)
 
 
 def check_files(source_path: Path, target_path: Path, glossary: Glossary | None = None,
-                model: LengthModel = DEFAULT_LENGTH_MODEL) -> CheckResult:
+                model: LengthModel = DEFAULT_LENGTH_MODEL, calibrate: bool = True) -> CheckResult:
     """``check_lines`` on two line-aligned files; a line-count mismatch names both files."""
     (sources,), (targets,) = read_line_aligned([source_path], [target_path])
-    return check_lines(sources, targets, glossary, model=model)
+    return check_lines(sources, targets, glossary, model=model, calibrate=calibrate)
 
 
 def write_check(result: CheckResult, jsonl_path: Path | None = None, parquet_path: Path | None = None) -> None:
