@@ -11,12 +11,12 @@ from conftest import FLORES
 from parallel.checks.glossary import read_glossary
 from parallel.cli.main import cli
 from parallel.errors import InputError
-from parallel.filters.base import near_exact_key
 from parallel.filters.registry import FilterOptions
 from parallel.formats.parquet import read_parquet
 from parallel.formats.tmx import read_tmx
 from parallel.runs.check import check_lines
 from parallel.runs.filter import filter_pairs, removed_path
+from parallel.text_rules import near_exact_key
 
 SOURCE = "قال ٣ مسؤولين إن وزارة الخارجية ستعقد محادثات في بغداد خلال الأسبوع المقبل مع وفد من الاتحاد الأوروبي"
 GOOD = "Three officials said the Foreign Ministry would hold talks in Baghdad next week with a delegation from the EU"
@@ -31,12 +31,15 @@ def test_check_gives_flags_with_their_evidence(tmp_path):
                "Three officials said the Foreign Ministry would", GOOD.replace("EU", "European Union")]
     result = check_lines([SOURCE] * 4, targets, glossary)
     good, bad, short, fine = result.records
-    assert good.flags == ["glossary"] and good.glossary_missing == ["الاتحاد الأوروبي"]
-    assert set(bad.flags) == {"numbers", "untranslated", "glossary"}
+    # one source translated four ways: every line is also `inconsistent`, naming the others
+    assert good.flags == ["glossary", "inconsistent"] and good.glossary_missing == ["الاتحاد الأوروبي"]
+    assert good.inconsistent_with == ["2", "3", "4"]
+    assert set(bad.flags) == {"numbers", "untranslated", "glossary", "inconsistent"}
     assert bad.numbers_missing_in_target == ["3"] and bad.untranslated == ["بغداد"]
     assert short.flags[0] == "length_ratio" and short.length_z < -3
-    assert fine.flags == [] and abs(fine.length_z) < 3
-    assert result.summary()["flags"] == {"length_ratio": 1, "untranslated": 1, "numbers": 1, "glossary": 3}
+    assert fine.flags == ["inconsistent"] and abs(fine.length_z) < 3
+    assert result.summary()["flags"] == {"length_ratio": 1, "untranslated": 1, "numbers": 1, "glossary": 3,
+                                         "inconsistent": 4}
 
 
 def test_glossary_files_are_checked(tmp_path):
@@ -53,7 +56,7 @@ def test_glossary_files_are_checked(tmp_path):
 
 
 def test_check_cli_writes_jsonl_and_parquet(tmp_path, runner):
-    (tmp_path / "src.ar").write_text(f"{SOURCE}\n{SOURCE}\n", encoding="utf-8")
+    (tmp_path / "src.ar").write_text(f"{SOURCE}\n{SOURCE} بشأن التجارة\n", encoding="utf-8")   # two sources
     (tmp_path / "hyp.en").write_text(f"{GOOD}\nThree officials said the Foreign Ministry would\n", encoding="utf-8")
     result = runner.invoke(cli, ["check", str(tmp_path / "src.ar"), str(tmp_path / "hyp.en"), "--jsonl",
                                  "--parquet", str(tmp_path / "check.parquet")])

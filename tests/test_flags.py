@@ -13,6 +13,7 @@ from parallel.checks.flags import (
     unmatched_numbers,
 )
 from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, calibrate_length_model
+from parallel.checks.qa import doubled_words, leftover_markup, missing_links, unbalanced_marks
 from parallel.cli.main import cli
 from parallel.text_rules import normalise_digits
 
@@ -210,3 +211,46 @@ def test_check_calibrates_by_default_and_says_by_what(tmp_path, runner):
         runs[option] = [json.loads(line) for line in (tmp_path / f"{option}.jsonl").read_text().splitlines()]
     flagged = {option: sum("length_ratio" in r["flags"] for r in records) for option, records in runs.items()}
     assert flagged["--calibrate"] < flagged["--no-calibrate"] / 5
+
+
+# --- the QA checks translators expect (issue 32, item 3): examples written for these tests ----------
+
+def test_links_not_carried_over():
+    source = "للمزيد زوروا https://example.org/news?id=7 أو راسلونا على info@example.org وتابعوا #ParallelNews و@parallel_tool"
+    kept = "For more visit https://example.org/news?id=7 or write to info@example.org and follow #ParallelNews and @parallel_tool"
+    assert missing_links(source, kept) == [] and "links" not in pair_flags(source, kept)
+    lost = kept.replace(" or write to info@example.org", "").replace("@parallel_tool", "us")
+    assert missing_links(source, lost) == ["info@example.org", "@parallel_tool"] and "links" in pair_flags(source, lost)
+    assert missing_links("تابعوا #مصر_اليوم", "Follow #EgyptToday") == []   # an Arabic hashtag is translated
+
+
+def test_brackets_and_quotes_left_open():
+    source = "قال المتحدث (باسم الوزارة) إن «الاتفاق قريب»"
+    assert unbalanced_marks(source, 'The spokesman (for the ministry) said "the deal is near"') == []
+    assert unbalanced_marks(source, 'The spokesman (for the ministry said "the deal is near"') == ["("]
+    assert unbalanced_marks(source, 'The spokesman (for the ministry) said "the deal is near') == ['"']
+    assert unbalanced_marks("قال إن الاتفاق قريب", 'He said "the deal is near') == []   # the source has no marks
+    assert unbalanced_marks("«الاتفاق قريب", '"The deal is near') == []            # nor are its own balanced
+
+
+def test_doubled_words():
+    assert doubled_words("the talks will will resume on the the border") == ["will", "the"]
+    assert doubled_words("what he had had was gone, and that that mattered") == []
+    assert doubled_words("they flew to Pago Pago; a boda-boda waited. Japan. Japan again") == []
+
+
+def test_leftover_markup():
+    assert leftover_markup(">>eng<< The talks resumed") == [">>eng<<"]
+    assert leftover_markup("The ▁talks resumed <unk> today</s>") == ["▁", "<unk>", "</s>"]
+    assert leftover_markup("Talks >> resumed << today") == []
+
+
+def test_inconsistent_translations_of_one_source_are_flagged_with_the_other_lines(runner, tmp_path):
+    sources = ["انتهى الاجتماع.", "بدأت المحادثات.", "انتهى الاجتماع!", "بدأت المحادثات."]
+    targets = ["The meeting ended.", "Talks began.", "The meeting is over.", "Talks began."]
+    (tmp_path / "s.ar").write_text("\n".join(sources) + "\n", encoding="utf-8")
+    (tmp_path / "t.en").write_text("\n".join(targets) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["check", str(tmp_path / "s.ar"), str(tmp_path / "t.en"), "--jsonl"])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["inconsistent_with"] for r in records] == [["3"], [], ["1"], []]
+    assert ["inconsistent" in r["flags"] for r in records] == [True, False, True, False]

@@ -140,3 +140,14 @@ def visible_text(line: str) -> str:
     line = INVISIBLE_RE.sub("", unicodedata.normalize("NFC", line))
     line = "".join(ch for ch in line if unicodedata.category(ch) != "Co")
     return _SPACES.sub(" ", line).strip()
+
+
+# --- near-exact matching -------------------------------------------------------------------
+
+
+def near_exact_key(text: str) -> str:
+    """``text`` reduced to what near-exact matching compares: letters and digits only, lower case,
+    one digit script, one spelling of the Arabic letters that vary (spacing, punctuation and
+    symbols, diacritics and tatweel do not change a sentence)."""
+    text = matching_form(normalise_digits(unicodedata.normalize("NFKC", text))).casefold()
+    return "".join(ch for ch in text if ch.isalnum())

@@ -9,6 +9,7 @@ import re
 from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LONG_Z, SHORT_Z, LengthModel
 from parallel.checks.number_forms import other_forms, year_range_tail
 from parallel.checks.number_words import number_phrases
+from parallel.checks.qa import QA_CHECKS
 from parallel.text_rules import ARABIC_LETTERS, ARABIC_SCRIPT, PROCLITIC_PATTERN, TATWEEL, normalise_digits
 
 _ARABIC_LETTER_RE = re.compile(f"[{ARABIC_SCRIPT}]")
@@ -143,6 +144,7 @@ def translation_flags(source: str, target: str, truncated: bool,
         ("length_ratio", length_ratio_outlier(source, target, model)),
         ("untranslated", has_untranslated(target)),
         ("numbers", numbers_differ(source, target)),
+        *((name, bool(check(source, target))) for name, check in QA_CHECKS.items()),
     )
     return tuple(name for name, fired in checks if fired)
 
@@ -153,6 +155,7 @@ def pair_flags(source: str, target: str, model: LengthModel = DEFAULT_LENGTH_MOD
     return translation_flags(source, target, truncated=False, model=model)
 
 
-FLAG_NAMES = ("truncated", "repetition", "length_ratio", "untranslated", "numbers")
-# every flag a translation can carry: the checks above, a glossary's, and what decoding adds
-ALL_FLAGS = (*FLAG_NAMES, "glossary", "split", "entities")
+FLAG_NAMES = ("truncated", "repetition", "length_ratio", "untranslated", "numbers", *QA_CHECKS)
+# every flag a translation can carry: the checks above, a glossary's, a collection's (one source
+# translated two ways: ``qa.inconsistent_groups``), and what decoding adds
+ALL_FLAGS = (*FLAG_NAMES, "glossary", "inconsistent", "split", "entities")

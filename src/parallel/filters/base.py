@@ -7,12 +7,9 @@ with their reason; the command line builds its options from the same declaration
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, ClassVar
-
-from parallel.text_rules import matching_form, normalise_digits
 
 
 @dataclass(frozen=True)
@@ -46,14 +43,6 @@ class PairFilter:
     def notes(self) -> list[str]:
         """What the user should know of this filter's run beyond its count (nothing by default)."""
         return []
-
-
-def near_exact_key(text: str) -> str:
-    """``text`` reduced to what near-exact matching compares: letters and digits only, lower case,
-    one digit script, one spelling of the Arabic letters that vary (spacing, punctuation and
-    symbols, diacritics and tatweel do not change a sentence)."""
-    text = matching_form(normalise_digits(unicodedata.normalize("NFKC", text))).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
 
 
 def json_value(value: Any) -> Any:

@@ -1,7 +1,8 @@
 """Pairs equal to one kept before, compared near-exactly (``near_exact_key``)."""
 from __future__ import annotations
 
-from parallel.filters.base import FilterOption, PairFilter, near_exact_key
+from parallel.filters.base import FilterOption, PairFilter
+from parallel.text_rules import near_exact_key
 
 
 class DuplicateFilter(PairFilter):

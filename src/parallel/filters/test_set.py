@@ -5,8 +5,9 @@ from pathlib import Path
 
 import click
 
-from parallel.filters.base import FilterOption, PairFilter, near_exact_key
+from parallel.filters.base import FilterOption, PairFilter
 from parallel.read.textfiles import read_lines
+from parallel.text_rules import near_exact_key
 
 
 def test_set_keys(paths) -> set[str]:

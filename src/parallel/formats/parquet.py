@@ -25,7 +25,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
              "target": "str", "mt": "str", "alignment_score": "float", "flags": "list"},
     "check": {"id": "str", "source": "str", "target": "str", "flags": "list", "length_z": "float",
               "numbers_missing_in_target": "list", "numbers_missing_in_source": "list",
-              "untranslated": "list", "glossary_missing": "list"},
+              "untranslated": "list", "glossary_missing": "list", "links_missing": "list", "unbalanced": "list",
+              "doubled": "list", "markup": "list", "inconsistent_with": "list"},
 }
 
 

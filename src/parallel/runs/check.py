@@ -15,10 +15,11 @@ from typing import Sequence
 from parallel.checks.flags import ALL_FLAGS, pair_flags, unmatched_numbers
 from parallel.checks.glossary import Glossary
 from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, calibrate_length_model
+from parallel.checks.qa import inconsistent_groups, qa_evidence
 from parallel.errors import InputError
 from parallel.formats.registry import open_records
 from parallel.score.metrics import read_line_aligned
-from parallel.text_rules import ARABIC_LETTERS, EXTENDED_LETTERS
+from parallel.text_rules import ARABIC_LETTERS, EXTENDED_LETTERS, near_exact_key
 
 _ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTERS}{EXTENDED_LETTERS}]+")
 
@@ -36,6 +37,11 @@ class CheckRecord:
     numbers_missing_in_source: list[str] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)   # Arabic words left in the target
     glossary_missing: list[str] = field(default_factory=list)
+    links_missing: list[str] = field(default_factory=list)  # URLs, e-mails, hashtags, @names not carried over
+    unbalanced: list[str] = field(default_factory=list)     # brackets and quotes left open or closed unopened
+    doubled: list[str] = field(default_factory=list)        # words written twice in a row
+    markup: list[str] = field(default_factory=list)         # the model's tokens and marks left in
+    inconsistent_with: list[str] = field(default_factory=list)  # lines whose same source is translated otherwise
 
 
 @dataclass
@@ -79,8 +85,10 @@ def check_pair(line_id: str, source: str, target: str, glossary: Glossary | None
     glossary_missing = [term.arabic for term in glossary.missing(source, target)] if glossary else []
     if glossary_missing:
         flags.append("glossary")
+    qa = qa_evidence(source, target)
     return CheckRecord(line_id, source, target, flags, round(z, 3) if z is not None else None,
-                       missing_in_target, missing_in_source, _ARABIC_WORD_RE.findall(target), glossary_missing)
+                       missing_in_target, missing_in_source, _ARABIC_WORD_RE.findall(target), glossary_missing,
+                       qa.get("links", []), qa.get("brackets", []), qa.get("doubled", []), qa.get("markup", []))
 
 
 def check_lines(sources: Sequence[str], targets: Sequence[str], glossary: Glossary | None = None,
@@ -95,7 +103,20 @@ def check_lines(sources: Sequence[str], targets: Sequence[str], glossary: Glossa
     ids = ids or [str(number) for number in range(1, len(sources) + 1)]
     if calibrate:
         model = calibrate_length_model(model, zip(sources, targets))
-    return CheckResult([check_pair(i, s, t, glossary, model) for i, s, t in zip(ids, sources, targets)], model)
+    records = [check_pair(i, s, t, glossary, model) for i, s, t in zip(ids, sources, targets)]
+    mark_inconsistent(records)
+    return CheckResult(records, model)
+
+
+def mark_inconsistent(records: list[CheckRecord]) -> None:
+    """Flag ``inconsistent`` every line whose source (near-exactly) is translated otherwise on another
+    line, naming those lines: a translator expects one rendering of one sentence in a collection."""
+    for group in inconsistent_groups([(r.source, r.target) for r in records], near_exact_key):
+        for index in group:
+            record = records[index]
+            record.flags.append("inconsistent")
+            record.inconsistent_with = [records[other].id for other in group if other != index
+                                        and near_exact_key(records[other].target) != near_exact_key(record.target)]
 
 
 def check_files(source_path: Path, target_path: Path, glossary: Glossary | None = None,

@@ -9,7 +9,12 @@ flag made for it must fire:
   more) — ``length_ratio``;
 - ``number``: the first number written in digits changed (1998 → 1999, 3 → 4) — ``numbers``;
 - ``loop``: a phrase of 2-4 words repeated three times in place — ``repetition``;
-- ``untranslated``: one word replaced by an Arabic word of the source — ``untranslated``.
+- ``untranslated``: one word replaced by an Arabic word of the source — ``untranslated``;
+- ``link``: a URL, e-mail, hashtag or @name the translation carried over, dropped — ``links``;
+- ``bracket``: the last closing bracket or quotation mark dropped (source and translation balanced) —
+  ``brackets``;
+- ``doubled``: a word of three letters or more written twice — ``doubled``;
+- ``markup``: ``>>eng<<`` before the text, or ``▁`` on a word — ``markup``.
 
 Corruptions are drawn with a seeded ``random.Random``, so a run is reproducible.
 """
@@ -22,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from parallel.checks.flags import FLAG_NAMES, pair_flags
+from parallel.checks.qa import CLOSERS, LINK_RE, unbalanced_marks
 from parallel.text_rules import ARABIC_LETTERS
 
 OMISSION_MIN_WORDS = 12
@@ -66,12 +72,56 @@ def leave_an_arabic_word(target: str, rng: random.Random, source: str = "") -> s
     return " ".join(words)
 
 
+def drop_a_link(target: str, rng: random.Random, source: str = "") -> str | None:
+    """A URL, e-mail, hashtag or @name the translation carried over, left out."""
+    carried = [link for link in LINK_RE.findall(source) if link in target]
+    return target.replace(rng.choice(carried), "", 1) if carried else None
+
+
+def unbalance_a_mark(target: str, rng: random.Random, source: str = "") -> str | None:
+    """One closing bracket or quotation mark of a balanced translation of a balanced source dropped."""
+    if not any(ch in CLOSERS for ch in source) or unbalanced_marks(source, target) or unbalanced_marks(source, source):
+        return None
+    closers = [index for index, ch in enumerate(target) if ch in CLOSERS]
+    if not closers:
+        return None
+    index = closers[-1]
+    return target[:index] + target[index + 1:]
+
+
+def double_a_word(target: str, rng: random.Random) -> str | None:
+    """A word of three letters or more written twice ("the the")."""
+    words = target.split()
+    candidates = [i for i, w in enumerate(words) if w.isalpha() and w.islower() and len(w) >= 3]
+    if not candidates:
+        return None
+    index = rng.choice(candidates)
+    return " ".join(words[:index + 1] + [words[index]] + words[index + 1:])
+
+
+def leave_markup(target: str, rng: random.Random) -> str | None:
+    """What the model's machinery can leave: a language token before the text, or SentencePiece's mark."""
+    words = target.split()
+    if not words:
+        return None
+    if rng.random() < 0.5:
+        return ">>eng<< " + target
+    index = rng.randrange(len(words))
+    return " ".join(words[:index] + ["▁" + words[index]] + words[index + 1:])
+
+
 CORRUPTIONS: dict[str, tuple[Callable[..., str | None], str]] = {
     "omission": (omit_second_half, "length_ratio"),
     "number": (change_a_number, "numbers"),
     "loop": (loop_a_phrase, "repetition"),
     "untranslated": (leave_an_arabic_word, "untranslated"),
+    "link": (drop_a_link, "links"),
+    "bracket": (unbalance_a_mark, "brackets"),
+    "doubled": (double_a_word, "doubled"),
+    "markup": (leave_markup, "markup"),
 }
+# the corruptions that read the source too
+_WITH_SOURCE = {"untranslated", "link", "bracket"}
 
 
 @dataclass
@@ -123,7 +173,7 @@ def evaluate_flags(sources: Sequence[str], targets: Sequence[str], seed: int = 1
         result.flagged += bool(found)
         result.false_alarms.update(found)
         for kind, (corrupt, flag) in CORRUPTIONS.items():
-            corrupted = corrupt(target, rng, source) if kind == "untranslated" else corrupt(target, rng)
+            corrupted = corrupt(target, rng, source) if kind in _WITH_SOURCE else corrupt(target, rng)
             if corrupted is None:
                 continue
             result.corrupted[kind] += 1
