@@ -39,13 +39,15 @@ $(DEV_STAMP): $(STAMP) requirements/dev.txt requirements/torch.txt
 	touch $(DEV_STAMP)
 
 # Refresh the locks from pyproject.toml's ranges (and requirements/torch-cpu.in), with hashes, after
-# changing a dependency or to take newer releases; commit the three files it writes.
+# changing a dependency or to take newer releases; commit the three files it writes.  torch's CPU
+# build is looked up on $(TORCH_INDEX) (`make lock TORCH_INDEX=` where a wheel on disk serves it, as
+# on the machines this project is built on, which cannot reach that index).
 lock:
 	test -x $(LOCK_TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOLS) && \
 	  $(LOCK_TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check 'pip-tools>=7.4'; }
 	$(PIP_COMPILE) --upgrade -o requirements/main.txt pyproject.toml
 	$(PIP_COMPILE) --upgrade $(DEV_EXTRAS) -c requirements/main.txt -c requirements/torch-cpu.in \
-	  -o requirements/dev.txt pyproject.toml
+	  $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX)) -o requirements/dev.txt pyproject.toml
 	{ echo '# torch alone, from requirements/dev.txt (written by make lock): make install-dev installs it'; \
 	  echo '# first, with --extra-index-url $$(TORCH_INDEX).'; \
 	  awk '/^torch==/ {keep = 1; print; next} keep && /^ +--hash/ {print; next} {keep = 0}' requirements/dev.txt; \

@@ -302,3 +302,63 @@ def test_segments_repeated_within_a_run_are_counted_aloud(runner, tmp_path, inst
                                  str(installed_models), "--no-cache"])
     assert result.exit_code == 0, result.output
     assert "2 documents, 6 segments: 3 translated, 0 from cache, 3 repeating a segment before them;" in result.output
+
+
+def test_pair_records_with_odd_scores_and_flags_are_read_or_named(runner, tmp_path):
+    """A score of 0.0 survives TMX; a score or flags in the wrong shape is one line naming the record."""
+    pairs = tmp_path / "p.jsonl"
+    pairs.write_text('{"id": "a", "source": "نص", "target": "text", "alignment_score": 0.0}\n'
+                     '{"id": "b", "source": "نص آخر", "target": "more text", "alignment_score": "0.9", '
+                     '"flags": "numbers,length_ratio"}\n', encoding="utf-8")
+    assert runner.invoke(cli, ["filter", str(pairs), "--out", str(tmp_path / "k.tmx")]).exit_code == 0
+    again = runner.invoke(cli, ["filter", str(tmp_path / "k.tmx"), "--out", str(tmp_path / "k2.jsonl"),
+                                "--min-score", "0.5", "--drop-flags", "numbers"])
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines() == ["2 pairs read, 0 kept; removed: flags 1, min_score 1"]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "c", "source": "نص", "target": "text", "alignment_score": "high"}\n', encoding="utf-8")
+    result = runner.invoke(cli, ["filter", str(bad), "--out", str(tmp_path / "k3.jsonl"), "--min-score", "0.5"])
+    assert result.exit_code == 2 and result.output.strip() == f"error: {bad}: record c: alignment_score 'high' is not a number"
+
+
+@pytest.mark.parametrize("args, refused", [
+    (["align", "a.txt", "a.en.txt", "--beam-size", "2"], "the decoding, cache and models options are for the --model pivot"),
+    (["align", "a.txt", "a.en.txt", "--no-cache"], "the decoding, cache and models options are for the --model pivot"),
+    (["translate", "a.txt", "--engine", "ray", "--out", "d", "--jsonl"], "give --format, not --jsonl"),
+])
+def test_options_that_cannot_apply_are_refused(runner, tmp_path, monkeypatch, installed_models, args, refused):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("قال الوزير إن الخطة جاهزة.\n", encoding="utf-8")
+    (tmp_path / "a.en.txt").write_text("The minister said the plan is ready.\n", encoding="utf-8")
+    result = runner.invoke(cli, [*args, "--models-dir", str(installed_models)] if args[0] == "translate" else args)
+    assert result.exit_code == 2 and refused in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.en.txt", "a.txt"]
+
+
+@pytest.mark.parametrize("args", [
+    ["translate", "a.txt", "--engine", "ray", "--out", "d", "--format", "xliff"],
+    ["align", "a.txt", "a.en.txt", "--parquet", "--out", "o"],
+    ["check", "a.txt", "a.en.txt", "--out", "x.jsonl", "--parquet", "y.parquet"],
+])
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(runner, tmp_path, monkeypatch, installed_models,
+                                                                      args):
+    """`--format xliff` was accepted and failed after all the translating; without pyarrow, `align
+    --parquet` and `check --parquet` left the other outputs written."""
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    (tmp_path / "a.txt").write_text("قال الوزير إن الخطة جاهزة.\n", encoding="utf-8")
+    (tmp_path / "a.en.txt").write_text("The minister said the plan is ready.\n", encoding="utf-8")
+    result = runner.invoke(cli, [*args, "--models-dir", str(installed_models)] if args[0] == "translate" else args)
+    assert result.exit_code in (2, 3) and result.output.startswith("error: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.en.txt", "a.txt"]
+
+
+def test_drop_flags_says_which_flags_it_could_not_read(runner, tmp_path):
+    """--drop-flags split on pairs without flags of their own removed nothing without a word."""
+    pairs = tmp_path / "p.jsonl"
+    pairs.write_text('{"source": "نص طويل بما يكفي هنا", "target": "a long enough text here"}\n', encoding="utf-8")
+    result = runner.invoke(cli, ["filter", str(pairs), "--out", str(tmp_path / "k.jsonl"), "--drop-flags", "split,numbers"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1].startswith("note: --drop-flags split: 1 pair(s) carry no flags of their own")

@@ -20,7 +20,7 @@ SOURCE = REPO / "src" / "parallel"
 HOME = SOURCE / "text_rules.py"
 # The code points that open each table: the letters, the diacritics, the digits, invisible marks.
 RANGE_MARKERS = ["\\u0621", "\\u064a", "\\u064b", "\\u0652", "\\u0660", "\\u06f0", "\\u200b", "\\u202a", "\\ufeff",
-                 "\\u0670", "\\u0640", "٠-٩", "أإآ", "BOM_UTF"]
+                 "\\u0670", "\\u0640", "\\u0600", "\\u06ff", "٠-٩", "أإآ", "BOM_UTF"]
 
 
 def test_each_range_is_written_in_one_module():

@@ -21,6 +21,7 @@ from itertools import product
 ARABIC_LETTERS = "\u0621-\u064a"          # hamza to yeh: the letters of Modern Standard Arabic
 BORROWED_LETTERS = "\u067e\u06a4\u06af\u0686"   # پ ڤ گ چ, which foreign names borrow from Persian
 EXTENDED_LETTERS = "\u0671-\u06d3"        # alef wasla to yeh barree: Persian, Urdu and Quranic letters
+ARABIC_BLOCK = ("\u0600", "\u06ff")      # the Unicode block "Arabic": its first and last code point
 # Every block of the Arabic script, presentation forms included: Arabic left in an English text.
 ARABIC_SCRIPT = "\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc"
 

@@ -82,8 +82,7 @@ def fit_length_model(pairs: Iterable[tuple[str, str]], fitted_on: str = "",
 # How much the prior model weighs against a collection's own pairs, in pairs per bucket: a bucket of
 # PRIOR_PAIRS pairs is judged half by its own ratios, half by the prior's.
 PRIOR_PAIRS = 20
-TRIM_SPREADS = 4          # ratios this many robust spreads from the median are left out of a fit
-_MAD_TO_SPREAD = 1.4826   # a normal spread from the median absolute deviation
+CALIBRATION_ROUNDS = 5    # fits, each on the pairs the previous model passes
 
 
 def _bucket_ratios(pairs: Iterable[tuple[str, str]], edges: tuple[int, ...]) -> list[list[float]]:
@@ -97,23 +96,9 @@ def _bucket_ratios(pairs: Iterable[tuple[str, str]], edges: tuple[int, ...]) -> 
     return ratios
 
 
-def robust_mean_spread(values: list[float]) -> tuple[float, float]:
-    """Mean and spread of ``values`` once those more than ``TRIM_SPREADS`` robust spreads (from the
-    median absolute deviation) from the median are left out: the omissions and additions the flag
-    is for do not move the fit that judges them."""
-    median = statistics.median(values)
-    robust = _MAD_TO_SPREAD * statistics.median(abs(v - median) for v in values)
-    kept = [v for v in values if abs(v - median) <= TRIM_SPREADS * robust] or values
-    return statistics.fmean(kept), statistics.pstdev(kept)
-
-
-def calibrate_length_model(prior: LengthModel, pairs: Iterable[tuple[str, str]], prior_pairs: int = PRIOR_PAIRS,
-                           fitted_on: str = "") -> LengthModel:
-    """The length model of the pairs being checked: in each bucket their robust mean and spread
-    (``robust_mean_spread``), weighed against ``prior`` as if it had ``prior_pairs`` pairs there.  A
-    collection translated more freely or more tightly than the prior's data is then judged by its
-    own habit; a small one (a few dozen pairs a bucket) stays close to the prior, and a bucket of
-    fewer than 5 pairs keeps the prior's values."""
+def _weighed_fit(prior: LengthModel, pairs: list[tuple[str, str]], prior_pairs: int) -> LengthModel:
+    """Each bucket's mean and spread of ``pairs``, weighed against ``prior`` as ``prior_pairs`` pairs;
+    a bucket of fewer than 5 pairs keeps the prior's values."""
     means, spreads, count = [], [], 0
     for index, values in enumerate(_bucket_ratios(pairs, prior.edges)):
         count += len(values)
@@ -122,11 +107,28 @@ def calibrate_length_model(prior: LengthModel, pairs: Iterable[tuple[str, str]],
             spreads.append(prior.spreads[index])
             continue
         weight = len(values) / (len(values) + prior_pairs)
-        mean, spread = robust_mean_spread(values)
-        means.append(round(weight * mean + (1 - weight) * prior.means[index], 4))
-        spreads.append(round(max(weight * spread + (1 - weight) * prior.spreads[index], MIN_SPREAD), 4))
-    return LengthModel(prior.edges, tuple(means), tuple(spreads), count,
-                       fitted_on or f"{count} pairs checked, weighed against {prior.fitted_on or 'a prior'}")
+        means.append(round(weight * statistics.fmean(values) + (1 - weight) * prior.means[index], 4))
+        spreads.append(round(max(weight * statistics.pstdev(values) + (1 - weight) * prior.spreads[index],
+                                 MIN_SPREAD), 4))
+    return LengthModel(prior.edges, tuple(means), tuple(spreads), count)
+
+
+def calibrate_length_model(prior: LengthModel, pairs: Iterable[tuple[str, str]], prior_pairs: int = PRIOR_PAIRS,
+                           fitted_on: str = "") -> LengthModel:
+    """The length model of the pairs being checked, starting from ``prior``: fitted on the pairs the
+    current model does not flag, then again with the new model, ``CALIBRATION_ROUNDS`` times (sigma
+    clipping at the flag's own bounds), each fit weighed against ``prior`` as if it had ``prior_pairs``
+    pairs a bucket.  A collection translated more freely or more tightly than the prior's data is
+    then judged by its own habit, while the omissions the flag is for, left out of every fit, do not
+    move it; a small collection (a few dozen pairs a bucket) stays close to the prior."""
+    pairs = list(pairs)
+    model = prior
+    for _ in range(CALIBRATION_ROUNDS):
+        passed = [(s, t) for s, t in pairs if (z := model.z(s, t)) is None or -SHORT_Z <= z <= LONG_Z]
+        model = _weighed_fit(prior, passed, prior_pairs)
+    usable = sum(map(len, _bucket_ratios(pairs, prior.edges)))
+    return LengthModel(model.edges, model.means, model.spreads, usable,
+                       fitted_on or f"{usable} pairs checked, weighed against {prior.fitted_on or 'a prior'}")
 
 
 def read_length_model(path: Path) -> LengthModel:

@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import re
 
+from parallel.checks.qa import LINK_RE
 from parallel.text_rules import ARABIC_LETTERS, PROCLITICS, strip_marks
 
 # Letters then digits, glued or joined by a hyphen: a code or a name (G20, MH370, F-35, كوفيد-19).
-_CODE_RE = re.compile(rf"(?<![\w-])(?:[A-Za-z]+|[{ARABIC_LETTERS}]+)-?(\d+)\b")
-_ROMAN_RE = re.compile(r"(?<![\w-])(M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))(?![\w-])")
-_ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
-# A single-letter numeral is read only after a capitalised word ("Henry V", "Phase I", "Pius X").
-_AFTER_A_NAME_RE = re.compile(r"[A-Z][a-z]+\s$")
+_CODE_RE = re.compile(rf"(?<![\w-])([A-Za-z]+|[{ARABIC_LETTERS}]+)-?(\d+)\b")
+# Roman numerals of names and parts, up to 89 (L, X, V, I): "World War II", "Phase III", "Louis XIV".
+# C, D and M are left out: "DC", "CV", "MIX" are words and abbreviations far more often than numbers.
+_ROMAN_RE = re.compile(r"(?<![\w-])((?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))(?![\w-])")
+_ROMAN_VALUES = {"L": 50, "X": 10, "V": 5, "I": 1}
+# A numeral is read only right after a capitalised word ("Henry V", "Ramses II"); a lone "I" is the
+# pronoun, never a numeral.
+_AFTER_A_NAME_RE = re.compile(r"\b[A-Z][a-z]+\s$")
 # Fractions written as words, with the percentages and decimals they are written as in digits.
 _ARABIC_FRACTIONS = {"نصف": {50, 0.5}, "ثلث": {33, 33.3, 0.33}, "ربع": {25, 0.25},
                      "ثلثا": {66, 67, 66.7}, "ثلثي": {66, 67, 66.7}, "أرباع": {75}}
@@ -33,8 +37,11 @@ _YEAR_RANGE_START_RE = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s?[-–/]\s?$")
 
 
 def code_numbers(text: str) -> list[set[str]]:
-    """The digits of every code or name written with them, glued or hyphenated (G20, MH370, F-35)."""
-    return [{str(int(match.group(1)))} for match in _CODE_RE.finditer(text)]
+    """The digits of every code or name written with them, glued or hyphenated (G20, MH370, F-35);
+    not a number written onto a proclitic ("و3", "بـ5"), which is a number of its own, nor the
+    characters of a link."""
+    return [{str(int(match.group(2)))} for match in _CODE_RE.finditer(LINK_RE.sub(" ", text))
+            if match.group(1).rstrip("ـ") not in PROCLITICS]
 
 
 def roman_value(numeral: str) -> int:
@@ -44,16 +51,15 @@ def roman_value(numeral: str) -> int:
 
 
 def roman_numbers(text: str) -> list[set[str]]:
-    """Roman numerals in capitals: two letters or more anywhere ("World War II", "Louis XIV"), one
-    letter only after a capitalised word ("Henry V"), never the pronoun "I" of a sentence."""
+    """Roman numerals in capitals (up to 89) right after a capitalised word ("World War II", "Louis
+    XIV", "Henry V"); never a lone "I", the pronoun."""
     found = []
     for match in _ROMAN_RE.finditer(text):
         numeral = match.group(1)
-        if not numeral:
+        if not numeral or numeral == "I":
             continue
-        if len(numeral) == 1 and not _AFTER_A_NAME_RE.search(text[max(0, match.start() - 30):match.start()]):
-            continue
-        found.append({str(roman_value(numeral))})
+        if _AFTER_A_NAME_RE.search(text[max(0, match.start() - 30):match.start()]):
+            found.append({str(roman_value(numeral))})
     return found
 
 

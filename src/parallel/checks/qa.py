@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Sequence
 
-LINK_RE = re.compile(r"https?://[^\s<>\"'«»()]+[^\s<>\"'«».,;:!?()]|www\.[^\s<>\"'«»()]+[^\s<>\"'«».,;:!?()]"
+LINK_RE = re.compile(r"https?://[^\s<>\"'«»()]+[^\s<>\"'«».,;:!?()،؛؟]|www\.[^\s<>\"'«»()]+[^\s<>\"'«».,;:!?()،؛؟]"
                       r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|(?<![A-Za-z0-9_#@])[#@][A-Za-z_][A-Za-z0-9_]+")
 _BRACKETS = {"(": ")", "[": "]", "{": "}"}
 _DOUBLED_RE = re.compile(r"(?<![\w'’-])(\w+) +((?i:\1))(?![\w'’-])")
-_MAY_STAND_TWICE = frozenset({"had", "that", "is", "do", "very", "bye", "no", "yes", "so", "far", "long",
+MAY_STAND_TWICE = frozenset({"had", "that", "is", "do", "very", "bye", "no", "yes", "so", "far", "long",
                               "more", "again", "many", "ha", "knock", "now", "well"})
 _MARKUP_RE = re.compile(r">>[a-z]{2,3}(?:_[A-Za-z]{4})?<<|▁|<unk>|</s>|<pad>|<s>")
 
@@ -38,7 +38,7 @@ _QUOTES = '"“”«»'
 CLOSERS = frozenset(")]}" + _QUOTES)   # the marks whose loss leaves a translation unbalanced
 
 
-def _open_marks(text: str) -> list[str]:
+def open_marks(text: str) -> list[str]:
     """Brackets left open or closed unopened, and an odd count of quotation marks (any kind: a
     translation may write "…" for «…»)."""
     stack, stray = [], []
@@ -60,16 +60,16 @@ def unbalanced_marks(source: str, target: str) -> list[str]:
     are balanced there: a sentence cut out of a longer quotation leaves its marks open on both sides,
     and a translation that adds an opening quote the source did not write is no sign of an omission."""
     marks = set(_BRACKETS) | set(_BRACKETS.values()) | set(_QUOTES)
-    if _open_marks(source) or not any(ch in marks for ch in source):
+    if open_marks(source) or not any(ch in marks for ch in source):
         return []
-    return _open_marks(target)
+    return open_marks(target)
 
 
 def doubled_words(target: str) -> list[str]:
     """Words written twice with only a space between ("the the"), but for those that may stand so
     and for names written twice (both capitalised: "Pago Pago", "Walla Walla")."""
     return [m.group(1) for m in _DOUBLED_RE.finditer(target)
-            if m.group(1).lower() not in _MAY_STAND_TWICE and not m.group(1).isdigit()
+            if m.group(1).lower() not in MAY_STAND_TWICE and not m.group(1).isdigit()
             and not (m.group(1)[:1].isupper() and m.group(2)[:1].isupper())]
 
 

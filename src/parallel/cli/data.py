@@ -65,7 +65,8 @@ def fetch_command(urls_path, out_dir, delay, timeout, retries, ignore_robots, as
 def check_command(source_path, target_path, jsonl, jsonl_path, parquet_path, glossary_path, length_model_path,
                   calibrate) -> None:
     """Flag a line-aligned translation HYP of SRC (any system's output or a human translation):
-    numbers, length against human translations, repetition, Arabic left over, glossary terms.
+    numbers, length (weighed against these pairs), repetition, Arabic left over, links, brackets,
+    doubled words, model markup, one source translated two ways, glossary terms.
 
     The summary goes to standard error; docs/flags.md says which flags are hints and which are
     near certain, with the measured rates."""

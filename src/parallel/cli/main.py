@@ -24,7 +24,7 @@ from parallel.cli.shared import (
     ray_options,
     translate_options,
 )
-from parallel.formats.registry import FORMATS
+from parallel.formats.registry import FORMATS, writable_format
 from parallel.runs.align import AlignConfig, run_align
 from parallel.runs.corpus import CorpusConfig, run_corpus
 from parallel.runs.ray_translate import translate_on_ray
@@ -46,6 +46,7 @@ from parallel.segment.sentences import (
 )
 from parallel.translate.cache import default_cache_path
 from parallel.translate.models import DEFAULT_MODEL, fetch, import_model, list_models, read_manifest, resolve_model
+from parallel.translate.translator import TranslateOptions
 
 
 @click.group(cls=ParallelGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -161,6 +162,9 @@ def translate(files, translation, jsonl, lines, glossary_path, ray, out_dir, out
     if config.ray is not None:
         if out_dir is None:
             raise click.UsageError("--engine ray writes into --out DIR")
+        if jsonl:
+            raise click.UsageError("--engine ray writes translations.<format> into --out; give --format, not --jsonl")
+        writable_format(output_format)   # before the cluster starts
         cache_path = translation.cache_path or default_cache_path() if translation.use_cache else None
         result = translate_on_ray(read_segments_of(paths, lines), config.model_dir, config.options, out_dir,
                                   config.ray, cache_path, output_format, glossary_path)
@@ -278,6 +282,9 @@ def align_command(source, reference, out_stem, translations_path, presplit, min_
     model_name = translation.model_name
     if translations_path and model_name:
         raise click.UsageError("give --translations or --model, not both")
+    if not model_name and (translation.options != TranslateOptions() or translation.cache_path is not None
+                           or not translation.use_cache or translation.models_dir is not None):
+        raise click.UsageError("the decoding, cache and models options are for the --model pivot; give --model")
     if ray is not None and not model_name:
         raise click.UsageError("--engine ray translates the pivot: give --model")
     model_dir = resolve_model(model_name, translation.models_dir) if model_name else None

@@ -1,7 +1,7 @@
 """Pairs with any of the given flags (the record's own, or those ``pair_flags`` finds)."""
 from __future__ import annotations
 
-from parallel.checks.flags import ALL_FLAGS, pair_flags
+from parallel.checks.flags import ALL_FLAGS, FLAG_NAMES, pair_flags
 from parallel.errors import InputError
 from parallel.filters.base import FilterOption, PairFilter
 
@@ -19,6 +19,9 @@ class FlagsFilter(PairFilter):
 
     def __init__(self, value: tuple[str, ...]) -> None:
         super().__init__(tuple(value))
+        self.unjudged = 0
+        # flags that pair_flags cannot find on a record without flags: decoding's and a collection's
+        self._only_carried = [flag for flag in self.value if flag not in FLAG_NAMES or flag == "truncated"]
         unknown = set(self.value) - set(ALL_FLAGS)
         if unknown:
             raise InputError(f"--drop-flags: unknown flag(s) {', '.join(sorted(unknown))} "
@@ -27,5 +30,15 @@ class FlagsFilter(PairFilter):
     def removes(self, record: dict) -> bool:
         """Whether the pair has one of the flags."""
         flags = record.get("flags")
-        flags = pair_flags(record["source"], record["target"]) if flags is None else flags
+        if flags is None:
+            flags = pair_flags(record["source"], record["target"])
+            self.unjudged += bool(self._only_carried)
         return bool(set(flags) & set(self.value))
+
+    def notes(self) -> list[str]:
+        """How many pairs could not be judged for the flags only a record itself can carry."""
+        if not self.unjudged:
+            return []
+        return [f"--drop-flags {','.join(self._only_carried)}: {self.unjudged} pair(s) carry no flags of their "
+                "own, and these are set only when translating (or by `parallel check`); they were judged on "
+                "the other flags"]

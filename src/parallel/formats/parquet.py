@@ -108,4 +108,4 @@ def iter_parquet(path: Path) -> Iterator[dict]:
 
 
 RECORDS = RecordFormat("parquet", (".parquet",), open=lambda path, kind, provenance: ParquetWriter(path, kind),
-                       read=iter_parquet)
+                       read=iter_parquet, available=_pyarrow)

@@ -39,6 +39,7 @@ class RecordFormat:
     suffixes: tuple[str, ...]
     open: Callable[[Path, str, Provenance | None], Writer] | None
     read: Callable[[Path], Iterator[dict]] | None = None
+    available: Callable[[], object] | None = None   # raises when a package the format needs is missing
 
 
 def record_format(name: str) -> RecordFormat:
@@ -60,14 +61,22 @@ def format_of(path: Path) -> RecordFormat:
     return found
 
 
+def writable_format(name: str | None = None, path: Path | None = None) -> RecordFormat:
+    """The format ``name`` (or ``path``'s suffix) names, checked before any work: one that can be
+    written, with what it needs installed (pyarrow for Parquet)."""
+    chosen = record_format(name) if name else format_of(path)
+    if chosen.open is None:
+        raise InputError(f"{path or name}: {chosen.name} files can be read as pairs but not written; "
+                         f"write one of: {', '.join(n for n in FORMATS if record_format(n).open)}")
+    if chosen.available is not None:
+        chosen.available()
+    return chosen
+
+
 def open_records(path: Path, kind: str, provenance: Provenance | None = None, name: str | None = None) -> Writer:
     """A writer of ``kind`` records into ``path``, in the format ``name`` or else the one its suffix
     names; the file appears only when the block succeeds."""
-    chosen = record_format(name) if name else format_of(path)
-    if chosen.open is None:
-        raise InputError(f"{path}: {chosen.name} files can be read as pairs but not written; "
-                         f"write one of: {', '.join(n for n in FORMATS if record_format(n).open)}")
-    return chosen.open(Path(path), kind, provenance)
+    return writable_format(name, path).open(Path(path), kind, provenance)
 
 
 def read_records(path: Path) -> Iterator[dict]:

@@ -131,7 +131,8 @@ def unit_from_record(record: dict) -> TmxUnit:
     its document, flags and alignment score as ``x-`` properties where it has them."""
     props = {key: value for key, value in (("x-document", record.get("doc")),
                                            ("x-flags", ",".join(record.get("flags") or ())),
-                                           ("x-alignment-score", record.get("alignment_score"))) if value}
+                                           ("x-alignment-score", record.get("alignment_score")))
+             if value is not None and value != ""}
     return TmxUnit(str(record["id"]), {"ar": record["source"], "en": record["target"]},
                    {k: (f"{v:.4f}" if isinstance(v, float) else str(v)) for k, v in props.items()})
 
@@ -147,7 +148,11 @@ def record_from_unit(unit: TmxUnit, index: int) -> dict:
     if unit.props.get("x-flags"):
         record["flags"] = unit.props["x-flags"].split(",")
     if unit.props.get("x-alignment-score"):
-        record["alignment_score"] = float(unit.props["x-alignment-score"])
+        try:
+            record["alignment_score"] = float(unit.props["x-alignment-score"])
+        except ValueError:
+            raise InputError(f"translation unit {unit.tuid or index}: x-alignment-score "
+                             f"{unit.props['x-alignment-score']!r} is not a number") from None
     if unit.props.get("x-document"):
         record["doc"] = unit.props["x-document"]
     return record

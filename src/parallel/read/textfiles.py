@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from parallel.errors import InputError
-from parallel.text_rules import ARABIC_LETTERS, UTF16_MARKS
+from parallel.text_rules import ARABIC_BLOCK, ARABIC_LETTERS, UTF16_MARKS
 
 _ARABIC_LETTERS = re.compile(f"[{ARABIC_LETTERS}]")
 
@@ -39,7 +39,7 @@ def encoding_hint(data: bytes, path: Path, valid_utf8: bool = False) -> str:
 def _reads_as_text(sample: bytes, encoding: str) -> bool:
     """Whether ``sample`` decodes in ``encoding`` to text of the scripts news are written in."""
     decoded = sample[: len(sample) // 2 * 2].decode(encoding, errors="replace")
-    usual = sum(ch.isspace() or ch < "\u0250" or "\u0600" <= ch <= "\u06ff" or "\u2000" <= ch <= "\u206f"
+    usual = sum(ch.isspace() or ch < "\u0250" or ARABIC_BLOCK[0] <= ch <= ARABIC_BLOCK[1] or "\u2000" <= ch <= "\u206f"
                 for ch in decoded)
     return len(decoded) > 4 and usual > 0.95 * len(decoded) and "\x00" not in decoded
 

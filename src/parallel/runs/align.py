@@ -26,7 +26,7 @@ from parallel.errors import InputError
 from parallel.formats.jsonl import write_jsonl
 from parallel.formats.moses import write_moses_rows
 from parallel.formats.provenance import Provenance
-from parallel.formats.registry import open_records
+from parallel.formats.registry import open_records, writable_format
 from parallel.formats.tmx import TmxUnit, write_tmx
 from parallel.read.articles import article_paths, read_article, read_reference, reference_path
 from parallel.read.textfiles import read_lines
@@ -213,6 +213,8 @@ def run_align(config: AlignConfig) -> AlignResult:
         raise InputError("give translations or a model for the pivot, not both")
     if config.ray is not None and config.model_dir is None:
         raise InputError("--engine ray translates the pivot: give --model")
+    if config.parquet:
+        writable_format("parquet")   # before anything is aligned or written
     out_stem = config.out_stem or default_out_stem(config.source_path)
     paths_by_document = document_paths(config)
     sides = [(read_side(source, config.presplit, is_source=True), read_side(target, config.presplit, is_source=False))

@@ -17,7 +17,7 @@ from parallel.checks.glossary import Glossary
 from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, calibrate_length_model
 from parallel.checks.qa import inconsistent_groups, qa_evidence
 from parallel.errors import InputError
-from parallel.formats.registry import open_records
+from parallel.formats.registry import open_records, writable_format
 from parallel.score.metrics import read_line_aligned
 from parallel.text_rules import ARABIC_LETTERS, EXTENDED_LETTERS, near_exact_key
 
@@ -128,7 +128,10 @@ def check_files(source_path: Path, target_path: Path, glossary: Glossary | None 
 
 def write_check(result: CheckResult, jsonl_path: Path | None = None, parquet_path: Path | None = None) -> None:
     """The records as JSONL and/or Parquet (the same fields)."""
-    for path, name in ((jsonl_path, "jsonl"), (parquet_path, "parquet")):
+    outputs = [(path, name) for path, name in ((jsonl_path, "jsonl"), (parquet_path, "parquet")) if path is not None]
+    for path, name in outputs:
+        writable_format(name, path)   # every output checked before the first is written
+    for path, name in outputs:
         if path is not None:
             with open_records(path, "check", name=name) as out:
                 out.write_all(asdict(r) for r in result.records)

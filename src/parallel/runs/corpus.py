@@ -19,26 +19,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from parallel import TOOL_NAME, __version__
 from parallel.errors import InputError, LocationError, ResourceError, location_error
-from parallel.files import atomic_write, exclusive_folder, sha256_file
+from parallel.files import atomic_write, exclusive_folder
 from parallel.formats.jsonl import translation_record
 from parallel.formats.moses import open_moses
 from parallel.formats.provenance import Provenance
-from parallel.formats.registry import open_records
+from parallel.formats.registry import open_records, writable_format
 from parallel.formats.tmx import open_tmx, translation_unit
 from parallel.formats.xliff import open_xliff, translation_xliff_unit
 from parallel.progress import progress_bar
 from parallel.read.articles import article_paths, read_article, read_reference, reference_path
 from parallel.records import Document, Pair, Segment, Translation, group_by_document
-from parallel.reports.report import AttentionList, flag_counts, format_counts, write_markdown
+from parallel.reports.report import format_counts, write_markdown
 from parallel.reports.review import open_review
+from parallel.runs.corpus_report import RunTotals, build_report
 from parallel.runs.engine import EngineConfig, open_engine
 from parallel.runs.ray_translate import RayOptions
-from parallel.score.references import ReferenceScores, align_references
+from parallel.score.references import align_references
 from parallel.segment.sentences import segment_document
 from parallel.translate.models import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
-from parallel.translate.translator import STREAM_CHUNK, TranslateOptions, TranslationStats, Translator
+from parallel.translate.translator import STREAM_CHUNK, TranslateOptions, Translator
 
 
 @dataclass
@@ -116,32 +116,6 @@ def output_paths(out_dir: Path, name: str, parquet: bool = False) -> dict[str, P
     }
 
 
-def text_counts(translations: list[Translation], tokens: dict[str, tuple[int, int]]) -> dict:
-    """Words (white-space separated) and model tokens (SentencePiece pieces) of source and MT."""
-    return {
-        "words": {"source": sum(len(t.segment.text.split()) for t in translations),
-                  "mt": sum(len(t.text.split()) for t in translations)},
-        "tokens": {"source": sum(tokens[t.segment.id][0] for t in translations),
-                   "mt": sum(tokens[t.segment.id][1] for t in translations)},
-    }
-
-
-def _document_report(document: Document, translations: list[Translation],
-                     tokens: dict[str, tuple[int, int]]) -> dict:
-    return {
-        "id": document.id,
-        "path": document.path,
-        "sha256": sha256_file(Path(document.path)),
-        "paragraphs": len(document.paragraphs),
-        "segments": len(translations),
-        **text_counts(translations, tokens),
-        "from_cache": sum(t.cached for t in translations),
-        "flags": flag_counts(translations),
-        "boilerplate_removed": [{"line": r.line, "kind": r.kind, "text": r.text} for r in document.boilerplate],
-        "page": document.page.to_json() if document.page else None,
-    }
-
-
 @dataclass
 class Article:
     """One article on its way through the pipeline: the document, its reference, its segments."""
@@ -168,80 +142,6 @@ def article_chunks(paths: list[Path], timer: StageTimer,
             chunk, size = [], 0
     if chunk:
         yield chunk
-
-
-class DocumentReports:
-    """The report's per-document entries and totals, gathered a chunk at a time."""
-
-    def __init__(self) -> None:
-        self.entries: list[dict] = []
-        self.paragraphs = 0
-        self.boilerplate_removed = 0
-        self.web_pages = 0              # articles read from saved web pages
-        self.page_chars_dropped = 0     # their visible text left out by the extraction
-
-    def add(self, documents: list[Document], translations: list[Translation],
-            tokens: dict[str, tuple[int, int]]) -> None:
-        """Add the report entries of a chunk of documents (counts, boilerplate, tokens, scores)."""
-        by_document = group_by_document(translations)
-        for document in documents:
-            self.entries.append(_document_report(document, by_document.get(document.id, []), tokens))
-            self.paragraphs += len(document.paragraphs)
-            self.boilerplate_removed += len(document.boilerplate)
-            if document.page:
-                self.web_pages += 1
-                self.page_chars_dropped += document.page.dropped_chars
-
-    def text_counts(self) -> dict:
-        """``text_counts`` of every document together."""
-        return {kind: {side: sum(entry[kind][side] for entry in self.entries) for side in sides}
-                for kind, sides in (("words", ("source", "mt")), ("tokens", ("source", "mt")))}
-
-
-@dataclass
-class RunTotals:
-    """What the report gathers from every chunk of a run."""
-    stats: TranslationStats = field(default_factory=TranslationStats)
-    scores: ReferenceScores = field(default_factory=ReferenceScores)
-    attention: AttentionList = field(default_factory=AttentionList)
-    documents: DocumentReports = field(default_factory=DocumentReports)
-
-
-def build_report(config: CorpusConfig, manifest: dict, cache_path: Path | None, totals: RunTotals,
-                 timings: dict, outputs: dict[str, Path], provenance: Provenance,
-                 engine: dict | None = None) -> dict:
-    """The run's report: tool and model provenance, options, totals, flags, timings, outputs, documents."""
-    stats, documents = totals.stats, totals.documents
-    return {
-        "tool": TOOL_NAME,
-        "tool_version": __version__,
-        "created": provenance.created.isoformat(),
-        "model": manifest,
-        "options": config.options.as_dict(),
-        "cache": str(cache_path) if cache_path else None,
-        "engine": engine,
-        "glossary": ({"path": str(config.glossary_path), "sha256": sha256_file(Path(config.glossary_path))}
-                     if config.glossary_path else None),
-        "totals": {
-            "documents": len(documents.entries),
-            "paragraphs": documents.paragraphs,
-            "segments": stats.segments,
-            **documents.text_counts(),
-            "unique_sources": stats.unique_sources,
-            "translated": stats.translated,
-            "from_cache": stats.from_cache,
-            "repeated": stats.repeated,
-            "boilerplate_removed": documents.boilerplate_removed,
-            "web_pages": documents.web_pages,
-            "page_chars_dropped": documents.page_chars_dropped,
-            "flags": dict(sorted(stats.flags.items())),
-        },
-        "timings_s": timings,
-        "documents": documents.entries,
-        "outputs": {kind: path.name for kind, path in outputs.items()},
-        "scores": totals.scores.result(),
-        "attention": totals.attention.items(),
-    }
 
 
 class CorpusWriters:
@@ -359,6 +259,8 @@ def _told_of_output(error: LocationError, out_dir: Path) -> LocationError:
 
 
 def _run_corpus(config: CorpusConfig) -> CorpusResult:
+    if config.parquet:
+        writable_format("parquet")   # before the model is looked up or anything read
     timer = StageTimer(STAGES)
     model_dir = ensure_model(config.model, config.models_dir, config.fetch_missing, config.progress)
     with timer.stage("read"):
@@ -389,8 +291,8 @@ def _run_corpus(config: CorpusConfig) -> CorpusResult:
                 outputs.close()
         if fill is not None:
             fill.count_as_translated(totals.stats)
-        report = build_report(config, translator.manifest, engine.cache_path, totals, timer.seconds, final,
-                              provenance, engine.as_dict())
+        report = build_report(config.options, config.glossary_path, translator.manifest, engine.cache_path, totals,
+                              timer.seconds, final, provenance, engine.as_dict())
         with atomic_write(staged["report"]) as out:
             json.dump(report, out, indent=2, ensure_ascii=False)
             out.write("\n")

@@ -4,8 +4,9 @@ and its one policy, a glossary, and where the translating happens (here, or on a
 ``open_engine`` gives a ``Translator``; with ``ray`` set, the texts the run will ask for are first
 translated on the cluster into the cache (``fill_cache_on_ray``), so the local translator then finds
 them all there, whatever the run does next (stream, chunk, align).  Without a cache, the Ray engine
-carries its translations through a private one that goes with the block.  ``parallel translate``,
-``parallel corpus`` and ``parallel align --model`` all open their engine here.
+carries its translations through a private one that goes with the block.  ``parallel translate``
+(the local engine; ``--engine ray`` writes its own files, ``runs.ray_translate``), ``parallel corpus``
+and ``parallel align --model`` open their engine here.
 """
 from __future__ import annotations
 

@@ -51,10 +51,23 @@ def read_pairs(path: Path) -> Iterator[dict]:
 
 
 def _checked_pairs(path: Path, records: Iterator[dict]) -> Iterator[dict]:
+    """Each record with a source and a target text, its ``alignment_score`` a number (or none) and its
+    ``flags`` a list (a comma-separated string is read as one); anything else names the record."""
     for index, record in enumerate(records, start=1):
         if not isinstance(record.get("source"), str) or not isinstance(record.get("target"), str):
             raise InputError(f"{path}: record {index} lacks a source or a target text")
         record.setdefault("id", str(index))
+        score = record.get("alignment_score")
+        if score is not None and not isinstance(score, (int, float)) or isinstance(score, bool):
+            try:
+                record["alignment_score"] = float(score)
+            except (TypeError, ValueError):
+                raise InputError(f"{path}: record {record['id']}: alignment_score {score!r} is not a number") from None
+        flags = record.get("flags")
+        if isinstance(flags, str):
+            record["flags"] = [flag for flag in flags.split(",") if flag]
+        elif flags is not None and not (isinstance(flags, list) and all(isinstance(f, str) for f in flags)):
+            raise InputError(f"{path}: record {record['id']}: flags {flags!r} is not a list of flag names")
         yield record
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from parallel.checks.flags import FLAG_NAMES, pair_flags
-from parallel.checks.qa import CLOSERS, LINK_RE, unbalanced_marks
+from parallel.checks.qa import CLOSERS, LINK_RE, MAY_STAND_TWICE, open_marks
 from parallel.text_rules import ARABIC_LETTERS
 
 OMISSION_MIN_WORDS = 12
@@ -80,7 +80,7 @@ def drop_a_link(target: str, rng: random.Random, source: str = "") -> str | None
 
 def unbalance_a_mark(target: str, rng: random.Random, source: str = "") -> str | None:
     """One closing bracket or quotation mark of a balanced translation of a balanced source dropped."""
-    if not any(ch in CLOSERS for ch in source) or unbalanced_marks(source, target) or unbalanced_marks(source, source):
+    if not any(ch in CLOSERS for ch in source) or open_marks(source) or open_marks(target):
         return None
     closers = [index for index, ch in enumerate(target) if ch in CLOSERS]
     if not closers:
@@ -90,9 +90,10 @@ def unbalance_a_mark(target: str, rng: random.Random, source: str = "") -> str |
 
 
 def double_a_word(target: str, rng: random.Random) -> str | None:
-    """A word of three letters or more written twice ("the the")."""
+    """A word of three letters or more written twice ("the the"), not one that may stand so."""
     words = target.split()
-    candidates = [i for i, w in enumerate(words) if w.isalpha() and w.islower() and len(w) >= 3]
+    candidates = [i for i, w in enumerate(words)
+                  if w.isalpha() and w.islower() and len(w) >= 3 and w not in MAY_STAND_TWICE]
     if not candidates:
         return None
     index = rng.choice(candidates)

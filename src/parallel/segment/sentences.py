@@ -33,7 +33,7 @@ from parallel.formats.jsonl import read_segments
 from parallel.read.articles import document_id, read_article
 from parallel.read.textfiles import read_lines
 from parallel.records import Document, Segment
-from parallel.text_rules import DIGITS, INVISIBLE, INVISIBLE_RE
+from parallel.text_rules import ARABIC_BLOCK, DIGITS, INVISIBLE, INVISIBLE_RE
 
 TERMINALS = ".!?؟…"
 CLOSERS = "\"'”’»)]}›"
@@ -103,7 +103,7 @@ def _is_latin(ch: str) -> bool:
 
 
 def _is_arabic(ch: str) -> bool:
-    return "\u0600" <= ch <= "\u06ff" and ch.isalpha()
+    return ARABIC_BLOCK[0] <= ch <= ARABIC_BLOCK[1] and ch.isalpha()
 
 
 def _is_ellipsis(marks: str) -> bool:
