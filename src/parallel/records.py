@@ -23,6 +23,8 @@ class PageInfo:
     encoding: str = "utf-8"
     page_chars: int = 0
     article_chars: int = 0
+    sources: dict = field(default_factory=dict)       # where each part came from (headline, body, standfirst, date)
+    captions_removed: tuple[str, ...] = ()             # the page's figure captions, kept out of the text
 
     @property
     def dropped_chars(self) -> int:

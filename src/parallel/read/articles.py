@@ -34,7 +34,8 @@ _CONTROL_RE = re.compile(
 _PHOTO_CREDIT_RE = re.compile(r"^(?:صورة|الصورة|تصوير|صور|Photo|Image)\s*(?:من)?\s*[:：/]", re.IGNORECASE)
 # "Source: …", "Translated by/ …", "• from the … website", "Reporting: …" — credits, not text.
 _CREDIT_RE = re.compile(
-    r"^[•·\-–*]?\s*(?:المصدر|مصدر|ترجمة|ترجمه|إعداد|اعداد|تحرير|كتب|بقلم|عن موقع|عن صحيفة|عن وكالة|نقلا عن|Source)"
+    r"^[•·\-–*]?\s*(?:المصدر|مصدر|ترجمة|ترجمه|إعداد|اعداد|تحرير|كتب|كتبت|بقلم|تقرير|عن موقع|عن صحيفة|عن وكالة|نقلا عن|"
+    r"Source|By|Written by|Reporting by)"
     r"\s*[:/]?\s",
     re.IGNORECASE,
 )
@@ -49,6 +50,26 @@ _DATE_WORDS = set(_ARABIC_MONTHS + _WEEKDAYS + ["ص", "م", "GMT", "بتوقيت
 _DATE_TOKEN_RE = re.compile(f"^[{DIGITS}:/\\-–.،,]+$")
 
 MAX_CONTROL_LINE_WORDS = 8
+# A page's publication line: "نُشر في …", "آخر تحديث: …", "Published …", "Updated …", with a date or time.
+_PUBLICATION_RE = re.compile(r"^(?:نُشر|نشر|تاريخ النشر|آخر تحديث|اخر تحديث|تم التحديث|تحديث|Published|Updated|"
+                             r"Last updated|Posted)\b", re.IGNORECASE)
+MAX_PUBLICATION_LINE_WORDS = 14
+_ENGLISH_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE_OR_TIME_RE = re.compile(f"[{DIGITS}]{{1,4}}[:/.\\-][{DIGITS}]{{1,2}}|\\b(?:{_ENGLISH_MONTHS})\\b", re.IGNORECASE)
+# What comment-enabled news sites print about their comments: it disclaims, welcomes or rules the
+# discussion, never reports news.
+_COMMENT_NOTICE_RE = re.compile(
+    r"التعليقات (?:المنشورة|الواردة)|تعبر عن (?:رأي|آراء) (?:أصحابها|كتابها)|لا تعبر (?:بالضرورة )?عن (?:رأي|وجهة نظر)|"
+    r"نرحب بتعليقات|بآداب الحوار|الالتزام بآداب|يرجى الالتزام|اللغة اللائقة|"
+    r"comments are moderated|views expressed in (?:the )?comments|keep (?:your )?comments civil|"
+    r"comments? policy|do not necessarily reflect the views", re.IGNORECASE)
+MAX_NOTICE_LINE_WORDS = 60
+
+
+def _has_a_date(line: str) -> bool:
+    """A date or a time: a month's name with a number, ``12:30``, ``6/12``, ``2026-12-06``."""
+    return bool(_DATE_OR_TIME_RE.search(line)) or (any(w in _ARABIC_MONTHS for w in line.split())
+                                                  and any(ch.isdigit() for ch in line))
 
 
 def _is_dateline(line: str) -> bool:
@@ -61,6 +82,8 @@ def _is_dateline(line: str) -> bool:
 def boilerplate_kind(line: str, previous: list[str]) -> str | None:
     """Name the boilerplate rule that ``line`` matches, or None for article text."""
     words = line.split()
+    if _COMMENT_NOTICE_RE.search(line) and len(words) <= MAX_NOTICE_LINE_WORDS:
+        return "comment_notice"
     if _CONTROL_RE.match(line) and len(words) <= MAX_CONTROL_LINE_WORDS:
         return "control"
     if _PHOTO_CREDIT_RE.match(line):
@@ -69,6 +92,9 @@ def boilerplate_kind(line: str, previous: list[str]) -> str | None:
         return "credit"
     if _is_dateline(line):
         return "dateline"
+    if _PUBLICATION_RE.match(line) and _has_a_date(line) and len(words) <= MAX_PUBLICATION_LINE_WORDS:
+        return "published"
+
     if line in previous:
         return "duplicate"
     if not any(ch.isalnum() for ch in line):
@@ -139,6 +165,8 @@ def read_article(path: Path) -> Document:
     path = Path(path)
     lines, page = read_lines_and_page(path)
     paragraphs, removed = clean_lines(lines)
+    if page is not None:
+        removed = [Removed(0, "caption", caption) for caption in page.captions_removed] + removed
     if not paragraphs:
         raise InputError(f"{path}: no article text left after removing boilerplate")
     return Document(id=document_id(path), paragraphs=paragraphs, path=str(path), boilerplate=removed, page=page)

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from parallel.errors import InputError
+from parallel.read.page_parts import PageParts, is_caption, page_parts, place_standfirst, without_site_name
 from parallel.read.textfiles import encoding_hint, read_input_bytes
 from parallel.records import PageInfo
 from parallel.text_rules import BYTE_ORDER_MARKS
@@ -77,19 +78,27 @@ def _decode(data: bytes, codec: str, declared: str, path: Path) -> str:
                          f"{declared}{encoding_hint(data, path)}") from exc
 
 
-def _visible_chars(html_text: str) -> tuple[int, str]:
-    """The page's visible characters (spaces not counted) and its one ``<h1>``'s text, if it has one."""
+def _parse(html_text: str):
+    """The page as an lxml tree, or None for a page lxml refuses (trafilatura may still read it)."""
     from lxml import html
 
     try:
-        root = html.document_fromstring(html_text.encode("utf-8"), parser=html.HTMLParser(encoding="utf-8"))
-    except Exception:   # lxml refuses some broken pages trafilatura still reads: count nothing then
-        return 0, ""
+        return html.document_fromstring(html_text.encode("utf-8"), parser=html.HTMLParser(encoding="utf-8"))
+    except Exception:
+        return None
+
+
+def _visible(root) -> tuple[int, str, str]:
+    """The page's visible characters (spaces not counted), its one ``<h1>``'s text if it has one,
+    and its visible text (scripts, styles and ``<head>`` dropped from ``root``)."""
+    if root is None:
+        return 0, "", ""
     for element in root.iter(*_INVISIBLE_ELEMENTS):
         element.drop_tree()
     headings = root.findall(".//h1")
     heading = " ".join(headings[0].text_content().split()) if len(headings) == 1 else ""
-    return sum(not ch.isspace() for ch in root.text_content()), heading
+    text = root.text_content()
+    return sum(not ch.isspace() for ch in text), heading, text
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -99,24 +108,42 @@ def _same_text(a: str, b: str) -> bool:
 def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[list[str], PageInfo]:
     """The article's lines (headline first, one line per paragraph) and the page's ``PageInfo``.
 
-    The headline is the page's one ``<h1>`` (else the title trafilatura finds); it is put first
-    when the extracted text does not already open with it."""
+    The body is trafilatura's (the JSON-LD ``articleBody`` when it finds none).  The headline is the
+    page's one ``<h1>``, else its JSON-LD ``headline``, else the title trafilatura finds, without the
+    site's name; it is put first when the text does not already open with it.  A standfirst the page
+    shows outside its body (``page_parts.standfirst``) follows it; figure captions are left out.
+    ``PageInfo.sources`` says where each part came from."""
     import trafilatura
 
+    root = _parse(html_text)
+    parts = page_parts(root) if root is not None else PageParts()
+    page_chars, heading, parts.visible_text = _visible(root)
     result = trafilatura.bare_extraction(html_text, with_metadata=True, include_comments=False,
                                          include_tables=True, include_images=False, include_links=False)
     text = (result.text or "") if result is not None else ""
+    sources = {"body": "trafilatura"}
+    if not text.strip() and parts.body.strip():
+        text, sources["body"] = parts.body, "json-ld articleBody"
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if not lines:
         raise InputError(f"{path}: no article text found in the page")
-    page_chars, heading = _visible_chars(html_text)
-    headline = heading or (result.title or "").strip()
+    title = (result.title or "").strip() if result is not None else ""
+    site = ((result.sitename if result is not None else "") or parts.site or "").strip()
+    headline, sources["headline"] = next(((h, s) for h, s in ((heading, "h1"), (parts.headline, "json-ld headline"),
+                                                              (title, "title")) if h), ("", None))
+    headline = without_site_name(headline, site)
+    captions = [line for line in lines if is_caption(line, parts) and not _same_text(line, headline)]
+    lines = [line for line in lines if line not in captions]
     if headline and not any(_same_text(headline, line) for line in lines[:3]):
         lines.insert(0, headline)
-    info = PageInfo(title=(result.title or headline or "").strip(), date=result.date or "",
-                    author=result.author or "", site=result.sitename or "", url=result.url or "",
-                    encoding=encoding, page_chars=page_chars,
-                    article_chars=sum(not ch.isspace() for line in lines for ch in line))
+    sources["standfirst"] = place_standfirst(parts, lines, first=1 if headline else 0)
+    date = (result.date if result is not None else "") or parts.date
+    author = (result.author if result is not None else "") or parts.author
+    sources["date"] = ("trafilatura" if result is not None and result.date else "json-ld" if parts.date else None)
+    info = PageInfo(title=without_site_name(title or headline, site), date=date or "", author=author or "",
+                    site=site, url=(result.url if result is not None else "") or "", encoding=encoding,
+                    page_chars=page_chars, article_chars=sum(not ch.isspace() for line in lines for ch in line),
+                    sources={k: v for k, v in sources.items() if v}, captions_removed=tuple(captions))
     return lines, info
 
 

@@ -1,0 +1,139 @@
+"""What a page says of its own article, beside its main text: structured data (JSON-LD
+``NewsArticle``: headline, description, date, author), ``og:`` metadata, the site's name, and the
+captions of its figures.
+
+``pages.extract_page`` uses them to check and complete what extraction found: the headline from the
+page's own data, without the site's name a ``<title>`` carries ("… - صحيفة المثال"); the lead
+paragraph (standfirst) a page shows outside its article body; figure captions kept out of the
+text.  Each part's source is recorded in ``PageInfo.sources``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from parallel.text_rules import near_exact_key
+
+_ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
+                  "OpinionNewsArticle", "WebPage"}
+# The separators a <title> puts between the headline and the site's name.
+_TITLE_SEPARATORS = re.compile(r"\s+[-–—|:•»«]+\s+")
+STANDFIRST_MIN_WORDS = 8   # a description shorter than this is a tagline, not a lead paragraph
+
+
+@dataclass
+class PageParts:
+    """The parts a page declares: from JSON-LD (``structured``) and ``og:``/``<meta>`` tags, its
+    figures' captions, its ``<h1>`` (when it has one) and its visible text, for checks."""
+
+    headline: str = ""
+    description: str = ""
+    body: str = ""
+    date: str = ""
+    author: str = ""
+    site: str = ""
+    og_description: str = ""
+    h1: str = ""
+    captions: list[str] = field(default_factory=list)
+    visible_text: str = ""
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _json_ld_articles(root) -> list[dict]:
+    """The article objects of the page's JSON-LD (inside ``@graph`` too)."""
+    found = []
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for item in _as_list(data):
+            for node in _as_list(item.get("@graph", item)) if isinstance(item, dict) else []:
+                types = {str(t) for t in _as_list(node.get("@type", ""))} if isinstance(node, dict) else set()
+                if types & _ARTICLE_TYPES and types != {"WebPage"}:
+                    found.append(node)
+    return found
+
+
+def _name(value) -> str:
+    """An author or publisher as a name: a string, an object's ``name``, or several joined."""
+    names = []
+    for item in _as_list(value):
+        if isinstance(item, dict):
+            item = item.get("name", "")
+        if isinstance(item, str) and item.strip():
+            names.append(" ".join(item.split()))
+    return ", ".join(names)
+
+
+def _meta(root, *keys: str) -> str:
+    for element in root.iter("meta"):
+        if (element.get("property") or element.get("name") or "").lower() in keys:
+            return " ".join((element.get("content") or "").split())
+    return ""
+
+
+def page_parts(root) -> PageParts:
+    """The parts of a parsed page (``lxml.html``), read before its invisible elements are dropped."""
+    articles = _json_ld_articles(root)
+    article = articles[0] if articles else {}
+    def text(key: str) -> str:
+        return " ".join(str(article.get(key) or "").split())
+
+    publisher = article.get("publisher")
+    parts = PageParts(headline=text("headline"), description=text("description"),
+                      body=str(article.get("articleBody") or ""), date=text("datePublished"),
+                      author=_name(article.get("author")),
+                      site=_name(publisher) or _meta(root, "og:site_name", "application-name"),
+                      og_description=_meta(root, "og:description", "description"))
+    parts.captions = [" ".join(c.text_content().split()) for c in root.iter("figcaption")]
+    parts.captions = [c for c in parts.captions if c]
+    return parts
+
+
+def without_site_name(headline: str, site: str) -> str:
+    """``headline`` without the site's name a ``<title>`` adds ("Headline - Site", "Site | Headline")."""
+    if not site or not headline:
+        return headline
+    pieces = _TITLE_SEPARATORS.split(headline)
+    if len(pieces) < 2:
+        return headline
+    site_key = near_exact_key(site)
+    if near_exact_key(pieces[-1]) == site_key or site_key and near_exact_key(pieces[-1]).startswith(site_key):
+        return headline[:headline.rfind(pieces[-1])].rstrip(" -–—|:•»«")
+    if near_exact_key(pieces[0]) == site_key:
+        return headline[len(pieces[0]):].lstrip(" -–—|:•»«")
+    return headline
+
+
+def place_standfirst(parts: PageParts, lines: list[str], first: int) -> str:
+    """Put the lead paragraph (standfirst) the page declares (JSON-LD ``description`` or
+    ``og:description``: a sentence or longer, which the page shows) at ``lines[first]``, right after
+    the headline: moved there when extraction put it elsewhere, added when it left it out (it sits
+    outside the article body on many sites).  Returns where it came from, "" when there is none."""
+    for text, source in ((parts.description, "json-ld description"), (parts.og_description, "og:description")):
+        key = near_exact_key(text)
+        if len(text.split()) < STANDFIRST_MIN_WORDS or not key:
+            continue
+        at = next((i for i, line in enumerate(lines) if near_exact_key(line) == key), None)
+        if at is not None:
+            if at > first:
+                lines.insert(first, lines.pop(at))
+                return f"{source}, moved before the body"
+            return f"{source}, in place"
+        if key in near_exact_key(parts.visible_text) and not any(key in near_exact_key(line) for line in lines):
+            lines.insert(first, text)
+            return f"{source}, added"
+    return ""
+
+
+def is_caption(line: str, parts: PageParts) -> bool:
+    """Whether ``line`` is one of the page's figure captions (compared near-exactly)."""
+    key = near_exact_key(line)
+    return bool(key) and any(key == near_exact_key(caption) for caption in parts.captions)
