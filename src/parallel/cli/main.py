@@ -167,7 +167,7 @@ def translate(files, translation, jsonl, lines, glossary_path, ray, out_dir, out
         writable_format(output_format)   # before the cluster starts
         cache_path = translation.cache_path or default_cache_path() if translation.use_cache else None
         result = translate_on_ray(read_segments_of(paths, lines), config.model_dir, config.options, out_dir,
-                                  config.ray, cache_path, output_format, glossary_path)
+                                  config.ray, cache_path, output_format, glossary_path, total=total)
         click.echo(result.format(), err=True)
         return
     for line in translated_lines(paths, config, lines, jsonl, total):

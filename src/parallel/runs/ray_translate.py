@@ -1,7 +1,9 @@
 """Translation on a Ray cluster, resumable, same output: ``parallel translate --engine ray`` and
 the translation step of ``parallel corpus`` / ``parallel align --model`` with ``--engine ray``.
 
-The segments are cut into shards of ``shard_size`` in input order.  Ray Data runs a pool of
+The segments are cut into shards in input order, sized from the input and the pool
+(``shard_size_for``: several shards per actor, a batch's worth at least), or as
+``RayOptions.shard_size`` says; a resumed run keeps the size it began with.  Ray Data runs a pool of
 stateful actors (``ActorPoolStrategy``): each loads the model once and translates whole shards,
 writing each to a shard file through a temporary file and a rename.  A shard already written is
 skipped — by a re-run after a crash, and by a retry of a shard whose actor died after writing it
@@ -70,8 +72,25 @@ class RayOptions:
     actors: int = 2
     threads_per_actor: int = 1
     gpus_per_actor: float = 0.0
-    shard_size: int = 1000
+    shard_size: int | None = None           # None: sized from the input and the pool (``shard_size_for``)
     crash_after_shards: int | None = None   # tests only: an actor dies abruptly after this many shards
+
+    def sized_for(self, total: int | None) -> int:
+        """The shard size for ``total`` segments: the one given, else ``shard_size_for``."""
+        return self.shard_size or shard_size_for(total, self.actors)
+
+
+SHARDS_PER_ACTOR = 4        # so that every actor has work and a slow shard does not hold the run
+MIN_SHARD, MAX_SHARD = 32, 1000   # a shard fills at least a batch of the local engine; a lost one costs little
+
+
+def shard_size_for(total: int | None, actors: int) -> int:
+    """Segments per shard: enough shards that every actor gets ``SHARDS_PER_ACTOR`` of them, none
+    smaller than ``MIN_SHARD`` (a batch of the local engine, sorted by length) nor larger than
+    ``MAX_SHARD``; ``MAX_SHARD`` when the total is not known."""
+    if not total:
+        return MAX_SHARD
+    return max(MIN_SHARD, min(MAX_SHARD, -(-total // (actors * SHARDS_PER_ACTOR))))
 
 
 @dataclass
@@ -165,6 +184,13 @@ def _stage_inputs(segments: Iterable[Segment], staging: Path, shard_size: int) -
     return {"shard_size": shard_size, "shards": shards, "segments": count, "segments_sha256": digest.hexdigest()}
 
 
+def _resumed_shard_size(out_dir: Path) -> int | None:
+    """The shard size of the run this folder holds, so that a resumed run cuts its input the same way
+    whatever its pool (None for a new folder)."""
+    path = out_dir / SHARD_DIR / "layout.json"
+    return json.loads(path.read_text(encoding="utf-8")).get("shard_size") if path.exists() else None
+
+
 def _check_layout(out_dir: Path, layout: dict) -> None:
     """Shards are only reused for the same input cut the same way: ``shards/layout.json`` records
     the layout (``_stage_inputs``), and a different one is refused."""
@@ -208,11 +234,12 @@ def _start_ray(address: str | None):
 def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: TranslateOptions, out_dir: Path,
                      ray_options: RayOptions | None = None, cache_path: Path | None = None,
                      output_format: str = "jsonl", glossary_path: Path | None = None,
-                     progress: bool = True) -> RayResult:
+                     progress: bool = True, total: int | None = None) -> RayResult:
     """Translate ``segments`` on a Ray cluster into ``out_dir`` (see the module docstring); a
     glossary file, read on each node, adds the ``glossary`` flag as in the local engine.  The
     segments are streamed into input shards (``OUT/inputs/``) first, so the driver's memory does
-    not grow with the input; one run at a time writes into ``out_dir``."""
+    not grow with the input; one run at a time writes into ``out_dir``.  ``total`` (the number of
+    segments, when known) sizes the shards (``shard_size_for``)."""
     if glossary_path is not None:
         read_glossary(glossary_path)   # a bad glossary fails here, before the cluster starts
     ray_options = ray_options or RayOptions()
@@ -222,7 +249,8 @@ def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: Tran
         (out_dir / SHARD_DIR).mkdir(parents=True, exist_ok=True)
         staging = out_dir / f"{INPUT_STAGING}{os.getpid()}"
         try:
-            layout = _stage_inputs(segments, staging, ray_options.shard_size)
+            size = ray_options.shard_size or _resumed_shard_size(out_dir) or ray_options.sized_for(total)
+            layout = _stage_inputs(segments, staging, size)
             _check_layout(out_dir, layout)
             if (out_dir / INPUT_DIR).exists():
                 shutil.rmtree(staging)
@@ -285,7 +313,7 @@ def fill_cache_on_ray(texts: Iterable[str], model_dir: Path, options: TranslateO
     keys = cache_keys(read_manifest(Path(model_dir))["model_bin_sha256"], options.output_key(), texts)
     found = cache.lookup(keys.values())
     todo = [text for text, key in keys.items() if key not in found]
-    shards = list(chunked(todo, ray_options.shard_size))
+    shards = list(chunked(todo, ray_options.sized_for(len(todo))))
     peak = None
     if shards:
         payloads = {index: json.dumps(shard, ensure_ascii=False) for index, shard in enumerate(shards)}
