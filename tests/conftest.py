@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
 import tinymodel  # noqa: E402
@@ -151,3 +152,24 @@ def external_tool_or_skip(names: tuple[str, ...], package: str) -> str:
 def article(folder: Path, prefix: str) -> Path:
     """The Arabic article whose name starts with ``prefix`` (not its ``.en.txt`` reference)."""
     return next(p for p in sorted(folder.glob(f"{prefix}*.txt")) if not p.name.endswith(".en.txt"))
+
+
+XLIFF_NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+DELETE = object()  # edit_units: remove the <target> element
+
+
+def edit_units(path: Path, edits: dict[str, tuple[object, str | None]]) -> None:
+    """Play a translator: per unit id, new target text (``DELETE`` removes the target, None keeps
+    it) and new state (None keeps it)."""
+    tree = etree.parse(str(path))
+    for unit_id, (text, state) in edits.items():
+        target = tree.find(f".//x:trans-unit[@id='{unit_id}']/x:target", XLIFF_NS)
+        if text is DELETE:
+            target.getparent().remove(target)
+            continue
+        if text is not None:
+            target.text = text
+        if state is not None:
+            target.set("state", state)
+            target.attrib.pop("state-qualifier", None)
+    tree.write(str(path), encoding="UTF-8", xml_declaration=True)

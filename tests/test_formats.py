@@ -13,7 +13,7 @@ from lxml import etree
 from translate.storage import tmx as tt_tmx
 from translate.storage import xliff as tt_xliff
 
-from conftest import external_tool_or_skip
+from conftest import edit_units, external_tool_or_skip
 from parallel.cli.main import cli
 from parallel.formats import xml_safe
 from parallel.formats.jsonl import read_jsonl, translation_record, write_jsonl
@@ -22,6 +22,7 @@ from parallel.formats.provenance import Provenance
 from parallel.formats.tmx import TmxUnit, read_tmx, read_tmx_header, translation_unit, validate_tmx, write_tmx
 from parallel.formats.xliff import XliffUnit, read_xliff, translation_xliff_unit, validate_xliff, write_xliff
 from parallel.records import Segment, Translation
+from parallel.runs.postedit import OMEGAT_FOLDERS, OMEGAT_PROJECT
 
 ADVERSARIAL = [
     ("قال \u200fالوزير\u200e إن «الاتفاق» \u202bجيد\u202c.", "The minister said the \u200e\"deal\" is good."),
@@ -177,27 +178,6 @@ def test_translate_toolkit_reads_our_tmx_and_xliff_with_the_same_units(tmp_path)
     assert xliff_store.getsourcelanguage() == "ar" and xliff_store.gettargetlanguage() == "en"
 
 
-OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<omegat>
-  <project version="1.0">
-    <source_dir>__DEFAULT__</source_dir>
-    <target_dir>__DEFAULT__</target_dir>
-    <tm_dir>__DEFAULT__</tm_dir>
-    <glossary_dir>__DEFAULT__</glossary_dir>
-    <glossary_file>__DEFAULT__</glossary_file>
-    <dictionary_dir>__DEFAULT__</dictionary_dir>
-    <source_lang>ar</source_lang>
-    <target_lang>en</target_lang>
-    <source_tok>org.omegat.tokenizer.LuceneArabicTokenizer</source_tok>
-    <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>
-    <sentence_seg>false</sentence_seg>
-    <support_default_translations>true</support_default_translations>
-    <remove_tags>false</remove_tags>
-  </project>
-</omegat>
-"""
-
-
 def omegat_or_skip() -> str:
     return external_tool_or_skip(("omegat",), "omegat")
 
@@ -205,9 +185,9 @@ def omegat_or_skip() -> str:
 def omegat_pretranslate(tmp_path: Path, tmx: Path, sources: list[str]) -> list[str]:
     """Pre-translate ``sources`` (one paragraph each) in an OmegaT project whose tm/auto holds ``tmx``."""
     project = tmp_path / "omegat-project"
-    for folder in ("source", "target", "tm/auto", "omegat", "glossary", "dictionary"):
+    for folder in OMEGAT_FOLDERS:
         (project / folder).mkdir(parents=True)
-    (project / "omegat.project").write_text(OMEGAT_PROJECT, encoding="utf-8")
+    (project / "omegat.project").write_text(OMEGAT_PROJECT.format(source="ar", target="en"), encoding="utf-8")
     shutil.copy(tmx, project / "tm" / "auto" / tmx.name)
     (project / "source" / "doc.txt").write_text("\n\n".join(sources) + "\n", encoding="utf-8")
     command = [omegat_or_skip(), str(project), "--mode=console-translate", "--no-team", "--quiet",
@@ -255,26 +235,12 @@ def test_our_tmx_is_valid_against_the_tmx_14_dtd_omegat_ships(tmp_path):
 # --- post-editing --------------------------------------------------------------------------------
 
 
-def post_edit(path: Path, edits: dict[str, tuple[str | None, str | None]]) -> None:
-    """Play a translator: set target text and/or state of some trans-units, save in place."""
-    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
-    tree = etree.parse(str(path))
-    for unit_id, (text, state) in edits.items():
-        target = tree.find(f".//x:trans-unit[@id='{unit_id}']/x:target", ns)
-        if text is not None:
-            target.text = text
-        if state is not None:
-            target.set("state", state)
-            target.attrib.pop("state-qualifier", None)
-    tree.write(str(path), encoding="UTF-8", xml_declaration=True)
-
-
 def test_postedit_writes_the_edited_segments_and_measures_hter(tmp_path, runner):
     mt = ["the cat sat on mat", "He go home yesterday .", "Good morning .", "An untouched draft ."]
     translations = [Translation(Segment("doc", i + 1, 1, f"جملة رقم {i + 1}."), t, -0.2) for i, t in enumerate(mt)]
     xlf = tmp_path / "draft.xlf"
     write_xliff(xlf, [translation_xliff_unit(t) for t in translations], provenance())
-    post_edit(xlf, {"doc:1:1": ("the cat sat on the mat", None),          # 1 insertion / 6 words
+    edit_units(xlf, {"doc:1:1": ("the cat sat on the mat", None),          # 1 insertion / 6 words
                     "doc:2:1": ("He went home yesterday .", "translated"),  # 1 substitution / 5 words
                     "doc:3:1": (None, "final")})                            # accepted as it was: 0 edits
 

@@ -11,16 +11,14 @@ from pathlib import Path
 from lxml import etree
 from translate.convert.po2xliff import convertpo
 
-from conftest import external_tool_or_skip
+from conftest import DELETE, edit_units, external_tool_or_skip
+from conftest import XLIFF_NS as NS
 from parallel.cli.main import cli
 from parallel.formats.provenance import Provenance
 from parallel.formats.tmx import read_tmx, translation_unit, validate_tmx, write_tmx
 from parallel.formats.xliff import read_xliff, translation_xliff_unit, write_source_as_target, write_xliff
 from parallel.records import Segment, Translation
 from parallel.runs.postedit import OMEGAT_FOLDERS, OMEGAT_PROJECT
-
-NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
-DELETE = object()  # edit_units: remove the <target> element
 
 
 def provenance() -> Provenance:
@@ -32,23 +30,6 @@ def draft(path: Path, mt: list[str]) -> Path:
     translations = [Translation(Segment("doc", i + 1, 1, f"جملة رقم {i + 1}."), t, -0.2) for i, t in enumerate(mt)]
     write_xliff(path, [translation_xliff_unit(t) for t in translations], provenance())
     return path
-
-
-def edit_units(path: Path, edits: dict[str, tuple[object, str | None]]) -> None:
-    """Play a translator: per unit id, new target text (``DELETE`` removes the target, None keeps
-    it) and new state (None keeps it)."""
-    tree = etree.parse(str(path))
-    for unit_id, (text, state) in edits.items():
-        target = tree.find(f".//x:trans-unit[@id='{unit_id}']/x:target", NS)
-        if text is DELETE:
-            target.getparent().remove(target)
-            continue
-        if text is not None:
-            target.text = text
-        if state is not None:
-            target.set("state", state)
-            target.attrib.pop("state-qualifier", None)
-    tree.write(str(path), encoding="UTF-8", xml_declaration=True)
 
 
 def postedit_json(runner, xlf: Path) -> dict:

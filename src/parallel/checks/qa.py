@@ -18,7 +18,7 @@ once: ``inconsistent_groups``.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 LINK_RE = re.compile(r"https?://[^\s<>\"'«»()]+[^\s<>\"'«».,;:!?()،؛؟]|www\.[^\s<>\"'«»()]+[^\s<>\"'«».,;:!?()،؛؟]"
                       r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|(?<![A-Za-z0-9_#@])[#@][A-Za-z_][A-Za-z0-9_]+")
@@ -36,6 +36,7 @@ def missing_links(source: str, target: str) -> list[str]:
 
 _QUOTES = '"“”«»'
 CLOSERS = frozenset(")]}" + _QUOTES)   # the marks whose loss leaves a translation unbalanced
+_MARKS = frozenset("()[]{}" + _QUOTES)
 
 
 def open_marks(text: str) -> list[str]:
@@ -59,8 +60,7 @@ def unbalanced_marks(source: str, target: str) -> list[str]:
     """The translation's unbalanced brackets and quotes, where the source has such marks and they
     are balanced there: a sentence cut out of a longer quotation leaves its marks open on both sides,
     and a translation that adds an opening quote the source did not write is no sign of an omission."""
-    marks = set(_BRACKETS) | set(_BRACKETS.values()) | set(_QUOTES)
-    if open_marks(source) or not any(ch in marks for ch in source):
+    if not any(ch in _MARKS for ch in source) or open_marks(source):
         return []
     return open_marks(target)
 
@@ -93,17 +93,11 @@ def qa_evidence(source: str, target: str) -> dict[str, list[str]]:
     return {name: evidence for name, evidence in found.items() if evidence}
 
 
-def inconsistent_groups(pairs: Sequence[tuple[str, str]], key: Callable[[str], str]) -> list[list[int]]:
-    """Indices of the pairs whose sources are the same (by ``key``, e.g. near-exact) and whose
+def inconsistent_groups(source_keys: Sequence[str], target_keys: Sequence[str]) -> list[list[int]]:
+    """Indices of the pairs whose sources are the same (by their keys, e.g. near-exact) and whose
     translations are not: each group is a source translated more than one way."""
     by_source: dict[str, list[int]] = {}
-    for index, (source, _) in enumerate(pairs):
-        if key(source):
-            by_source.setdefault(key(source), []).append(index)
-    return [group for group in by_source.values()
-            if len({key(pairs[i][1]) for i in group}) > 1]
-
-
-def flagged_indices(groups: Iterable[list[int]]) -> set[int]:
-    """Every pair index in the groups."""
-    return {index for group in groups for index in group}
+    for index, key in enumerate(source_keys):
+        if key:
+            by_source.setdefault(key, []).append(index)
+    return [group for group in by_source.values() if len({target_keys[i] for i in group}) > 1]

@@ -25,11 +25,12 @@ from parallel.cli.shared import (
     translate_options,
 )
 from parallel.formats.registry import FORMATS, writable_format
+from parallel.read.articles import split_references
 from parallel.runs.align import AlignConfig, run_align
 from parallel.runs.corpus import CorpusConfig, run_corpus
 from parallel.runs.ray_translate import translate_on_ray
 from parallel.runs.score_docs import score_translation_file
-from parallel.runs.translate import articles_among, read_segments_of, segmented_lines, translated_lines
+from parallel.runs.translate import segmented_lines, translated_lines
 from parallel.score.metrics import (
     DEFAULT_BOOTSTRAP,
     DEFAULT_METRICS,
@@ -43,8 +44,9 @@ from parallel.score.metrics import (
 )
 from parallel.segment.sentences import (
     count_segments,
+    segments_of,
 )
-from parallel.translate.cache import default_cache_path
+from parallel.translate.cache import cache_location
 from parallel.translate.models import DEFAULT_MODEL, fetch, import_model, list_models, read_manifest, resolve_model
 from parallel.translate.translator import TranslateOptions
 
@@ -71,7 +73,7 @@ def segment(files: tuple[str, ...], jsonl: bool) -> None:
 
 def _articles_named(files) -> list[Path]:
     """The articles among FILES; the English references beside them are skipped, and said so."""
-    articles, references = articles_among(files)
+    articles, references = split_references([Path(f) for f in files])
     if references:
         click.echo(f"note: skipped {len(references)} English reference(s) given beside their articles "
                    f"({', '.join(p.name for p in references[:3])}{' …' if len(references) > 3 else ''})", err=True)
@@ -165,9 +167,9 @@ def translate(files, translation, jsonl, lines, glossary_path, ray, out_dir, out
         if jsonl:
             raise click.UsageError("--engine ray writes translations.<format> into --out; give --format, not --jsonl")
         writable_format(output_format)   # before the cluster starts
-        cache_path = translation.cache_path or default_cache_path() if translation.use_cache else None
-        result = translate_on_ray(read_segments_of(paths, lines), config.model_dir, config.options, out_dir,
-                                  config.ray, cache_path, output_format, glossary_path, total=total)
+        result = translate_on_ray(segments_of(paths, lines), config.model_dir, config.options, out_dir,
+                                  config.ray, cache_location(translation.cache_path, translation.use_cache),
+                                  output_format, glossary_path, total=total)
         click.echo(result.format(), err=True)
         return
     for line in translated_lines(paths, config, lines, jsonl, total):

@@ -111,12 +111,12 @@ def check_lines(sources: Sequence[str], targets: Sequence[str], glossary: Glossa
 def mark_inconsistent(records: list[CheckRecord]) -> None:
     """Flag ``inconsistent`` every line whose source (near-exactly) is translated otherwise on another
     line, naming those lines: a translator expects one rendering of one sentence in a collection."""
-    for group in inconsistent_groups([(r.source, r.target) for r in records], near_exact_key):
+    target_keys = [near_exact_key(r.target) for r in records]
+    for group in inconsistent_groups([near_exact_key(r.source) for r in records], target_keys):
         for index in group:
-            record = records[index]
-            record.flags.append("inconsistent")
-            record.inconsistent_with = [records[other].id for other in group if other != index
-                                        and near_exact_key(records[other].target) != near_exact_key(record.target)]
+            records[index].flags.append("inconsistent")
+            records[index].inconsistent_with = [records[other].id for other in group
+                                                if target_keys[other] != target_keys[index]]
 
 
 def check_files(source_path: Path, target_path: Path, glossary: Glossary | None = None,
@@ -132,6 +132,5 @@ def write_check(result: CheckResult, jsonl_path: Path | None = None, parquet_pat
     for path, name in outputs:
         writable_format(name, path)   # every output checked before the first is written
     for path, name in outputs:
-        if path is not None:
-            with open_records(path, "check", name=name) as out:
-                out.write_all(asdict(r) for r in result.records)
+        with open_records(path, "check", name=name) as out:
+            out.write_all(asdict(r) for r in result.records)

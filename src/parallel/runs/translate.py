@@ -11,21 +11,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from parallel.formats.jsonl import translation_record
-from parallel.read.articles import read_article, split_references
-from parallel.records import Segment, Translation
+from parallel.read.articles import read_article
+from parallel.records import Translation
 from parallel.runs.engine import EngineConfig, open_engine
-from parallel.segment.sentences import (
-    count_segments,
-    line_segments,
-    segment_document,
-    segment_record,
-    segments_from_file,
-)
-
-
-def articles_among(files: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
-    """The articles among ``files``, and the English references given beside them (skipped)."""
-    return split_references([Path(f) for f in files])
+from parallel.segment.sentences import count_segments, segment_document, segment_record, segments_of
 
 
 def _paragraph_lines(items: Iterable[tuple[tuple, str]]) -> Iterator[str]:
@@ -48,13 +37,6 @@ def segmented_lines(paths: list[Path], jsonl: bool = False) -> Iterator[str]:
     return _paragraph_lines(((s.doc_id, s.para), s.text) for s in segments)
 
 
-def read_segments_of(paths: list[Path], lines: bool = False) -> Iterator[Segment]:
-    """The segments of ``paths``: articles segmented (or ``segment --jsonl`` output), or with
-    ``lines`` one segment per line of a test set."""
-    read = line_segments if lines else segments_from_file
-    return (segment for path in paths for segment in read(path))
-
-
 def translated(paths: list[Path], engine: EngineConfig, lines: bool = False,
                total: int | None = None) -> Iterator[tuple[Translation, str]]:
     """Each segment's translation and the model's name, streamed through ``engine`` (local: a
@@ -63,7 +45,7 @@ def translated(paths: list[Path], engine: EngineConfig, lines: bool = False,
     total = count_segments(paths, lines) if total is None else total
     with open_engine(engine) as opened:
         translator = opened.translator
-        for translation in translator.translate_stream(read_segments_of(paths, lines), total=total):
+        for translation in translator.translate_stream(segments_of(paths, lines), total=total):
             yield translation, translator.model_name
 
 

@@ -320,12 +320,17 @@ def line_segments(path: Path) -> Iterator[Segment]:
     return (Segment(doc, number, 1, line.strip()) for number, line in enumerate(read_lines(path), start=1))
 
 
+def segments_of(paths: Iterable[Path], lines: bool = False) -> Iterator[Segment]:
+    """The segments of ``paths``, streamed: articles segmented (or ``segment --jsonl`` output), or
+    with ``lines`` one segment per line of a test set (``line_segments``)."""
+    read = line_segments if lines else segments_from_file
+    return (segment for path in paths for segment in read(path))
+
+
 def count_segments(paths: Iterable[Path], lines: bool = False) -> int:
     """Segments in ``paths``, read once through without keeping them: checks every file before
-    a streaming run writes anything, and gives its progress bar a total.  ``lines``: each line
-    of each file is one segment (``line_segments``)."""
-    read = line_segments if lines else segments_from_file
-    return sum(1 for path in paths for _ in read(path))
+    a streaming run writes anything, and gives its progress bar a total."""
+    return sum(1 for _ in segments_of(paths, lines))
 
 
 def segment_record(segment: Segment) -> dict:

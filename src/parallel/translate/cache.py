@@ -107,7 +107,13 @@ class TranslationCache:
         self.close()
 
 
+def cache_location(path: Path | None = None, enabled: bool = True) -> Path | None:
+    """Where a command's cache is: none when ``enabled`` is false, else ``path``
+    (``default_cache_path()`` when None).  The one policy every command follows."""
+    return (path or default_cache_path()) if enabled else None
+
+
 def open_cache(path: Path | None = None, enabled: bool = True) -> TranslationCache | None:
-    """The cache a command translates through: none when ``enabled`` is false, else the one at
-    ``path`` (``default_cache_path()`` when None).  The one policy every command follows."""
-    return TranslationCache(path or default_cache_path()) if enabled else None
+    """The cache a command translates through, at ``cache_location(path, enabled)``."""
+    location = cache_location(path, enabled)
+    return TranslationCache(location) if location is not None else None
