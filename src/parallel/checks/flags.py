@@ -84,6 +84,8 @@ def unmatched_numbers(source: str, target: str) -> tuple[list[str], list[str]]:
     (``number_forms``: a code, a Roman numeral, a fraction word), each used once, so that "the 11th
     and 11th" is not answered by one "الحادي عشر"."""
     source_numbers, target_numbers = numbers_in(source, read_forms=True), numbers_in(target, read_forms=True)
+    if not source_numbers and not target_numbers:
+        return [], []   # no number in digits on either side: nothing to pair, no words to read
     source_all = source_numbers + number_phrases(source) + other_forms(normalise_digits(source))
     target_all = target_numbers + number_phrases(target) + other_forms(normalise_digits(target))
     return _unpaired(source_numbers, target_all), _unpaired(target_numbers, source_all)

@@ -40,6 +40,8 @@ def code_numbers(text: str) -> list[set[str]]:
     """The digits of every code or name written with them, glued or hyphenated (G20, MH370, F-35);
     not a number written onto a proclitic ("و3", "بـ5"), which is a number of its own, nor the
     characters of a link."""
+    if not any(ch.isdigit() for ch in text):
+        return []
     return [{str(int(match.group(2)))} for match in _CODE_RE.finditer(LINK_RE.sub(" ", text))
             if match.group(1).rstrip("ـ") not in PROCLITICS]
 
@@ -54,6 +56,8 @@ def roman_numbers(text: str) -> list[set[str]]:
     """Roman numerals in capitals (up to 89) right after a capitalised word ("World War II", "Louis
     XIV", "Henry V"); never a lone "I", the pronoun."""
     found = []
+    if not any(ch in _ROMAN_VALUES for ch in text):
+        return found
     for match in _ROMAN_RE.finditer(text):
         numeral = match.group(1)
         if not numeral or numeral == "I":
@@ -72,8 +76,12 @@ def _bare(word: str) -> str:
 def fraction_numbers(text: str) -> list[set[str]]:
     """Fractions in words, as the percentages and decimals they are also written as: نصف and half
     (50, 0.5), ثلث and a third (33), ربع and quarter (25), ثلاثة أرباع and three quarters (75)."""
-    values = [_ARABIC_FRACTIONS.get(_bare(word)) for word in _ARABIC_WORD_RE.findall(strip_marks(text))]
-    values += [_ENGLISH_FRACTIONS.get(word) for word in _ENGLISH_WORD_RE.findall(text.lower())]
+    arabic, english = strip_marks(text), text.lower()
+    values = []
+    if any(root in arabic for root in _ARABIC_FRACTIONS):   # most sentences hold none: no word loop then
+        values += [_ARABIC_FRACTIONS.get(_bare(word)) for word in _ARABIC_WORD_RE.findall(arabic)]
+    if any(word in english for word in _ENGLISH_FRACTIONS):
+        values += [_ENGLISH_FRACTIONS.get(word) for word in _ENGLISH_WORD_RE.findall(english)]
     return [{str(v) for v in found} for found in values if found]
 
 
