@@ -88,7 +88,7 @@ FLOORS = [
     {"parallel.read"},
     {"parallel.segment", "parallel.checks"},
     {"parallel.alignment", "parallel.translate", "parallel.filters"},
-    {"parallel.score"},
+    {"parallel.score", "parallel.pairing"},
     {"parallel.reports"},
     {"parallel.runs"},
     {"parallel.cli"},

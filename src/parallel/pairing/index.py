@@ -1,0 +1,187 @@
+"""Keys of two sides as flat arrays, candidates from an inverted index, and shared key mass.
+
+Comparing every Arabic document with every English one is 10^10 comparisons at 100,000 per
+side.  Instead each document looks up only its rarest keys (at most ``CANDIDATE_KEYS``, each held
+by at most ``MAX_POSTINGS`` documents of the other side) in the other side's postings, and keeps
+its ``CANDIDATES`` best documents by shared inverse document frequency; both directions are
+looked up and their candidates pooled.  Every step is a few numpy operations over blocks of
+documents, so time grows with the documents and memory stays flat.
+
+For each candidate pair the shared mass of each key family is then counted over *all* keys
+(``shared_mass``): two documents' key lists are merged by sorting, and a key on both is shared.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from parallel.pairing.keys import FAMILIES
+
+CANDIDATES = 8          # the best documents of the other side kept for each document
+CANDIDATE_KEYS = 40     # the rarest keys of a document looked up
+MAX_POSTINGS = 1000     # a key held by more documents of the other side finds no candidates
+BLOCK = 2048            # documents joined at a time
+
+
+@dataclass
+class KeyTable:
+    """One side's keys: entries (key id, family, weight) grouped by document (``starts``)."""
+    starts: np.ndarray
+    keys: np.ndarray
+    families: np.ndarray
+    weights: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def documents(self) -> np.ndarray:
+        """The document of each entry."""
+        return np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.starts))
+
+
+def raw_table(documents_keys: Sequence[dict[int, dict[int, float]]]) -> KeyTable:
+    """A side's keys as arrays, keys still the raw hashes (``shared_ids`` makes them compact)."""
+    keys, families, weights, starts = [], [], [], [0]
+    for by_family in documents_keys:
+        for family, weighted in by_family.items():
+            keys.extend(weighted.keys())
+            weights.extend(weighted.values())
+            families.extend([family] * len(weighted))
+        starts.append(len(keys))
+    return KeyTable(np.asarray(starts, dtype=np.int64), np.asarray(keys, dtype=np.int64),
+                    np.asarray(families, dtype=np.int8), np.asarray(weights, dtype=np.float32))
+
+
+@dataclass
+class Index:
+    """Both sides' keys with compact ids, what each key is worth (idf), and each document's mass."""
+    arabic: KeyTable
+    english: KeyTable
+    idf: np.ndarray
+    arabic_frequency: np.ndarray
+    english_frequency: np.ndarray
+    arabic_mass: np.ndarray    # (documents, families): the idf-weighted keys each document could share
+    english_mass: np.ndarray
+
+
+def build_index(arabic: KeyTable, english: KeyTable) -> Index:
+    """Compact key ids shared by both sides; a key held by one side only is worth nothing."""
+    ids, inverse = np.unique(np.concatenate([arabic.keys, english.keys]), return_inverse=True)
+    arabic = KeyTable(arabic.starts, inverse[:len(arabic.keys)], arabic.families, arabic.weights)
+    english = KeyTable(english.starts, inverse[len(arabic.keys):], english.families, english.weights)
+    arabic_frequency = np.bincount(arabic.keys, minlength=len(ids))
+    english_frequency = np.bincount(english.keys, minlength=len(ids))
+    documents = len(arabic) + len(english)
+    idf = np.log((documents + 1) / (arabic_frequency + english_frequency + 1)).astype(np.float32)
+    idf[(arabic_frequency == 0) | (english_frequency == 0)] = 0.0
+    return Index(arabic, english, idf, arabic_frequency, english_frequency,
+                 _mass(arabic, idf), _mass(english, idf))
+
+
+def _mass(table: KeyTable, idf: np.ndarray) -> np.ndarray:
+    mass = np.zeros((len(table), len(FAMILIES)), dtype=np.float64)
+    np.add.at(mass, (table.documents(), table.families.astype(np.int64)), idf[table.keys] * table.weights)
+    return mass
+
+
+def _postings(table: KeyTable) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(table.keys, kind="stable")
+    return table.keys[order], table.documents()[order]
+
+
+def _rarest_entries(table: KeyTable, idf: np.ndarray, other_frequency: np.ndarray) -> np.ndarray:
+    """The entries each document looks up: its ``CANDIDATE_KEYS`` rarest keys the other side holds."""
+    usable = (other_frequency[table.keys] > 0) & (other_frequency[table.keys] <= MAX_POSTINGS)
+    documents = table.documents()
+    order = np.lexsort((-idf[table.keys] * table.weights, ~usable, documents))
+    rank = np.arange(len(order)) - table.starts[documents[order]]
+    keep = order[(rank < CANDIDATE_KEYS) & usable[order]]
+    return np.sort(keep)
+
+
+def _join(table: KeyTable, entries: np.ndarray, idf: np.ndarray, postings: tuple[np.ndarray, np.ndarray],
+          other_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(pair codes ``document * other_count + other``, summed idf) for the given entries."""
+    sorted_keys, sorted_documents = postings
+    keys = table.keys[entries]
+    low = np.searchsorted(sorted_keys, keys, "left")
+    counts = np.searchsorted(sorted_keys, keys, "right") - low
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    others = sorted_documents[np.repeat(low, counts) + offsets]
+    documents = np.repeat(table.documents()[entries], counts)
+    codes, inverse = np.unique(documents * other_count + others, return_inverse=True)
+    scores = np.bincount(inverse, weights=np.repeat(idf[keys] * table.weights[entries], counts))
+    return codes, scores
+
+
+def _best_per_document(codes: np.ndarray, scores: np.ndarray, other_count: int, keep: int) -> np.ndarray:
+    documents = codes // other_count
+    order = np.lexsort((-scores, documents))
+    first = np.searchsorted(documents[order], documents[order], "left")
+    rank = np.arange(len(order)) - first
+    return codes[order[rank < keep]]
+
+
+def _candidates_one_way(table: KeyTable, other: KeyTable, idf: np.ndarray, other_frequency: np.ndarray,
+                        keep: int) -> np.ndarray:
+    postings = _postings(other)
+    entries = _rarest_entries(table, idf, other_frequency)
+    entry_documents = table.documents()[entries]
+    found = []
+    for start in range(0, len(table), BLOCK):
+        block = entries[(entry_documents >= start) & (entry_documents < start + BLOCK)]
+        codes, scores = _join(table, block, idf, postings, len(other))
+        found.append(_best_per_document(codes, scores, len(other), keep))
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def candidate_pairs(index: Index, keep: int = CANDIDATES) -> np.ndarray:
+    """(arabic, english) document pairs worth scoring, as an (n, 2) array: each document's
+    ``keep`` best by shared rare keys, looked up from both sides."""
+    arabic_count, english_count = len(index.arabic), len(index.english)
+    forward = _candidates_one_way(index.arabic, index.english, index.idf, index.english_frequency, keep)
+    backward = _candidates_one_way(index.english, index.arabic, index.idf, index.arabic_frequency, keep)
+    backward = (backward % arabic_count) * english_count + backward // arabic_count
+    codes = np.unique(np.concatenate([forward, backward]))
+    return np.stack([codes // english_count, codes % english_count], axis=1)
+
+
+def shared_mass(index: Index, pairs: np.ndarray) -> np.ndarray:
+    """(pairs, families): the idf mass of the keys both documents of each pair hold (the smaller
+    weight of the two), counted block by block."""
+    shared = np.zeros((len(pairs), len(FAMILIES)), dtype=np.float64)
+    for start in range(0, len(pairs), BLOCK * 8):
+        block = pairs[start:start + BLOCK * 8]
+        shared[start:start + len(block)] = _shared_block(index, block)
+    return shared
+
+
+def _entries_of(table: KeyTable, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each listed document, its entries; returns (position in the list, entry index)."""
+    counts = table.starts[documents + 1] - table.starts[documents]
+    total = int(counts.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(np.arange(len(documents)), counts), np.repeat(table.starts[documents], counts) + offsets
+
+
+def _shared_block(index: Index, pairs: np.ndarray) -> np.ndarray:
+    arabic_pair, arabic_entry = _entries_of(index.arabic, pairs[:, 0])
+    english_pair, english_entry = _entries_of(index.english, pairs[:, 1])
+    key_count = len(index.idf)
+    codes = np.concatenate([arabic_pair * key_count + index.arabic.keys[arabic_entry],
+                            english_pair * key_count + index.english.keys[english_entry]])
+    weights = np.concatenate([index.arabic.weights[arabic_entry], index.english.weights[english_entry]])
+    order = np.argsort(codes, kind="stable")
+    codes, weights = codes[order], weights[order]
+    same = np.flatnonzero(codes[1:] == codes[:-1])   # a document's keys are unique: a repeat is shared
+    pair, key = codes[same] // key_count, codes[same] % key_count
+    families = np.concatenate([index.arabic.families[arabic_entry], index.english.families[english_entry]])[order][same]
+    shared = np.zeros((len(pairs), len(FAMILIES)), dtype=np.float64)
+    np.add.at(shared, (pair, families.astype(np.int64)),
+              index.idf[key] * np.minimum(weights[same], weights[same + 1]))
+    return shared

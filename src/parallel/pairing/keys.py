@@ -1,0 +1,137 @@
+"""What a document offers for finding its translation among thousands: keys, in families.
+
+A key is a hashed token that both an Arabic document and its English translation are likely to
+hold, read the same way on both sides:
+
+- ``numbers``: every value a number written in digits may stand for (``flags.numbers_in``, so
+  "10 آلاف" and "10,000" share one);
+- ``names``: consonant skeletons (the aligner's): of every Arabic word, of the English
+  capitalised words inside a sentence ("بوترو" and "Potro" are both b-t-r);
+- ``latin``: Latin-script tokens of the Arabic (acronyms, brand names), found among the English words;
+- ``words``: English word stems — on the Arabic side those a learned word table expects
+  (``alignment.lexicon``), or those of the document's machine translation (the pivot);
+- ``url_ids``: digit runs of four or more in the page's address (sites give both languages' pages
+  the article's number);
+- ``dates``: the page's publication day.
+
+Keys are ``uint32`` hashes of ``family:token``; a document's keys are unique, each with a weight
+(1 for presence, a probability for expected words, log-scaled counts for words).
+"""
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from parallel.alignment.features import arabic_skeletons, latin_tokens, name_skeletons, number_values
+from parallel.alignment.lexicon import Lexicon, arabic_words, english_words
+
+NUMBERS, NAMES, LATIN, WORDS, URL_IDS, DATES = range(6)
+FAMILIES = ("numbers", "names", "latin", "words", "url_ids", "dates")
+
+_URL_ID_RE = re.compile(r"(?<![0-9])[0-9]{4,}(?![0-9])")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_EXPECTED_WORDS = 3          # the most likely English words kept for each Arabic word
+_MIN_EXPECTED = 0.05
+
+
+@dataclass
+class SideDocument:
+    """One document of a side: its sentences and what its page says about it.
+
+    ``pivot`` is the machine translation of an Arabic document (its sentences joined), when there
+    is one; ``alternates`` maps a language code to the address the page names for that language
+    (``<link rel="alternate" hreflang>``)."""
+    name: str
+    sentences: list[str]
+    url: str = ""
+    canonical: str = ""
+    alternates: dict[str, str] = field(default_factory=dict)
+    date: str = ""
+    pivot: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The document's sentences, joined."""
+        return " ".join(self.sentences)
+
+    @property
+    def length(self) -> int:
+        """Characters, spaces not counted (what a translation's length is compared on)."""
+        return sum(len("".join(s.split())) for s in self.sentences)
+
+
+def key_of(family: int, token: str) -> int:
+    """The hashed key of a token in a family."""
+    return zlib.crc32(f"{family}:{token}".encode("utf-8"))
+
+
+def page_keys(document: SideDocument) -> dict[int, dict[int, float]]:
+    """The keys a page's address and date give: the article numbers in its path, its day."""
+    ids: dict[int, float] = {}
+    for address in {document.url, document.canonical} - {""}:
+        path = address.split("://", 1)[-1].partition("/")[2]
+        ids.update({key_of(URL_IDS, number): 1.0 for number in _URL_ID_RE.findall(path)})
+    day = _DATE_RE.search(document.date or "")
+    return {URL_IDS: ids, DATES: {key_of(DATES, day.group()): 1.0} if day else {}}
+
+
+def _number_keys(text: str) -> dict[int, float]:
+    return {key_of(NUMBERS, value): 1.0 for values in number_values(text) for value in values}
+
+
+def word_weights(words: Iterable[str]) -> dict[str, float]:
+    """Words as log-scaled counts (1 + log n): a word said five times is not five times the evidence."""
+    return {word: 1.0 + math.log(count) for word, count in Counter(words).items()}
+
+
+def expected_words(text: str, lexicon: Lexicon) -> dict[str, float]:
+    """The English stems an Arabic text's words are expected to become (each word's few likeliest,
+    probabilities summed, capped at 1 per stem as a presence), Latin words as they are."""
+    expected: dict[str, float] = {}
+    for word, count in Counter(arabic_words(text)).items():
+        choices = sorted(lexicon.translations.get(word, ()), key=lambda choice: -choice[1])[:_EXPECTED_WORDS]
+        for english, probability in choices:
+            if probability >= _MIN_EXPECTED:
+                expected[english] = min(1.0, expected.get(english, 0.0) + probability * (1.0 + math.log(count)))
+    for word in english_words(text):
+        expected[word] = 1.0
+    return expected
+
+
+def arabic_keys(document: SideDocument, lexicon: Lexicon | None = None) -> dict[int, dict[int, float]]:
+    """An Arabic document's keys by family (``words`` from the pivot, else from ``lexicon``, else none)."""
+    text = document.text
+    families: dict[int, dict[int, float]] = {
+        NUMBERS: _number_keys(text),
+        NAMES: {key_of(NAMES, s): 1.0 for s in arabic_skeletons(text)},
+        LATIN: {key_of(LATIN, t): 1.0 for t in latin_tokens([text])},
+    }
+    if document.pivot is not None:
+        families[WORDS] = _hashed(WORDS, word_weights(english_words(document.pivot)))
+        families[NAMES].update({key_of(NAMES, s): 1.0 for s in name_skeletons(document.pivot)})
+    elif lexicon is not None:
+        families[WORDS] = _hashed(WORDS, expected_words(text, lexicon))
+    families.update(page_keys(document))
+    return families
+
+
+def english_keys(document: SideDocument, with_words: bool = True) -> dict[int, dict[int, float]]:
+    """An English document's keys by family."""
+    text = document.text
+    families: dict[int, dict[int, float]] = {
+        NUMBERS: _number_keys(text),
+        NAMES: {key_of(NAMES, s): 1.0 for s in name_skeletons(text)},
+        LATIN: {key_of(LATIN, t): 1.0 for t in latin_tokens([text])},
+    }
+    if with_words:
+        families[WORDS] = _hashed(WORDS, word_weights(english_words(text)))
+    families.update(page_keys(document))
+    return families
+
+
+def _hashed(family: int, weights: Mapping[str, float]) -> dict[int, float]:
+    return {key_of(family, token): weight for token, weight in weights.items()}

@@ -1,0 +1,181 @@
+"""What a candidate pair's evidence is worth, learned from the pairs themselves, and one-to-one linking.
+
+No labelled pairs exist for a new crawl, so the model labels its own: a pair whose documents
+are each other's clear first choice (mutual best, with a margin over the runner-up) is taken as
+a translation, and every other candidate of those same documents as not one (one-to-one: if A
+translates B it translates nothing else).  A logistic regression fitted on those labels turns
+each candidate's features into the probability that it is a translation; pairs are then taken
+best first, neither document used twice (competitive linking, Melamed 2000), down to a threshold.
+
+Features, for each key family: the shared mass over each side's mass (how much of each
+document the other explains), and whether both sides have keys of the family at all; and the
+length ratio's distance from the collection's, in standard deviations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from parallel.pairing.keys import FAMILIES
+
+MARGIN = 1.5            # a self-labelled pair's score over its runner-up's, on both sides
+RIDGE = 1.0             # L2 penalty of the logistic regression (on standardised features)
+MIN_LABELS = 5          # fewer self-labelled pairs than this: the fixed weights below are used
+FEATURE_NAMES = tuple(f"{family}_{side}" for family in FAMILIES for side in ("arabic", "english", "both")) + (
+    "length",)
+
+
+@dataclass
+class PairFeatures:
+    """Features of candidate pairs, one row each, and a first score to label with."""
+    values: np.ndarray
+    first_score: np.ndarray
+
+
+def pair_features(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.ndarray,
+                  length_z: np.ndarray) -> PairFeatures:
+    """Rows of features for candidate pairs from their shared mass and their documents' masses."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        of_arabic = np.where(arabic_mass > 0, shared / arabic_mass, 0.0)
+        of_english = np.where(english_mass > 0, shared / english_mass, 0.0)
+        cosine = np.where((arabic_mass > 0) & (english_mass > 0), shared / np.sqrt(arabic_mass * english_mass), 0.0)
+    both = ((arabic_mass > 0) & (english_mass > 0)).astype(np.float64)
+    columns = np.stack([of_arabic, of_english, both], axis=2).reshape(len(shared), -1)
+    values = np.concatenate([columns, -np.abs(length_z)[:, None]], axis=1)
+    return PairFeatures(values, cosine.sum(axis=1) - 0.05 * np.abs(length_z))
+
+
+def length_z(arabic_lengths: np.ndarray, english_lengths: np.ndarray, pairs: np.ndarray,
+             confident: np.ndarray | None = None) -> np.ndarray:
+    """log(English / Arabic length) of each pair in standard deviations from the collection's
+    (median and MAD over ``confident`` pairs when given, else over all candidates)."""
+    ratio = np.log((english_lengths[pairs[:, 1]] + 1.0) / (arabic_lengths[pairs[:, 0]] + 1.0))
+    sample = ratio[confident] if confident is not None and confident.sum() >= MIN_LABELS else ratio
+    centre = float(np.median(sample)) if len(sample) else 0.0
+    spread = 1.4826 * float(np.median(np.abs(sample - centre))) if len(sample) else 1.0
+    return (ratio - centre) / max(spread, 0.05)
+
+
+def mutual_best(pairs: np.ndarray, scores: np.ndarray, margin: float = MARGIN) -> np.ndarray:
+    """A mask of the pairs that are both documents' first choice by at least ``margin`` times
+    (or a clear lead, where the runner-up scores nothing)."""
+    take = np.ones(len(pairs), dtype=bool)
+    for side in (0, 1):
+        documents = pairs[:, side]
+        order = np.lexsort((-scores, documents))
+        first = np.searchsorted(documents[order], documents[order], "left")
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order)) - first
+        best = rank == 0
+        runner_up = np.zeros(documents.max() + 1 if len(documents) else 0)
+        second = order[(np.arange(len(order)) - first) == 1]
+        runner_up[documents[second]] = scores[second]
+        take &= best & (scores > margin * runner_up[documents]) & (scores > 0)
+    return take
+
+
+def self_labels(pairs: np.ndarray, positive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rows to fit on, their labels): the positives, and every other candidate of their documents."""
+    arabic_taken = np.zeros(pairs[:, 0].max() + 1, dtype=bool)
+    english_taken = np.zeros(pairs[:, 1].max() + 1, dtype=bool)
+    arabic_taken[pairs[positive, 0]] = True
+    english_taken[pairs[positive, 1]] = True
+    rows = np.flatnonzero(positive | arabic_taken[pairs[:, 0]] | english_taken[pairs[:, 1]])
+    return rows, positive[rows].astype(np.float64)
+
+
+@dataclass
+class PairModel:
+    """A logistic regression over standardised pair features."""
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+    labelled: int = 0
+
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        """Log-odds that each pair is a translation."""
+        return ((features - self.mean) / self.scale) @ self.weights + self.bias
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """The probability that each pair is a translation."""
+        return 1.0 / (1.0 + np.exp(-np.clip(self.logits(features), -40, 40)))
+
+    def contributions(self, features: np.ndarray) -> np.ndarray:
+        """Each feature's share of each pair's log-odds (for saying what decided a pair)."""
+        return ((features - self.mean) / self.scale) * self.weights
+
+
+def fit_pair_model(features: np.ndarray, labels: np.ndarray, ridge: float = RIDGE, steps: int = 30) -> PairModel:
+    """Logistic regression by Newton's method with an L2 penalty (not on the bias)."""
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    x = np.concatenate([(features - mean) / scale, np.ones((len(features), 1))], axis=1)
+    weights = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], ridge)
+    penalty[-1] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ weights, -40, 40)))
+        gradient = x.T @ (p - labels) + penalty * weights
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        weights -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return PairModel(mean, scale, weights[:-1], float(weights[-1]), int(labels.sum()))
+
+
+def link(pairs: np.ndarray, probabilities: np.ndarray, threshold: float) -> np.ndarray:
+    """Competitive linking: the rows of the pairs taken, best first, no document twice."""
+    arabic_taken: set[int] = set()
+    english_taken: set[int] = set()
+    taken = []
+    for row in np.argsort(-probabilities, kind="stable"):
+        if probabilities[row] < threshold:
+            break
+        arabic, english = int(pairs[row, 0]), int(pairs[row, 1])
+        if arabic in arabic_taken or english in english_taken:
+            continue
+        arabic_taken.add(arabic)
+        english_taken.add(english)
+        taken.append(row)
+    return np.asarray(taken, dtype=np.int64)
+
+
+def deciding_evidence(model: PairModel, features: np.ndarray, top: int = 2) -> list[str]:
+    """The key families (or length) that raised each pair's log-odds most, as ``a+b``."""
+    contributions = model.contributions(features)
+    names = [FAMILIES[column // 3] if column < 3 * len(FAMILIES) else "length" for column in range(len(FEATURE_NAMES))]
+    by_source: dict[str, np.ndarray] = {}
+    for column, name in enumerate(names):
+        by_source[name] = by_source.get(name, 0.0) + contributions[:, column]
+    sources = list(by_source)
+    stacked = np.stack([by_source[s] for s in sources], axis=1)
+    found = []
+    for row in stacked:
+        best = [sources[i] for i in np.argsort(-row)[:top] if row[i] > 0]
+        found.append("+".join(best) or "none")
+    return found
+
+
+def one_partner_probabilities(pairs: np.ndarray, likelihood_ratios: np.ndarray, side: int,
+                              iterations: int = 20) -> np.ndarray:
+    """The probability that each candidate is its document's translation, given that a document
+    has one translation or none: a document with candidates 1..k and none of them its
+    translation with prior ``q``, each of them with prior ``(1 - q) / k``, posterior
+    ``L_i (1 - q) / k / (q + (1 - q) / k * sum L)``; ``q`` (the share of documents without a
+    translation among their candidates) is estimated by EM over the side's documents."""
+    documents = pairs[:, side]
+    count = documents.max() + 1
+    candidates = np.bincount(documents, minlength=count).astype(np.float64)
+    totals = np.bincount(documents, weights=likelihood_ratios, minlength=count)
+    present = candidates > 0
+    unpaired = 0.5
+    for _ in range(iterations):
+        share = (1 - unpaired) / np.maximum(candidates, 1)
+        none = unpaired / (unpaired + share * totals)
+        unpaired = float(np.clip(none[present].mean(), 1e-3, 1 - 1e-3))
+    share = (1 - unpaired) / np.maximum(candidates, 1)
+    return share[documents] * likelihood_ratios / (unpaired + share[documents] * totals[documents])

@@ -1,0 +1,216 @@
+"""Pair the documents of two heaps: which English document translates which Arabic one.
+
+In order:
+
+1. **What pages say about each other.**  A page that names its translation
+   (``<link rel="alternate" hreflang="en" href=…>``, either way round) is paired with the page at
+   that address (its URL or canonical URL), with no further evidence needed.
+2. **Keys without a model** (``keys.py``): numbers, names by their consonants, Latin tokens, the
+   article numbers in addresses, publication days; candidates come from an inverted index of the
+   rarest keys (``index.py``), and a logistic model fitted on self-labelled pairs gives each
+   candidate a probability (``model.py``).
+3. **A word table, bootstrapped.**  The most confident pairs are sentence-aligned (the aligner's
+   first pass) and an IBM Model 1 table is learned from them (``alignment.lexicon``); each Arabic
+   document's expected English words become keys, and step 2 runs again — ``lexicon_rounds`` times.
+   With a pivot (the Arabic side's machine translation), its English words are the keys instead,
+   as Bitextor compares a translated side with the other.
+
+Pairs are taken best first, neither document twice, down to ``threshold``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from parallel.alignment.aligner import AlignOptions, align_collection
+from parallel.alignment.lexicon import Lexicon, bead_texts, learn_lexicon
+from parallel.pairing.index import CANDIDATES, build_index, candidate_pairs, raw_table, shared_mass
+from parallel.pairing.keys import WORDS, SideDocument, arabic_keys, english_keys, expected_words, key_of
+from parallel.pairing.model import (
+    PairModel,
+    deciding_evidence,
+    fit_pair_model,
+    length_z,
+    link,
+    mutual_best,
+    one_partner_probabilities,
+    pair_features,
+    self_labels,
+)
+
+LINK_EVIDENCE = "hreflang"
+SELF_TRAINING = 2        # refits on the labels the previous fit gives
+ODDS_MARGIN = 20.0       # a self-labelled pair's odds over its runner-up's, on both sides
+
+
+@dataclass(frozen=True)
+class PairingOptions:
+    """How documents are paired; the defaults are what ``parallel pair-docs`` uses."""
+    threshold: float = 0.5          # the least probability of a pair that is kept
+    candidates: int = CANDIDATES    # documents of the other side scored for each document
+    lexicon_rounds: int = 2         # word tables learned in turn (0: keys without words only)
+    lexicon_pairs: int = 2000       # the most confident pairs a table is learned from
+    lexicon_confidence: float = 0.9
+    use_links: bool = True          # pair pages that name each other (hreflang) first
+
+
+@dataclass
+class DocumentPair:
+    """One pair found: document indices on each side, its probability, what decided it."""
+    arabic: int
+    english: int
+    probability: float
+    evidence: str
+
+
+@dataclass
+class Pairing:
+    """The pairs, best first, and what the pairing learned on the way."""
+    pairs: list[DocumentPair]
+    candidates: int = 0
+    self_labelled: int = 0
+    linked_by_pages: int = 0
+    rounds: list[dict] = field(default_factory=list)
+
+
+def normalised_address(address: str) -> str:
+    """An address compared as a site's pages mean it: no scheme, no ``www.``, no fragment or
+    trailing slash, the host in lower case."""
+    address = address.strip().split("#", 1)[0]
+    address = address.split("://", 1)[-1]
+    host, _, path = address.partition("/")
+    host = host.lower().removeprefix("www.")
+    return f"{host}/{path}".rstrip("/")
+
+
+def _addresses(document: SideDocument) -> set[str]:
+    return {normalised_address(a) for a in (document.url, document.canonical) if a}
+
+
+def linked_by_pages(arabic: Sequence[SideDocument], english: Sequence[SideDocument]) -> list[tuple[int, int]]:
+    """Pairs the pages name themselves: an Arabic page's ``hreflang="en…"`` alternate is an English
+    page's address, or the other way round.  A document named by two is left to the evidence."""
+    english_at = _address_map(english)
+    arabic_at = _address_map(arabic)
+    found: set[tuple[int, int]] = set()
+    for index, document in enumerate(arabic):
+        for language, address in document.alternates.items():
+            if language.lower().startswith("en") and normalised_address(address) in english_at:
+                found.add((index, english_at[normalised_address(address)]))
+    for index, document in enumerate(english):
+        for language, address in document.alternates.items():
+            if language.lower().startswith("ar") and normalised_address(address) in arabic_at:
+                found.add((arabic_at[normalised_address(address)], index))
+    arabic_count = np.bincount([a for a, _ in found], minlength=len(arabic)) if found else []
+    english_count = np.bincount([e for _, e in found], minlength=len(english)) if found else []
+    return sorted((a, e) for a, e in found if arabic_count[a] == 1 and english_count[e] == 1)
+
+
+def _address_map(documents: Sequence[SideDocument]) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    shared: set[str] = set()
+    for index, document in enumerate(documents):
+        for address in _addresses(document):
+            if address in seen and seen[address] != index:
+                shared.add(address)
+            seen[address] = index
+    return {address: index for address, index in seen.items() if address not in shared}
+
+
+def _learn_table(arabic: Sequence[SideDocument], english: Sequence[SideDocument],
+                 pairs: list[tuple[int, int]]) -> Lexicon:
+    documents = [(arabic[a].sentences, english[e].sentences) for a, e in pairs]
+    beads = align_collection(documents, AlignOptions())
+    return learn_lexicon(text for (source, target), found in zip(documents, beads)
+                         for text in bead_texts(source, target, found))
+
+
+def _with_words(keys: dict[int, dict[int, float]], document: SideDocument, lexicon: Lexicon | None):
+    if lexicon is None or document.pivot is not None:
+        return keys
+    expected = expected_words(document.text, lexicon)
+    return {**keys, WORDS: {key_of(WORDS, word): weight for word, weight in expected.items()}}
+
+
+def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocument],
+                   options: PairingOptions | None = None, progress: Callable[[str], None] | None = None) -> Pairing:
+    """Pair Arabic documents with the English documents that translate them (see the module)."""
+    options = options or PairingOptions()
+    say = progress or (lambda message: None)
+    if not arabic or not english:
+        return Pairing([])
+    links = linked_by_pages(arabic, english) if options.use_links else []
+    base_arabic = [arabic_keys(document) for document in arabic]
+    english_table = raw_table([english_keys(document) for document in english])
+    arabic_lengths = np.asarray([d.length for d in arabic], dtype=np.float64)
+    english_lengths = np.asarray([d.length for d in english], dtype=np.float64)
+    has_pivots = all(document.pivot is not None for document in arabic)
+    rounds = 1 if has_pivots else 1 + options.lexicon_rounds
+    lexicon: Lexicon | None = None
+    result = Pairing([], linked_by_pages=len(links))
+    for round_number in range(rounds):
+        say(f"round {round_number + 1} of {rounds}: scoring candidates")
+        keys = [_with_words(k, d, lexicon) for k, d in zip(base_arabic, arabic)]
+        scored = _score_round(raw_table(keys), english_table, arabic_lengths, english_lengths, links, options)
+        result = scored
+        result.linked_by_pages = len(links)
+        if round_number + 1 < rounds:
+            confident = [(p.arabic, p.english) for p in scored.pairs
+                         if p.probability >= options.lexicon_confidence][:options.lexicon_pairs]
+            if len(confident) < 2:
+                break
+            say(f"learning a word table from {len(confident)} pairs")
+            lexicon = _learn_table(arabic, english, confident)
+    return result
+
+
+def _score_round(arabic_table, english_table, arabic_lengths, english_lengths, links: list[tuple[int, int]],
+                 options: PairingOptions) -> Pairing:
+    index = build_index(arabic_table, english_table)
+    pairs = candidate_pairs(index, options.candidates)
+    if links:
+        pairs = np.unique(np.concatenate([pairs, np.asarray(links, dtype=np.int64).reshape(-1, 2)]), axis=0)
+    if len(pairs) == 0:
+        return Pairing([])
+    is_link = np.zeros(len(pairs), dtype=bool)
+    if links:
+        link_codes = {a * len(english_lengths) + e for a, e in links}
+        is_link = np.isin(pairs[:, 0] * len(english_lengths) + pairs[:, 1], list(link_codes))
+    shared = shared_mass(index, pairs)
+    arabic_mass, english_mass = index.arabic_mass[pairs[:, 0]], index.english_mass[pairs[:, 1]]
+    first = pair_features(shared, arabic_mass, english_mass, length_z(arabic_lengths, english_lengths, pairs))
+    positive = mutual_best(pairs, first.first_score) | is_link
+    features = pair_features(shared, arabic_mass, english_mass,
+                             length_z(arabic_lengths, english_lengths, pairs, positive)).values
+    model = None
+    for _ in range(SELF_TRAINING + 1):
+        rows, labels = self_labels(pairs, positive)
+        if labels.sum() < 2 or (1 - labels).sum() < 2:
+            break
+        model = fit_pair_model(features[rows], labels)
+        # the next labels: pairs whose odds lead both documents' runner-ups by ODDS_MARGIN times
+        positive = mutual_best(pairs, np.exp(np.clip(model.logits(features), -40, 40)), ODDS_MARGIN) | is_link
+    probabilities = _posterior(model, features, pairs, labels) if model else np.where(positive, 0.9, 0.0)
+    probabilities[is_link] = 1.0
+    taken = link(pairs, probabilities, options.threshold)
+    evidence = deciding_evidence(model, features[taken]) if model else ["mutual best"] * len(taken)
+    found = [DocumentPair(int(pairs[row, 0]), int(pairs[row, 1]), float(probabilities[row]),
+                          LINK_EVIDENCE if is_link[row] else why) for row, why in zip(taken, evidence)]
+    return Pairing(found, candidates=len(pairs), self_labelled=int(positive.sum()),
+                   rounds=[_describe(model)] if model else [])
+
+
+def _posterior(model: PairModel, features: np.ndarray, pairs: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Each candidate's probability of being the translation, one translation or none per
+    document, from both sides (the smaller of the two)."""
+    base_rate = float(labels.mean())
+    ratios = np.exp(np.clip(model.logits(features), -40, 40)) * (1 - base_rate) / base_rate
+    return np.minimum(one_partner_probabilities(pairs, ratios, 0), one_partner_probabilities(pairs, ratios, 1))
+
+
+def _describe(model: PairModel) -> dict:
+    from parallel.pairing.model import FEATURE_NAMES
+    return {"self_labelled": model.labelled,
+            "weights": {name: round(float(w / s), 3) for name, w, s in zip(FEATURE_NAMES, model.weights, model.scale)}}
