@@ -25,6 +25,7 @@ class PageInfo:
     article_chars: int = 0
     sources: dict = field(default_factory=dict)       # where each part came from (headline, body, standfirst, date)
     captions_removed: tuple[str, ...] = ()             # the page's figure captions, kept out of the text
+    alternates: dict = field(default_factory=dict)      # language code -> the page's address in it (hreflang)
 
     @property
     def dropped_chars(self) -> int:

@@ -22,8 +22,9 @@ from parallel.pairing.keys import FAMILIES
 MARGIN = 1.5            # a self-labelled pair's score over its runner-up's, on both sides
 RIDGE = 1.0             # L2 penalty of the logistic regression (on standardised features)
 MIN_LABELS = 5          # fewer self-labelled pairs than this: the fixed weights below are used
+SHAPE_FEATURES = ("length", "sentences")
 FEATURE_NAMES = tuple(f"{family}_{side}" for family in FAMILIES for side in ("arabic", "english", "both")) + (
-    "length",)
+    SHAPE_FEATURES)
 
 
 @dataclass
@@ -34,15 +35,17 @@ class PairFeatures:
 
 
 def pair_features(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.ndarray,
-                  length_z: np.ndarray) -> PairFeatures:
-    """Rows of features for candidate pairs from their shared mass and their documents' masses."""
+                  length_z: np.ndarray, sentence_ratio: np.ndarray) -> PairFeatures:
+    """Rows of features for candidate pairs from their shared mass and their documents' masses,
+    their length ratio's distance from the collection's (``length_z``) and the log ratio of
+    their sentence counts."""
     with np.errstate(divide="ignore", invalid="ignore"):
         of_arabic = np.where(arabic_mass > 0, shared / arabic_mass, 0.0)
         of_english = np.where(english_mass > 0, shared / english_mass, 0.0)
         cosine = np.where((arabic_mass > 0) & (english_mass > 0), shared / np.sqrt(arabic_mass * english_mass), 0.0)
     both = ((arabic_mass > 0) & (english_mass > 0)).astype(np.float64)
     columns = np.stack([of_arabic, of_english, both], axis=2).reshape(len(shared), -1)
-    values = np.concatenate([columns, -np.abs(length_z)[:, None]], axis=1)
+    values = np.concatenate([columns, -np.abs(length_z)[:, None], -np.abs(sentence_ratio)[:, None]], axis=1)
     return PairFeatures(values, cosine.sum(axis=1) - 0.05 * np.abs(length_z))
 
 
@@ -147,7 +150,8 @@ def link(pairs: np.ndarray, probabilities: np.ndarray, threshold: float) -> np.n
 def deciding_evidence(model: PairModel, features: np.ndarray, top: int = 2) -> list[str]:
     """The key families (or length) that raised each pair's log-odds most, as ``a+b``."""
     contributions = model.contributions(features)
-    names = [FAMILIES[column // 3] if column < 3 * len(FAMILIES) else "length" for column in range(len(FEATURE_NAMES))]
+    names = [FAMILIES[column // 3] if column < 3 * len(FAMILIES) else FEATURE_NAMES[column]
+             for column in range(len(FEATURE_NAMES))]
     by_source: dict[str, np.ndarray] = {}
     for column, name in enumerate(names):
         by_source[name] = by_source.get(name, 0.0) + contributions[:, column]

@@ -43,6 +43,8 @@ from parallel.pairing.model import (
 LINK_EVIDENCE = "hreflang"
 SELF_TRAINING = 2        # refits on the labels the previous fit gives
 ODDS_MARGIN = 20.0       # a self-labelled pair's odds over its runner-up's, on both sides
+EM_STEPS = 0
+FOLDS = 1                # word tables, each learned from the other folds' pairs (1: one table from all)
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,16 @@ def _learn_table(arabic: Sequence[SideDocument], english: Sequence[SideDocument]
                          for text in bead_texts(source, target, found))
 
 
+def cross_fitted_tables(arabic: Sequence[SideDocument], english: Sequence[SideDocument],
+                        pairs: list[tuple[int, int]], folds: int = FOLDS) -> list[Lexicon]:
+    """One word table per fold of the Arabic documents (document k is in fold k % folds), each
+    learned from the pairs of the other folds: a document's word evidence never comes from a
+    table that learned its own pair, so the pairs the model labels itself look like the rest."""
+    if folds == 1:
+        return [_learn_table(arabic, english, pairs)]
+    return [_learn_table(arabic, english, [(a, e) for a, e in pairs if a % folds != fold]) for fold in range(folds)]
+
+
 def _with_words(keys: dict[int, dict[int, float]], document: SideDocument, lexicon: Lexicon | None):
     if lexicon is None or document.pivot is not None:
         return keys
@@ -144,29 +156,53 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
     links = linked_by_pages(arabic, english) if options.use_links else []
     base_arabic = [arabic_keys(document) for document in arabic]
     english_table = raw_table([english_keys(document) for document in english])
-    arabic_lengths = np.asarray([d.length for d in arabic], dtype=np.float64)
-    english_lengths = np.asarray([d.length for d in english], dtype=np.float64)
+    shapes = Shapes.of(arabic, english)
     has_pivots = all(document.pivot is not None for document in arabic)
     rounds = 1 if has_pivots else 1 + options.lexicon_rounds
-    lexicon: Lexicon | None = None
+    tables: list[Lexicon] = []
     result = Pairing([], linked_by_pages=len(links))
+    learned_from: list[tuple[int, int]] = []
     for round_number in range(rounds):
-        say(f"round {round_number + 1} of {rounds}: scoring candidates")
-        keys = [_with_words(k, d, lexicon) for k, d in zip(base_arabic, arabic)]
-        scored = _score_round(raw_table(keys), english_table, arabic_lengths, english_lengths, links, options)
-        result = scored
+        say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if tables else ""))
+        keys = [_with_words(k, d, tables[i % len(tables)] if tables else None)
+                for i, (k, d) in enumerate(zip(base_arabic, arabic))]
+        result = _score_round(raw_table(keys), english_table, shapes, links, options)
         result.linked_by_pages = len(links)
-        if round_number + 1 < rounds:
-            confident = [(p.arabic, p.english) for p in scored.pairs
-                         if p.probability >= options.lexicon_confidence][:options.lexicon_pairs]
-            if len(confident) < 2:
-                break
-            say(f"learning a word table from {len(confident)} pairs")
-            lexicon = _learn_table(arabic, english, confident)
+        confident = sorted((p.arabic, p.english) for p in result.pairs
+                           if p.probability >= options.lexicon_confidence)[:options.lexicon_pairs]
+        if round_number + 1 == rounds or len(confident) < 2 * FOLDS or confident == learned_from:
+            break   # the last round, too few pairs to learn from, or nothing new to learn
+        say(f"learning a word table from {len(confident)} pairs")
+        tables, learned_from = cross_fitted_tables(arabic, english, confident), confident
     return result
 
 
-def _score_round(arabic_table, english_table, arabic_lengths, english_lengths, links: list[tuple[int, int]],
+@dataclass
+class Shapes:
+    """Each document's length (characters) and sentence count, side by side."""
+    arabic_lengths: np.ndarray
+    english_lengths: np.ndarray
+    arabic_sentences: np.ndarray
+    english_sentences: np.ndarray
+
+    @classmethod
+    def of(cls, arabic: Sequence[SideDocument], english: Sequence[SideDocument]) -> "Shapes":
+        """The shapes of two sides' documents."""
+        def array(values):
+            return np.asarray(list(values), dtype=np.float64)
+        return cls(array(d.length for d in arabic), array(d.length for d in english),
+                   array(max(len(d.sentences), 1) for d in arabic), array(max(len(d.sentences), 1) for d in english))
+
+    def length_z(self, pairs: np.ndarray, confident: np.ndarray | None = None) -> np.ndarray:
+        """The pairs' length ratios in the collection's standard deviations (``model.length_z``)."""
+        return length_z(self.arabic_lengths, self.english_lengths, pairs, confident)
+
+    def sentence_ratio(self, pairs: np.ndarray) -> np.ndarray:
+        """log(Arabic sentences / English sentences) of each pair."""
+        return np.log(self.arabic_sentences[pairs[:, 0]] / self.english_sentences[pairs[:, 1]])
+
+
+def _score_round(arabic_table, english_table, shapes: Shapes, links: list[tuple[int, int]],
                  options: PairingOptions) -> Pairing:
     index = build_index(arabic_table, english_table)
     pairs = candidate_pairs(index, options.candidates)
@@ -176,14 +212,15 @@ def _score_round(arabic_table, english_table, arabic_lengths, english_lengths, l
         return Pairing([])
     is_link = np.zeros(len(pairs), dtype=bool)
     if links:
-        link_codes = {a * len(english_lengths) + e for a, e in links}
-        is_link = np.isin(pairs[:, 0] * len(english_lengths) + pairs[:, 1], list(link_codes))
+        count = len(shapes.english_lengths)
+        is_link = np.isin(pairs[:, 0] * count + pairs[:, 1], [a * count + e for a, e in links])
     shared = shared_mass(index, pairs)
     arabic_mass, english_mass = index.arabic_mass[pairs[:, 0]], index.english_mass[pairs[:, 1]]
-    first = pair_features(shared, arabic_mass, english_mass, length_z(arabic_lengths, english_lengths, pairs))
+    sentences = shapes.sentence_ratio(pairs)
+    first = pair_features(shared, arabic_mass, english_mass, shapes.length_z(pairs), sentences)
     positive = mutual_best(pairs, first.first_score) | is_link
     features = pair_features(shared, arabic_mass, english_mass,
-                             length_z(arabic_lengths, english_lengths, pairs, positive)).values
+                             shapes.length_z(pairs, positive), sentences).values
     model = None
     for _ in range(SELF_TRAINING + 1):
         rows, labels = self_labels(pairs, positive)
@@ -192,7 +229,13 @@ def _score_round(arabic_table, english_table, arabic_lengths, english_lengths, l
         model = fit_pair_model(features[rows], labels)
         # the next labels: pairs whose odds lead both documents' runner-ups by ODDS_MARGIN times
         positive = mutual_best(pairs, np.exp(np.clip(model.logits(features), -40, 40)), ODDS_MARGIN) | is_link
-    probabilities = _posterior(model, features, pairs, labels) if model else np.where(positive, 0.9, 0.0)
+    probabilities = _posterior(model, features, pairs, labels.mean()) if model else np.where(positive, 0.9, 0.0)
+    for _ in range(EM_STEPS if model else 0):
+        # EM: every candidate is a soft label, its posterior, so that true pairs weaker than the
+        # self-labelled ones teach the model too
+        soft = np.where(is_link, 1.0, probabilities)
+        model = fit_pair_model(features, soft)
+        probabilities = _posterior(model, features, pairs, soft.mean())
     probabilities[is_link] = 1.0
     taken = link(pairs, probabilities, options.threshold)
     evidence = deciding_evidence(model, features[taken]) if model else ["mutual best"] * len(taken)
@@ -202,12 +245,11 @@ def _score_round(arabic_table, english_table, arabic_lengths, english_lengths, l
                    rounds=[_describe(model)] if model else [])
 
 
-def _posterior(model: PairModel, features: np.ndarray, pairs: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def _posterior(model: PairModel, features: np.ndarray, pairs: np.ndarray, base_rate: float) -> np.ndarray:
     """Each candidate's probability of being the translation, one translation or none per
     document, from both sides (the smaller of the two)."""
-    base_rate = float(labels.mean())
     ratios = np.exp(np.clip(model.logits(features), -40, 40)) * (1 - base_rate) / base_rate
-    return np.minimum(one_partner_probabilities(pairs, ratios, 0), one_partner_probabilities(pairs, ratios, 1))
+    return (one_partner_probabilities(pairs, ratios, 0) + one_partner_probabilities(pairs, ratios, 1)) / 2
 
 
 def _describe(model: PairModel) -> dict:

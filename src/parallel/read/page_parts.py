@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from parallel.text_rules import near_exact_key
 
@@ -37,6 +38,8 @@ class PageParts:
     h1: str = ""
     captions: list[str] = field(default_factory=list)
     visible_text: str = ""
+    canonical: str = ""
+    alternates: dict[str, str] = field(default_factory=dict)
 
 
 def _as_list(value) -> list:
@@ -94,7 +97,28 @@ def page_parts(root) -> PageParts:
                       og_description=_meta(root, "og:description", "description"))
     parts.captions = [" ".join(c.text_content().split()) for c in root.iter("figcaption")]
     parts.captions = [c for c in parts.captions if c]
+    parts.canonical, parts.alternates = page_links(root)
     return parts
+
+
+def page_links(root) -> tuple[str, dict[str, str]]:
+    """The page's own address (``<link rel="canonical">``, else ``og:url``) and the addresses it
+    gives for its other languages (``<link rel="alternate" hreflang="en" href=…>``: language code,
+    lower case, to the address made absolute against the page's own)."""
+    canonical = ""
+    found: list[tuple[str, str]] = []
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if not href:
+            continue
+        if "canonical" in rel and not canonical:
+            canonical = href
+        language = (link.get("hreflang") or "").strip().lower()
+        if "alternate" in rel and language and language != "x-default":
+            found.append((language, href))
+    canonical = canonical or _meta(root, "og:url")
+    return canonical, {language: urljoin(canonical, href) for language, href in found}
 
 
 def without_site_name(headline: str, site: str) -> str:

@@ -141,9 +141,10 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
     author = (result.author if result is not None else "") or parts.author
     sources["date"] = ("trafilatura" if result is not None and result.date else "json-ld" if parts.date else None)
     info = PageInfo(title=without_site_name(title or headline, site), date=date or "", author=author or "",
-                    site=site, url=(result.url if result is not None else "") or "", encoding=encoding,
+                    site=site, url=(result.url if result is not None else "") or parts.canonical, encoding=encoding,
                     page_chars=page_chars, article_chars=sum(not ch.isspace() for line in lines for ch in line),
-                    sources={k: v for k, v in sources.items() if v}, captions_removed=tuple(captions))
+                    sources={k: v for k, v in sources.items() if v}, captions_removed=tuple(captions),
+                    alternates=dict(parts.alternates))
     return lines, info
 
 

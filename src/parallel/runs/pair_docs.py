@@ -1,0 +1,159 @@
+"""The pipeline behind ``parallel pair-docs``: the two heaps of a crawled bilingual site in, the
+pairs of documents that translate each other out.
+
+Every article or saved page on each side is read (the Arabic side's boilerplate rules apply; a
+page without article text is skipped and counted), segmented, and handed to
+``pairing.pair_documents``; with a model, the Arabic side is translated first (through the
+engine: the cache, ``--engine ray`` too) and compared with the English as Bitextor does.
+
+The output is tab-separated, one pair per line, best first::
+
+    # parallel 0.1.0 pair-docs ... (provenance, as comment lines)
+    arabic_path<TAB>english_path<TAB>probability<TAB>evidence
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parallel.errors import InputError
+from parallel.files import atomic_write
+from parallel.formats.provenance import Provenance
+from parallel.pairing.keys import SideDocument
+from parallel.pairing.pairer import Pairing, PairingOptions, pair_documents
+from parallel.progress import progress_bar, status
+from parallel.read.articles import ARTICLE_SUFFIXES, read_article, read_reference
+from parallel.records import Document, Segment
+from parallel.runs.align import model_pivots
+from parallel.runs.engine import EngineConfig
+from parallel.segment.sentences import segment_document
+
+COLUMNS = ("arabic_path", "english_path", "probability", "evidence")
+
+
+@dataclass
+class PairDocsConfig:
+    """Which folders to pair, with which evidence (``engine``: translate the Arabic side with a
+    model; None: keys and a learned word table only), and where the pairs go."""
+
+    arabic_dir: Path
+    english_dir: Path
+    out: Path
+    engine: EngineConfig | None = None
+    options: PairingOptions = field(default_factory=PairingOptions)
+    progress: bool = True
+
+
+@dataclass
+class Side:
+    """One side as read: its documents (with their segments) and the files skipped, with why."""
+
+    documents: list[SideDocument]
+    segments: list[list[Segment]]
+    skipped: list[tuple[str, str]]
+
+
+def side_paths(directory: Path) -> list[Path]:
+    """Every article and saved page under a folder (``*.txt``, ``*.html``, ``*.htm``, in subfolders
+    too), sorted."""
+    directory = Path(directory)
+    if directory.is_file():
+        raise InputError(f"{directory}: is a file; expected a folder of articles or saved pages")
+    if not directory.is_dir():
+        raise InputError(f"{directory}: no such directory")
+    paths = sorted(p for p in directory.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
+    if not paths:
+        raise InputError(f"{directory}: no articles or saved pages (*.txt, *.html, *.htm)")
+    return paths
+
+
+def side_document(path: Path, document: Document) -> tuple[SideDocument, list[Segment]]:
+    """A read document as the pairing sees it: its sentences and what its page says."""
+    segments = segment_document(document)
+    page = document.page
+    return SideDocument(str(path), [s.text for s in segments], url=page.url if page else "",
+                        alternates=dict(page.alternates) if page else {},
+                        date=page.date if page else ""), segments
+
+
+def read_side(directory: Path, arabic: bool, progress: bool = True) -> Side:
+    """Read every document of one side; one that cannot be read as an article is skipped and counted."""
+    side = Side([], [], [])
+    paths = side_paths(directory)
+    language = "Arabic" if arabic else "English"
+    for path in progress_bar(len(paths), enabled=progress, iterable=paths, desc=f"reading {language}", unit="doc"):
+        try:
+            document = read_article(path) if arabic else read_reference(path)
+            if not document.paragraphs:
+                raise InputError(f"{path}: no text")
+        except InputError as exc:
+            side.skipped.append((str(path), str(exc).removeprefix(f"{path}: ")))
+            continue
+        found, segments = side_document(path, document)
+        side.documents.append(found)
+        side.segments.append(segments)
+    if not side.documents:
+        raise InputError(f"{directory}: none of its {len(side.skipped)} files has article text")
+    return side
+
+
+@dataclass
+class PairDocsResult:
+    """What ``pair-docs`` found: counts, the evidence used, and the output file."""
+
+    summary: dict
+
+    def to_json(self) -> dict:
+        """The summary, as ``--json`` prints it."""
+        return self.summary
+
+    def format(self) -> str:
+        """One line of counts, and the skipped files when there are any."""
+        s = self.summary
+        lines = [f"{s['arabic_documents']} Arabic and {s['english_documents']} English documents: "
+                 f"{s['pairs']} pairs ({s['linked_by_pages']} named by the pages themselves); "
+                 f"evidence: {s['evidence']}; wrote {s['out']}"]
+        for side in ("arabic", "english"):
+            skipped = s["skipped"][side]
+            if skipped:
+                lines.append(f"skipped {len(skipped)} {side} file(s) without article text, e.g. {skipped[0][0]}")
+        return "\n".join(lines)
+
+
+def write_pairs(path: Path, pairing: Pairing, arabic: Side, english: Side, provenance: Provenance) -> None:
+    """The pairs as tab-separated lines, best first, under provenance comment lines."""
+    options = json.dumps(provenance.options, ensure_ascii=False, sort_keys=True)
+    with atomic_write(Path(path)) as out:
+        created = provenance.created.isoformat()
+        out.write(f"# {provenance.tool} {provenance.tool_version} pair-docs, created {created}\n")
+        out.write(f"# model: {provenance.model_name} {provenance.model_sha256}".rstrip() + "\n")
+        out.write(f"# options: {options}\n")
+        out.write("# " + "\t".join(COLUMNS) + "\n")
+        for pair in pairing.pairs:
+            out.write(f"{arabic.documents[pair.arabic].name}\t{english.documents[pair.english].name}\t"
+                      f"{pair.probability:.4f}\t{pair.evidence}\n")
+
+
+def run_pair_docs(config: PairDocsConfig) -> PairDocsResult:
+    """Read both folders, pair their documents, write the pairs."""
+    arabic = read_side(config.arabic_dir, arabic=True, progress=config.progress)
+    english = read_side(config.english_dir, arabic=False, progress=config.progress)
+    model_name, model_sha256, evidence = "none", "", "keys and a learned word table"
+    if config.engine is not None:
+        model_name, model_sha256, pivots = model_pivots(config.engine, arabic.segments)
+        for document, pivot in zip(arabic.documents, pivots):
+            document.pivot = " ".join(pivot)
+        evidence = f"keys and the MT of the Arabic side ({model_name})"
+    pairing = pair_documents(arabic.documents, english.documents, config.options,
+                             progress=lambda message: status(message, config.progress))
+    provenance = Provenance(model_name, model_sha256, options={
+        "arabic": str(config.arabic_dir), "english": str(config.english_dir), "evidence": evidence,
+        "threshold": config.options.threshold, "lexicon_rounds": config.options.lexicon_rounds,
+        "links": config.options.use_links})
+    write_pairs(config.out, pairing, arabic, english, provenance)
+    return PairDocsResult({
+        "arabic_documents": len(arabic.documents), "english_documents": len(english.documents),
+        "pairs": len(pairing.pairs), "linked_by_pages": pairing.linked_by_pages, "candidates": pairing.candidates,
+        "self_labelled": pairing.self_labelled, "evidence": evidence, "out": str(config.out),
+        "skipped": {"arabic": arabic.skipped, "english": english.skipped}})
