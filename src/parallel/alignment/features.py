@@ -66,6 +66,7 @@ _LATIN_CONSONANTS = str.maketrans({"p": "b", "v": "f", "c": "k", "q": "k", "j": 
                                    "i": "", "o": "", "u": "", "y": "", "w": "", "h": ""})
 _ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTERS}{BORROWED_LETTERS}]+")
 _CAPITALISED_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:-[A-Z][a-z]+)*")
+_CAPITALISED_ANYWHERE_RE = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)*")
 MIN_NAME_CONSONANTS = 3
 
 
@@ -76,18 +77,33 @@ def _skeleton(consonants: str) -> str:
 @functools.lru_cache(maxsize=1 << 16)   # a collection is aligned several times (align_documents)
 def arabic_skeletons(text: str) -> frozenset[str]:
     """The consonant skeletons of a text's Arabic words, with and without a leading clitic."""
-    found = set()
+    found: set[str] = set()
     for word in _ARABIC_WORD_RE.findall(text):
-        forms = [word, *proclitic_stems(word, min_stem=3)]
-        found.update(_skeleton(form.translate(_ARABIC_CONSONANTS)) for form in forms)
-    return frozenset(s for s in found if len(s) >= MIN_NAME_CONSONANTS)
+        found.update(word_skeletons(word))
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def word_skeletons(word: str) -> frozenset[str]:
+    """One Arabic word's consonant skeletons, with and without a leading clitic (three consonants or more)."""
+    forms = [word, *proclitic_stems(word, min_stem=3)]
+    return frozenset(s for s in (_skeleton(form.translate(_ARABIC_CONSONANTS)) for form in forms)
+                     if len(s) >= MIN_NAME_CONSONANTS)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def name_skeletons(text: str) -> frozenset[str]:
-    """The consonant skeletons of a text's capitalised words inside a sentence (names, mostly)."""
-    return frozenset(s for s in (_skeleton(w.lower().translate(_LATIN_CONSONANTS))
-                                 for w in _CAPITALISED_RE.findall(text)) if len(s) >= MIN_NAME_CONSONANTS)
+def name_skeletons(text: str, sentence_initial: bool = False) -> frozenset[str]:
+    """The consonant skeletons of a text's capitalised words inside a sentence (names, mostly);
+    with ``sentence_initial``, a sentence's first word too (a headline's first name counts, and
+    so may a common word: fine where rare keys are weighed by how rare they are)."""
+    pattern = _CAPITALISED_ANYWHERE_RE if sentence_initial else _CAPITALISED_RE
+    return frozenset(s for s in map(latin_skeleton, pattern.findall(text)) if len(s) >= MIN_NAME_CONSONANTS)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def latin_skeleton(word: str) -> str:
+    """A word in Latin letters as its consonants, read as Arabic would write them (``name_skeletons``)."""
+    return _skeleton(word.lower().translate(_LATIN_CONSONANTS))
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -27,6 +27,7 @@ is lower-cased and cut to six letters.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -50,12 +51,15 @@ _ENGLISH_STEM = 6
 
 def arabic_words(text: str) -> list[str]:
     """Arabic words, normalised and lightly stemmed (stems of two letters or more)."""
-    words = []
-    for word in ARABIC_WORD_RE.findall(text):
-        word = strip_proclitic(unify_letters(strip_marks(word)), min_stem=2, proclitics=_PROCLITICS)
-        suffix = next((s for s in _SUFFIXES if word.endswith(s) and len(word) - len(s) >= 2), "")
-        words.append(word[:len(word) - len(suffix)])
-    return words
+    return [arabic_stem(word) for word in ARABIC_WORD_RE.findall(text)]
+
+
+@functools.lru_cache(maxsize=1 << 18)    # words repeat: a collection has far fewer words than tokens
+def arabic_stem(word: str) -> str:
+    """One Arabic word normalised and lightly stemmed (``arabic_words``)."""
+    word = strip_proclitic(unify_letters(strip_marks(word)), min_stem=2, proclitics=_PROCLITICS)
+    suffix = next((s for s in _SUFFIXES if word.endswith(s) and len(word) - len(s) >= 2), "")
+    return word[:len(word) - len(suffix)]
 
 
 def english_words(text: str) -> list[str]:

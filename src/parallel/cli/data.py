@@ -1,5 +1,5 @@
 """The dataset commands: ``fetch`` (save news pages), ``check`` (flags for any translation),
-``filter`` (pairs into training data)."""
+``filter`` (pairs into training data), ``pair-docs`` (which pages of a crawl translate each other)."""
 from __future__ import annotations
 
 import json
@@ -9,12 +9,15 @@ import click
 
 from parallel.checks.glossary import read_glossary
 from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, read_length_model
-from parallel.cli.shared import glossary_option
+from parallel.cli.shared import glossary_option, pivot_options, ray_options
 from parallel.errors import InputError
 from parallel.filters.registry import filter_classes, options_from_cli
+from parallel.pairing.pairer import PairingOptions
 from parallel.read.fetch import LOG_NAME, FetchOptions, fetch_pages, read_urls
 from parallel.runs.check import check_files, write_check
 from parallel.runs.filter import filter_pairs, removed_path
+from parallel.runs.pair_docs import PairDocsConfig, run_pair_docs
+from parallel.translate.translator import TranslateOptions
 
 # --- fetch ---------------------------------------------------------------------------------------
 
@@ -106,4 +109,46 @@ def filter_command(pairs_path, out_path, as_json, **filters) -> None:
     if as_json:
         click.echo(json.dumps({**result.to_json(), "out": str(out_path),
                                "removed_file": str(removed_path(out_path))}, indent=2))
+    click.echo(result.format(), err=True)
+
+
+# --- pair-docs -----------------------------------------------------------------------------------
+
+
+@click.command("pair-docs")
+@click.argument("arabic_dir", metavar="AR_DIR", type=click.Path(path_type=Path))
+@click.argument("english_dir", metavar="EN_DIR", type=click.Path(path_type=Path))
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
+              help="The pairs, tab-separated: arabic_path, english_path, probability, evidence; best first.")
+@click.option("--no-model", is_flag=True, help="Pair without MT (the default unless --model is given).")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=PairingOptions.threshold, show_default=True,
+              help="The least probability of a pair that is written.")
+@click.option("--lexicon-rounds", type=click.IntRange(0), default=PairingOptions.lexicon_rounds, show_default=True,
+              help="Word tables learned in turn from the most confident pairs (without --model).")
+@click.option("--links/--no-links", default=PairingOptions.use_links, show_default=True,
+              help="Pair pages that name each other (<link rel=alternate hreflang>) first.")
+@click.option("--json", "as_json", is_flag=True, help="The counts as JSON.")
+@pivot_options
+@ray_options
+def pair_docs_command(arabic_dir, english_dir, out_path, no_model, threshold, lexicon_rounds, links, as_json,
+                      translation, ray) -> None:
+    """Find which English document of EN_DIR translates which Arabic one of AR_DIR (a crawled
+    bilingual site: articles *.txt and saved pages *.html, in subfolders too).
+
+    Each document is paired at most once and most may stay unpaired. Without --model the evidence
+    is the pages' own links, numbers, names, Latin words, address ids, dates, lengths and a word
+    table learned from the surest pairs; with --model the Arabic side is translated (through the
+    cache) and compared with the English. See docs/pairing.md."""
+    if no_model and translation.model_name:
+        raise click.UsageError("give --model or --no-model, not both")
+    if not translation.model_name and (translation.options != TranslateOptions() or translation.cache_path is not None
+                                       or not translation.use_cache or translation.models_dir is not None):
+        raise click.UsageError("the decoding, cache and models options are for --model; give --model")
+    if ray is not None and not translation.model_name:
+        raise click.UsageError("--engine ray translates the Arabic side: give --model")
+    engine = translation.engine(ray=ray) if translation.model_name else None
+    options = PairingOptions(threshold=threshold, lexicon_rounds=lexicon_rounds, use_links=links)
+    result = run_pair_docs(PairDocsConfig(arabic_dir, english_dir, out_path, engine, options))
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     click.echo(result.format(), err=True)

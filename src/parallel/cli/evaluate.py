@@ -19,6 +19,7 @@ from parallel.cli.shared import RegistryChoice
 from parallel.files import atomic_write
 from parallel.runs.align_eval import AlignEvalConfig, evaluate_alignment, join_documents, read_documents
 from parallel.runs.flag_eval import evaluate_flags
+from parallel.runs.pair_eval import PairEvalConfig, evaluate_pairing, read_test_sets
 from parallel.runs.segment_eval import evaluate_segmentation, gold_paths, language_of, read_test_documents
 from parallel.score.metrics import read_line_aligned
 from parallel.segment.registry import SEGMENTERS, make_segmenter
@@ -148,4 +149,33 @@ def eval_flags(source_path, reference_path, seed, fit_path, length_model_path, c
     if calibrate:
         model = calibrate_length_model(model, zip(sources, references))
     result = evaluate_flags(sources, references, seed, functools.partial(pair_flags, model=model))
+    click.echo(json.dumps(result.to_json(), indent=2) if as_json else result.format())
+
+
+@eval_group.command("pair-docs")
+@click.option("--src", "source_paths", type=click.Path(path_type=Path), required=True, multiple=True,
+              help="Arabic test set, one sentence per line (repeat with --ref and --docids to pool sets).")
+@click.option("--ref", "reference_paths", type=click.Path(path_type=Path), required=True, multiple=True,
+              help="Its English translation, line for line.")
+@click.option("--docids", "docids_paths", type=click.Path(path_type=Path), required=True, multiple=True,
+              help="The document id of each line (consecutive lines of one id are one document).")
+@click.option("--drop-src", type=click.FloatRange(0, 1), default=PairEvalConfig.drop_source, show_default=True,
+              help="Share of documents removed from the Arabic side (their English stays, unpaired).")
+@click.option("--drop-ref", type=click.FloatRange(0, 1), default=PairEvalConfig.drop_reference, show_default=True,
+              help="Share of documents removed from the English side.")
+@click.option("--distractors", type=click.IntRange(0), default=PairEvalConfig.distractors, show_default=True,
+              help="Documents added to each side whose translation is on neither side.")
+@click.option("--seed", type=int, default=PairEvalConfig.seed, show_default=True, help="Seed of the shuffles.")
+@click.option("--simulate-mt", is_flag=True,
+              help="Give the Arabic side a stand-in for MT made from the reference (tests the MT path only).")
+@click.option("--json", "as_json", is_flag=True, help="The results as JSON.")
+def eval_pair_docs(source_paths, reference_paths, docids_paths, drop_src, drop_ref, distractors, seed, simulate_mt,
+                   as_json) -> None:
+    """Split a line-aligned test set into documents, shuffle and rename the English side, drop and add
+    documents, pair them (as `parallel pair-docs` does) and print pair precision, recall and F1."""
+    if not len(source_paths) == len(reference_paths) == len(docids_paths):
+        raise click.UsageError("give --src, --ref and --docids the same number of times")
+    documents = read_test_sets(list(zip(source_paths, reference_paths, docids_paths)))
+    config = PairEvalConfig(drop_src, drop_ref, distractors, seed, simulate_mt)
+    result = evaluate_pairing(documents, config)
     click.echo(json.dumps(result.to_json(), indent=2) if as_json else result.format())

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from parallel import __version__
-from parallel.cli.data import check_command, fetch_command, filter_command
+from parallel.cli.data import check_command, fetch_command, filter_command, pair_docs_command
 from parallel.cli.evaluate import eval_group
 from parallel.cli.postediting import omegat_project_command, postedit_command
 from parallel.cli.shared import (
@@ -301,6 +301,7 @@ cli.add_command(eval_group)
 cli.add_command(fetch_command)
 cli.add_command(check_command)
 cli.add_command(filter_command)
+cli.add_command(pair_docs_command)
 cli.add_command(postedit_command)
 cli.add_command(omegat_project_command)
 

@@ -2,9 +2,9 @@
 
 Comparing every Arabic document with every English one is 10^10 comparisons at 100,000 per
 side.  Instead each document looks up only its rarest keys (at most ``CANDIDATE_KEYS``, each held
-by at most ``MAX_POSTINGS`` documents of the other side) in the other side's postings, and keeps
-its ``CANDIDATES`` best documents by shared inverse document frequency; both directions are
-looked up and their candidates pooled.  Every step is a few numpy operations over blocks of
+by at most ``MAX_POSTINGS`` documents of the other side, ``POSTINGS_BUDGET`` in all) in the other
+side's postings, and keeps its ``CANDIDATES`` best documents by shared inverse document
+frequency; both directions are looked up and their candidates pooled.  Every step is a few numpy operations over blocks of
 documents, so time grows with the documents and memory stays flat.
 
 For each candidate pair the shared mass of each key family is then counted over *all* keys
@@ -12,8 +12,9 @@ For each candidate pair the shared mass of each key family is then counted over 
 """
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from parallel.pairing.keys import FAMILIES
 CANDIDATES = 8          # the best documents of the other side kept for each document
 CANDIDATE_KEYS = 40     # the rarest keys of a document looked up
 MAX_POSTINGS = 1000     # a key held by more documents of the other side finds no candidates
+POSTINGS_BUDGET = 2000  # the most documents of the other side one document's keys reach
 BLOCK = 2048            # documents joined at a time
 
 
@@ -41,17 +43,29 @@ class KeyTable:
         return np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.starts))
 
 
-def raw_table(documents_keys: Sequence[dict[int, dict[int, float]]]) -> KeyTable:
-    """A side's keys as arrays, keys still the raw hashes (``shared_ids`` makes them compact)."""
-    keys, families, weights, starts = [], [], [], [0]
+def raw_table(documents_keys: Iterable[dict[int, dict[int, float]]]) -> KeyTable:
+    """A side's keys as arrays, keys still the raw hashes (``build_index`` makes them compact);
+    documents are consumed one at a time, so only the arrays are ever held."""
+    keys, families, weights, starts = array("q"), array("b"), array("f"), array("q", [0])
     for by_family in documents_keys:
         for family, weighted in by_family.items():
             keys.extend(weighted.keys())
             weights.extend(weighted.values())
             families.extend([family] * len(weighted))
         starts.append(len(keys))
-    return KeyTable(np.asarray(starts, dtype=np.int64), np.asarray(keys, dtype=np.int64),
-                    np.asarray(families, dtype=np.int8), np.asarray(weights, dtype=np.float32))
+    return KeyTable(np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(keys, dtype=np.int64).copy(),
+                    np.frombuffer(families, dtype=np.int8).copy(), np.frombuffer(weights, dtype=np.float32).copy())
+
+
+def merged_tables(first: KeyTable, second: KeyTable) -> KeyTable:
+    """Two tables of the same documents as one (each document's entries from both)."""
+    documents = np.concatenate([first.documents(), second.documents()])
+    order = np.argsort(documents, kind="stable")
+    counts = np.bincount(documents, minlength=len(first))
+    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return KeyTable(starts, np.concatenate([first.keys, second.keys])[order],
+                    np.concatenate([first.families, second.families])[order],
+                    np.concatenate([first.weights, second.weights])[order])
 
 
 @dataclass
@@ -91,13 +105,20 @@ def _postings(table: KeyTable) -> tuple[np.ndarray, np.ndarray]:
     return table.keys[order], table.documents()[order]
 
 
-def _rarest_entries(table: KeyTable, idf: np.ndarray, other_frequency: np.ndarray) -> np.ndarray:
-    """The entries each document looks up: its ``CANDIDATE_KEYS`` rarest keys the other side holds."""
-    usable = (other_frequency[table.keys] > 0) & (other_frequency[table.keys] <= MAX_POSTINGS)
+def _rarest_entries(table: KeyTable, other_frequency: np.ndarray) -> np.ndarray:
+    """The entries each document looks up: its rarest keys on the other side, at most
+    ``CANDIDATE_KEYS`` of them and ``POSTINGS_BUDGET`` postings in all (its rarest key always)."""
+    frequency = other_frequency[table.keys]
+    usable = (frequency > 0) & (frequency <= MAX_POSTINGS)
     documents = table.documents()
-    order = np.lexsort((-idf[table.keys] * table.weights, ~usable, documents))
-    rank = np.arange(len(order)) - table.starts[documents[order]]
-    keep = order[(rank < CANDIDATE_KEYS) & usable[order]]
+    order = np.lexsort((frequency, ~usable, documents))
+    first = table.starts[documents[order]]
+    rank = np.arange(len(order)) - first
+    postings = np.where(usable[order], frequency[order], 0).astype(np.int64)
+    running = np.cumsum(postings)
+    before = np.concatenate([[0], running])[first]
+    within = running - before
+    keep = order[usable[order] & (rank < CANDIDATE_KEYS) & ((within <= POSTINGS_BUDGET) | (rank == 0))]
     return np.sort(keep)
 
 
@@ -130,7 +151,7 @@ def _best_per_document(codes: np.ndarray, scores: np.ndarray, other_count: int, 
 def _candidates_one_way(table: KeyTable, other: KeyTable, idf: np.ndarray, other_frequency: np.ndarray,
                         keep: int) -> np.ndarray:
     postings = _postings(other)
-    entries = _rarest_entries(table, idf, other_frequency)
+    entries = _rarest_entries(table, other_frequency)
     entry_documents = table.documents()[entries]
     found = []
     for start in range(0, len(table), BLOCK):

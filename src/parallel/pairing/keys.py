@@ -88,22 +88,29 @@ def word_weights(words: Iterable[str]) -> dict[str, float]:
     return {word: 1.0 + math.log(count) for word, count in Counter(words).items()}
 
 
-def expected_words(text: str, lexicon: Lexicon) -> dict[str, float]:
-    """The English stems an Arabic text's words are expected to become (each word's few likeliest,
-    probabilities summed, capped at 1 per stem as a presence), Latin words as they are."""
+def likeliest_translations(lexicon: Lexicon) -> dict[str, tuple[tuple[str, float], ...]]:
+    """For each Arabic stem of a table, its few likeliest English words (worth a key), computed once."""
+    return {word: tuple((english, p) for english, p in sorted(choices, key=lambda c: -c[1])[:_EXPECTED_WORDS]
+                        if p >= _MIN_EXPECTED)
+            for word, choices in lexicon.translations.items()}
+
+
+def expected_words(text: str, likeliest: Mapping[str, tuple[tuple[str, float], ...]]) -> dict[str, float]:
+    """The English stems an Arabic text's words are expected to become (``likeliest_translations``,
+    probabilities summed over the text's words, each stem capped at 1), Latin words as they are."""
     expected: dict[str, float] = {}
     for word, count in Counter(arabic_words(text)).items():
-        choices = sorted(lexicon.translations.get(word, ()), key=lambda choice: -choice[1])[:_EXPECTED_WORDS]
-        for english, probability in choices:
-            if probability >= _MIN_EXPECTED:
-                expected[english] = min(1.0, expected.get(english, 0.0) + probability * (1.0 + math.log(count)))
+        scale = 1.0 + math.log(count)
+        for english, probability in likeliest.get(word, ()):
+            expected[english] = min(1.0, expected.get(english, 0.0) + probability * scale)
     for word in english_words(text):
         expected[word] = 1.0
     return expected
 
 
-def arabic_keys(document: SideDocument, lexicon: Lexicon | None = None) -> dict[int, dict[int, float]]:
-    """An Arabic document's keys by family (``words`` from the pivot, else from ``lexicon``, else none)."""
+def arabic_keys(document: SideDocument) -> dict[int, dict[int, float]]:
+    """An Arabic document's keys by family; ``words`` from its pivot when it has one (else a learned
+    table adds them: ``expected_words``)."""
     text = document.text
     families: dict[int, dict[int, float]] = {
         NUMBERS: _number_keys(text),
@@ -112,9 +119,8 @@ def arabic_keys(document: SideDocument, lexicon: Lexicon | None = None) -> dict[
     }
     if document.pivot is not None:
         families[WORDS] = _hashed(WORDS, word_weights(english_words(document.pivot)))
-        families[NAMES].update({key_of(NAMES, s): 1.0 for s in name_skeletons(document.pivot)})
-    elif lexicon is not None:
-        families[WORDS] = _hashed(WORDS, expected_words(text, lexicon))
+        pivot_names = name_skeletons(document.pivot, sentence_initial=True)
+        families[NAMES].update({key_of(NAMES, s): 1.0 for s in pivot_names})
     families.update(page_keys(document))
     return families
 
@@ -124,7 +130,7 @@ def english_keys(document: SideDocument, with_words: bool = True) -> dict[int, d
     text = document.text
     families: dict[int, dict[int, float]] = {
         NUMBERS: _number_keys(text),
-        NAMES: {key_of(NAMES, s): 1.0 for s in name_skeletons(text)},
+        NAMES: {key_of(NAMES, s): 1.0 for s in name_skeletons(text, sentence_initial=True)},
         LATIN: {key_of(LATIN, t): 1.0 for t in latin_tokens([text])},
     }
     if with_words:

@@ -24,10 +24,18 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from parallel.alignment.aligner import AlignOptions, align_collection
+from parallel.alignment.aligner import align
 from parallel.alignment.lexicon import Lexicon, bead_texts, learn_lexicon
-from parallel.pairing.index import CANDIDATES, build_index, candidate_pairs, raw_table, shared_mass
-from parallel.pairing.keys import WORDS, SideDocument, arabic_keys, english_keys, expected_words, key_of
+from parallel.pairing.index import CANDIDATES, build_index, candidate_pairs, merged_tables, raw_table, shared_mass
+from parallel.pairing.keys import (
+    WORDS,
+    SideDocument,
+    arabic_keys,
+    english_keys,
+    expected_words,
+    key_of,
+    likeliest_translations,
+)
 from parallel.pairing.model import (
     PairModel,
     deciding_evidence,
@@ -53,7 +61,7 @@ class PairingOptions:
     threshold: float = 0.5          # the least probability of a pair that is kept
     candidates: int = CANDIDATES    # documents of the other side scored for each document
     lexicon_rounds: int = 2         # word tables learned in turn (0: keys without words only)
-    lexicon_pairs: int = 2000       # the most confident pairs a table is learned from
+    lexicon_sentences: int = 5000   # a table is learned from the surest pairs, up to this many Arabic sentences
     lexicon_confidence: float = 0.9
     use_links: bool = True          # pair pages that name each other (hreflang) first
 
@@ -123,10 +131,24 @@ def _address_map(documents: Sequence[SideDocument]) -> dict[str, int]:
 
 def _learn_table(arabic: Sequence[SideDocument], english: Sequence[SideDocument],
                  pairs: list[tuple[int, int]]) -> Lexicon:
+    """IBM Model 1 on the sentence pairs of document pairs, aligned by the aligner's first pass
+    (lengths and anchors: enough for a table)."""
     documents = [(arabic[a].sentences, english[e].sentences) for a, e in pairs]
-    beads = align_collection(documents, AlignOptions())
-    return learn_lexicon(text for (source, target), found in zip(documents, beads)
-                         for text in bead_texts(source, target, found))
+    return learn_lexicon(text for source, target in documents
+                         for text in bead_texts(source, target, align(source, target)))
+
+
+def _surest(pairs: Sequence[DocumentPair], arabic: Sequence[SideDocument], options: PairingOptions
+            ) -> list[tuple[int, int]]:
+    """The pairs a table is learned from: the surest first, up to ``options.lexicon_sentences``
+    Arabic sentences (a table learned from more is hardly better, and costs more to align)."""
+    chosen, sentences = [], 0
+    for pair in sorted(pairs, key=lambda p: -p.probability):
+        if pair.probability < options.lexicon_confidence or sentences >= options.lexicon_sentences:
+            break
+        chosen.append((pair.arabic, pair.english))
+        sentences += len(arabic[pair.arabic].sentences)
+    return sorted(chosen)
 
 
 def cross_fitted_tables(arabic: Sequence[SideDocument], english: Sequence[SideDocument],
@@ -139,11 +161,12 @@ def cross_fitted_tables(arabic: Sequence[SideDocument], english: Sequence[SideDo
     return [_learn_table(arabic, english, [(a, e) for a, e in pairs if a % folds != fold]) for fold in range(folds)]
 
 
-def _with_words(keys: dict[int, dict[int, float]], document: SideDocument, lexicon: Lexicon | None):
-    if lexicon is None or document.pivot is not None:
-        return keys
-    expected = expected_words(document.text, lexicon)
-    return {**keys, WORDS: {key_of(WORDS, word): weight for word, weight in expected.items()}}
+def _word_keys(document: SideDocument, likeliest: dict) -> dict[int, dict[int, float]]:
+    """The English words a table expects of an Arabic document, as keys (none where a pivot gives them)."""
+    if document.pivot is not None:
+        return {}
+    expected = expected_words(document.text, likeliest)
+    return {WORDS: {key_of(WORDS, word): weight for word, weight in expected.items()}}
 
 
 def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocument],
@@ -154,8 +177,8 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
     if not arabic or not english:
         return Pairing([])
     links = linked_by_pages(arabic, english) if options.use_links else []
-    base_arabic = [arabic_keys(document) for document in arabic]
-    english_table = raw_table([english_keys(document) for document in english])
+    base_arabic = raw_table(arabic_keys(document) for document in arabic)
+    english_table = raw_table(english_keys(document) for document in english)
     shapes = Shapes.of(arabic, english)
     has_pivots = all(document.pivot is not None for document in arabic)
     rounds = 1 if has_pivots else 1 + options.lexicon_rounds
@@ -164,12 +187,14 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
     learned_from: list[tuple[int, int]] = []
     for round_number in range(rounds):
         say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if tables else ""))
-        keys = [_with_words(k, d, tables[i % len(tables)] if tables else None)
-                for i, (k, d) in enumerate(zip(base_arabic, arabic))]
-        result = _score_round(raw_table(keys), english_table, shapes, links, options)
+        arabic_table = base_arabic
+        if tables:
+            likeliest = [likeliest_translations(table) for table in tables]
+            arabic_table = merged_tables(base_arabic, raw_table(_word_keys(d, likeliest[i % len(likeliest)])
+                                                                for i, d in enumerate(arabic)))
+        result = _score_round(arabic_table, english_table, shapes, links, options)
         result.linked_by_pages = len(links)
-        confident = sorted((p.arabic, p.english) for p in result.pairs
-                           if p.probability >= options.lexicon_confidence)[:options.lexicon_pairs]
+        confident = _surest(result.pairs, arabic, options)
         if round_number + 1 == rounds or len(confident) < 2 * FOLDS or confident == learned_from:
             break   # the last round, too few pairs to learn from, or nothing new to learn
         say(f"learning a word table from {len(confident)} pairs")

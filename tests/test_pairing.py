@@ -1,0 +1,247 @@
+"""Document pairing (`parallel pair-docs`, `parallel eval pair-docs`): keys, candidates, the model,
+pages that name each other, and the measured protocol on FLORES."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import FLORES
+from parallel.cli.main import cli
+from parallel.pairing.index import build_index, candidate_pairs, raw_table, shared_mass
+from parallel.pairing.keys import FAMILIES, NAMES, NUMBERS, URL_IDS, SideDocument, arabic_keys, english_keys
+from parallel.pairing.model import fit_pair_model, link, mutual_best, one_partner_probabilities
+from parallel.pairing.pairer import PairingOptions, linked_by_pages, normalised_address, pair_documents
+from parallel.runs.pair_eval import PairEvalConfig, evaluate_pairing, make_heaps, read_test_sets
+
+# Written for these tests: short news items and their translations.
+ITEMS = [
+    ("افتتحت شركة سامسونج مصنعا جديدا في القاهرة بتكلفة 250 مليون دولار.",
+     "Samsung opened a new factory in Cairo at a cost of 250 million dollars."),
+    ("قال وزير الخارجية الأردني أيمن الصفدي إن المحادثات ستستأنف في 14 مارس.",
+     "Jordanian Foreign Minister Ayman Safadi said the talks would resume on March 14."),
+    ("سجلت درجات الحرارة في الكويت 51 درجة مئوية يوم الأحد.",
+     "Temperatures in Kuwait reached 51 degrees Celsius on Sunday."),
+    ("أعلنت منظمة الصحة العالمية WHO عن 3200 إصابة جديدة بالكوليرا في اليمن.",
+     "The World Health Organization (WHO) reported 3,200 new cholera cases in Yemen."),
+    ("فاز نادي الزمالك على الأهلي بهدفين مقابل هدف في نهائي الكأس.",
+     "Zamalek beat Al Ahly two goals to one in the cup final."),
+    ("ارتفعت أسعار الذهب إلى 2400 دولار للأونصة للمرة الأولى منذ 1980.",
+     "Gold prices rose to 2,400 dollars an ounce for the first time since 1980."),
+]
+
+
+def _documents():
+    arabic = [SideDocument(f"ar{k}", [a]) for k, (a, _) in enumerate(ITEMS)]
+    english = [SideDocument(f"en{k}", [e]) for k, (_, e) in enumerate(ITEMS)]
+    return arabic, english
+
+
+def test_a_translation_shares_numbers_and_names_with_its_source():
+    arabic, english = _documents()
+    ar, en = arabic_keys(arabic[1]), english_keys(english[1])
+    assert set(ar[NUMBERS]) & set(en[NUMBERS])             # 14
+    assert set(ar[NAMES]) & set(en[NAMES])                 # Safadi, Ayman, Jordanian by their consonants
+    ar3, en3 = arabic_keys(arabic[3]), english_keys(english[3])
+    assert set(ar3[NUMBERS]) & set(en3[NUMBERS])           # 3200 and 3,200 are one number
+    assert not set(ar[NUMBERS]) & set(english_keys(english[5])[NUMBERS])
+
+
+def test_candidates_come_from_rare_keys_and_find_every_partner():
+    arabic, english = _documents()
+    index = build_index(raw_table([arabic_keys(d) for d in arabic]), raw_table([english_keys(d) for d in english]))
+    pairs = candidate_pairs(index, keep=2)
+    found = {tuple(p) for p in pairs.tolist()}
+    assert all((k, k) in found for k in range(len(ITEMS)))
+    assert len(found) < len(ITEMS) ** 2                    # not every pair is compared
+    shared = shared_mass(index, np.asarray([[k, k] for k in range(len(ITEMS))] + [[0, 5], [1, 2]]))
+    assert shared.shape == (len(ITEMS) + 2, len(FAMILIES))
+    assert (shared[:len(ITEMS)].sum(axis=1) > shared[len(ITEMS):].sum(axis=1).max()).all()
+
+
+def test_the_article_number_in_an_address_is_a_key_both_languages_share():
+    arabic = SideDocument("x", ["نص"], url="https://news.example/ar/politics/558812/slug-ar")
+    english = SideDocument("y", ["Text"], url="https://news.example/en/politics/558812/slug-en")
+    other = SideDocument("z", ["Text"], url="https://news.example/en/politics/99/slug")
+    assert len(arabic_keys(arabic)[URL_IDS]) == 1
+    assert arabic_keys(arabic)[URL_IDS] == english_keys(english)[URL_IDS]
+    assert not english_keys(other)[URL_IDS]       # fewer than four digits: not an article number
+
+
+def test_mutual_best_needs_a_margin_on_both_sides():
+    pairs = np.asarray([[0, 0], [0, 1], [1, 1], [1, 0], [2, 2]])
+    scores = np.asarray([10.0, 1.0, 3.0, 2.5, 4.0])
+    assert mutual_best(pairs, scores, margin=1.5).tolist() == [True, False, False, False, True]
+
+
+def test_linking_takes_the_best_first_and_no_document_twice():
+    pairs = np.asarray([[0, 0], [0, 1], [1, 0], [1, 1], [2, 2]])
+    probabilities = np.asarray([0.9, 0.8, 0.95, 0.6, 0.4])
+    assert sorted(pairs[link(pairs, probabilities, 0.5)].tolist()) == [[0, 1], [1, 0]]
+
+
+def test_the_model_learns_which_features_mark_a_pair():
+    rng = np.random.default_rng(1)
+    positives = rng.normal(2.0, 1.0, size=(200, 3))
+    negatives = rng.normal(0.0, 1.0, size=(800, 3))
+    model = fit_pair_model(np.concatenate([positives, negatives]), np.r_[np.ones(200), np.zeros(800)])
+    assert (model.weights > 0).all()
+    held_out = model.probabilities(np.asarray([[2.0, 2.0, 2.0], [0.0, 0.0, 0.0]]))
+    assert held_out[0] > 0.9 > 0.1 > held_out[1]
+
+
+def test_one_partner_posterior_shares_a_document_between_its_candidates():
+    pairs = np.asarray([[0, 0], [0, 1], [1, 2], [1, 3]])
+    ratios = np.asarray([50.0, 50.0, 50.0, 0.1])
+    posterior = one_partner_probabilities(pairs, ratios, side=0)
+    assert posterior[0] == pytest.approx(posterior[1]) and posterior[0] < 0.5   # two equal rivals
+    assert posterior[2] > 0.9 > posterior[3]
+
+
+def test_addresses_are_compared_as_sites_mean_them():
+    assert normalised_address("https://WWW.Site.example/en/a/1/#top") == normalised_address("http://site.example/en/a/1")
+
+
+def test_pages_that_name_each_other_are_paired_by_their_links_alone():
+    arabic = [SideDocument(f"ar{k}", ["نص لا علاقة له"], url=f"https://site.example/ar/{k}",
+                           alternates={"en": f"https://site.example/en/{(k * 7) % 5}"}) for k in range(5)]
+    english = [SideDocument(f"en{k}", ["Unrelated text"], url=f"https://site.example/en/{k}") for k in range(5)]
+    assert sorted(linked_by_pages(arabic, english)) == [(k, (k * 7) % 5) for k in range(5)]
+    pairing = pair_documents(arabic, english)
+    assert {(p.arabic, p.english) for p in pairing.pairs} == {(k, (k * 7) % 5) for k in range(5)}
+    assert all(p.evidence == "hreflang" and p.probability == 1.0 for p in pairing.pairs)
+
+
+def test_a_page_named_by_two_others_is_left_to_the_evidence():
+    arabic = [SideDocument(f"ar{k}", ["نص"], url=f"https://s.example/ar/{k}", alternates={"en": "https://s.example/en/0"})
+              for k in range(2)]
+    english = [SideDocument("en0", ["Text"], url="https://s.example/en/0")]
+    assert linked_by_pages(arabic, english) == []
+
+
+@pytest.fixture(scope="module")
+def flores_documents():
+    return read_test_sets([(FLORES / f"flores200-{split}.ara", FLORES / f"flores200-{split}.eng",
+                            FLORES / f"flores200-{split}.docids") for split in ("dev", "devtest")])
+
+
+def test_the_heaps_hide_which_documents_pair(flores_documents):
+    heaps = make_heaps(flores_documents, PairEvalConfig(seed=3))
+    assert len(heaps.arabic) == len(heaps.english)
+    assert len(heaps.truth) < len(heaps.arabic) - 50
+    assert all(d.name.startswith("ar-") for d in heaps.arabic) and all(d.pivot is None for d in heaps.arabic)
+    a, e = next(iter(heaps.truth))
+    assert heaps.arabic[a].sentences and heaps.english[e].sentences
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_flores_pairs_are_found_without_mt(flores_documents, seed):
+    # the acceptance protocol: dev + devtest as documents, 10% of each side dropped, 50 distractors a side
+    result = evaluate_pairing(flores_documents, PairEvalConfig(seed=seed)).summary
+    assert result["f1"] >= 0.98, result
+    assert result["precision"] >= 0.98
+
+
+def test_flores_pairs_are_found_with_simulated_mt(flores_documents):
+    result = evaluate_pairing(flores_documents, PairEvalConfig(seed=1, simulate_mt=True)).summary
+    assert result["f1"] >= 0.995, result
+
+
+def test_without_words_the_pairs_are_fewer(flores_documents):
+    # the learned word table is what finds most pairs of short documents without names or numbers
+    keys_only = evaluate_pairing(flores_documents, PairEvalConfig(options=PairingOptions(lexicon_rounds=0))).summary
+    learned = evaluate_pairing(flores_documents, PairEvalConfig()).summary
+    assert keys_only["recall"] < learned["recall"] - 0.1
+
+
+def _write_pages(folder, language, count, other):
+    folder.mkdir()
+    for k in range(count):
+        partner = (k * 3) % count
+        (folder / f"page{k}.html").write_text(
+            f'<html lang="{language}"><head><title>Page {k}</title>'
+            f'<link rel="canonical" href="https://site.example/{language}/news/{k}">'
+            f'<link rel="alternate" hreflang="{other}" href="/{other}/news/{partner}"></head>'
+            f'<body><article><h1>{"عنوان" if language == "ar" else "Headline"} {k}</h1>'
+            f'<p>{"نص المقال هنا وهو نص عربي طويل بما يكفي ليقرأ كمقال." if language == "ar" else "The text of the article is here, long enough to be read as an article."}</p>'
+            f'</article></body></html>', encoding="utf-8")
+
+
+def test_pair_docs_pairs_saved_pages_by_their_hreflang_links(tmp_path, runner):
+    _write_pages(tmp_path / "ar", "ar", 4, "en")
+    (tmp_path / "en").mkdir()
+    # the English pages name their Arabic ones; the Arabic pages above name theirs the same way
+    for k in range(4):
+        arabic_of = next(j for j in range(4) if (j * 3) % 4 == k)
+        (tmp_path / "en" / f"story-{k}.html").write_text(
+            f'<html lang="en"><head><link rel="canonical" href="https://site.example/en/news/{k}">'
+            f'<link rel="alternate" hreflang="ar" href="https://site.example/ar/news/{arabic_of}"></head>'
+            f'<body><article><h1>Headline {k}</h1><p>The text of the article is here, long enough to be '
+            f'read as an article.</p></article></body></html>', encoding="utf-8")
+    out = tmp_path / "pairs.tsv"
+    result = runner.invoke(cli, ["pair-docs", str(tmp_path / "ar"), str(tmp_path / "en"), "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert sorted((a.rsplit("/", 1)[1], e.rsplit("/", 1)[1]) for a, e, _, _ in lines) == sorted(
+        (f"page{k}.html", f"story-{(k * 3) % 4}.html") for k in range(4))
+    assert {evidence for _, _, _, evidence in lines} == {"hreflang"}
+    header = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    assert header[0].startswith("# parallel ") and "arabic_path\tenglish_path\tprobability\tevidence" in header[-1]
+    assert json.loads(result.stdout)["linked_by_pages"] == 4
+
+
+def test_pair_docs_pairs_text_files_by_their_content(tmp_path, runner, flores_documents):
+    (tmp_path / "ar").mkdir()
+    (tmp_path / "en").mkdir()
+    chosen = flores_documents[:120]
+    for k, document in enumerate(chosen):
+        (tmp_path / "ar" / f"a{k:03d}.txt").write_text("\n".join(document.source) + "\n", encoding="utf-8")
+        (tmp_path / "en" / f"e{(k * 37) % len(chosen):03d}.txt").write_text("\n".join(document.target) + "\n",
+                                                                           encoding="utf-8")
+    out = tmp_path / "pairs.tsv"
+    result = runner.invoke(cli, ["pair-docs", str(tmp_path / "ar"), str(tmp_path / "en"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    correct = sum(e.endswith(f"e{(int(a[-7:-4]) * 37) % len(chosen):03d}.txt") for a, e, _, _ in rows)
+    assert correct >= 0.9 * len(chosen) and correct >= len(rows) - 2
+    probabilities = [float(p) for _, _, p, _ in rows]
+    assert probabilities == sorted(probabilities, reverse=True) and min(probabilities) >= 0.5
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["missing", "en"], "missing: no such directory"),
+    (["empty", "en"], "no articles or saved pages"),
+])
+def test_pair_docs_refuses_bad_folders_in_one_line(tmp_path, runner, arguments, message):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "x.txt").write_text("Text.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["pair-docs", *(str(tmp_path / a) for a in arguments), "--out",
+                                 str(tmp_path / "p.tsv")])
+    assert result.exit_code == 2 and message in result.output
+    assert result.output.count("error:") == 1 and "Traceback" not in result.output
+    assert not (tmp_path / "p.tsv").exists()
+
+
+def test_pair_docs_refuses_model_and_no_model(tmp_path, runner):
+    result = runner.invoke(cli, ["pair-docs", str(tmp_path), str(tmp_path), "--out", "p.tsv", "--model", "m",
+                                 "--no-model"])
+    assert result.exit_code == 2 and "not both" in result.output
+
+
+def test_pair_docs_translates_the_arabic_side_with_a_model(tmp_path, runner, model_dir):
+    (tmp_path / "ar").mkdir()
+    (tmp_path / "en").mkdir()
+    for k, (arabic, english) in enumerate(ITEMS):
+        (tmp_path / "ar" / f"{k}.txt").write_text(arabic + "\n", encoding="utf-8")
+        (tmp_path / "en" / f"{(k + 2) % len(ITEMS)}.txt").write_text(english + "\n", encoding="utf-8")
+    out = tmp_path / "pairs.tsv"
+    result = runner.invoke(cli, ["pair-docs", str(tmp_path / "ar"), str(tmp_path / "en"), "--out", str(out),
+                                 "--model", str(model_dir), "--cache", str(tmp_path / "cache.sqlite"), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert "MT of the Arabic side" in summary["evidence"]
+    text = out.read_text(encoding="utf-8")
+    assert "# model: " in text and "none" not in text.splitlines()[1]
+    assert (tmp_path / "cache.sqlite").exists()     # the translations went through the cache
