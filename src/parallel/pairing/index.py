@@ -4,8 +4,8 @@ Comparing every Arabic document with every English one is 10^10 comparisons at 1
 side.  Instead each document looks up only its rarest keys (at most ``CANDIDATE_KEYS``, each held
 by at most ``MAX_POSTINGS`` documents of the other side, ``POSTINGS_BUDGET`` in all) in the other
 side's postings, and keeps its ``CANDIDATES`` best documents by shared inverse document
-frequency; both directions are looked up and their candidates pooled.  Every step is a few numpy operations over blocks of
-documents, so time grows with the documents and memory stays flat.
+frequency; both directions are looked up and their candidates pooled.  Every step is a few
+numpy operations over blocks of documents, so time grows with the documents and memory stays flat.
 
 For each candidate pair the shared mass of each key family is then counted over *all* keys
 (``shared_mass``): two documents' key lists are merged by sorting, and a key on both is shared.
@@ -23,7 +23,7 @@ from parallel.pairing.keys import FAMILIES
 CANDIDATES = 8          # the best documents of the other side kept for each document
 CANDIDATE_KEYS = 40     # the rarest keys of a document looked up
 MAX_POSTINGS = 1000     # a key held by more documents of the other side finds no candidates
-POSTINGS_BUDGET = 2000  # the most documents of the other side one document's keys reach
+POSTINGS_BUDGET = 1000  # the most documents of the other side one document's keys reach
 BLOCK = 2048            # documents joined at a time
 
 
@@ -135,9 +135,12 @@ def _join(table: KeyTable, entries: np.ndarray, idf: np.ndarray, postings: tuple
     offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
     others = sorted_documents[np.repeat(low, counts) + offsets]
     documents = np.repeat(table.documents()[entries], counts)
-    codes, inverse = np.unique(documents * other_count + others, return_inverse=True)
-    scores = np.bincount(inverse, weights=np.repeat(idf[keys] * table.weights[entries], counts))
-    return codes, scores
+    codes = documents * other_count + others
+    order = np.argsort(codes)
+    codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    scores = np.add.reduceat(np.repeat(idf[keys] * table.weights[entries], counts)[order], starts)
+    return codes[starts], scores
 
 
 def _best_per_document(codes: np.ndarray, scores: np.ndarray, other_count: int, keep: int) -> np.ndarray:

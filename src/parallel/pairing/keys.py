@@ -19,6 +19,7 @@ Keys are ``uint32`` hashes of ``family:token``; a document's keys are unique, ea
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import zlib
@@ -64,6 +65,7 @@ class SideDocument:
         return sum(len("".join(s.split())) for s in self.sentences)
 
 
+@functools.lru_cache(maxsize=1 << 20)     # tokens repeat across documents
 def key_of(family: int, token: str) -> int:
     """The hashed key of a token in a family."""
     return zlib.crc32(f"{family}:{token}".encode("utf-8"))

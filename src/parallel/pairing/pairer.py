@@ -51,7 +51,7 @@ from parallel.pairing.model import (
 LINK_EVIDENCE = "hreflang"
 SELF_TRAINING = 2        # refits on the labels the previous fit gives
 ODDS_MARGIN = 20.0       # a self-labelled pair's odds over its runner-up's, on both sides
-EM_STEPS = 0
+SAME_PAIRS = 0.9         # a table is not learned again from pairs that are this share the last ones
 FOLDS = 1                # word tables, each learned from the other folds' pairs (1: one table from all)
 
 
@@ -195,8 +195,9 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
         result = _score_round(arabic_table, english_table, shapes, links, options)
         result.linked_by_pages = len(links)
         confident = _surest(result.pairs, arabic, options)
-        if round_number + 1 == rounds or len(confident) < 2 * FOLDS or confident == learned_from:
-            break   # the last round, too few pairs to learn from, or nothing new to learn
+        repeated = len(set(confident) & set(learned_from)) / max(len(confident), 1)
+        if round_number + 1 == rounds or len(confident) < 2 * FOLDS or repeated >= SAME_PAIRS:
+            break   # the last round, too few pairs to learn from, or hardly anything new to learn
         say(f"learning a word table from {len(confident)} pairs")
         tables, learned_from = cross_fitted_tables(arabic, english, confident), confident
     return result
@@ -255,12 +256,6 @@ def _score_round(arabic_table, english_table, shapes: Shapes, links: list[tuple[
         # the next labels: pairs whose odds lead both documents' runner-ups by ODDS_MARGIN times
         positive = mutual_best(pairs, np.exp(np.clip(model.logits(features), -40, 40)), ODDS_MARGIN) | is_link
     probabilities = _posterior(model, features, pairs, labels.mean()) if model else np.where(positive, 0.9, 0.0)
-    for _ in range(EM_STEPS if model else 0):
-        # EM: every candidate is a soft label, its posterior, so that true pairs weaker than the
-        # self-labelled ones teach the model too
-        soft = np.where(is_link, 1.0, probabilities)
-        model = fit_pair_model(features, soft)
-        probabilities = _posterior(model, features, pairs, soft.mean())
     probabilities[is_link] = 1.0
     taken = link(pairs, probabilities, options.threshold)
     evidence = deciding_evidence(model, features[taken]) if model else ["mutual best"] * len(taken)
