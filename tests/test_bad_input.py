@@ -37,6 +37,7 @@ HELP_SAYS = {
     "align": [".en.txt", "--beam-size", "--models-dir", "Where models live", "[default: no pivot]"],
     "filter": [".jsonl", ".parquet", ".tmx", "--min-score", "--remove-duplicates"],
     "postedit": ["XLIFF", ".postedit.tmx"],
+    "pair-docs": [".txt", ".html", "hreflang", "--model", "[default: 0.5;", "--align"],
 }
 
 

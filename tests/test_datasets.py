@@ -129,19 +129,22 @@ def test_each_filter_with_its_reason(tmp_path):
         {"id": "5", "source": SOURCE.replace("٣", "3"), "target": GOOD.upper()},                          # duplicate
         {"id": "6", "source": "وقال مسؤول آخر إن الوفد سيعود الشهر المقبل", "target": "Another official said the "
                                                                                     "delegation would return next month"},
+        {"id": "7", "source": SOURCE, "target": GOOD, "alignment_score": 0.9, "document_score": 0.6},    # documents
     ]
     path = tmp_path / "pairs.jsonl"
     path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs), encoding="utf-8")
     test_set = tmp_path / "test.en"
     test_set.write_text("Another official said the delegation would return next month!\n", encoding="utf-8")
     options = FilterOptions(remove_duplicates=True, exclude=(test_set,), drop_flags=("numbers",), min_score=0.5,
-                            lang_id=True)
+                            lang_id=True, min_document_score=0.8)
     result = filter_pairs(path, tmp_path / "kept.tmx", options)
-    assert result.to_json()["removed"] == {"lang_id": 1, "flags": 1, "min_score": 1, "test_set": 1, "duplicate": 1}
+    assert result.to_json()["removed"] == {"lang_id": 1, "flags": 1, "min_score": 1, "min_document_score": 1,
+                                           "test_set": 1, "duplicate": 1}
     assert [u.tuid for u in read_tmx(tmp_path / "kept.tmx")] == ["1"]
     reasons = {json.loads(line)["id"]: json.loads(line)["reason"]
                for line in removed_path(tmp_path / "kept.tmx").read_text().splitlines()}
-    assert reasons == {"2": "flags", "3": "min_score", "4": "lang_id", "5": "duplicate", "6": "test_set"}
+    assert reasons == {"2": "flags", "3": "min_score", "4": "lang_id", "5": "duplicate", "6": "test_set",
+                       "7": "min_document_score"}
     again = filter_pairs(tmp_path / "kept.tmx", tmp_path / "again.jsonl", FilterOptions(min_score=0.95))
     assert again.kept == 0 and again.removed["min_score"] == 1     # TMX input keeps the alignment score
     with pytest.raises(InputError, match="unknown flag"):

@@ -245,3 +245,39 @@ def test_pair_docs_translates_the_arabic_side_with_a_model(tmp_path, runner, mod
     text = out.read_text(encoding="utf-8")
     assert "# model: " in text and "none" not in text.splitlines()[1]
     assert (tmp_path / "cache.sqlite").exists()     # the translations went through the cache
+
+
+def test_pair_docs_align_writes_sentence_pairs_with_their_document_score(tmp_path, runner, flores_documents):
+    from parallel.formats.tmx import read_tmx, validate_tmx
+    (tmp_path / "ar" / "news").mkdir(parents=True)
+    (tmp_path / "en").mkdir()
+    chosen = flores_documents[:40]
+    for k, document in enumerate(chosen):
+        (tmp_path / "ar" / "news" / f"a{k:03d}.txt").write_text("\n".join(document.source) + "\n", encoding="utf-8")
+        (tmp_path / "en" / f"e{(k * 7) % 40:03d}.txt").write_text("\n".join(document.target) + "\n", encoding="utf-8")
+    stem = tmp_path / "site"
+    result = runner.invoke(cli, ["pair-docs", str(tmp_path / "ar"), str(tmp_path / "en"), "--out",
+                                 str(tmp_path / "pairs.tsv"), "--align", str(stem), "--json"])
+    assert result.exit_code == 0, result.output
+    aligned = json.loads(result.stdout)["aligned"]
+    records = [json.loads(line) for line in (tmp_path / "site.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(records) == aligned["pairs"] >= 100
+    assert all(0.5 <= r["document_score"] <= 1 and r["target_doc"].endswith(".txt") for r in records)
+    assert records[0]["doc"].startswith("news/a")          # the document's path under the folder is its id
+    correct = sum(r["target_doc"].endswith(f"e{(int(r['doc'][-3:]) * 7) % 40:03d}.txt") for r in records)
+    assert correct >= 0.95 * len(records)
+    validate_tmx(stem.with_suffix(".tmx"))
+    units = list(read_tmx(stem.with_suffix(".tmx")))
+    assert len(units) == len(records)
+    kept = tmp_path / "kept.jsonl"
+    threshold = sorted(r["document_score"] for r in records)[len(records) // 2]
+    filtered = runner.invoke(cli, ["filter", str(tmp_path / "site.jsonl"), "--out", str(kept),
+                                   "--min-document-score", str(threshold), "--json"])
+    assert filtered.exit_code == 0, filtered.output
+    counts = json.loads(filtered.stdout)
+    assert counts["removed"]["min_document_score"] == sum(r["document_score"] < threshold for r in records)
+
+
+def test_pair_docs_parquet_needs_align(tmp_path, runner):
+    result = runner.invoke(cli, ["pair-docs", str(tmp_path), str(tmp_path), "--out", "p.tsv", "--parquet"])
+    assert result.exit_code == 2 and "--align" in result.output

@@ -95,6 +95,7 @@ def test_a_toy_filter_registered_with_one_line(tmp_path, monkeypatch):
 
     shown = CliRunner().invoke(click.command()(command), ["--min-words", "4", "--drop-flags", "numbers"])
     assert json.loads(shown.output) == {"lang_id": False, "drop_flags": ["numbers"], "min_score": None,
+                                        "min_document_score": None,
                                         "exclude": [], "remove_duplicates": False, "min_words": 4}
 
 

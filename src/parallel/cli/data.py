@@ -127,11 +127,15 @@ def filter_command(pairs_path, out_path, as_json, **filters) -> None:
               help="Word tables learned in turn from the most confident pairs (without --model).")
 @click.option("--links/--no-links", default=PairingOptions.use_links, show_default=True,
               help="Pair pages that name each other (<link rel=alternate hreflang>) first.")
+@click.option("--align", "align_stem", type=click.Path(path_type=Path),
+              help="Also align the sentences of every pair: STEM.tmx, STEM.jsonl, Moses (STEM.ar/.en/.ids), "
+                   "each record with its document pair's probability.")
+@click.option("--parquet", is_flag=True, help="With --align: STEM.parquet too.")
 @click.option("--json", "as_json", is_flag=True, help="The counts as JSON.")
 @pivot_options
 @ray_options
-def pair_docs_command(arabic_dir, english_dir, out_path, no_model, threshold, lexicon_rounds, links, as_json,
-                      translation, ray) -> None:
+def pair_docs_command(arabic_dir, english_dir, out_path, no_model, threshold, lexicon_rounds, links, align_stem,
+                      parquet, as_json, translation, ray) -> None:
     """Find which English document of EN_DIR translates which Arabic one of AR_DIR (a crawled
     bilingual site: articles *.txt and saved pages *.html, in subfolders too).
 
@@ -146,9 +150,11 @@ def pair_docs_command(arabic_dir, english_dir, out_path, no_model, threshold, le
         raise click.UsageError("the decoding, cache and models options are for --model; give --model")
     if ray is not None and not translation.model_name:
         raise click.UsageError("--engine ray translates the Arabic side: give --model")
+    if parquet and align_stem is None:
+        raise click.UsageError("--parquet is for the sentence pairs: give --align STEM")
     engine = translation.engine(ray=ray) if translation.model_name else None
     options = PairingOptions(threshold=threshold, lexicon_rounds=lexicon_rounds, use_links=links)
-    result = run_pair_docs(PairDocsConfig(arabic_dir, english_dir, out_path, engine, options))
+    result = run_pair_docs(PairDocsConfig(arabic_dir, english_dir, out_path, engine, options, align_stem, parquet))
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     click.echo(result.format(), err=True)

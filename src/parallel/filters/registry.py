@@ -17,6 +17,7 @@ FILTERS: dict[str, str] = {
     "lang_id": "parallel.filters.language:LanguageFilter",
     "flags": "parallel.filters.flags:FlagsFilter",
     "min_score": "parallel.filters.score:ScoreFilter",
+    "min_document_score": "parallel.filters.document_score:DocumentScoreFilter",
     "test_set": "parallel.filters.test_set:TestSetFilter",
     "duplicate": "parallel.filters.duplicates:DuplicateFilter",
 }

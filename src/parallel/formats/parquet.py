@@ -23,6 +23,11 @@ SCHEMAS: dict[str, dict[str, str]] = {
                     "mt": "str", "model": "str", "mt_score": "float", "flags": "list", "url": "str"},
     "pair": {"id": "str", "doc": "str", "source_ids": "list", "target_ids": "list", "source": "str",
              "target": "str", "mt": "str", "alignment_score": "float", "flags": "list"},
+    # a sentence pair from `pair-docs --align`: the pair's fields, its English document and how sure
+    # the document pairing was
+    "site_pair": {"id": "str", "doc": "str", "source_ids": "list", "target_ids": "list", "source": "str",
+                  "target": "str", "mt": "str", "alignment_score": "float", "flags": "list", "target_doc": "str",
+                  "document_score": "float"},
     "check": {"id": "str", "source": "str", "target": "str", "flags": "list", "length_z": "float",
               "numbers_missing_in_target": "list", "numbers_missing_in_source": "list",
               "untranslated": "list", "glossary_missing": "list", "links_missing": "list", "unbalanced": "list",

@@ -32,7 +32,7 @@ FORMATS: dict[str, str] = {
 @dataclass(frozen=True)
 class RecordFormat:
     """A format that carries records: its name, the file suffixes that choose it, a writer of records
-    (``open(path, kind, provenance)``; ``kind`` is "translation", "pair" or "check") and, where the
+    (``open(path, kind, provenance)``; ``kind`` is "translation", "pair", "site_pair" or "check") and, where the
     format can be read back, a reader of records."""
 
     name: str

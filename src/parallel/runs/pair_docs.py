@@ -20,12 +20,14 @@ from pathlib import Path
 from parallel.errors import InputError
 from parallel.files import atomic_write
 from parallel.formats.provenance import Provenance
+from parallel.formats.registry import writable_format
 from parallel.pairing.keys import SideDocument
 from parallel.pairing.pairer import Pairing, PairingOptions, pair_documents
 from parallel.progress import progress_bar, status
 from parallel.read.articles import ARTICLE_SUFFIXES, read_article, read_reference
 from parallel.records import Document, Segment
 from parallel.runs.align import model_pivots
+from parallel.runs.align_site import align_document_pairs
 from parallel.runs.engine import EngineConfig
 from parallel.segment.sentences import segment_document
 
@@ -42,6 +44,8 @@ class PairDocsConfig:
     out: Path
     engine: EngineConfig | None = None
     options: PairingOptions = field(default_factory=PairingOptions)
+    align_stem: Path | None = None    # also align the sentences of every pair: STEM.tmx, .jsonl, Moses
+    parquet: bool = False             # with align_stem: STEM.parquet too
     progress: bool = True
 
 
@@ -69,7 +73,8 @@ def side_paths(directory: Path) -> list[Path]:
 
 
 def side_document(path: Path, document: Document) -> tuple[SideDocument, list[Segment]]:
-    """A read document as the pairing sees it: its sentences and what its page says."""
+    """A read document as the pairing sees it: its sentences and what its page says (its segments'
+    ids name the document as ``document.id`` does)."""
     segments = segment_document(document)
     page = document.page
     return SideDocument(str(path), [s.text for s in segments], url=page.url if page else "",
@@ -90,12 +95,19 @@ def read_side(directory: Path, arabic: bool, progress: bool = True) -> Side:
         except InputError as exc:
             side.skipped.append((str(path), str(exc).removeprefix(f"{path}: ")))
             continue
+        document.id = _relative_id(path, Path(directory))
         found, segments = side_document(path, document)
         side.documents.append(found)
         side.segments.append(segments)
     if not side.documents:
         raise InputError(f"{directory}: none of its {len(side.skipped)} files has article text")
     return side
+
+
+def _relative_id(path: Path, directory: Path) -> str:
+    """A document's id in a crawl: its path under the folder without the suffix (``news/2024/x``), so
+    that two pages named alike in two subfolders keep apart."""
+    return path.relative_to(directory).with_suffix("").as_posix()
 
 
 @dataclass
@@ -114,6 +126,11 @@ class PairDocsResult:
         lines = [f"{s['arabic_documents']} Arabic and {s['english_documents']} English documents: "
                  f"{s['pairs']} pairs ({s['linked_by_pages']} named by the pages themselves); "
                  f"evidence: {s['evidence']}; wrote {s['out']}"]
+        if "aligned" in s:
+            a = s["aligned"]
+            lines.append(f"aligned: {a['pairs']} sentence pairs from {a['documents']} document pairs; "
+                         f"unaligned: {a['unaligned_source']} source, {a['unaligned_target']} target sentences; "
+                         f"wrote {', '.join(a['outputs'].values())}")
         for side in ("arabic", "english"):
             skipped = s["skipped"][side]
             if skipped:
@@ -136,10 +153,13 @@ def write_pairs(path: Path, pairing: Pairing, arabic: Side, english: Side, prove
 
 
 def run_pair_docs(config: PairDocsConfig) -> PairDocsResult:
-    """Read both folders, pair their documents, write the pairs."""
+    """Read both folders, pair their documents, write the pairs (and with ``align_stem`` the
+    sentence pairs of every document pair: ``runs.align_site``)."""
+    if config.parquet:
+        writable_format("parquet")   # before anything is read or written
     arabic = read_side(config.arabic_dir, arabic=True, progress=config.progress)
     english = read_side(config.english_dir, arabic=False, progress=config.progress)
-    model_name, model_sha256, evidence = "none", "", "keys and a learned word table"
+    model_name, model_sha256, evidence, pivots = "none", "", "keys and a learned word table", None
     if config.engine is not None:
         model_name, model_sha256, pivots = model_pivots(config.engine, arabic.segments)
         for document, pivot in zip(arabic.documents, pivots):
@@ -152,8 +172,12 @@ def run_pair_docs(config: PairDocsConfig) -> PairDocsResult:
         "threshold": config.options.threshold, "lexicon_rounds": config.options.lexicon_rounds,
         "links": config.options.use_links})
     write_pairs(config.out, pairing, arabic, english, provenance)
-    return PairDocsResult({
+    summary = {
         "arabic_documents": len(arabic.documents), "english_documents": len(english.documents),
         "pairs": len(pairing.pairs), "linked_by_pages": pairing.linked_by_pages, "candidates": pairing.candidates,
         "self_labelled": pairing.self_labelled, "evidence": evidence, "out": str(config.out),
-        "skipped": {"arabic": arabic.skipped, "english": english.skipped}})
+        "skipped": {"arabic": arabic.skipped, "english": english.skipped}}
+    if config.align_stem is not None:
+        summary["aligned"] = align_document_pairs(pairing, arabic, english, pivots, config.align_stem,
+                                                  provenance, config.parquet)
+    return PairDocsResult(summary)
