@@ -46,14 +46,14 @@ class KeyTable:
 def raw_table(documents_keys: Iterable[dict[int, dict[int, float]]]) -> KeyTable:
     """A side's keys as arrays, keys still the raw hashes (``build_index`` makes them compact);
     documents are consumed one at a time, so only the arrays are ever held."""
-    keys, families, weights, starts = array("q"), array("b"), array("f"), array("q", [0])
+    keys, families, weights, starts = array("I"), array("b"), array("f"), array("q", [0])
     for by_family in documents_keys:
         for family, weighted in by_family.items():
             keys.extend(weighted.keys())
             weights.extend(weighted.values())
             families.extend([family] * len(weighted))
         starts.append(len(keys))
-    return KeyTable(np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(keys, dtype=np.int64).copy(),
+    return KeyTable(np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(keys, dtype=np.uint32).copy(),
                     np.frombuffer(families, dtype=np.int8).copy(), np.frombuffer(weights, dtype=np.float32).copy())
 
 
@@ -80,16 +80,31 @@ class Index:
     english_mass: np.ndarray
 
 
+def restricted(table: KeyTable, present: np.ndarray) -> KeyTable:
+    """The table's entries whose key is in ``present`` (sorted, unique): a key the other side
+    never holds can neither be shared nor count in a document's mass, so it need not be kept."""
+    if len(present) == 0:
+        keep = np.zeros(len(table.keys), dtype=bool)
+    else:
+        position = np.minimum(np.searchsorted(present, table.keys), len(present) - 1)
+        keep = present[position] == table.keys
+    kept_before = np.concatenate([[0], np.cumsum(keep)])
+    return KeyTable(kept_before[table.starts].astype(np.int64), table.keys[keep], table.families[keep],
+                    table.weights[keep])
+
+
 def build_index(arabic: KeyTable, english: KeyTable) -> Index:
-    """Compact key ids shared by both sides; a key held by one side only is worth nothing."""
-    ids, inverse = np.unique(np.concatenate([arabic.keys, english.keys]), return_inverse=True)
-    arabic = KeyTable(arabic.starts, inverse[:len(arabic.keys)], arabic.families, arabic.weights)
-    english = KeyTable(english.starts, inverse[len(arabic.keys):], english.families, english.weights)
+    """Compact key ids for the keys both sides hold (a key held by one side only is worth nothing)."""
+    ids = np.intersect1d(arabic.keys, english.keys)
+    arabic, english = restricted(arabic, ids), restricted(english, ids)
+    arabic = KeyTable(arabic.starts, np.searchsorted(ids, arabic.keys).astype(np.int32), arabic.families,
+                      arabic.weights)
+    english = KeyTable(english.starts, np.searchsorted(ids, english.keys).astype(np.int32), english.families,
+                       english.weights)
     arabic_frequency = np.bincount(arabic.keys, minlength=len(ids))
     english_frequency = np.bincount(english.keys, minlength=len(ids))
     documents = len(arabic) + len(english)
     idf = np.log((documents + 1) / (arabic_frequency + english_frequency + 1)).astype(np.float32)
-    idf[(arabic_frequency == 0) | (english_frequency == 0)] = 0.0
     return Index(arabic, english, idf, arabic_frequency, english_frequency,
                  _mass(arabic, idf), _mass(english, idf))
 

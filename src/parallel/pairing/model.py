@@ -8,7 +8,8 @@ each candidate's features into the probability that it is a translation; pairs a
 best first, neither document used twice (competitive linking, Melamed 2000), down to a threshold.
 
 Features, for each key family: the shared mass over each side's mass (how much of each
-document the other explains), and whether both sides have keys of the family at all; and the
+document the other explains), and the shared mass itself (log 1 + x: one shared number explains
+all of a short document, but is weak evidence); and the
 length ratio's distance from the collection's, in standard deviations.
 """
 from __future__ import annotations
@@ -21,32 +22,32 @@ from parallel.pairing.keys import FAMILIES
 
 MARGIN = 1.5            # a self-labelled pair's score over its runner-up's, on both sides
 RIDGE = 1.0             # L2 penalty of the logistic regression (on standardised features)
+MIN_LENGTH_SPREAD = 0.1  # log length ratio: a few pairs do not make translations' lengths tighter than 10%
 MIN_LABELS = 5          # fewer self-labelled pairs than this: the fixed weights below are used
 SHAPE_FEATURES = ("length", "sentences")
-FEATURE_NAMES = tuple(f"{family}_{side}" for family in FAMILIES for side in ("arabic", "english", "both")) + (
+FEATURE_NAMES = tuple(f"{family}_{side}" for family in FAMILIES for side in ("of_arabic", "of_english", "shared")) + (
     SHAPE_FEATURES)
 
 
-@dataclass
-class PairFeatures:
-    """Features of candidate pairs, one row each, and a first score to label with."""
-    values: np.ndarray
-    first_score: np.ndarray
+def _fractions(shared: np.ndarray, mass: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(mass > 0, shared / mass, 0.0)
 
 
 def pair_features(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.ndarray,
-                  length_z: np.ndarray, sentence_ratio: np.ndarray) -> PairFeatures:
-    """Rows of features for candidate pairs from their shared mass and their documents' masses,
-    their length ratio's distance from the collection's (``length_z``) and the log ratio of
-    their sentence counts."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        of_arabic = np.where(arabic_mass > 0, shared / arabic_mass, 0.0)
-        of_english = np.where(english_mass > 0, shared / english_mass, 0.0)
-        cosine = np.where((arabic_mass > 0) & (english_mass > 0), shared / np.sqrt(arabic_mass * english_mass), 0.0)
-    both = ((arabic_mass > 0) & (english_mass > 0)).astype(np.float64)
-    columns = np.stack([of_arabic, of_english, both], axis=2).reshape(len(shared), -1)
-    values = np.concatenate([columns, -np.abs(length_z)[:, None], -np.abs(sentence_ratio)[:, None]], axis=1)
-    return PairFeatures(values, cosine.sum(axis=1) - 0.05 * np.abs(length_z))
+                  length_z: np.ndarray, sentence_ratio: np.ndarray) -> np.ndarray:
+    """Rows of features for candidate pairs (``FEATURE_NAMES``) from their shared mass and their
+    documents' masses, their length ratio's distance from the collection's (``length_z``) and
+    the log ratio of their sentence counts."""
+    columns = np.stack([_fractions(shared, arabic_mass), _fractions(shared, english_mass), np.log1p(shared)],
+                       axis=2).reshape(len(shared), -1)
+    return np.concatenate([columns, -np.abs(length_z)[:, None], -np.abs(sentence_ratio)[:, None]], axis=1)
+
+
+def cosine_score(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.ndarray) -> np.ndarray:
+    """The shared mass over the geometric mean of the two masses, summed over families: how
+    completely two documents explain each other, whatever their size."""
+    return _fractions(shared, np.sqrt(arabic_mass * english_mass)).sum(axis=1)
 
 
 def length_z(arabic_lengths: np.ndarray, english_lengths: np.ndarray, pairs: np.ndarray,
@@ -57,34 +58,41 @@ def length_z(arabic_lengths: np.ndarray, english_lengths: np.ndarray, pairs: np.
     sample = ratio[confident] if confident is not None and confident.sum() >= MIN_LABELS else ratio
     centre = float(np.median(sample)) if len(sample) else 0.0
     spread = 1.4826 * float(np.median(np.abs(sample - centre))) if len(sample) else 1.0
-    return (ratio - centre) / max(spread, 0.05)
+    return (ratio - centre) / max(spread, MIN_LENGTH_SPREAD)
+
+
+def ranks(documents: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Each candidate's rank among its document's candidates by score (0: the best)."""
+    order = np.lexsort((-scores, documents))
+    first = np.searchsorted(documents[order], documents[order], "left")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - first
+    return rank
 
 
 def mutual_best(pairs: np.ndarray, scores: np.ndarray, margin: float = MARGIN) -> np.ndarray:
     """A mask of the pairs that are both documents' first choice by at least ``margin`` times
     (or a clear lead, where the runner-up scores nothing)."""
-    take = np.ones(len(pairs), dtype=bool)
+    take = (scores > 0).copy()
     for side in (0, 1):
         documents = pairs[:, side]
-        order = np.lexsort((-scores, documents))
-        first = np.searchsorted(documents[order], documents[order], "left")
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order)) - first
-        best = rank == 0
+        rank = ranks(documents, scores)
         runner_up = np.zeros(documents.max() + 1 if len(documents) else 0)
-        second = order[(np.arange(len(order)) - first) == 1]
-        runner_up[documents[second]] = scores[second]
-        take &= best & (scores > margin * runner_up[documents]) & (scores > 0)
+        runner_up[documents[rank == 1]] = scores[rank == 1]
+        take &= (rank == 0) & (scores > margin * runner_up[documents])
     return take
 
 
-def self_labels(pairs: np.ndarray, positive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(rows to fit on, their labels): the positives, and every other candidate of their documents."""
+def self_labels(pairs: np.ndarray, positive: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rows to fit on, their labels): the positives; as negatives every other candidate of their
+    documents, and every candidate that is neither of its documents' first choice by ``scores``
+    (what unrelated documents look like, drawn from the whole collection)."""
     arabic_taken = np.zeros(pairs[:, 0].max() + 1, dtype=bool)
     english_taken = np.zeros(pairs[:, 1].max() + 1, dtype=bool)
     arabic_taken[pairs[positive, 0]] = True
     english_taken[pairs[positive, 1]] = True
-    rows = np.flatnonzero(positive | arabic_taken[pairs[:, 0]] | english_taken[pairs[:, 1]])
+    unrelated = (ranks(pairs[:, 0], scores) > 0) & (ranks(pairs[:, 1], scores) > 0)
+    rows = np.flatnonzero(positive | arabic_taken[pairs[:, 0]] | english_taken[pairs[:, 1]] | unrelated)
     return rows, positive[rows].astype(np.float64)
 
 

@@ -26,7 +26,15 @@ import numpy as np
 
 from parallel.alignment.aligner import align
 from parallel.alignment.lexicon import Lexicon, bead_texts, learn_lexicon
-from parallel.pairing.index import CANDIDATES, build_index, candidate_pairs, merged_tables, raw_table, shared_mass
+from parallel.pairing.index import (
+    CANDIDATES,
+    build_index,
+    candidate_pairs,
+    merged_tables,
+    raw_table,
+    restricted,
+    shared_mass,
+)
 from parallel.pairing.keys import (
     WORDS,
     SideDocument,
@@ -38,6 +46,7 @@ from parallel.pairing.keys import (
 )
 from parallel.pairing.model import (
     PairModel,
+    cosine_score,
     deciding_evidence,
     fit_pair_model,
     length_z,
@@ -51,6 +60,7 @@ from parallel.pairing.model import (
 LINK_EVIDENCE = "hreflang"
 SELF_TRAINING = 2        # refits on the labels the previous fit gives
 ODDS_MARGIN = 20.0       # a self-labelled pair's odds over its runner-up's, on both sides
+MAX_LENGTH_Z = 3.0       # a label's length ratio, in robust standard deviations of the labelled pairs'
 SAME_PAIRS = 0.9         # a table is not learned again from pairs that are this share the last ones
 FOLDS = 1                # word tables, each learned from the other folds' pairs (1: one table from all)
 
@@ -177,8 +187,9 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
     if not arabic or not english:
         return Pairing([])
     links = linked_by_pages(arabic, english) if options.use_links else []
-    base_arabic = raw_table(arabic_keys(document) for document in arabic)
     english_table = raw_table(english_keys(document) for document in english)
+    english_present = np.unique(english_table.keys)
+    base_arabic = restricted(raw_table(arabic_keys(document) for document in arabic), english_present)
     shapes = Shapes.of(arabic, english)
     has_pivots = all(document.pivot is not None for document in arabic)
     rounds = 1 if has_pivots else 1 + options.lexicon_rounds
@@ -190,9 +201,9 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
         arabic_table = base_arabic
         if tables:
             likeliest = [likeliest_translations(table) for table in tables]
-            arabic_table = merged_tables(base_arabic, raw_table(_word_keys(d, likeliest[i % len(likeliest)])
-                                                                for i, d in enumerate(arabic)))
-        result = _score_round(arabic_table, english_table, shapes, links, options)
+            words = raw_table(_word_keys(d, likeliest[i % len(likeliest)]) for i, d in enumerate(arabic))
+            arabic_table = merged_tables(base_arabic, restricted(words, english_present))
+        result = _score_round(arabic_table, english_table, shapes, links, options, learned_from)
         result.linked_by_pages = len(links)
         confident = _surest(result.pairs, arabic, options)
         repeated = len(set(confident) & set(learned_from)) / max(len(confident), 1)
@@ -229,32 +240,40 @@ class Shapes:
 
 
 def _score_round(arabic_table, english_table, shapes: Shapes, links: list[tuple[int, int]],
-                 options: PairingOptions) -> Pairing:
+                 options: PairingOptions, sure: list[tuple[int, int]]) -> Pairing:
+    """One round: candidates, features, labels, the model, the pairs.  ``sure`` are the pairs the
+    last round was sure of (its table was learned from them): they are this round's first labels,
+    so that a table's words, which make many unrelated documents look alike, never choose them."""
     index = build_index(arabic_table, english_table)
     pairs = candidate_pairs(index, options.candidates)
-    if links:
-        pairs = np.unique(np.concatenate([pairs, np.asarray(links, dtype=np.int64).reshape(-1, 2)]), axis=0)
+    if links or sure:
+        given = np.asarray(list(links) + list(sure), dtype=np.int64).reshape(-1, 2)
+        pairs = np.unique(np.concatenate([pairs, given]), axis=0)
     if len(pairs) == 0:
         return Pairing([])
-    is_link = np.zeros(len(pairs), dtype=bool)
-    if links:
-        count = len(shapes.english_lengths)
-        is_link = np.isin(pairs[:, 0] * count + pairs[:, 1], [a * count + e for a, e in links])
+    is_link = _among(pairs, links, len(shapes.english_lengths))
     shared = shared_mass(index, pairs)
     arabic_mass, english_mass = index.arabic_mass[pairs[:, 0]], index.english_mass[pairs[:, 1]]
     sentences = shapes.sentence_ratio(pairs)
-    first = pair_features(shared, arabic_mass, english_mass, shapes.length_z(pairs), sentences)
-    positive = mutual_best(pairs, first.first_score) | is_link
-    features = pair_features(shared, arabic_mass, english_mass,
-                             shapes.length_z(pairs, positive), sentences).values
+    # first labels: mutual best by the evidence the two documents share (idf mass, absolute: one
+    # shared number explains a short document entirely but is weak evidence), a clear lead, a
+    # length ratio the collection's translations have
+    scores = shared.sum(axis=1)
+    best = mutual_best(pairs, scores) & mutual_best(pairs, cosine_score(shared, arabic_mass, english_mass))
+    positive = (best & (np.abs(shapes.length_z(pairs, best)) < MAX_LENGTH_Z)) | is_link
+    if sure:
+        positive = _among(pairs, sure, len(shapes.english_lengths)) | is_link
+    features = pair_features(shared, arabic_mass, english_mass, shapes.length_z(pairs, positive), sentences)
     model = None
     for _ in range(SELF_TRAINING + 1):
-        rows, labels = self_labels(pairs, positive)
+        rows, labels = self_labels(pairs, positive, scores)
         if labels.sum() < 2 or (1 - labels).sum() < 2:
             break
         model = fit_pair_model(features[rows], labels)
         # the next labels: pairs whose odds lead both documents' runner-ups by ODDS_MARGIN times
-        positive = mutual_best(pairs, np.exp(np.clip(model.logits(features), -40, 40)), ODDS_MARGIN) | is_link
+        scores = model.logits(features)
+        positive = (mutual_best(pairs, np.exp(np.clip(scores, -40, 40)), ODDS_MARGIN)
+                    & (np.abs(shapes.length_z(pairs, positive)) < MAX_LENGTH_Z)) | is_link
     probabilities = _posterior(model, features, pairs, labels.mean()) if model else np.where(positive, 0.9, 0.0)
     probabilities[is_link] = 1.0
     taken = link(pairs, probabilities, options.threshold)
@@ -263,6 +282,12 @@ def _score_round(arabic_table, english_table, shapes: Shapes, links: list[tuple[
                           LINK_EVIDENCE if is_link[row] else why) for row, why in zip(taken, evidence)]
     return Pairing(found, candidates=len(pairs), self_labelled=int(positive.sum()),
                    rounds=[_describe(model)] if model else [])
+
+
+def _among(pairs: np.ndarray, chosen: Sequence[tuple[int, int]], english_count: int) -> np.ndarray:
+    """A mask of the rows of ``pairs`` that are among ``chosen``."""
+    codes = [arabic * english_count + english for arabic, english in chosen]
+    return np.isin(pairs[:, 0] * english_count + pairs[:, 1], codes)
 
 
 def _posterior(model: PairModel, features: np.ndarray, pairs: np.ndarray, base_rate: float) -> np.ndarray:
