@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from parallel.alignment.features import arabic_skeletons, latin_tokens, name_skeletons, number_values
-from parallel.alignment.lexicon import Lexicon, arabic_words, english_words
+from parallel.alignment.lexicon import Lexicon, english_words
 
 NUMBERS, NAMES, LATIN, WORDS, URL_IDS, DATES = range(6)
 FAMILIES = ("numbers", "names", "latin", "words", "url_ids", "dates")
@@ -95,19 +95,6 @@ def likeliest_translations(lexicon: Lexicon) -> dict[str, tuple[tuple[str, float
     return {word: tuple((english, p) for english, p in sorted(choices, key=lambda c: -c[1])[:_EXPECTED_WORDS]
                         if p >= _MIN_EXPECTED)
             for word, choices in lexicon.translations.items()}
-
-
-def expected_words(text: str, likeliest: Mapping[str, tuple[tuple[str, float], ...]]) -> dict[str, float]:
-    """The English stems an Arabic text's words are expected to become (``likeliest_translations``,
-    probabilities summed over the text's words, each stem capped at 1), Latin words as they are."""
-    expected: dict[str, float] = {}
-    for word, count in Counter(arabic_words(text)).items():
-        scale = 1.0 + math.log(count)
-        for english, probability in likeliest.get(word, ()):
-            expected[english] = min(1.0, expected.get(english, 0.0) + probability * scale)
-    for word in english_words(text):
-        expected[word] = 1.0
-    return expected
 
 
 def arabic_keys(document: SideDocument) -> dict[int, dict[int, float]]:

@@ -36,12 +36,9 @@ from parallel.pairing.index import (
     shared_mass,
 )
 from parallel.pairing.keys import (
-    WORDS,
     SideDocument,
     arabic_keys,
     english_keys,
-    expected_words,
-    key_of,
     likeliest_translations,
 )
 from parallel.pairing.model import (
@@ -56,13 +53,14 @@ from parallel.pairing.model import (
     pair_features,
     self_labels,
 )
+from parallel.pairing.words import expected_word_table, stem_counts
 
 LINK_EVIDENCE = "hreflang"
 SELF_TRAINING = 2        # refits on the labels the previous fit gives
 ODDS_MARGIN = 20.0       # a self-labelled pair's odds over its runner-up's, on both sides
 MAX_LENGTH_Z = 3.0       # a label's length ratio, in robust standard deviations of the labelled pairs'
 SAME_PAIRS = 0.9         # a table is not learned again from pairs that are this share the last ones
-FOLDS = 1                # word tables, each learned from the other folds' pairs (1: one table from all)
+MIN_TABLE_PAIRS = 2      # fewer sure pairs than this teach no table
 
 
 @dataclass(frozen=True)
@@ -139,10 +137,10 @@ def _address_map(documents: Sequence[SideDocument]) -> dict[str, int]:
     return {address: index for address, index in seen.items() if address not in shared}
 
 
-def _learn_table(arabic: Sequence[SideDocument], english: Sequence[SideDocument],
-                 pairs: list[tuple[int, int]]) -> Lexicon:
-    """IBM Model 1 on the sentence pairs of document pairs, aligned by the aligner's first pass
-    (lengths and anchors: enough for a table)."""
+def learn_table(arabic: Sequence[SideDocument], english: Sequence[SideDocument],
+                pairs: list[tuple[int, int]]) -> Lexicon:
+    """A word table from the surest pairs: IBM Model 1 on the sentence pairs of document pairs,
+    aligned by the aligner's first pass (lengths and anchors: enough for a table)."""
     documents = [(arabic[a].sentences, english[e].sentences) for a, e in pairs]
     return learn_lexicon(text for source, target in documents
                          for text in bead_texts(source, target, align(source, target)))
@@ -161,24 +159,6 @@ def _surest(pairs: Sequence[DocumentPair], arabic: Sequence[SideDocument], optio
     return sorted(chosen)
 
 
-def cross_fitted_tables(arabic: Sequence[SideDocument], english: Sequence[SideDocument],
-                        pairs: list[tuple[int, int]], folds: int = FOLDS) -> list[Lexicon]:
-    """One word table per fold of the Arabic documents (document k is in fold k % folds), each
-    learned from the pairs of the other folds: a document's word evidence never comes from a
-    table that learned its own pair, so the pairs the model labels itself look like the rest."""
-    if folds == 1:
-        return [_learn_table(arabic, english, pairs)]
-    return [_learn_table(arabic, english, [(a, e) for a, e in pairs if a % folds != fold]) for fold in range(folds)]
-
-
-def _word_keys(document: SideDocument, likeliest: dict) -> dict[int, dict[int, float]]:
-    """The English words a table expects of an Arabic document, as keys (none where a pivot gives them)."""
-    if document.pivot is not None:
-        return {}
-    expected = expected_words(document.text, likeliest)
-    return {WORDS: {key_of(WORDS, word): weight for word, weight in expected.items()}}
-
-
 def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocument],
                    options: PairingOptions | None = None, progress: Callable[[str], None] | None = None) -> Pairing:
     """Pair Arabic documents with the English documents that translate them (see the module)."""
@@ -193,24 +173,24 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
     shapes = Shapes.of(arabic, english)
     has_pivots = all(document.pivot is not None for document in arabic)
     rounds = 1 if has_pivots else 1 + options.lexicon_rounds
-    tables: list[Lexicon] = []
+    stems = stem_counts(arabic) if rounds > 1 else None
+    table: Lexicon | None = None
     result = Pairing([], linked_by_pages=len(links))
     learned_from: list[tuple[int, int]] = []
     for round_number in range(rounds):
-        say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if tables else ""))
+        say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if table else ""))
         arabic_table = base_arabic
-        if tables:
-            likeliest = [likeliest_translations(table) for table in tables]
-            words = raw_table(_word_keys(d, likeliest[i % len(likeliest)]) for i, d in enumerate(arabic))
+        if table is not None:
+            words = expected_word_table(stems, likeliest_translations(table))
             arabic_table = merged_tables(base_arabic, restricted(words, english_present))
         result = _score_round(arabic_table, english_table, shapes, links, options, learned_from)
         result.linked_by_pages = len(links)
         confident = _surest(result.pairs, arabic, options)
         repeated = len(set(confident) & set(learned_from)) / max(len(confident), 1)
-        if round_number + 1 == rounds or len(confident) < 2 * FOLDS or repeated >= SAME_PAIRS:
+        if round_number + 1 == rounds or len(confident) < MIN_TABLE_PAIRS or repeated >= SAME_PAIRS:
             break   # the last round, too few pairs to learn from, or hardly anything new to learn
         say(f"learning a word table from {len(confident)} pairs")
-        tables, learned_from = cross_fitted_tables(arabic, english, confident), confident
+        table, learned_from = learn_table(arabic, english, confident), confident
     return result
 
 
