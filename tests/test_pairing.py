@@ -281,3 +281,26 @@ def test_pair_docs_align_writes_sentence_pairs_with_their_document_score(tmp_pat
 def test_pair_docs_parquet_needs_align(tmp_path, runner):
     result = runner.invoke(cli, ["pair-docs", str(tmp_path), str(tmp_path), "--out", "p.tsv", "--parquet"])
     assert result.exit_code == 2 and "--align" in result.output
+
+
+def test_where_few_documents_pair_unrelated_ones_stay_unpaired(tmp_path, runner, flores_documents):
+    # the five seed articles and their translations among 60 unrelated FLORES documents a side (none
+    # of which pairs): a crawl where most pages have no translation must not pair them by chance
+    from conftest import REPO
+    (tmp_path / "ar").mkdir()
+    (tmp_path / "en").mkdir()
+    for path in sorted((REPO / "seeds").glob("*.txt")):
+        side = "en" if path.name.endswith(".en.txt") else "ar"
+        (tmp_path / side / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    for k, document in enumerate(flores_documents[:60]):
+        (tmp_path / "ar" / f"flores{k:03d}.txt").write_text("\n".join(document.source) + "\n", encoding="utf-8")
+    for k, document in enumerate(flores_documents[60:120]):
+        (tmp_path / "en" / f"flores{k:03d}.txt").write_text("\n".join(document.target) + "\n", encoding="utf-8")
+    out = tmp_path / "pairs.tsv"
+    result = runner.invoke(cli, ["pair-docs", str(tmp_path / "ar"), str(tmp_path / "en"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    pairs = {(a.rsplit("/", 1)[1], e.rsplit("/", 1)[1]) for a, e, _, _ in rows}
+    seeds = {(p.name, p.name[:-4] + ".en.txt") for p in (REPO / "seeds").glob("*.txt") if not p.name.endswith(".en.txt")}
+    assert len(seeds) == 5 and seeds <= pairs
+    assert len(pairs - seeds) <= 1

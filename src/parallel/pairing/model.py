@@ -1,16 +1,18 @@
 """What a candidate pair's evidence is worth, learned from the pairs themselves, and one-to-one linking.
 
-No labelled pairs exist for a new crawl, so the model labels its own: a pair whose documents
-are each other's clear first choice (mutual best, with a margin over the runner-up) is taken as
-a translation, and every other candidate of those same documents as not one (one-to-one: if A
-translates B it translates nothing else).  A logistic regression fitted on those labels turns
-each candidate's features into the probability that it is a translation; pairs are then taken
-best first, neither document used twice (competitive linking, Melamed 2000), down to a threshold.
+No labelled pairs exist for a new crawl, so the pairing labels its own (``pairer._score_round``
+says which pairs): a few pairs taken as translations, every other candidate of their documents
+as not one (one partner each), and every candidate that is neither of its documents' first
+choice as what unrelated documents look like.  A logistic regression fitted on those labels
+turns each candidate's features into odds; ``one_partner_probabilities`` turns the odds of a
+document's candidates into the probability that each is its translation, given that it has one
+or none; pairs are then taken best first, neither document used twice (competitive linking,
+Melamed 2000), down to a threshold.
 
-Features, for each key family: the shared mass over each side's mass (how much of each
-document the other explains), and the shared mass itself (log 1 + x: one shared number explains
-all of a short document, but is weak evidence); and the
-length ratio's distance from the collection's, in standard deviations.
+Features (``FEATURE_NAMES``), for each key family: the shared mass over each side's mass (how
+much of each document the other explains) and the shared mass itself (log 1 + x: one shared
+number explains all of a short document, but is weak evidence); then the length ratio's distance
+from the collection's, in robust standard deviations, and the log ratio of sentence counts.
 """
 from __future__ import annotations
 
