@@ -97,6 +97,7 @@ bench: install-dev
 	$(BIN)/python bench/scale.py --sizes 1000,10000,100000
 	$(BIN)/python bench/ray_engine.py --sentences 400
 	$(BIN)/python bench/align_peers.py
+	$(BIN)/python bench/pair_docs.py --sizes 10000,100000
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

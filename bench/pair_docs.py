@@ -12,7 +12,7 @@ documents on each side, 80% have their translation on the other side; the other 
 have none.  Reading and segmenting pages is not included (documents start as sentences in memory).
 
 Each size runs in its own process; peak RSS is that process's ``VmHWM`` (its own high-water mark,
-bench/peak_rss.py).  Results are merged into ``bench/results.json`` under "pair_docs".
+bench/peak_rss.py), and ``documents_rss_mb`` its RSS once the documents are made, before pairing.  Results are merged into ``bench/results.json`` under "pair_docs".
 """
 from __future__ import annotations
 
@@ -140,6 +140,7 @@ def measure(size: int, seed: int) -> dict:
     english_at = {d: k for k, d in enumerate(english_ids)}
     truth = {(k, english_at[d]) for k, d in enumerate(arabic_ids) if d < paired}
     del documents
+    loaded_mb = _status_kb("VmRSS") / 1024          # the documents in memory, before pairing
     started = time.perf_counter()
     pairing = pair_documents(arabic, english)
     seconds = time.perf_counter() - started
@@ -147,13 +148,15 @@ def measure(size: int, seed: int) -> dict:
     correct = len(found & truth)
     return {"documents_per_side": size, "true_pairs": len(truth), "found": len(found),
             "precision": round(correct / max(len(found), 1), 4), "recall": round(correct / len(truth), 4),
-            "seconds": round(seconds, 1), "peak_rss_mb": round(_peak_rss_kb() / 1024, 1),
+            "seconds": round(seconds, 1), "peak_rss_mb": round(_status_kb("VmHWM") / 1024, 1),
+            "documents_rss_mb": round(loaded_mb, 1),
             "candidates": pairing.candidates}
 
 
-def _peak_rss_kb() -> int:
+def _status_kb(field: str) -> int:
+    """A memory figure of this process from /proc/self/status (VmHWM: its peak; VmRSS: now), in kB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
     return 0
 
@@ -173,7 +176,8 @@ def main() -> None:
                                 check=True, capture_output=True, text=True, env={**os.environ, "CI": "true"})
         row = json.loads(output.stdout.strip().splitlines()[-1])
         rows.append(row)
-        print(f"{size:>7} documents per side: {row['seconds']:.1f} s, peak RSS {row['peak_rss_mb']} MB, "
+        print(f"{size:>7} documents per side: {row['seconds']:.1f} s, peak RSS {row['peak_rss_mb']} MB "
+              f"({row['documents_rss_mb']} MB with the documents loaded), "
               f"precision {row['precision']}, recall {row['recall']}", flush=True)
     merge_results(HERE / "results.json", "pair_docs", {
         "what": "pairing.pair_documents on synthetic documents (bench/pair_docs.py), no MT",

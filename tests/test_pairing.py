@@ -11,8 +11,9 @@ from conftest import FLORES
 from parallel.cli.main import cli
 from parallel.pairing.index import build_index, candidate_pairs, raw_table, shared_mass
 from parallel.pairing.keys import FAMILIES, NAMES, NUMBERS, URL_IDS, SideDocument, arabic_keys, english_keys
+from parallel.pairing.links import linked_by_pages, normalised_address
 from parallel.pairing.model import fit_pair_model, link, mutual_best, one_partner_probabilities
-from parallel.pairing.pairer import PairingOptions, linked_by_pages, normalised_address, pair_documents
+from parallel.pairing.pairer import PairingOptions, pair_documents
 from parallel.runs.pair_eval import PairEvalConfig, evaluate_pairing, make_heaps, read_test_sets
 
 # Written for these tests: short news items and their translations.

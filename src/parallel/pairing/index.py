@@ -1,12 +1,10 @@
 """Keys of two sides as flat arrays, candidates from an inverted index, and shared key mass.
 
 Comparing every Arabic document with every English one is 10^10 comparisons at 100,000 per
-side.  Instead each document's prefix — its ``PREFIX_KEYS`` rarest keys, rarity ordered the same
-way on both sides — is joined with the other side's prefixes (prefix filtering, as similarity
-joins do: two documents that share many keys share rare ones), keys in more than
-``MAX_POSTINGS`` prefixes left out and ``POSTINGS_BUDGET`` postings at most a document; each
-document keeps its ``CANDIDATES`` best documents by
-the shared keys' inverse document frequency, and both sides' choices are pooled.  Every step is a few
+side.  Instead each document looks up only its rarest keys (at most ``CANDIDATE_KEYS``, each held
+by at most ``MAX_POSTINGS`` documents of the other side, ``POSTINGS_BUDGET`` in all) in the other
+side's postings, and keeps its ``CANDIDATES`` best documents by shared inverse document
+frequency; both directions are looked up and their candidates pooled.  Every step is a few
 numpy operations over blocks of documents, so time grows with the documents and memory stays flat.
 
 For each candidate pair the shared mass of each key family is then counted over *all* keys
@@ -23,9 +21,9 @@ import numpy as np
 from parallel.pairing.keys import FAMILIES
 
 CANDIDATES = 8          # the best documents of the other side kept for each document
-PREFIX_KEYS = 80        # the rarest keys of a document that find its candidates
-MAX_POSTINGS = 1000     # a key in the prefixes of more English documents finds no candidates
-POSTINGS_BUDGET = 2000  # the most English prefixes one Arabic document's keys reach
+CANDIDATE_KEYS = 40     # the rarest keys of a document looked up
+MAX_POSTINGS = 1000     # a key held by more documents of the other side finds no candidates
+POSTINGS_BUDGET = 1000  # the most documents of the other side one document's keys reach
 BLOCK = 2048            # documents joined at a time
 
 
@@ -117,14 +115,26 @@ def _mass(table: KeyTable, idf: np.ndarray) -> np.ndarray:
     return mass
 
 
-def _prefix_entries(table: KeyTable, idf: np.ndarray) -> np.ndarray:
-    """Each document's prefix: its ``PREFIX_KEYS`` rarest keys, rarity being the same order on
-    both sides (the idf over both), so that two documents sharing many keys share rare ones in
-    their prefixes too (prefix filtering, as in similarity joins)."""
+def _postings(table: KeyTable) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(table.keys, kind="stable")
+    return table.keys[order], table.documents()[order]
+
+
+def _rarest_entries(table: KeyTable, other_frequency: np.ndarray) -> np.ndarray:
+    """The entries each document looks up: its rarest keys on the other side, at most
+    ``CANDIDATE_KEYS`` of them and ``POSTINGS_BUDGET`` postings in all (its rarest key always)."""
+    frequency = other_frequency[table.keys]
+    usable = (frequency > 0) & (frequency <= MAX_POSTINGS)
     documents = table.documents()
-    order = np.lexsort((table.keys, -idf[table.keys], documents))
-    rank = np.arange(len(order)) - table.starts[documents[order]]
-    return np.sort(order[rank < PREFIX_KEYS])
+    order = np.lexsort((frequency, ~usable, documents))
+    first = table.starts[documents[order]]
+    rank = np.arange(len(order)) - first
+    postings = np.where(usable[order], frequency[order], 0).astype(np.int64)
+    running = np.cumsum(postings)
+    before = np.concatenate([[0], running])[first]
+    within = running - before
+    keep = order[usable[order] & (rank < CANDIDATE_KEYS) & ((within <= POSTINGS_BUDGET) | (rank == 0))]
+    return np.sort(keep)
 
 
 def _join(table: KeyTable, entries: np.ndarray, idf: np.ndarray, postings: tuple[np.ndarray, np.ndarray],
@@ -148,58 +158,55 @@ def _join(table: KeyTable, entries: np.ndarray, idf: np.ndarray, postings: tuple
     return codes[starts], scores
 
 
-def _best_per_document(codes: np.ndarray, scores: np.ndarray, other_count: int, keep: int,
-                       positions: bool = False) -> np.ndarray:
-    """The codes (or their positions) of each document's ``keep`` best-scoring pairs."""
+def _best_per_document(codes: np.ndarray, scores: np.ndarray, other_count: int, keep: int) -> np.ndarray:
     documents = codes // other_count
     order = np.lexsort((-scores, documents))
     first = np.searchsorted(documents[order], documents[order], "left")
     rank = np.arange(len(order)) - first
-    best = order[rank < keep]
-    return best if positions else codes[best]
+    return codes[order[rank < keep]]
 
 
-def _within_budget(table: KeyTable, entries: np.ndarray, posted: np.ndarray) -> np.ndarray:
-    """Of each document's prefix, the rarest keys whose postings add up to ``POSTINGS_BUDGET`` at
-    most (the rarest always): time stays linear in the documents however common words get."""
-    postings = posted[table.keys[entries]].astype(np.int64)
-    usable = (postings > 0) & (postings <= MAX_POSTINGS)
-    entries, postings = entries[usable], postings[usable]
-    documents = table.documents()[entries]
-    order = np.lexsort((postings, documents))
-    entries, postings, documents = entries[order], postings[order], documents[order]
-    running = np.cumsum(postings)
-    first = np.searchsorted(documents, documents, "left")
-    within = running - np.concatenate([[0], running])[first]
-    return np.sort(entries[(within <= POSTINGS_BUDGET) | (np.arange(len(entries)) == first)])
+def _candidates_one_way(table: KeyTable, other: KeyTable, idf: np.ndarray, other_frequency: np.ndarray,
+                        keep: int) -> np.ndarray:
+    postings = _postings(other)
+    entries = _rarest_entries(table, other_frequency)
+    entry_documents = table.documents()[entries]
+    found = []
+    for start in range(0, len(table), BLOCK):
+        block = entries[(entry_documents >= start) & (entry_documents < start + BLOCK)]
+        codes, scores = _join(table, block, idf, postings, len(other))
+        found.append(_best_per_document(codes, scores, len(other), keep))
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def candidate_pairs(index: Index, keep: int = CANDIDATES) -> np.ndarray:
-    """(arabic, english) document pairs worth scoring, as an (n, 2) array: the pairs whose
-    prefixes share a key, each document's ``keep`` best of them by the shared keys' idf."""
-    arabic, english = index.arabic, index.english
-    arabic_count, english_count = len(arabic), len(english)
-    english_entries = _prefix_entries(english, index.idf)
-    sorted_order = np.argsort(english.keys[english_entries], kind="stable")
-    postings = (english.keys[english_entries][sorted_order], english.documents()[english_entries][sorted_order])
-    posted = np.bincount(postings[0], minlength=len(index.idf))
-    entries = _within_budget(arabic, _prefix_entries(arabic, index.idf), posted)
-    entry_documents = arabic.documents()[entries]
-    forward, backward, backward_scores = [], [], []
-    for start in range(0, arabic_count, BLOCK):
-        block = entries[(entry_documents >= start) & (entry_documents < start + BLOCK)]
-        codes, scores = _join(arabic, block, index.idf, postings, english_count)
-        forward.append(_best_per_document(codes, scores, english_count, keep))
-        # an English document's best: its best in each block first (few), then its best of those
-        swapped = (codes % english_count) * arabic_count + codes // english_count
-        kept = _best_per_document(swapped, scores, arabic_count, keep, positions=True)
-        backward.append(swapped[kept])
-        backward_scores.append(scores[kept])
-    if not forward:
-        return np.zeros((0, 2), dtype=np.int64)
-    swapped = _best_per_document(np.concatenate(backward), np.concatenate(backward_scores), arabic_count, keep)
-    codes = np.unique(np.concatenate([*forward, (swapped % arabic_count) * english_count + swapped // arabic_count]))
+    """(arabic, english) document pairs worth scoring, as an (n, 2) array: each document's
+    ``keep`` best by shared rare keys, looked up from both sides."""
+    arabic_count, english_count = len(index.arabic), len(index.english)
+    forward = _candidates_one_way(index.arabic, index.english, index.idf, index.english_frequency, keep)
+    backward = _candidates_one_way(index.english, index.arabic, index.idf, index.arabic_frequency, keep)
+    backward = (backward % arabic_count) * english_count + backward // arabic_count
+    codes = np.unique(np.concatenate([forward, backward]))
     return np.stack([codes // english_count, codes % english_count], axis=1)
+
+
+def documents_subset(table: KeyTable, documents: np.ndarray) -> KeyTable:
+    """The entries of the given documents (in that order) as a table of its own."""
+    position, entries = _entries_of(table, documents)
+    starts = np.searchsorted(position, np.arange(len(documents) + 1), "left").astype(np.int64)
+    return KeyTable(starts, table.keys[entries], table.families[entries], table.weights[entries])
+
+
+def candidates_among(index: Index, arabic_documents: np.ndarray, english_documents: np.ndarray,
+                     keep: int = CANDIDATES) -> np.ndarray:
+    """Candidates looked for again among the given documents only (those still unpaired): a key
+    too common in the whole collection to find anything can be rare among them."""
+    if len(arabic_documents) == 0 or len(english_documents) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    subset = build_index(documents_subset(index.arabic, arabic_documents),
+                         documents_subset(index.english, english_documents))
+    pairs = candidate_pairs(subset, keep)
+    return np.stack([arabic_documents[pairs[:, 0]], english_documents[pairs[:, 1]]], axis=1)
 
 
 def shared_mass(index: Index, pairs: np.ndarray) -> np.ndarray:

@@ -30,6 +30,7 @@ from parallel.pairing.index import (
     CANDIDATES,
     build_index,
     candidate_pairs,
+    candidates_among,
     merged_tables,
     raw_table,
     restricted,
@@ -41,6 +42,7 @@ from parallel.pairing.keys import (
     english_keys,
     likeliest_translations,
 )
+from parallel.pairing.links import linked_by_pages
 from parallel.pairing.model import (
     PairModel,
     cosine_score,
@@ -93,50 +95,6 @@ class Pairing:
     rounds: list[dict] = field(default_factory=list)
 
 
-def normalised_address(address: str) -> str:
-    """An address compared as a site's pages mean it: no scheme, no ``www.``, no fragment or
-    trailing slash, the host in lower case."""
-    address = address.strip().split("#", 1)[0]
-    address = address.split("://", 1)[-1]
-    host, _, path = address.partition("/")
-    host = host.lower().removeprefix("www.")
-    return f"{host}/{path}".rstrip("/")
-
-
-def _addresses(document: SideDocument) -> set[str]:
-    return {normalised_address(a) for a in (document.url, document.canonical) if a}
-
-
-def linked_by_pages(arabic: Sequence[SideDocument], english: Sequence[SideDocument]) -> list[tuple[int, int]]:
-    """Pairs the pages name themselves: an Arabic page's ``hreflang="en…"`` alternate is an English
-    page's address, or the other way round.  A document named by two is left to the evidence."""
-    english_at = _address_map(english)
-    arabic_at = _address_map(arabic)
-    found: set[tuple[int, int]] = set()
-    for index, document in enumerate(arabic):
-        for language, address in document.alternates.items():
-            if language.lower().startswith("en") and normalised_address(address) in english_at:
-                found.add((index, english_at[normalised_address(address)]))
-    for index, document in enumerate(english):
-        for language, address in document.alternates.items():
-            if language.lower().startswith("ar") and normalised_address(address) in arabic_at:
-                found.add((arabic_at[normalised_address(address)], index))
-    arabic_count = np.bincount([a for a, _ in found], minlength=len(arabic)) if found else []
-    english_count = np.bincount([e for _, e in found], minlength=len(english)) if found else []
-    return sorted((a, e) for a, e in found if arabic_count[a] == 1 and english_count[e] == 1)
-
-
-def _address_map(documents: Sequence[SideDocument]) -> dict[str, int]:
-    seen: dict[str, int] = {}
-    shared: set[str] = set()
-    for index, document in enumerate(documents):
-        for address in _addresses(document):
-            if address in seen and seen[address] != index:
-                shared.add(address)
-            seen[address] = index
-    return {address: index for address, index in seen.items() if address not in shared}
-
-
 def learn_table(arabic: Sequence[SideDocument], english: Sequence[SideDocument],
                 pairs: list[tuple[int, int]]) -> Lexicon:
     """A word table from the surest pairs: IBM Model 1 on the sentence pairs of document pairs,
@@ -177,13 +135,15 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
     table: Lexicon | None = None
     result = Pairing([], linked_by_pages=len(links))
     learned_from: list[tuple[int, int]] = []
+    unpaired = None
     for round_number in range(rounds):
         say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if table else ""))
         arabic_table = base_arabic
         if table is not None:
             words = expected_word_table(stems, likeliest_translations(table))
             arabic_table = merged_tables(base_arabic, restricted(words, english_present))
-        result = _score_round(arabic_table, english_table, shapes, links, options, learned_from)
+        result = _score_round(arabic_table, english_table, shapes, links, options, learned_from, unpaired)
+        unpaired = _unpaired(result, len(arabic), len(english))
         result.linked_by_pages = len(links)
         confident = _surest(result.pairs, arabic, options)
         repeated = len(set(confident) & set(learned_from)) / max(len(confident), 1)
@@ -219,13 +179,28 @@ class Shapes:
         return np.log(self.arabic_sentences[pairs[:, 0]] / self.english_sentences[pairs[:, 1]])
 
 
+def _unpaired(pairing: Pairing, arabic_count: int, english_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The documents of each side that a round left without a partner."""
+    arabic = np.ones(arabic_count, dtype=bool)
+    english = np.ones(english_count, dtype=bool)
+    arabic[[p.arabic for p in pairing.pairs]] = False
+    english[[p.english for p in pairing.pairs]] = False
+    return np.flatnonzero(arabic), np.flatnonzero(english)
+
+
 def _score_round(arabic_table, english_table, shapes: Shapes, links: list[tuple[int, int]],
-                 options: PairingOptions, sure: list[tuple[int, int]]) -> Pairing:
+                 options: PairingOptions, sure: list[tuple[int, int]],
+                 unpaired: tuple[np.ndarray, np.ndarray] | None = None) -> Pairing:
     """One round: candidates, features, labels, the model, the pairs.  ``sure`` are the pairs the
     last round was sure of (its table was learned from them): they are this round's first labels,
-    so that a table's words, which make many unrelated documents look alike, never choose them."""
+    so that a table's words, which make many unrelated documents look alike, never choose them;
+    ``unpaired`` (the documents the last round left alone) look for candidates again among
+    themselves."""
     index = build_index(arabic_table, english_table)
     pairs = candidate_pairs(index, options.candidates)
+    if unpaired is not None:   # the documents the last round left unpaired look again among themselves
+        pairs = np.unique(np.concatenate([pairs, candidates_among(index, *unpaired, keep=options.candidates)]),
+                          axis=0)
     if links or sure:
         given = np.asarray(list(links) + list(sure), dtype=np.int64).reshape(-1, 2)
         pairs = np.unique(np.concatenate([pairs, given]), axis=0)
