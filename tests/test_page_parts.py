@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from parallel.errors import InputError
 from parallel.read.articles import read_article
 from parallel.read.page_parts import without_site_name
 
@@ -88,3 +91,28 @@ def test_the_standfirst_is_moved_added_or_left_and_captions_are_known():
     short = PageParts(description="أخبار المدينة", visible_text="أخبار المدينة")   # a tagline, not a lead
     assert place_standfirst(short, [HEADLINE], 1) == ""
     assert is_caption(f" {CAPTION}.", parts) and not is_caption(BODY[0], parts)
+
+
+SECTIONS = ["السياسة المحلية والدولية", "الاقتصاد والأعمال والأسواق", "الرياضة العربية والعالمية",
+            "الثقافة والفنون والأدب", "العلوم والتكنولوجيا الحديثة", "تقارير خاصة من المحافظات الجنوبية"]
+
+
+def test_a_page_of_links_only_is_not_an_article(tmp_path):
+    # issue 36: a navigation-only page (a section front, a menu) was read as an article of its links
+    links = "".join(f'<li><a href="/s/{k}">{text}</a></li>' for k, text in enumerate(SECTIONS))
+    page = tmp_path / "sections.html"
+    page.write_text(f'<!DOCTYPE html><html lang="ar"><head><meta charset="utf-8"><title>الأقسام</title></head>'
+                    f'<body><nav><ul>{links}</ul></nav><main><ul>{links}</ul></main></body></html>', encoding="utf-8")
+    with pytest.raises(InputError, match="only its links"):
+        read_article(page)
+
+
+def test_an_article_with_a_linked_headline_and_related_links_still_reads(tmp_path):
+    related = "".join(f'<li><a href="/s/{k}">{text}</a></li>' for k, text in enumerate(SECTIONS[:3]))
+    body = "".join(f"<p>{p}</p>" for p in BODY)
+    page = tmp_path / "linked.html"
+    page.write_text(f'<!DOCTYPE html><html lang="ar"><head><meta charset="utf-8"><title>{HEADLINE}</title></head>'
+                    f'<body><article><h1><a href="/a/1">{HEADLINE}</a></h1><p>{LEAD}</p>{body}'
+                    f'<ul class="related">{related}</ul></article></body></html>', encoding="utf-8")
+    document = read_article(page)
+    assert document.paragraphs[0] == HEADLINE and BODY[0] in document.paragraphs

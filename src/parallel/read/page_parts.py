@@ -20,6 +20,7 @@ _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNew
                   "OpinionNewsArticle", "WebPage"}
 # The separators a <title> puts between the headline and the site's name.
 _TITLE_SEPARATORS = re.compile(r"\s+[-–—|:•»«]+\s+")
+NAVIGATION_SHARE = 0.8     # of the text found, in lines that are whole link texts: a menu, not an article
 STANDFIRST_MIN_WORDS = 8   # a description shorter than this is a tagline, not a lead paragraph
 
 
@@ -40,6 +41,7 @@ class PageParts:
     visible_text: str = ""
     canonical: str = ""
     alternates: dict[str, str] = field(default_factory=dict)
+    link_texts: set[str] = field(default_factory=set)     # every link's text, as ``comparable`` reads it
 
 
 def _as_list(value) -> list:
@@ -98,7 +100,21 @@ def page_parts(root) -> PageParts:
     parts.captions = [" ".join(c.text_content().split()) for c in root.iter("figcaption")]
     parts.captions = [c for c in parts.captions if c]
     parts.canonical, parts.alternates = page_links(root)
+    parts.link_texts = {comparable(a.text_content()) for a in root.iter("a")} - {""}
     return parts
+
+
+def comparable(line: str) -> str:
+    """A line as two copies of it are compared: spaces collapsed, case folded."""
+    return " ".join(line.split()).casefold()
+
+
+def is_navigation(lines: list[str], parts: PageParts) -> bool:
+    """Whether the text found is the page's links and nothing else (a section front, a menu): at
+    least ``NAVIGATION_SHARE`` of its characters are lines that are each a link's whole text."""
+    total = sum(len(line) for line in lines)
+    linked = sum(len(line) for line in lines if comparable(line) in parts.link_texts)
+    return total > 0 and linked >= NAVIGATION_SHARE * total
 
 
 def page_links(root) -> tuple[str, dict[str, str]]:

@@ -17,7 +17,15 @@ import re
 from pathlib import Path
 
 from parallel.errors import InputError
-from parallel.read.page_parts import PageParts, is_caption, page_parts, place_standfirst, without_site_name
+from parallel.read.page_parts import (
+    PageParts,
+    comparable,
+    is_caption,
+    is_navigation,
+    page_parts,
+    place_standfirst,
+    without_site_name,
+)
 from parallel.read.textfiles import encoding_hint, read_input_bytes
 from parallel.records import PageInfo
 from parallel.text_rules import BYTE_ORDER_MARKS
@@ -102,7 +110,7 @@ def _visible(root) -> tuple[int, str, str]:
 
 
 def _same_text(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return comparable(a) == comparable(b)
 
 
 def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[list[str], PageInfo]:
@@ -127,6 +135,9 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if not lines:
         raise InputError(f"{path}: no article text found in the page")
+    if is_navigation(lines, parts):
+        raise InputError(f"{path}: no article text found in the page, only its links (a menu or a section "
+                         "front, not an article)")
     title = (result.title or "").strip() if result is not None else ""
     site = ((result.sitename if result is not None else "") or parts.site or "").strip()
     headline, sources["headline"] = next(((h, s) for h, s in ((heading, "h1"), (parts.headline, "json-ld headline"),
