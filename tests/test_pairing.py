@@ -305,3 +305,16 @@ def test_where_few_documents_pair_unrelated_ones_stay_unpaired(tmp_path, runner,
     seeds = {(p.name, p.name[:-4] + ".en.txt") for p in (REPO / "seeds").glob("*.txt") if not p.name.endswith(".en.txt")}
     assert len(seeds) == 5 and seeds <= pairs
     assert len(pairs - seeds) <= 1
+
+
+def test_reading_a_side_in_worker_processes_gives_what_one_process_gives(tmp_path, flores_documents):
+    from parallel.runs.pair_docs import read_side
+    (tmp_path / "ar").mkdir()
+    for k, document in enumerate(flores_documents[:30]):
+        (tmp_path / "ar" / f"a{k:03d}.txt").write_text("\n".join(document.source) + "\n", encoding="utf-8")
+    (tmp_path / "ar" / "empty.txt").write_text("\n", encoding="utf-8")
+    serial, pooled = read_side(tmp_path / "ar", True, False, workers=1), read_side(tmp_path / "ar", True, False, workers=2)
+    assert [d.sentences for d in pooled.documents] == [d.sentences for d in serial.documents]
+    assert [d.name for d in pooled.documents] == [d.name for d in serial.documents]
+    assert [[s.id for s in segments] for segments in pooled.segments] == [[s.id for s in seg] for seg in serial.segments]
+    assert pooled.skipped == serial.skipped and len(serial.skipped) == 1
