@@ -114,7 +114,7 @@ def _read_in_worker(job: tuple[Path, Path, bool]):
 def read_side(directory: Path, arabic: bool, progress: bool = True, workers: int | None = None) -> Side:
     """Read every document of one side; one that cannot be read as an article is skipped and
     counted.  From ``POOL_FROM`` documents on (or with ``workers`` given), pages are read by a
-    process per core: reading a saved page (trafilatura) costs tens of milliseconds."""
+    process per core: reading a saved page (trafilatura) costs milliseconds to tens of milliseconds."""
     side = Side([], [], [])
     paths = side_paths(directory)
     language = "Arabic" if arabic else "English"
