@@ -318,3 +318,21 @@ def test_reading_a_side_in_worker_processes_gives_what_one_process_gives(tmp_pat
     assert [d.name for d in pooled.documents] == [d.name for d in serial.documents]
     assert [[s.id for s in segments] for segments in pooled.segments] == [[s.id for s in seg] for seg in serial.segments]
     assert pooled.skipped == serial.skipped and len(serial.skipped) == 1
+
+
+def test_eval_pair_docs_on_the_command_line(runner):
+    split = FLORES / "flores200-devtest"
+    arguments = ["eval", "pair-docs", "--src", f"{split}.ara", "--ref", f"{split}.eng", "--docids", f"{split}.docids",
+                 "--distractors", "20", "--drop-src", "0.2", "--drop-ref", "0", "--simulate-mt", "--seed", "4"]
+    result = runner.invoke(cli, [*arguments, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["protocol"] == {"drop_source": 0.2, "drop_reference": 0.0, "distractors": 20, "seed": 4,
+                                   "simulate_mt": True}
+    assert summary["arabic_documents"] < summary["english_documents"]      # a fifth of the Arabic side dropped
+    assert summary["f1"] >= 0.99 and summary["calibration"]
+    shown = runner.invoke(cli, arguments)
+    assert shown.exit_code == 0 and "precision" in shown.output and "probability" in shown.output
+    mismatched = runner.invoke(cli, ["eval", "pair-docs", "--src", f"{split}.ara", "--src", f"{split}.ara",
+                                     "--ref", f"{split}.eng", "--docids", f"{split}.docids"])
+    assert mismatched.exit_code == 2 and "same number of times" in mismatched.output
