@@ -179,6 +179,16 @@ class Shapes:
         return np.log(self.arabic_sentences[pairs[:, 0]] / self.english_sentences[pairs[:, 1]])
 
 
+def _unpaired_rows(pairs: np.ndarray, taken: np.ndarray, arabic_count: int, english_count: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The documents of each side that the taken rows of ``pairs`` leave without a partner."""
+    arabic = np.ones(arabic_count, dtype=bool)
+    english = np.ones(english_count, dtype=bool)
+    arabic[pairs[taken, 0]] = False
+    english[pairs[taken, 1]] = False
+    return np.flatnonzero(arabic), np.flatnonzero(english)
+
+
 def _unpaired(pairing: Pairing, arabic_count: int, english_count: int) -> tuple[np.ndarray, np.ndarray]:
     """The documents of each side that a round left without a partner."""
     arabic = np.ones(arabic_count, dtype=bool)
@@ -218,7 +228,8 @@ def _score_round(arabic_table, english_table, shapes: Shapes, links: list[tuple[
     positive = (best & (np.abs(shapes.length_z(pairs, best)) < MAX_LENGTH_Z)) | is_link
     if sure:
         positive = _among(pairs, sure, len(shapes.english_lengths)) | is_link
-    features = pair_features(shared, arabic_mass, english_mass, shapes.length_z(pairs, positive), sentences)
+    labelled = positive
+    features = pair_features(shared, arabic_mass, english_mass, shapes.length_z(pairs, labelled), sentences)
     model = None
     for _ in range(SELF_TRAINING + 1):
         rows, labels = self_labels(pairs, positive, scores)
@@ -232,6 +243,22 @@ def _score_round(arabic_table, english_table, shapes: Shapes, links: list[tuple[
     probabilities = _posterior(model, features, pairs, labels.mean()) if model else np.where(positive, 0.9, 0.0)
     probabilities[is_link] = 1.0
     taken = link(pairs, probabilities, options.threshold)
+    if model is not None:
+        # the documents this round leaves unpaired look for candidates once more among themselves,
+        # and every candidate is weighed again with this round's model
+        left = _unpaired_rows(pairs, taken, len(shapes.arabic_lengths), len(shapes.english_lengths))
+        extra = candidates_among(index, *left, keep=options.candidates)
+        extra = extra[~_among(extra, [tuple(p) for p in pairs.tolist()], len(shapes.english_lengths))]
+        if len(extra):
+            pairs = np.concatenate([pairs, extra])
+            is_link = np.concatenate([is_link, np.zeros(len(extra), dtype=bool)])
+            labelled = np.concatenate([labelled, np.zeros(len(extra), dtype=bool)])
+            shared = np.concatenate([shared, shared_mass(index, extra)])
+            features = pair_features(shared, index.arabic_mass[pairs[:, 0]], index.english_mass[pairs[:, 1]],
+                                     shapes.length_z(pairs, labelled), shapes.sentence_ratio(pairs))
+            probabilities = _posterior(model, features, pairs, labels.mean())
+            probabilities[is_link] = 1.0
+            taken = link(pairs, probabilities, options.threshold)
     evidence = deciding_evidence(model, features[taken]) if model else ["mutual best"] * len(taken)
     found = [DocumentPair(int(pairs[row, 0]), int(pairs[row, 1]), float(probabilities[row]),
                           LINK_EVIDENCE if is_link[row] else why) for row, why in zip(taken, evidence)]
