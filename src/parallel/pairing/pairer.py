@@ -44,6 +44,7 @@ from parallel.pairing.keys import (
 )
 from parallel.pairing.links import linked_by_pages
 from parallel.pairing.model import (
+    FEATURE_NAMES,
     PairModel,
     cosine_score,
     deciding_evidence,
@@ -280,6 +281,5 @@ def _posterior(model: PairModel, features: np.ndarray, pairs: np.ndarray, base_r
 
 
 def _describe(model: PairModel) -> dict:
-    from parallel.pairing.model import FEATURE_NAMES
     return {"self_labelled": model.labelled,
             "weights": {name: round(float(w / s), 3) for name, w, s in zip(FEATURE_NAMES, model.weights, model.scale)}}

@@ -125,7 +125,7 @@ def read_side(directory: Path, arabic: bool, progress: bool = True, workers: int
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
             results = pool.map(_read_in_worker, jobs, chunksize=16)
         else:
-            results = (_read_in_worker(job) for job in jobs)
+            results = (read_one(*job) for job in jobs)   # in this process, errors raise as they are
         for path, found in zip(paths, progress_bar(len(paths), enabled=progress, iterable=results,
                                                    desc=f"reading {language}", unit="doc")):
             if isinstance(found, str):
