@@ -36,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from parallel.records import Segment
-    from parallel.runs.ray_translate import RayOptions, translate_on_ray
+    from parallel.runs.ray_engine import RayOptions, translate_on_ray
     from parallel.translate.translator import TranslateOptions, Translator
 
     model_dir = build_model(args.work)

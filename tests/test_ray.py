@@ -14,7 +14,7 @@ from parallel.errors import InputError
 from parallel.formats.jsonl import translation_record
 from parallel.formats.parquet import read_parquet
 from parallel.read.articles import article_paths, reference_path
-from parallel.runs.ray_translate import CACHE_ROW_FIELDS, RayOptions, fill_cache_on_ray, shard_path, translate_on_ray
+from parallel.runs.ray_engine import CACHE_ROW_FIELDS, RayOptions, fill_cache_on_ray, shard_path, translate_on_ray
 from parallel.segment.sentences import line_segments, segments_from_file
 from parallel.translate.cache import TranslationCache
 from parallel.translate.translator import TranslateOptions, Translator
@@ -29,7 +29,7 @@ def local_ray():
     import ray
 
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)   # never a running one
     yield ray
     ray.shutdown()
 
@@ -121,7 +121,9 @@ def test_corpus_engine_ray_writes_what_the_local_engine_writes(local_ray, instal
     ray_report = _corpus(runner, installed_models, SEEDS, tmp_path / "ray", tmp_path / "ray.sqlite",
                          "--engine", "ray", "--actors", "2", "--threads-per-actor", "1")
     outputs = sorted(path.name for path in (tmp_path / "local").iterdir() if not path.name.startswith("report"))
-    assert outputs == sorted(path.name for path in (tmp_path / "ray").iterdir() if not path.name.startswith("report"))
+    # beside them, Ray's own messages (ray.log) when it printed any in this run
+    assert outputs == sorted(path.name for path in (tmp_path / "ray").iterdir()
+                             if not path.name.startswith("report") and path.name != "ray.log")
     for name in outputs:
         assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
     # the same counts as the local engine (everything translated once), and the engine named
@@ -130,6 +132,7 @@ def test_corpus_engine_ray_writes_what_the_local_engine_writes(local_ray, instal
     engine = ray_report["engine"]
     assert engine["engine"] == "ray" and engine["translated"] == local["totals"]["translated"]
     assert engine["actor_peak_rss_mb"] > 0 and not (tmp_path / "ray" / ".ray-shards").exists()
+    assert engine["nodes"] == 1 and engine["actors"] >= 1
     again = _corpus(runner, installed_models, SEEDS, tmp_path / "ray", tmp_path / "ray.sqlite", "--engine", "ray")
     assert again["engine"]["translated"] == 0 and again["totals"]["translated"] == 0   # all from the cache now
 
@@ -184,24 +187,25 @@ def test_the_input_is_written_shard_by_shard_as_it_is_read(tmp_path):
     """The driver streams the segments into input shards: when the 11th segment is read, the
     first ten are on disk already, so memory does not grow with the input."""
     from parallel.records import Segment
-    from parallel.runs.ray_translate import _shard_file, _stage_inputs
+    from parallel.runs.ray_engine.options import shard_file
+    from parallel.runs.ray_engine.records import _stage_inputs
 
     staging = tmp_path / "staging"
 
     def segments():
         for index in range(25):
             if index and index % 10 == 0:
-                assert _shard_file(staging, index // 10 - 1).exists()
+                assert shard_file(staging, index // 10 - 1).exists()
             yield Segment("doc", 1, index + 1, f"sentence {index}")
 
     layout = _stage_inputs(segments(), staging, 10)
     assert (layout["shards"], layout["segments"]) == (3, 25)
-    assert [len(_shard_file(staging, i).read_text(encoding="utf-8").splitlines()) for i in range(3)] == [10, 10, 5]
+    assert [len(shard_file(staging, i).read_text(encoding="utf-8").splitlines()) for i in range(3)] == [10, 10, 5]
 
 
 def test_shards_are_sized_so_every_actor_has_work():
     """Issue 35: 200 lines in one shard of 1,000 left the second actor idle."""
-    from parallel.runs.ray_translate import MAX_SHARD, MIN_SHARD, shard_size_for
+    from parallel.runs.ray_engine import MAX_SHARD, MIN_SHARD, shard_size_for
 
     assert shard_size_for(200, 2) == MIN_SHARD and -(-200 // MIN_SHARD) >= 2 * 3          # 7 shards for 2 actors
     assert shard_size_for(2_000, 2) == 250 and shard_size_for(2_000, 4) == 125              # 4 shards an actor
@@ -221,3 +225,40 @@ def test_the_cli_sizes_the_shards_from_the_input_and_a_resumed_run_keeps_them(lo
     assert layout["shard_size"] == 32 and layout["shards"] == 7
     again = runner.invoke(cli, [*args, "--actors", "1"])    # another pool: the same cut, nothing refused
     assert again.exit_code == 0, again.output
+
+
+def test_the_cache_fill_streams_its_texts_a_chunk_at_a_time(model_dir, tmp_path, monkeypatch):
+    """Issue 35: corpus and align on Ray no longer list every text the cache lacks in the driver's
+    memory; the texts go by in chunks, each distinct missing one is spooled to disk once (repeats
+    across chunks found through a table on disk), and the cache is asked a chunk at a time."""
+    from parallel.runs.ray_engine import cache_fill
+    from parallel.translate.cache import cache_keys
+
+    monkeypatch.setattr(cache_fill, "LOOKUP_CHUNK", 10)
+    options, sha = TranslateOptions(reproducible=True), Translator(model_dir).model_sha256
+    texts = [f"نص رقم {n % 20}" for n in range(35)]          # 20 distinct, the repeats in later chunks
+    read = []
+
+    def streamed():
+        for text in texts:
+            read.append(text)
+            yield text
+
+    with TranslationCache(tmp_path / "cache.sqlite") as cache:
+        cached = texts[:3]
+        cache.put_many((key, sha, text, "done", 0.0, ()) for text, key in
+                       cache_keys(sha, options.output_key(), cached).items())
+        lookups = []
+        real_lookup = cache.lookup
+        monkeypatch.setattr(cache, "lookup", lambda keys: _counted(real_lookup, keys, lookups))
+        distinct, written = cache_fill._spool_missing(streamed(), cache, sha, options.output_key(),
+                                                      tmp_path / "spool.jsonl")
+    spooled = [json.loads(line)["text"] for line in (tmp_path / "spool.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert (distinct, written) == (20, 17) and spooled == list(dict.fromkeys(texts))[3:]
+    assert read == texts and lookups and max(lookups) <= 10
+
+
+def _counted(lookup, keys, sizes):
+    keys = list(keys)
+    sizes.append(len(keys))
+    return lookup(keys)

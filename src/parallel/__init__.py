@@ -35,8 +35,8 @@ _PUBLIC = {
     "TranslationCache": "translate.cache", "default_cache_path": "translate.cache",
     "translation_flags": "checks.flags", "read_glossary": "checks.glossary", "Glossary": "checks.glossary",
     "fit_length_model": "checks.length_model", "LengthModel": "checks.length_model",
-    "translate_on_ray": "runs.ray_translate", "RayOptions": "runs.ray_translate",
-    "fill_cache_on_ray": "runs.ray_translate",
+    "translate_on_ray": "runs.ray_engine", "RayOptions": "runs.ray_engine",
+    "fill_cache_on_ray": "runs.ray_engine",
     # alignment and scores
     "align": "alignment.aligner", "AlignOptions": "alignment.aligner", "Bead": "alignment.aligner",
     "align_collection": "alignment.aligner",

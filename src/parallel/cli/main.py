@@ -28,7 +28,7 @@ from parallel.formats.registry import FORMATS, writable_format
 from parallel.read.articles import split_references
 from parallel.runs.align import AlignConfig, run_align
 from parallel.runs.corpus import CorpusConfig, run_corpus
-from parallel.runs.ray_translate import translate_on_ray
+from parallel.runs.ray_engine import translate_on_ray
 from parallel.runs.score_docs import score_translation_file
 from parallel.runs.translate import segmented_lines, translated_lines
 from parallel.score.metrics import (

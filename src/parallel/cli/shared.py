@@ -13,7 +13,7 @@ import click
 
 from parallel.errors import ParallelError, location_error
 from parallel.runs.engine import EngineConfig
-from parallel.runs.ray_translate import RayOptions
+from parallel.runs.ray_engine import RayOptions
 from parallel.translate.devices import COMPUTE_TYPES
 from parallel.translate.models import DEFAULT_QUANTIZATION, QUANTIZATIONS, resolve_model
 from parallel.translate.translator import TranslateOptions
@@ -166,9 +166,9 @@ pivot_options = option_group(
 def _ray_choice(engine: str, address: str | None, actors: int, threads_per_actor: int,
                 gpus_per_actor: float) -> RayOptions | None:
     """``RayOptions`` for ``--engine ray``; None for the local engine, which refuses the cluster's options."""
-    chosen = RayOptions(address, actors, threads_per_actor, gpus_per_actor)
-    if engine == "ray":
-        return chosen
+    if engine == "ray":   # Ray's own lines reach the terminal only with --debug (else OUT's ray.log)
+        debug = bool(click.get_current_context().find_root().params.get("debug"))
+        return RayOptions(address, actors, threads_per_actor, gpus_per_actor, ray_messages=debug)
     given = [flag for flag, value, default in (("--address", address, RayOptions.address),
                                                ("--actors", actors, RayOptions.actors),
                                                ("--threads-per-actor", threads_per_actor, RayOptions.threads_per_actor),
@@ -179,16 +179,18 @@ def _ray_choice(engine: str, address: str | None, actors: int, threads_per_actor
     return None
 
 
-# The options of ``--engine ray`` (runs/ray_translate.py), handed to the command as ``ray``
+# The options of ``--engine ray`` (runs/ray_engine/), handed to the command as ``ray``
 # (RayOptions, or None for the local engine); defaults from ``RayOptions``.
 ray_options = option_group(
     "ray", _ray_choice,
     click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
                  help="local: this process; ray: a Ray cluster (pip install 'parallel[ray]'; docs/scale.md)."),
     click.option("--address", default=RayOptions.address,
-                 help="Ray cluster to join: 'auto' (the one `ray start` runs here, or $RAY_ADDRESS), HOST:6379, or "
-                      "ray://HOST:10001 through Ray Client (pip install 'ray[client]') [default: as Ray decides: "
-                      "$RAY_ADDRESS, else a cluster `ray start` runs here, else a new local one]."),
+                 help="Ray cluster to join: 'auto' (the one `ray start` runs here, or $RAY_ADDRESS), HOST:6379, "
+                      "ray://HOST:10001 through Ray Client (pip install 'ray[client]'), or 'local' (always a new "
+                      "cluster on this machine) [default: as Ray decides: $RAY_ADDRESS, else a cluster `ray start` "
+                      "runs here, else a new local one].  Ray's own messages go to ray.log in the output folder "
+                      "(on the terminal with --debug)."),
     click.option("--actors", type=click.IntRange(1), default=RayOptions.actors, show_default=True,
                  help="Translating actors (each loads the model once)."),
     click.option("--threads-per-actor", type=click.IntRange(1), default=RayOptions.threads_per_actor,

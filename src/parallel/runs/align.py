@@ -32,7 +32,7 @@ from parallel.read.articles import article_paths, read_article, read_reference, 
 from parallel.read.textfiles import read_lines
 from parallel.records import Pair, Segment
 from parallel.runs.engine import EngineConfig, open_engine
-from parallel.runs.ray_translate import RayOptions
+from parallel.runs.ray_engine import RayOptions
 from parallel.segment.sentences import line_segments, segment_document
 from parallel.translate.translator import TranslateOptions
 

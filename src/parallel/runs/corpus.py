@@ -34,7 +34,7 @@ from parallel.reports.report import format_counts, write_markdown
 from parallel.reports.review import open_review
 from parallel.runs.corpus_report import RunTotals, build_report
 from parallel.runs.engine import EngineConfig, open_engine
-from parallel.runs.ray_translate import RayOptions
+from parallel.runs.ray_engine import RayOptions
 from parallel.score.references import align_references
 from parallel.segment.sentences import segment_document
 from parallel.translate.models import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
@@ -265,12 +265,12 @@ def _run_corpus(config: CorpusConfig) -> CorpusResult:
     model_dir = ensure_model(config.model, config.models_dir, config.fetch_missing, config.progress)
     with timer.stage("read"):
         paths = article_paths(config.seeds_dir)
-    total, texts = 0, ([] if config.ray else None)   # --engine ray: the texts, for the cluster
+    total = 0
     for chunk in article_chunks(paths, timer):   # the first pass: bad input fails here, before the model
-        for article in chunk:
-            total += len(article.segments)
-            if texts is not None:
-                texts.extend(segment.text for segment in article.segments)
+        total += sum(len(article.segments) for article in chunk)
+    # --engine ray: the texts, read again as the cluster's input shards are written (never all in memory)
+    texts = (segment.text for chunk in article_chunks(paths, timer) for article in chunk
+             for segment in article.segments) if config.ray else None
     totals = RunTotals()
     final = output_paths(config.out_dir, config.name, config.parquet)
     with ExitStack() as resources, exclusive_folder(config.out_dir, leftovers=(STAGING_PREFIX,)), \

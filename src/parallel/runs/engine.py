@@ -5,7 +5,7 @@ and its one policy, a glossary, and where the translating happens (here, or on a
 translated on the cluster into the cache (``fill_cache_on_ray``), so the local translator then finds
 them all there, whatever the run does next (stream, chunk, align).  Without a cache, the Ray engine
 carries its translations through a private one that goes with the block.  ``parallel translate``
-(the local engine; ``--engine ray`` writes its own files, ``runs.ray_translate``), ``parallel corpus``
+(the local engine; ``--engine ray`` writes its own files, ``runs.ray_engine``), ``parallel corpus``
 and ``parallel align --model`` open their engine here.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from parallel.checks.glossary import read_glossary
-from parallel.runs.ray_translate import RayFill, RayOptions, fill_cache_on_ray
+from parallel.runs.ray_engine import RayFill, RayOptions, fill_cache_on_ray
 from parallel.translate.cache import TranslationCache, open_cache
 from parallel.translate.translator import TranslateOptions, Translator
 
@@ -69,7 +69,8 @@ def open_engine(config: EngineConfig, texts: Iterable[str] | None = None, shard_
         fill = None
         if config.ray is not None:
             if shard_dir is None:
-                shard_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="parallel-shards-")))
-            fill = fill_cache_on_ray(list(texts or ()), config.model_dir, config.options, cache, shard_dir,
+                # Ray's messages (ray.log) go beside the shards: in the same temporary folder
+                shard_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="parallel-ray-"))) / "shards"
+            fill = fill_cache_on_ray(texts or (), config.model_dir, config.options, cache, shard_dir,
                                      config.ray, config.progress)
         yield Engine(translator, cache.path if config.use_cache and cache is not None else None, fill)

@@ -40,7 +40,7 @@ def segmented_lines(paths: list[Path], jsonl: bool = False) -> Iterator[str]:
 def translated(paths: list[Path], engine: EngineConfig, lines: bool = False,
                total: int | None = None) -> Iterator[tuple[Translation, str]]:
     """Each segment's translation and the model's name, streamed through ``engine`` (local: a
-    Ray engine translates into files, ``runs.ray_translate``).  Every input is read once through
+    Ray engine translates into files, ``runs.ray_engine``).  Every input is read once through
     first (unless the caller did: ``total``), so bad input fails before any translation."""
     total = count_segments(paths, lines) if total is None else total
     with open_engine(engine) as opened:
