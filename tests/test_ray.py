@@ -97,7 +97,7 @@ def test_translate_cli_engine_ray(local_ray, model_dir, tmp_path, runner):
                                 "--no-cache", "--jsonl"])
     assert (out / "translations.jsonl").read_text(encoding="utf-8") == local.stdout
     again = runner.invoke(cli, [*args, "--format", "parquet"])
-    assert again.exit_code == 0 and "(0 translated now, 6 already done)" in again.stderr   # 180 segments: 6 shards
+    assert again.exit_code == 0 and "(0 translated now, 2 already done)" in again.stderr   # 180 segments, --reproducible: a shard an actor
     segments = [s for path in article_paths(SEEDS) for s in segments_from_file(path)]
     assert [r["id"] for r in read_parquet(out / "translations.parquet")] == [s.id for s in segments]
 
@@ -211,6 +211,9 @@ def test_shards_are_sized_so_every_actor_has_work():
     assert shard_size_for(2_000, 2) == 250 and shard_size_for(2_000, 4) == 125              # 4 shards an actor
     assert shard_size_for(1_000_000, 8) == MAX_SHARD and shard_size_for(None, 2) == MAX_SHARD
     assert RayOptions(shard_size=20).sized_for(2_000) == 20                                 # given: kept
+    # --reproducible batches one length at a time: one large shard per actor keeps them full
+    assert shard_size_for(2_000, 2, reproducible=True) == 1_000 and shard_size_for(200, 2, reproducible=True) == 100
+    assert shard_size_for(10**6, 8, reproducible=True) == 4096
 
 
 def test_the_cli_sizes_the_shards_from_the_input_and_a_resumed_run_keeps_them(local_ray, runner, installed_models,

@@ -72,7 +72,8 @@ def fill_cache_on_ray(texts: Iterable[str], model_dir: Path, options: TranslateO
     inputs = shard_dir / TEXT_INPUTS
     shutil.rmtree(inputs, ignore_errors=True)
     distinct, missing = _spool_missing(texts, cache, model_sha256, options.output_key(), inputs / "missing.jsonl")
-    shards = _cut_spool(inputs / "missing.jsonl", inputs, ray_options.sized_for(missing)) if missing else 0
+    size = ray_options.sized_for(missing, options.reproducible)
+    shards = _cut_spool(inputs / "missing.jsonl", inputs, size) if missing else 0
     run = ShardRun()
     if shards:
         log = log_path or shard_dir.parent / RAY_LOG

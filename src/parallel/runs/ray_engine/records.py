@@ -107,10 +107,12 @@ def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: Tran
         read_glossary(glossary_path)   # a bad glossary fails here, before the cluster starts
     ray_options = ray_options or RayOptions()
     out_dir = Path(out_dir)
+    if total is None and hasattr(segments, "__len__"):
+        total = len(segments)   # a list: its length sizes the shards as a count would
     with ray_messages_into(None if ray_options.ray_messages else out_dir / RAY_LOG):
         start_ray(ray_options, progress)   # a cluster that cannot be reached fails here, before anything is written
         with exclusive_folder(out_dir, leftovers=(INPUT_STAGING,)):
-            layout = _staged_input(segments, out_dir, ray_options, total)
+            layout = _staged_input(segments, out_dir, ray_options, total, options.reproducible)
             shards = layout["shards"]
             todo = {index: str(input_path(out_dir, index).resolve()) for index in range(shards)
                     if not shard_path(out_dir, index).exists()}
@@ -129,13 +131,14 @@ def translate_on_ray(segments: Iterable[Segment], model_dir: Path, options: Tran
     return RayResult(layout["segments"], shards, len(todo), output, run.actor_peak_rss_mb, run.nodes, run.actors)
 
 
-def _staged_input(segments: Iterable[Segment], out_dir: Path, ray_options: RayOptions, total: int | None) -> dict:
+def _staged_input(segments: Iterable[Segment], out_dir: Path, ray_options: RayOptions, total: int | None,
+                  reproducible: bool) -> dict:
     """The input shards of ``translate_on_ray`` in ``OUT/inputs/``, written once (a resumed run
     checks its input against them) and their layout."""
     (out_dir / SHARD_DIR).mkdir(parents=True, exist_ok=True)
     staging = out_dir / f"{INPUT_STAGING}{os.getpid()}"
     try:
-        size = ray_options.shard_size or _resumed_shard_size(out_dir) or ray_options.sized_for(total)
+        size = ray_options.shard_size or _resumed_shard_size(out_dir) or ray_options.sized_for(total, reproducible)
         layout = _stage_inputs(segments, staging, size)
         _check_layout(out_dir, layout)
         if (out_dir / INPUT_DIR).exists():
