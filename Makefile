@@ -95,7 +95,7 @@ bench: install-dev
 	$(BIN)/python bench/formats.py
 	$(BIN)/python bench/throughput.py --systems pipeline,ctranslate2,reproducible,hf,corpus
 	$(BIN)/python bench/scale.py --sizes 1000,10000,100000
-	$(BIN)/python bench/ray_engine.py --sentences 400
+	$(BIN)/python bench/ray_engine.py --sentences 2000 --small 200 --repeat 3
 	$(BIN)/python bench/align_peers.py
 	$(BIN)/python bench/pair_docs.py --sizes 10000,100000
 
