@@ -40,8 +40,9 @@ def shard_size_for(total: int | None, actors: int, reproducible: bool = False) -
 
     ``reproducible``: one shard per actor, up to ``MAX_REPRODUCIBLE_SHARD``.  Its batches hold
     sentences of one length only, so they fill only from many sentences: on 2 cores (real-size
-    random model, greedy) 300 sentences took 32 s in one call and 66 s in four calls of 75, and
-    Ray with shards of 125 ran at half the speed of shards of 500 (docs/scale.md)."""
+    random model, greedy, 1 thread) 300 sentences took 32 s in one call and 66 s in four calls of
+    75; 1,000 on Ray with 1 actor x 2 threads took 53.4 s in shards of 250 and 37.4 s in one shard
+    (the local engine: 35.8 s; docs/scale.md)."""
     per_actor, largest = (1, MAX_REPRODUCIBLE_SHARD) if reproducible else (SHARDS_PER_ACTOR, MAX_SHARD)
     if not total:
         return largest
