@@ -3,6 +3,7 @@ help says what each command accepts, options that cannot apply are refused rathe
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 import pytest
@@ -98,6 +99,36 @@ def test_a_ray_client_address_without_ray_client_is_one_line(runner, tmp_path, i
     assert result.output.strip().splitlines()[-1].startswith(
         "error: --address ray://127.0.0.1:1: Ray Client needs its package: pip install 'ray[client]'")
     assert not (tmp_path / "out").exists()
+
+
+def test_joining_a_cluster_that_is_not_there_is_one_line(runner, tmp_path, installed_models, monkeypatch):
+    """`--address auto` with no cluster running said "error: a file: Could not find any running Ray
+    instance…" (Ray's ConnectionError read as a file error)."""
+    pytest.importorskip("ray")
+    if _ray_cluster_running():
+        pytest.skip("a Ray cluster runs on this machine: --address auto would join it")
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    monkeypatch.setenv("RAY_TMPDIR", str(tmp_path / "ray"))   # where Ray looks for a running cluster: none there
+    article = tmp_path / "a.txt"
+    article.write_text("قال الوزير إن الخطة جاهزة.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["translate", str(article), "--engine", "ray", "--address", "auto",
+                                 "--out", str(tmp_path / "out"), "--models-dir", str(installed_models), "--no-cache"])
+    assert result.exit_code == 3, result.output
+    assert result.output.strip().splitlines() == [
+        "error: --address auto: no Ray cluster to join (Could not find any running Ray instance); start one with "
+        "`ray start --head`, give its address, or use --address local"]
+    assert not (tmp_path / "out").exists()
+
+
+def _ray_cluster_running() -> bool:
+    """Whether a Ray GCS server process runs here (``--address auto`` finds clusters that way too)."""
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"gcs_server" in (entry / "cmdline").read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def test_two_articles_of_one_id_in_a_folder_are_refused(runner, tmp_path, installed_models):

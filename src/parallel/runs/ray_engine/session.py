@@ -77,6 +77,9 @@ def start_ray(ray_options: RayOptions, progress: bool = True):
         try:
             ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
                      configure_logging=True)
+        except ConnectionError as exc:   # --address auto with no cluster, an address nothing answers at
+            raise ResourceError(f"--address {address}: no Ray cluster to join ({str(exc).split('. ')[0]}); start "
+                                "one with `ray start --head`, give its address, or use --address local") from exc
         except ValueError as exc:
             if str(address or "").startswith("ray://") and "ray[client]" in str(exc):
                 raise ResourceError(f"--address {address}: Ray Client needs its package: "
