@@ -275,18 +275,15 @@ class Translator:
         return parts
 
     def _translate_uncached(self, texts: list[str], keys: dict[str, str], bar, flagged: bool = False):
-        """Each text's translation, decoded batch by batch, each batch put into the cache as it
-        comes (with the flags only decoding knows).  ``flagged``: with every flag (``_with_flags``),
-        computed for a batch while CTranslate2 decodes the batches queued after it, not after the
-        last one (measured: 0.5 s of checks on 400 sentences that the decoding threads waited for)."""
+        """Each text's translation, batch by batch into the cache; ``flagged``: with ``_with_flags``,
+        run on a batch while the next ones decode (not after the last: bench/README.md, 2026-12-07)."""
         parts = self._model_inputs(texts)
         parts_left = [0] * len(texts)
         for part in parts:
             parts_left[part.owner] += 1
         outputs: dict[int, list[tuple[int, _PartResult]]] = {}  # owner -> (part index, result)
         results = {text: MTResult("", 0.0, ()) for text, left in zip(texts, parts_left) if left == 0}
-        if flagged:
-            results = {text: self._with_flags(text, result) for text, result in results.items()}
+        results = {text: self._with_flags(text, r) if flagged else r for text, r in results.items()}
         bar.update(len(results))
         # the encoder's input length: the prefix, the pieces and </s>, whoever adds it
         lengths = [len(self._source_prefix) + len(part.pieces) + 1 for part in parts]
@@ -301,14 +298,10 @@ class Translator:
                 if parts_left[owner] == 0:
                     finished.append(owner)
             batch_results = {texts[owner]: self._assemble(texts[owner], outputs.pop(owner)) for owner in finished}
-            results.update(batch_results)
             if self.cache is not None and batch_results:
-                self.cache.put_many(
-                    (keys[text], self.model_sha256, text, out, score, flags)
-                    for text, (out, score, flags, _) in batch_results.items()
-                )
-            if flagged:
-                results.update({text: self._with_flags(text, result) for text, result in batch_results.items()})
+                self.cache.put_many((keys[text], self.model_sha256, text, out, score, flags)
+                                    for text, (out, score, flags, _) in batch_results.items())
+            results.update({text: self._with_flags(text, r) if flagged else r for text, r in batch_results.items()})
             bar.update(len(finished))
         return results
 
