@@ -30,7 +30,8 @@ def ray_messages_into(log_path: Path | None) -> Iterator[None]:
         yield
         return
     for stream in (sys.stdout, sys.stderr):
-        stream.flush()
+        if stream is not None:   # None where Python runs without them
+            stream.flush()
     saved = os.dup(2)
     python_stderr = sys.stderr
     with tempfile.TemporaryFile() as messages:
@@ -105,7 +106,7 @@ def _show_ray_worker_lines(shown: bool) -> None:
     """Ray's driver prints the cluster's error events (``(raylet) Task … will be retried``, a
     worker's death) from a thread of its own, on standard output; the switch it offers for this is
     the one its own debugger uses (``ray.util.rpdb``).  They are expected on a run that survives a
-    lost worker, and stay in Ray's logs (``/tmp/ray/session_latest/logs``)."""
+    lost worker; ``--debug`` shows them, and Ray keeps its own logs in ``/tmp/ray/session_latest/logs``."""
     import ray._private.worker as ray_worker
 
     if hasattr(ray_worker, "_worker_logs_enabled"):
