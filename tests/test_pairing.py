@@ -336,3 +336,21 @@ def test_eval_pair_docs_on_the_command_line(runner):
     mismatched = runner.invoke(cli, ["eval", "pair-docs", "--src", f"{split}.ara", "--src", f"{split}.ara",
                                      "--ref", f"{split}.eng", "--docids", f"{split}.docids"])
     assert mismatched.exit_code == 2 and "same number of times" in mismatched.output
+
+
+def test_the_pairs_do_not_depend_on_pythons_hash_seed():
+    # sets of names and numbers iterate in an order PYTHONHASHSEED decides; the pairs and their
+    # probabilities (sums over a document's keys) must not
+    import subprocess
+    import sys
+    script = (
+        "import sys; from parallel.runs.pair_eval import PairEvalConfig, make_heaps, read_test_sets; "
+        "from parallel.pairing.pairer import pair_documents; "
+        f"split = {str(FLORES / 'flores200-devtest')!r}; "
+        "heaps = make_heaps(read_test_sets([(split + '.ara', split + '.eng', split + '.docids')]), PairEvalConfig(seed=2)); "
+        "pairing = pair_documents(heaps.arabic, heaps.english); "
+        "print([(p.arabic, p.english, p.probability.hex(), p.evidence) for p in pairing.pairs])")
+    outputs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")]
+    assert outputs[0].count("(") > 100 and outputs[0] == outputs[1]

@@ -5,7 +5,9 @@ side.  Instead each document looks up only its rarest keys (at most ``CANDIDATE_
 by at most ``MAX_POSTINGS`` documents of the other side, ``POSTINGS_BUDGET`` in all) in the other
 side's postings, and keeps its ``CANDIDATES`` best documents by shared inverse document
 frequency; both directions are looked up and their candidates pooled.  Every step is a few
-numpy operations over blocks of documents, so time grows with the documents and memory stays flat.
+numpy operations over blocks of documents (``BLOCK``) or of entries (``CHUNK``), never over every
+entry of a side at once beyond the tables themselves: time grows with the documents, and so do
+only the compact tables (a key id, a family and a weight an entry: 9 bytes), not the work arrays.
 
 For each candidate pair the shared mass of each key family is then counted over *all* keys
 (``shared_mass``): two documents' key lists are merged by sorting, and a key on both is shared.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -25,6 +27,8 @@ CANDIDATE_KEYS = 40     # the rarest keys of a document looked up
 MAX_POSTINGS = 1000     # a key held by more documents of the other side finds no candidates
 POSTINGS_BUDGET = 1000  # the most documents of the other side one document's keys reach
 BLOCK = 2048            # documents joined at a time
+PAIR_BLOCK = 4096       # candidate pairs whose shared keys are counted at a time
+CHUNK = 1 << 22         # entries looked up at a time where a whole table is scanned
 
 
 @dataclass
@@ -39,18 +43,32 @@ class KeyTable:
         return len(self.starts) - 1
 
     def documents(self) -> np.ndarray:
-        """The document of each entry."""
+        """The document of each entry (an int64 an entry: for blocks, not a whole side)."""
         return np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.starts))
+
+    def block(self, first: int, last: int) -> "KeyTable":
+        """Documents ``first`` .. ``last - 1`` as a table of their own (views, not copies)."""
+        low, high = self.starts[first], self.starts[last]
+        return KeyTable(self.starts[first:last + 1] - low, self.keys[low:high], self.families[low:high],
+                        self.weights[low:high])
+
+    def blocks(self, size: int = BLOCK) -> Iterator[tuple[int, "KeyTable"]]:
+        """(first document, block) for consecutive blocks of ``size`` documents."""
+        for first in range(0, len(self), size):
+            yield first, self.block(first, min(first + size, len(self)))
 
 
 def raw_table(documents_keys: Iterable[dict[int, dict[int, float]]]) -> KeyTable:
     """A side's keys as arrays, keys still the raw hashes (``build_index`` makes them compact);
-    documents are consumed one at a time, so only the arrays are ever held."""
+    documents are consumed one at a time, so only the arrays are ever held.  Each family's keys are
+    in key order (not in the order a set gave them), so that every sum over them, and the pairs,
+    are the same from one run to the next."""
     keys, families, weights, starts = array("I"), array("b"), array("f"), array("q", [0])
     for by_family in documents_keys:
-        for family, weighted in by_family.items():
-            keys.extend(weighted.keys())
-            weights.extend(weighted.values())
+        for family, weighted in sorted(by_family.items()):
+            ordered = sorted(weighted)
+            keys.extend(ordered)
+            weights.extend([weighted[key] for key in ordered])
             families.extend([family] * len(weighted))
         starts.append(len(keys))
     return KeyTable(np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(keys, dtype=np.uint32).copy(),
@@ -58,14 +76,21 @@ def raw_table(documents_keys: Iterable[dict[int, dict[int, float]]]) -> KeyTable
 
 
 def merged_tables(first: KeyTable, second: KeyTable) -> KeyTable:
-    """Two tables of the same documents as one (each document's entries from both)."""
-    documents = np.concatenate([first.documents(), second.documents()])
-    order = np.argsort(documents, kind="stable")
-    counts = np.bincount(documents, minlength=len(first))
-    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    return KeyTable(starts, np.concatenate([first.keys, second.keys])[order],
-                    np.concatenate([first.families, second.families])[order],
-                    np.concatenate([first.weights, second.weights])[order])
+    """Two tables of the same documents as one (each document's entries from both, the first's
+    before the second's), filled block by block."""
+    starts = first.starts + second.starts
+    total = int(starts[-1])
+    merged = KeyTable(starts, np.empty(total, dtype=first.keys.dtype), np.empty(total, dtype=np.int8),
+                      np.empty(total, dtype=np.float32))
+    for start, block in first.blocks(BLOCK * 8):
+        other = second.block(start, start + len(block))
+        documents = np.concatenate([block.documents(), other.documents()])
+        order = np.argsort(documents, kind="stable")
+        low, high = starts[start], starts[start + len(block)]
+        merged.keys[low:high] = np.concatenate([block.keys, other.keys])[order]
+        merged.families[low:high] = np.concatenate([block.families, other.families])[order]
+        merged.weights[low:high] = np.concatenate([block.weights, other.weights])[order]
+    return merged
 
 
 @dataclass
@@ -80,27 +105,43 @@ class Index:
     english_mass: np.ndarray
 
 
-def restricted(table: KeyTable, present: np.ndarray) -> KeyTable:
+def restricted(table: KeyTable, present: np.ndarray, family: int | None = None) -> KeyTable:
     """The table's entries whose key is in ``present`` (sorted, unique): a key the other side
-    never holds can neither be shared nor count in a document's mass, so it need not be kept."""
+    never holds can neither be shared nor count in a document's mass, so it need not be kept.
+    With ``family``, only that family's entries are restricted and the others all kept."""
+    keep = _member(table.keys, present)
+    if family is not None:
+        keep |= table.families != family
+    kept = np.flatnonzero(keep)
+    return KeyTable(np.searchsorted(kept, table.starts).astype(np.int64), table.keys[kept], table.families[kept],
+                    table.weights[kept])
+
+
+def _member(values: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """A mask of the values that are in ``present`` (sorted, unique), ``CHUNK`` at a time."""
+    found = np.zeros(len(values), dtype=bool)
     if len(present) == 0:
-        keep = np.zeros(len(table.keys), dtype=bool)
-    else:
-        position = np.minimum(np.searchsorted(present, table.keys), len(present) - 1)
-        keep = present[position] == table.keys
-    kept_before = np.concatenate([[0], np.cumsum(keep)])
-    return KeyTable(kept_before[table.starts].astype(np.int64), table.keys[keep], table.families[keep],
-                    table.weights[keep])
+        return found
+    for low in range(0, len(values), CHUNK):
+        chunk = values[low:low + CHUNK]
+        found[low:low + CHUNK] = present[np.minimum(np.searchsorted(present, chunk), len(present) - 1)] == chunk
+    return found
+
+
+def _compact(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Each key's position in ``ids`` (sorted; every key is there), as int32, ``CHUNK`` at a time."""
+    compact = np.empty(len(keys), dtype=np.int32)
+    for low in range(0, len(keys), CHUNK):
+        compact[low:low + CHUNK] = np.searchsorted(ids, keys[low:low + CHUNK])
+    return compact
 
 
 def build_index(arabic: KeyTable, english: KeyTable) -> Index:
     """Compact key ids for the keys both sides hold (a key held by one side only is worth nothing)."""
     ids = np.intersect1d(arabic.keys, english.keys)
     arabic, english = restricted(arabic, ids), restricted(english, ids)
-    arabic = KeyTable(arabic.starts, np.searchsorted(ids, arabic.keys).astype(np.int32), arabic.families,
-                      arabic.weights)
-    english = KeyTable(english.starts, np.searchsorted(ids, english.keys).astype(np.int32), english.families,
-                       english.weights)
+    arabic = KeyTable(arabic.starts, _compact(arabic.keys, ids), arabic.families, arabic.weights)
+    english = KeyTable(english.starts, _compact(english.keys, ids), english.families, english.weights)
     arabic_frequency = np.bincount(arabic.keys, minlength=len(ids))
     english_frequency = np.bincount(english.keys, minlength=len(ids))
     documents = len(arabic) + len(english)
@@ -111,13 +152,19 @@ def build_index(arabic: KeyTable, english: KeyTable) -> Index:
 
 def _mass(table: KeyTable, idf: np.ndarray) -> np.ndarray:
     mass = np.zeros((len(table), len(FAMILIES)), dtype=np.float64)
-    np.add.at(mass, (table.documents(), table.families.astype(np.int64)), idf[table.keys] * table.weights)
+    for first, block in table.blocks(BLOCK * 8):
+        np.add.at(mass[first:first + len(block)], (block.documents(), block.families.astype(np.int64)),
+                  idf[block.keys] * block.weights)
     return mass
 
 
 def _postings(table: KeyTable) -> tuple[np.ndarray, np.ndarray]:
+    """(keys sorted, the document of each): the side's inverted index."""
     order = np.argsort(table.keys, kind="stable")
-    return table.keys[order], table.documents()[order]
+    documents = np.empty(len(order), dtype=np.int32)
+    for low in range(0, len(order), CHUNK):
+        documents[low:low + CHUNK] = np.searchsorted(table.starts, order[low:low + CHUNK], "right") - 1
+    return table.keys[order], documents
 
 
 def _rarest_entries(table: KeyTable, other_frequency: np.ndarray) -> np.ndarray:
@@ -138,8 +185,9 @@ def _rarest_entries(table: KeyTable, other_frequency: np.ndarray) -> np.ndarray:
 
 
 def _join(table: KeyTable, entries: np.ndarray, idf: np.ndarray, postings: tuple[np.ndarray, np.ndarray],
-          other_count: int) -> tuple[np.ndarray, np.ndarray]:
-    """(pair codes ``document * other_count + other``, summed idf) for the given entries."""
+          other_count: int, first: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(pair codes ``document * other_count + other``, summed idf) for the given entries of a
+    block whose first document is ``first``."""
     sorted_keys, sorted_documents = postings
     keys = table.keys[entries]
     low = np.searchsorted(sorted_keys, keys, "left")
@@ -148,8 +196,8 @@ def _join(table: KeyTable, entries: np.ndarray, idf: np.ndarray, postings: tuple
     if total == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    others = sorted_documents[np.repeat(low, counts) + offsets]
-    documents = np.repeat(table.documents()[entries], counts)
+    others = sorted_documents[np.repeat(low, counts) + offsets].astype(np.int64)
+    documents = np.repeat(table.documents()[entries] + first, counts)
     codes = documents * other_count + others
     order = np.argsort(codes)
     codes = codes[order]
@@ -169,12 +217,10 @@ def _best_per_document(codes: np.ndarray, scores: np.ndarray, other_count: int, 
 def _candidates_one_way(table: KeyTable, other: KeyTable, idf: np.ndarray, other_frequency: np.ndarray,
                         keep: int) -> np.ndarray:
     postings = _postings(other)
-    entries = _rarest_entries(table, other_frequency)
-    entry_documents = table.documents()[entries]
     found = []
-    for start in range(0, len(table), BLOCK):
-        block = entries[(entry_documents >= start) & (entry_documents < start + BLOCK)]
-        codes, scores = _join(table, block, idf, postings, len(other))
+    for first, block in table.blocks():
+        entries = _rarest_entries(block, other_frequency)
+        codes, scores = _join(block, entries, idf, postings, len(other), first)
         found.append(_best_per_document(codes, scores, len(other), keep))
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
@@ -213,8 +259,8 @@ def shared_mass(index: Index, pairs: np.ndarray) -> np.ndarray:
     """(pairs, families): the idf mass of the keys both documents of each pair hold (the smaller
     weight of the two), counted block by block."""
     shared = np.zeros((len(pairs), len(FAMILIES)), dtype=np.float64)
-    for start in range(0, len(pairs), BLOCK * 8):
-        block = pairs[start:start + BLOCK * 8]
+    for start in range(0, len(pairs), PAIR_BLOCK):
+        block = pairs[start:start + PAIR_BLOCK]
         shared[start:start + len(block)] = _shared_block(index, block)
     return shared
 

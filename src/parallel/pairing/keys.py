@@ -65,7 +65,7 @@ class SideDocument:
         return sum(len("".join(s.split())) for s in self.sentences)
 
 
-@functools.lru_cache(maxsize=1 << 20)     # tokens repeat across documents
+@functools.lru_cache(maxsize=1 << 17)     # tokens repeat across documents; the common ones stay
 def key_of(family: int, token: str) -> int:
     """The hashed key of a token in a family."""
     return zlib.crc32(f"{family}:{token}".encode("utf-8"))

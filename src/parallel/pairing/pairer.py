@@ -37,6 +37,7 @@ from parallel.pairing.index import (
     shared_mass,
 )
 from parallel.pairing.keys import (
+    LATIN,
     SideDocument,
     arabic_keys,
     english_keys,
@@ -126,9 +127,13 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
     if not arabic or not english:
         return Pairing([])
     links = linked_by_pages(arabic, english) if options.use_links else []
-    english_table = raw_table(english_keys(document) for document in english)
+    arabic_raw = raw_table(arabic_keys(document) for document in arabic)
+    # every English word is a Latin token; only those the Arabic side holds can be shared
+    english_table = restricted(raw_table(english_keys(document) for document in english),
+                               np.unique(arabic_raw.keys[arabic_raw.families == LATIN]), family=LATIN)
     english_present = np.unique(english_table.keys)
-    base_arabic = restricted(raw_table(arabic_keys(document) for document in arabic), english_present)
+    base_arabic = restricted(arabic_raw, english_present)
+    del arabic_raw
     shapes = Shapes.of(arabic, english)
     has_pivots = all(document.pivot is not None for document in arabic)
     rounds = 1 if has_pivots else 1 + options.lexicon_rounds

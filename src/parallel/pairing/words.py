@@ -11,13 +11,14 @@ take their words from it instead and get none here.
 """
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
 
 from parallel.alignment.lexicon import arabic_words, english_words
-from parallel.pairing.index import KeyTable
+from parallel.pairing.index import BLOCK, KeyTable
 from parallel.pairing.keys import WORDS, SideDocument, key_of
 
 
@@ -36,11 +37,8 @@ class StemCounts:
 def stem_counts(documents: Sequence[SideDocument]) -> StemCounts:
     """Count every document's stems once (none for a document with a pivot)."""
     ids: dict[str, int] = {}
-    stems: list[int] = []
-    counts: list[int] = []
-    starts = [0]
-    latin_keys: list[int] = []
-    latin_starts = [0]
+    stems, counts, starts = array("q"), array("f"), array("q", [0])
+    latin_keys, latin_starts = array("I"), array("q", [0])
     for document in documents:
         if document.pivot is None:
             found: dict[int, int] = {}
@@ -53,40 +51,72 @@ def stem_counts(documents: Sequence[SideDocument]) -> StemCounts:
             latin_keys.extend({key_of(WORDS, word) for word in english_words(text)})
         starts.append(len(stems))
         latin_starts.append(len(latin_keys))
-    return StemCounts(np.asarray(starts, dtype=np.int64), np.asarray(stems, dtype=np.int64),
-                      np.asarray(counts, dtype=np.float32), list(ids), np.asarray(latin_starts, dtype=np.int64),
-                      np.asarray(latin_keys, dtype=np.uint32))
+    return StemCounts(_numpy(starts, np.int64), _numpy(stems, np.int64), _numpy(counts, np.float32), list(ids),
+                      _numpy(latin_starts, np.int64), _numpy(latin_keys, np.uint32))
+
+
+def _numpy(values: array, dtype) -> np.ndarray:
+    return np.frombuffer(values, dtype=dtype).copy() if len(values) else np.zeros(0, dtype=dtype)
+
+
+@dataclass
+class _Choices:
+    """Each stem's likeliest English words as flat arrays (``starts`` by stem id)."""
+    starts: np.ndarray
+    keys: np.ndarray
+    probabilities: np.ndarray
+
+    @classmethod
+    def of(cls, vocabulary: Sequence[str], likeliest: Mapping[str, tuple[tuple[str, float], ...]]) -> "_Choices":
+        starts, keys, probabilities = [0], [], []
+        for stem in vocabulary:
+            for english, probability in likeliest.get(stem, ()):
+                keys.append(key_of(WORDS, english))
+                probabilities.append(probability)
+            starts.append(len(keys))
+        return cls(np.asarray(starts, dtype=np.int64), np.asarray(keys, dtype=np.uint32),
+                   np.asarray(probabilities, dtype=np.float32))
 
 
 def expected_word_table(counts: StemCounts, likeliest: Mapping[str, tuple[tuple[str, float], ...]]) -> KeyTable:
-    """Every document's expected English words as a ``words`` key table (see the module)."""
-    choice_starts, choice_keys, choice_probabilities = [0], [], []
-    for stem in counts.vocabulary:
-        for english, probability in likeliest.get(stem, ()):
-            choice_keys.append(key_of(WORDS, english))
-            choice_probabilities.append(probability)
-        choice_starts.append(len(choice_keys))
-    choice_starts_array = np.asarray(choice_starts, dtype=np.int64)
-    per_stem = np.diff(choice_starts_array)
-    documents = np.repeat(np.arange(len(counts.starts) - 1), np.diff(counts.starts))
-    expand = per_stem[counts.stems]
+    """Every document's expected English words as a ``words`` key table (see the module), built
+    ``BLOCK`` documents at a time."""
+    choices = _Choices.of(counts.vocabulary, likeliest)
+    document_count = len(counts.starts) - 1
+    parts = [_expected_block(counts, choices, first, min(first + BLOCK, document_count))
+             for first in range(0, document_count, BLOCK)]
+    if not parts:
+        return KeyTable(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int8),
+                        np.zeros(0, dtype=np.float32))
+    sizes = np.cumsum([0] + [len(keys) for _, keys, _ in parts])
+    starts = np.concatenate([[0]] + [block_starts[1:] + offset for (block_starts, _, _), offset in zip(parts, sizes)])
+    keys = np.concatenate([keys for _, keys, _ in parts])
+    return KeyTable(starts.astype(np.int64), keys, np.full(len(keys), WORDS, dtype=np.int8),
+                    np.concatenate([weights for _, _, weights in parts]))
+
+
+def _expected_block(counts: StemCounts, choices: _Choices, first: int, last: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(starts, keys, weights) of documents ``first`` .. ``last - 1``, starts from 0."""
+    low, high = counts.starts[first], counts.starts[last]
+    stems, stem_counts_ = counts.stems[low:high], counts.counts[low:high]
+    documents = np.repeat(np.arange(last - first), np.diff(counts.starts[first:last + 1]))
+    expand = np.diff(choices.starts)[stems]
     total = int(expand.sum())
     offsets = np.arange(total) - np.repeat(np.cumsum(expand) - expand, expand)
-    choice = np.repeat(choice_starts_array[counts.stems], expand) + offsets
-    keys = np.asarray(choice_keys, dtype=np.uint32)[choice] if total else np.zeros(0, dtype=np.uint32)
-    weights = (np.asarray(choice_probabilities, dtype=np.float32)[choice] if total else np.zeros(0, np.float32)) \
-        * np.repeat(1.0 + np.log(counts.counts), expand).astype(np.float32)
-    latin_documents = np.repeat(np.arange(len(counts.latin_starts) - 1), np.diff(counts.latin_starts))
+    choice = np.repeat(choices.starts[stems], expand) + offsets
+    keys = choices.keys[choice]
+    weights = choices.probabilities[choice] * np.repeat(1.0 + np.log(stem_counts_), expand).astype(np.float32)
+    latin_low, latin_high = counts.latin_starts[first], counts.latin_starts[last]
+    latin_documents = np.repeat(np.arange(last - first), np.diff(counts.latin_starts[first:last + 1]))
     documents = np.concatenate([np.repeat(documents, expand), latin_documents])
-    keys = np.concatenate([keys, counts.latin_keys])
-    weights = np.concatenate([weights, np.full(len(counts.latin_keys), 2.0, dtype=np.float32)])  # capped below
+    keys = np.concatenate([keys, counts.latin_keys[latin_low:latin_high]])
+    weights = np.concatenate([weights, np.full(latin_high - latin_low, 2.0, dtype=np.float32)])  # capped below
     codes = documents.astype(np.int64) * (1 << 32) + keys.astype(np.int64)
     order = np.argsort(codes, kind="stable")
     codes = codes[order]
     firsts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
     summed = np.minimum(np.add.reduceat(weights[order], firsts), 1.0) if len(codes) else weights
     unique = codes[firsts]
-    entry_documents = unique >> 32
-    starts = np.searchsorted(entry_documents, np.arange(len(counts.starts)), "left").astype(np.int64)
-    return KeyTable(starts, (unique & 0xFFFFFFFF).astype(np.uint32), np.full(len(unique), WORDS, dtype=np.int8),
-                    summed.astype(np.float32))
+    starts = np.searchsorted(unique >> 32, np.arange(last - first + 1), "left").astype(np.int64)
+    return starts, (unique & 0xFFFFFFFF).astype(np.uint32), summed.astype(np.float32)
