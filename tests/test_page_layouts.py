@@ -69,6 +69,9 @@ def test_a_comment_section_goes_from_its_title_on_and_the_article_stays():
                             f'</section><p>{STORY.body[1]}</p></div>')
     without_chrome(whole)
     assert whole.find("section") is None and [p.text for p in whole.iter("p")] == [STORY.body[0], STORY.body[1]]
+    run_in = html.fromstring(f"<div><p>{STORY.body[0]}</p><p><b>تعليقات القراء</b> على الخطة جاءت متباينة بين مؤيد "
+                             f"ومعارض.</p><div><span>3 تعليقات</span> | {STORY.byline}</div></div>")
+    assert without_chrome(run_in) == {"amp": 0, "comments": 0} and len(run_in.findall(".//p")) == 2
 
 
 @pytest.mark.parametrize("title", ["التعليقات (3)", "3 تعليقات", "٣ تعليقات على “خطة تحلية المياه”", "تعليق واحد",

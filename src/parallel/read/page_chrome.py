@@ -43,7 +43,9 @@ COMMENT_TITLE_RE = re.compile(
 MAX_TITLE_WORDS = 14
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _KEEP_WHOLE = ("html", "body", "article", "main")
-# Blocks that can title the container they open (a link cannot: "3 تعليقات" beside a byline).
+# Blocks that can title the container they open (a link cannot: "3 تعليقات" beside a byline), and
+# the containers they can title: not a paragraph that opens with a bold run-in phrase.
+_CONTAINERS = ("div", "section", "aside", "footer", "header", "form", "ol", "ul", "dl", "fieldset", "nav")
 _TITLE_BLOCKS = ("div", "p", "span", "b", "strong", "header", "label", "legend", "caption", "dt")
 
 
@@ -75,7 +77,9 @@ def _comment_titles(root) -> list:
         if not isinstance(element.tag, str) or element.getparent() is None:
             continue
         parent = element.getparent()
-        opens = next((c for c in parent if isinstance(c.tag, str)), None) is element
+        first = next((c for c in parent if isinstance(c.tag, str)), None)
+        opens = (first is element and parent.tag in _CONTAINERS and not (parent.text or "").strip()
+                 and not (element.tail or "").strip())
         if (element.tag in _HEADINGS or opens and element.tag in _TITLE_BLOCKS) and is_comment_title(_text(element)):
             titles.append(element)
     return titles
