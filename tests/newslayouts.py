@@ -314,29 +314,30 @@ def catalogue() -> dict[str, TestPage]:
                                   (old.headline, *old.body), old.chrome, layout="nested divs, numeric entities"),
     }
     chrome = (parts.CAPTION, "نُشر في 6 ديسمبر 2026", "كتبت: سارة علي", "التعليقات المنشورة", "صحيفة المثال")
-    for name, json_ld, h1 in (("park", True, True), ("park-no-h1", True, False), ("park-no-jsonld", False, False)):
+    for name, json_ld, h1, layout in (("park", True, True, "JSON-LD, `<h1>`"), ("park-no-h1", True, False, "JSON-LD, no `<h1>`"),
+                                      ("park-no-jsonld", False, False, "og: only, no `<h1>`")):
         pages[f"{name}.html"] = TestPage(parts.news_page(json_ld=json_ld, h1=h1), (parts.HEADLINE, parts.LEAD, *parts.BODY),
-                                         chrome, layout="standfirst outside the body, JSON-LD/og, title with site")
+                                         chrome, layout=f"standfirst outside the body, {layout}, title with site")
     english = ENGLISH.chrome + ("Read also:",)
     pages.update({
-        "amp.html": TestPage(amp_page(), tuple(STORY.expected), STORY.chrome, layout="AMP <html ⚡>"),
+        "amp.html": TestPage(amp_page(), tuple(STORY.expected), STORY.chrome, layout="AMP, `<html ⚡>`"),
         "amp-attribute.html": TestPage(amp_page(marker="amp"), tuple(STORY.expected), STORY.chrome,
-                                       layout="AMP <html amp>"),
+                                       layout="AMP, `<html amp>`"),
         "amp-no-jsonld.html": TestPage(amp_page(json_ld=False), tuple(STORY.expected), STORY.chrome,
                                        layout="AMP, no JSON-LD (standfirst by class)"),
         "entry-content.html": TestPage(entry_content_page(), tuple(STORY.expected), STORY.chrome + ("اقرأ أيضاً",),
                                        layout="WordPress entry-content, byline and read-also inside"),
         "entry-content.en.html": TestPage(entry_content_page(ENGLISH, lang="en"), tuple(ENGLISH.expected), english,
-                                          layout="English page, \"By … / Updated …\" line"),
+                                          layout="English entry-content page, byline and update time on one line"),
     })
     for kind, section in COMMENT_SECTIONS.items():
         pages[f"comments-{kind}.html"] = TestPage(news_with_comments(section()), tuple(STORY.expected), STORY.chrome,
-                                                  layout=f"{kind} comments after an <article>")
+                                                  layout=f"{kind} comments after the `<article>`")
         pages[f"amp-comments-{kind}.html"] = TestPage(amp_page(comments=section()), tuple(STORY.expected),
                                                       STORY.chrome, layout=f"{kind} comments on an AMP page")
         pages[f"entry-comments-{kind}.html"] = TestPage(entry_content_page(comments=section(), comments_inside=True),
                                                         tuple(STORY.expected), STORY.chrome + ("اقرأ أيضاً",),
-                                                        layout=f"{kind} comments inside the <article>")
+                                                        layout=f"{kind} comments inside the `<article>`")
         pages[f"div-comments-{kind}.html"] = TestPage(div_with_comments(section()), tuple(STORY.expected),
                                                       STORY.chrome, layout=f"{kind} comments in a div layout")
     short = Story(body=STORY.body[:2])     # readers wrote more than the article holds
