@@ -98,6 +98,7 @@ bench: install-dev
 	$(BIN)/python bench/ray_engine.py --sentences 2000 --small 200 --repeat 3
 	$(BIN)/python bench/align_peers.py
 	$(BIN)/python bench/pair_docs.py --sizes 10000,100000
+	$(BIN)/python bench/reading_pages.py --write
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

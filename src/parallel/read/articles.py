@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from parallel.errors import InputError
+from parallel.read.page_chrome import is_comment_title
 from parallel.read.pages import PAGE_SUFFIXES, is_page, read_page
 from parallel.read.textfiles import read_text
 from parallel.records import Document, PageInfo, Removed
@@ -64,6 +65,14 @@ _COMMENT_NOTICE_RE = re.compile(
     r"comments are moderated|views expressed in (?:the )?comments|keep (?:your )?comments civil|"
     r"comments? policy|do not necessarily reflect the views", re.IGNORECASE)
 MAX_NOTICE_LINE_WORDS = 60
+# A link to another article, labelled: "اقرأ أيضاً: <headline>", "Read more: …" — whatever its length.
+_READ_ALSO_RE = re.compile(r"^(?:اقرأ|إقرأ|اقرا|طالع) (?:أيضا|أيضاً|ايضا|ايضاً|كذلك|المزيد)|^(?:ذات صلة|مواضيع ذات صلة|"
+                           r"أخبار ذات صلة|Read also|Also read|Read more|See also|Related|Watch)(?=\s*[:：|»\-–])",
+                           re.IGNORECASE)
+MAX_READ_ALSO_WORDS = 30
+# What separates a byline from a date on one line ("By … | Updated …", "كتب: … - الإثنين …").
+_METADATA_SEPARATOR_RE = re.compile(r"\s+[|•·\-–—]\s+")
+_METADATA_KINDS = {"credit", "published", "dateline"}
 
 
 def _has_a_date(line: str) -> bool:
@@ -79,22 +88,37 @@ def _is_dateline(line: str) -> bool:
     return has_digit and all(_DATE_TOKEN_RE.match(t) or t in _DATE_WORDS for t in tokens)
 
 
-def boilerplate_kind(line: str, previous: list[str]) -> str | None:
-    """Name the boilerplate rule that ``line`` matches, or None for article text."""
+def _metadata_kind(line: str) -> str | None:
+    """The rule of a line that is only page metadata: a credit, a publication line or a dateline,
+    or several of them joined by separators ("By … | Updated …"): the first piece's rule."""
     words = line.split()
-    if _COMMENT_NOTICE_RE.search(line) and len(words) <= MAX_NOTICE_LINE_WORDS:
-        return "comment_notice"
-    if _CONTROL_RE.match(line) and len(words) <= MAX_CONTROL_LINE_WORDS:
-        return "control"
-    if _PHOTO_CREDIT_RE.match(line):
-        return "photo_credit"
     if (_CREDIT_RE.match(line) or _AGENCY_BYLINE_RE.match(line)) and len(words) <= MAX_CONTROL_LINE_WORDS:
         return "credit"
     if _is_dateline(line):
         return "dateline"
     if _PUBLICATION_RE.match(line) and _has_a_date(line) and len(words) <= MAX_PUBLICATION_LINE_WORDS:
         return "published"
+    pieces = _METADATA_SEPARATOR_RE.split(line)
+    kinds = [_metadata_kind(piece) for piece in pieces] if len(pieces) > 1 else [None]
+    return kinds[0] if all(kind in _METADATA_KINDS for kind in kinds) else None
 
+
+def boilerplate_kind(line: str, previous: list[str]) -> str | None:
+    """Name the boilerplate rule that ``line`` matches, or None for article text."""
+    words = line.split()
+    if _COMMENT_NOTICE_RE.search(line) and len(words) <= MAX_NOTICE_LINE_WORDS:
+        return "comment_notice"
+    if _READ_ALSO_RE.match(line) and len(words) <= MAX_READ_ALSO_WORDS:
+        return "read_also"
+    if _CONTROL_RE.match(line) and len(words) <= MAX_CONTROL_LINE_WORDS:
+        return "control"
+    if is_comment_title(line):
+        return "comment_title"
+    if _PHOTO_CREDIT_RE.match(line):
+        return "photo_credit"
+    kind = _metadata_kind(line)
+    if kind:
+        return kind
     if line in previous:
         return "duplicate"
     if not any(ch.isalnum() for ch in line):

@@ -22,6 +22,10 @@ _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNew
 _TITLE_SEPARATORS = re.compile(r"\s+[-–—|:•»«]+\s+")
 NAVIGATION_SHARE = 0.8     # of the text found, in lines that are whole link texts: a menu, not an article
 STANDFIRST_MIN_WORDS = 8   # a description shorter than this is a tagline, not a lead paragraph
+STANDFIRST_MAX_WORDS = 80  # a block longer than this is a body, not a lead paragraph
+# Class or id words that name a lead paragraph in news sites' markup ("article-summary", "lead-text").
+_LEAD_NAMES = frozenset("standfirst lead lede summary excerpt intro subtitle subheadline subhead dek deck teaser "
+                        "abstract sapo".split())
 
 
 @dataclass
@@ -37,6 +41,7 @@ class PageParts:
     site: str = ""
     og_description: str = ""
     h1: str = ""
+    lead: str = ""          # the lead paragraph as the markup names it (``lead_block``)
     captions: list[str] = field(default_factory=list)
     visible_text: str = ""
     canonical: str = ""
@@ -99,9 +104,32 @@ def page_parts(root) -> PageParts:
                       og_description=_meta(root, "og:description", "description"))
     parts.captions = [" ".join(c.text_content().split()) for c in root.iter("figcaption")]
     parts.captions = [c for c in parts.captions if c]
+    parts.lead = lead_block(root)
     parts.canonical, parts.alternates = page_links(root)
     parts.link_texts = {comparable(a.text_content()) for a in root.iter("a")} - {""}
     return parts
+
+
+def lead_block(root) -> str:
+    """The text of the first block after the page's ``<h1>`` (anywhere, when it has none or
+    several) whose class or id names a lead paragraph (``standfirst``, ``lead``, ``summary``,
+    ``excerpt``, ``intro``, ``dek``…): between ``STANDFIRST_MIN_WORDS`` and ``STANDFIRST_MAX_WORDS``
+    words, at most one ``<p>``, not a link or list item.  "" when there is none."""
+    headings = root.findall(".//h1")
+    after = headings[0] if len(headings) == 1 else None
+    started = after is None
+    for element in root.iter():
+        if element is after:
+            started = True
+        if not started or not isinstance(element.tag, str) or element.tag in ("a", "li", "script", "meta"):
+            continue
+        names = set(re.split(r"[\s_-]+", f"{element.get('class') or ''} {element.get('id') or ''}".lower()))
+        if not names & _LEAD_NAMES or any(a.tag in ("a", "li") for a in element.iterancestors()):
+            continue
+        text = " ".join(element.text_content().split())
+        if STANDFIRST_MIN_WORDS <= len(text.split()) <= STANDFIRST_MAX_WORDS and len(element.findall(".//p")) <= 1:
+            return text
+    return ""
 
 
 def comparable(line: str) -> str:
@@ -154,10 +182,12 @@ def without_site_name(headline: str, site: str) -> str:
 
 def place_standfirst(parts: PageParts, lines: list[str], first: int) -> str:
     """Put the lead paragraph (standfirst) the page declares (JSON-LD ``description`` or
-    ``og:description``: a sentence or longer, which the page shows) at ``lines[first]``, right after
+    ``og:description``: a sentence or longer, which the page shows; else the block its markup names
+    as the lead, ``lead_block``) at ``lines[first]``, right after
     the headline: moved there when extraction put it elsewhere, added when it left it out (it sits
     outside the article body on many sites).  Returns where it came from, "" when there is none."""
-    for text, source in ((parts.description, "json-ld description"), (parts.og_description, "og:description")):
+    for text, source in ((parts.description, "json-ld description"), (parts.og_description, "og:description"),
+                         (parts.lead, "page structure")):
         key = near_exact_key(text)
         if len(text.split()) < STANDFIRST_MIN_WORDS or not key:
             continue

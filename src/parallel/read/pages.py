@@ -13,10 +13,12 @@ Bytes are decoded as the page itself declares (a byte-order mark, ``<meta charse
 from __future__ import annotations
 
 import codecs
+import copy
 import re
 from pathlib import Path
 
 from parallel.errors import InputError
+from parallel.read.page_chrome import without_chrome
 from parallel.read.page_parts import (
     PageParts,
     comparable,
@@ -125,9 +127,13 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
 
     root = _parse(html_text)
     parts = page_parts(root) if root is not None else PageParts()
+    cleaned = html_text
+    if root is not None:        # AMP chrome and comment sections out before extraction (page_chrome)
+        cleaned = copy.deepcopy(root)
+        without_chrome(cleaned)
     page_chars, heading, parts.visible_text = _visible(root)
-    result = trafilatura.bare_extraction(html_text, with_metadata=True, include_comments=False,
-                                         include_tables=True, include_images=False, include_links=False)
+    result = trafilatura.bare_extraction(cleaned, with_metadata=True, include_comments=False, include_tables=True,
+                                         include_images=False, include_links=False)
     text = (result.text or "") if result is not None else ""
     sources = {"body": "trafilatura"}
     if not text.strip() and parts.body.strip():

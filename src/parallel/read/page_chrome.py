@@ -1,0 +1,112 @@
+"""Page chrome taken out of a parsed page before its main text is extracted.
+
+Two kinds of chrome reach an extractor's output on real news pages because nothing in the markup
+names them as chrome:
+
+- **AMP components.** AMP pages (``<html ⚡>``/``<html amp>``) put ads, share buttons, menus and
+  analytics in ``amp-*`` elements, and an ad slot shows its ``fallback``/``placeholder`` text as
+  ordinary text.  Those components are never the article: they are dropped, with every AMP
+  component's fallback and placeholder content.  ``<amp-img>`` stays (its ``<figcaption>`` is a
+  caption, which ``page_parts`` knows).
+- **Readers' comments under a title.** A comment section whose markup never says "comment"
+  (``<section class="opinions"><h3>آراء القراء (3)</h3>…``) reads like article text: names,
+  dates and readers' paragraphs.  A heading (or a block that opens its container) that reads as a
+  comment section's title — "التعليقات (3)", "3 تعليقات", "آراء القراء", "اترك تعليقاً",
+  "Comments", "Leave a Reply" — marks what follows it in its container as the comment section,
+  and it is dropped; the container goes with it when the title opens it.  A container holding the
+  page's ``<h1>``, an ``<article>`` or ``<main>`` is never dropped whole.
+"""
+from __future__ import annotations
+
+import re
+
+# AMP components that are page furniture, never the article.
+AMP_CHROME = frozenset({
+    "amp-ad", "amp-embed", "amp-sticky-ad", "amp-auto-ads", "amp-story-auto-ads", "amp-sidebar",
+    "amp-social-share", "amp-addthis", "amp-analytics", "amp-pixel", "amp-consent", "amp-user-notification",
+    "amp-geo", "amp-install-serviceworker", "amp-web-push", "amp-web-push-widget", "amp-call-tracking",
+    "amp-app-banner", "amp-next-page", "amp-smartlinks", "amp-skimlinks", "amp-font",
+})
+_N = r"[0-9٠-٩]+"
+_COUNT = rf"[(\[]{_N}[)\]]"
+# The title of a comment section, in Arabic or English, as a whole line: a count of comments (with
+# what they are on), "التعليقات (3)", "آراء القراء", an invitation to comment, "Leave a Reply".
+COMMENT_TITLE_RE = re.compile(
+    rf"^(?:{_N}\s+(?:تعليقات|تعليق|تعليقا|تعليقاً)(?:\s+على\s+.+)?|تعليق واحد(?:\s+على\s+.+)?|"
+    rf"تعليقان(?:\s+على\s+.+)?|(?:التعليقات|تعليقات)(?:\s+(?:القراء|الزوار|فيسبوك|الفيسبوك))?(?:\s*{_COUNT})?|"
+    rf"(?:آراء|اراء) القراء(?:\s*{_COUNT})?|(?:لا توجد|لا يوجد) (?:تعليقات|تعليق)(?:\s+\S+){{0,3}}|"
+    rf"(?:اترك|أترك|أضف|اضف|أكتب|اكتب) (?:تعليقا|تعليقاً|تعليقك|تعليق|ردا|رداً)|"
+    rf"(?:{_N}|one)\s+(?:comments?|responses?|replies|reply)(?:\s+(?:on|to)\s+.+)?|"
+    rf"(?:readers?'?\s+)?comments(?:\s*{_COUNT})?|leave\s+a\s+(?:reply|comment)|no\s+comments(?:\s+yet)?|"
+    rf"join\s+the\s+discussion)\s*[:.]?$",
+    re.IGNORECASE)
+MAX_TITLE_WORDS = 14
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_KEEP_WHOLE = ("html", "body", "article", "main")
+# Blocks that can title the container they open (a link cannot: "3 تعليقات" beside a byline), and
+# the containers they can title: not a paragraph that opens with a bold run-in phrase.
+_CONTAINERS = ("div", "section", "aside", "footer", "header", "form", "ol", "ul", "dl", "fieldset", "nav")
+_TITLE_BLOCKS = ("div", "p", "span", "b", "strong", "header", "label", "legend", "caption", "dt")
+
+
+def _text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def is_comment_title(text: str) -> bool:
+    """Whether a line reads as the title of a comment section ("التعليقات (3)", "Leave a Reply")."""
+    text = " ".join(text.split())
+    return bool(text) and len(text.split()) <= MAX_TITLE_WORDS and bool(COMMENT_TITLE_RE.match(text))
+
+
+def _holds_the_article(element) -> bool:
+    return element.tag in _KEEP_WHOLE or any(True for _ in element.iter("h1", "article", "main"))
+
+
+def _drop_amp_chrome(root) -> int:
+    doomed = list(root.iter(*AMP_CHROME))
+    doomed += [e for e in root.iter() if isinstance(e.tag, str) and e.getparent() is not None
+               and str(e.getparent().tag).startswith("amp-")
+               and (e.get("fallback") is not None or e.get("placeholder") is not None)]
+    return _drop(doomed)
+
+
+def _comment_titles(root) -> list:
+    titles = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        parent = element.getparent()
+        first = next((c for c in parent if isinstance(c.tag, str)), None)
+        opens = (first is element and parent.tag in _CONTAINERS and not (parent.text or "").strip()
+                 and not (element.tail or "").strip())
+        if (element.tag in _HEADINGS or opens and element.tag in _TITLE_BLOCKS) and is_comment_title(_text(element)):
+            titles.append(element)
+    return titles
+
+
+def _drop_comment_sections(root) -> int:
+    doomed = []
+    for title in _comment_titles(root):
+        parent = title.getparent()
+        if next((c for c in parent if isinstance(c.tag, str)), None) is title and not _holds_the_article(parent):
+            doomed.append(parent)
+            continue
+        doomed.append(title)
+        doomed += [s for s in title.itersiblings() if isinstance(s.tag, str) and not _holds_the_article(s)]
+    return _drop(doomed)
+
+
+def _drop(elements) -> int:
+    dropped, doomed = 0, {id(e) for e in elements}
+    for element in elements:
+        if element.getparent() is not None and not any(id(a) in doomed for a in element.iterancestors()):
+            element.drop_tree()
+            dropped += 1
+    return dropped
+
+
+def without_chrome(root) -> dict[str, int]:
+    """Drop AMP chrome components and untitled-by-markup comment sections from ``root`` (a parsed
+    page, changed in place); returns how many elements of each kind were dropped."""
+    return {"amp": _drop_amp_chrome(root), "comments": _drop_comment_sections(root)}

@@ -1,0 +1,103 @@
+"""Pages read like the article in more layouts (issue 33): AMP pages, comment sections of the
+common shapes (WordPress, Disqus, the Facebook plugin, a site's own list, readers' comments in
+markup that never says "comment"), a WordPress ``entry-content`` body with its byline and "read
+also" links inside, an English page.  The pages are written for the tests (tests/newslayouts.py)."""
+from __future__ import annotations
+
+import pytest
+from lxml import html
+
+import newslayouts
+from parallel.read.articles import boilerplate_kind, read_article
+from parallel.read.page_chrome import is_comment_title, without_chrome
+from parallel.read.page_parts import lead_block
+
+PAGES = newslayouts.catalogue()
+STORY = newslayouts.STORY
+
+
+def read(tmp_path, name: str, markup: str, encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes(markup.encode(encoding))
+    return read_article(path)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_test_page_reads_exactly_as_its_article(tmp_path, name):
+    page = PAGES[name]
+    document = read(tmp_path, name, page.markup, page.encoding)
+    assert document.paragraphs == list(page.expected)       # headline first, standfirst, body; nothing else
+    text = "\n".join(document.paragraphs)
+    assert [chrome for chrome in page.chrome if chrome in text] == []
+
+
+def test_an_amp_page_keeps_its_metadata_out_of_the_text(tmp_path):
+    document = read(tmp_path, "amp.html", newslayouts.amp_page(comments=newslayouts.site_comments()))
+    page = document.page
+    assert (page.url, page.author, page.site, page.title) == (newslayouts.URL, newslayouts.AUTHOR, newslayouts.SITE,
+                                                              STORY.headline)
+    assert page.date.startswith(newslayouts.DATE) and page.sources["standfirst"] == "json-ld description, added"
+    text = "\n".join(document.paragraphs)
+    assert newslayouts.AUTHOR not in text and newslayouts.SITE not in text and "2026" not in text
+    assert "(أ ف ب)" in text                                  # an agency credit inside the body is article text
+
+
+def test_without_metadata_the_standfirst_is_the_block_the_markup_names_as_lead(tmp_path):
+    document = read(tmp_path, "amp.html", newslayouts.amp_page(json_ld=False))
+    assert document.paragraphs[1] == STORY.standfirst and document.page.sources["standfirst"] == "page structure, added"
+    root = html.fromstring(f'<div><div class="summary">{STORY.body[0]}</div><h1>{STORY.headline}</h1>'
+                           f'<ul><li class="summary">{STORY.body[1]}</li></ul><p class="teaser">قصير جدا</p>'
+                           f'<div class="article__lead">{STORY.standfirst}</div></div>')
+    assert lead_block(root) == STORY.standfirst      # after the <h1>; not a list item; not a short tagline
+
+
+def test_amp_chrome_goes_and_amp_images_keep_their_captions():
+    root = html.document_fromstring(newslayouts.amp_page())
+    assert without_chrome(root) == {"amp": 7, "comments": 0}   # 2 ads, a sidebar, 3 share buttons, an image's fallback
+    text = root.text_content()
+    assert newslayouts.AD_TEXT not in text and newslayouts.MENU[1] not in text and newslayouts.IMAGE_FALLBACK not in text
+    assert root.find(".//amp-img") is not None and STORY.caption in text and STORY.body[-1] in text
+
+
+def test_a_comment_section_goes_from_its_title_on_and_the_article_stays():
+    root = html.fromstring(f"<div><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p><h3>التعليقات (2)</h3>"
+                           f"<p>{newslayouts.COMMENTS[0]}</p><p>{newslayouts.COMMENTS[1]}</p></div>")
+    assert without_chrome(root) == {"amp": 0, "comments": 3}
+    assert [p.text for p in root.iter("p")] == [STORY.body[0]] and root.find("h1") is not None
+    whole = html.fromstring(f'<div><article><p>{STORY.body[0]}</p></article><section><div>3 تعليقات</div>'
+                            f'<div><b>{newslayouts.COMMENTERS[0]}</b><p>{newslayouts.COMMENTS[0]}</p></div>'
+                            f'</section><p>{STORY.body[1]}</p></div>')
+    without_chrome(whole)
+    assert whole.find("section") is None and [p.text for p in whole.iter("p")] == [STORY.body[0], STORY.body[1]]
+    run_in = html.fromstring(f"<div><p>{STORY.body[0]}</p><p><b>تعليقات القراء</b> على الخطة جاءت متباينة بين مؤيد "
+                             f"ومعارض.</p><div><span>3 تعليقات</span> | {STORY.byline}</div></div>")
+    assert without_chrome(run_in) == {"amp": 0, "comments": 0} and len(run_in.findall(".//p")) == 2
+
+
+@pytest.mark.parametrize("title", ["التعليقات (3)", "3 تعليقات", "٣ تعليقات على “خطة تحلية المياه”", "تعليق واحد",
+                                   "آراء القراء (3)", "تعليقات القراء", "اترك تعليقاً", "أضف تعليقك",
+                                   "لا توجد تعليقات حتى الآن", "Comments", "3 Comments", "Leave a Reply",
+                                   "One response to “Plan”", "No comments yet"])
+def test_comment_section_titles(title):
+    assert is_comment_title(title) and boilerplate_kind(title, []) in {"comment_title", "control"}   # a label too
+
+
+@pytest.mark.parametrize("line", ["تعليق على قرار الحكومة بتأجيل الانتخابات", "Comments on the budget",
+                                  "Responses to the crisis", "تعليقات الوزير أثارت جدلا واسعا في البرلمان",
+                                  STORY.body[0]])
+def test_lines_that_only_mention_comments_are_not_titles(line):
+    assert not is_comment_title(line)
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("اقرأ أيضاً: ارتفاع أسعار الخضار في الأسواق المحلية مع بداية فصل الشتاء القارس هذا العام", "read_also"),
+    ("Read more: Government approves a plan to build three plants on the coast over five years", "read_also"),
+    ("By Khaled Mansour | Updated November 2, 2026 08:15 GMT", "credit"),
+    ("كتب: خالد منصور - الإثنين 2 نوفمبر 2026 - 08:15", "credit"),
+    ("آخر تحديث: 2026/11/02 - 11:05 | بقلم: خالد منصور", "published"),
+    ("قال الوزير - في تصريح للصحفيين - إن الخطة ستنفذ خلال 2026", None),
+    ("Related talks were held in Cairo on November 2, 2026 | officials said", None),
+    ("وقال رئيس الوزراء اقرأ أيضاً ما كتبناه عن الخطة في العدد الماضي", None),
+])
+def test_read_also_links_and_joined_byline_and_date_lines(line, kind):
+    assert boilerplate_kind(line, []) == kind
