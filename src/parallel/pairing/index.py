@@ -26,7 +26,7 @@ CANDIDATES = 8          # the best documents of the other side kept for each doc
 CANDIDATE_KEYS = 40     # the rarest keys of a document looked up
 MAX_POSTINGS = 1000     # a key held by more documents of the other side finds no candidates
 POSTINGS_BUDGET = 1000  # the most documents of the other side one document's keys reach
-BLOCK = 2048            # documents joined at a time
+BLOCK = 512             # documents joined at a time (their postings: at most BLOCK x POSTINGS_BUDGET rows)
 PAIR_BLOCK = 4096       # candidate pairs whose shared keys are counted at a time
 CHUNK = 1 << 22         # entries looked up at a time where a whole table is scanned
 
@@ -199,7 +199,7 @@ def _join(table: KeyTable, entries: np.ndarray, idf: np.ndarray, postings: tuple
     others = sorted_documents[np.repeat(low, counts) + offsets].astype(np.int64)
     documents = np.repeat(table.documents()[entries] + first, counts)
     codes = documents * other_count + others
-    order = np.argsort(codes)
+    order = np.argsort(codes, kind="stable")   # sums in entry order, whatever the block size
     codes = codes[order]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     scores = np.add.reduceat(np.repeat(idf[keys] * table.weights[entries], counts)[order], starts)

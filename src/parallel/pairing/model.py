@@ -26,6 +26,8 @@ MARGIN = 1.5            # a self-labelled pair's score over its runner-up's, on 
 RIDGE = 1.0             # L2 penalty of the logistic regression (on standardised features)
 MIN_LENGTH_SPREAD = 0.1  # log length ratio: a few pairs do not make translations' lengths tighter than 10%
 MIN_LABELS = 5          # fewer self-labelled pairs than this: the fixed weights below are used
+FIT_ROWS = 200_000      # the most rows a model is fitted on: beyond, negatives are sampled and weighted
+ROW_BLOCK = 1 << 16     # candidate rows whose features or log-odds are computed at a time
 SHAPE_FEATURES = ("length", "sentences")
 FEATURE_NAMES = tuple(f"{family}_{side}" for family in FAMILIES for side in ("of_arabic", "of_english", "shared")) + (
     SHAPE_FEATURES)
@@ -40,10 +42,18 @@ def pair_features(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.
                   length_z: np.ndarray, sentence_ratio: np.ndarray) -> np.ndarray:
     """Rows of features for candidate pairs (``FEATURE_NAMES``) from their shared mass and their
     documents' masses, their length ratio's distance from the collection's (``length_z``) and
-    the log ratio of their sentence counts."""
-    columns = np.stack([_fractions(shared, arabic_mass), _fractions(shared, english_mass), np.log1p(shared)],
-                       axis=2).reshape(len(shared), -1)
-    return np.concatenate([columns, -np.abs(length_z)[:, None], -np.abs(sentence_ratio)[:, None]], axis=1)
+    the log ratio of their sentence counts; float32, computed ``ROW_BLOCK`` rows at a time."""
+    features = np.empty((len(shared), len(FEATURE_NAMES)), dtype=np.float32)
+    families = 3 * shared.shape[1]
+    for low in range(0, len(shared), ROW_BLOCK):
+        rows = slice(low, low + ROW_BLOCK)
+        block = shared[rows]
+        features[rows, :families] = np.stack([_fractions(block, arabic_mass[rows]),
+                                              _fractions(block, english_mass[rows]), np.log1p(block)],
+                                             axis=2).reshape(len(block), -1)
+        features[rows, families] = -np.abs(length_z[rows])
+        features[rows, families + 1] = -np.abs(sentence_ratio[rows])
+    return features
 
 
 def cosine_score(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.ndarray) -> np.ndarray:
@@ -108,8 +118,12 @@ class PairModel:
     labelled: int = 0
 
     def logits(self, features: np.ndarray) -> np.ndarray:
-        """Log-odds that each pair is a translation."""
-        return ((features - self.mean) / self.scale) @ self.weights + self.bias
+        """Log-odds that each pair is a translation (``ROW_BLOCK`` rows at a time)."""
+        logits = np.empty(len(features), dtype=np.float64)
+        for low in range(0, len(features), ROW_BLOCK):
+            block = features[low:low + ROW_BLOCK].astype(np.float64)
+            logits[low:low + ROW_BLOCK] = ((block - self.mean) / self.scale) @ self.weights + self.bias
+        return logits
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         """The probability that each pair is a translation."""
@@ -120,24 +134,43 @@ class PairModel:
         return ((features - self.mean) / self.scale) * self.weights
 
 
-def fit_pair_model(features: np.ndarray, labels: np.ndarray, ridge: float = RIDGE, steps: int = 30) -> PairModel:
-    """Logistic regression by Newton's method with an L2 penalty (not on the bias)."""
+def fit_rows(rows: np.ndarray, labels: np.ndarray, limit: int = FIT_ROWS
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, labels, weights) to fit on: every positive, and the negatives evenly sampled down to
+    ``limit`` rows in all, each weighted for those it stands for, so that a model fitted on 100,000
+    documents a side needs no more memory than one on 10,000 and learns the same odds."""
+    positives, negatives = rows[labels > 0], rows[labels == 0]
+    room = max(limit - len(positives), 1)
+    if len(negatives) <= room:
+        return rows, labels, np.ones(len(rows))
+    chosen = negatives[np.linspace(0, len(negatives) - 1, room).astype(np.int64)]
+    weights = np.concatenate([np.ones(len(positives)), np.full(room, len(negatives) / room)])
+    return (np.concatenate([positives, chosen]), np.concatenate([np.ones(len(positives)), np.zeros(room)]),
+            weights)
+
+
+def fit_pair_model(features: np.ndarray, labels: np.ndarray, ridge: float = RIDGE, steps: int = 30,
+                   weights: np.ndarray | None = None) -> PairModel:
+    """Logistic regression by Newton's method with an L2 penalty (not on the bias); ``weights``:
+    how many rows each row stands for (``fit_rows``)."""
+    features = features.astype(np.float64)
+    weights = np.ones(len(features)) if weights is None else weights
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
     scale[scale < 1e-9] = 1.0
     x = np.concatenate([(features - mean) / scale, np.ones((len(features), 1))], axis=1)
-    weights = np.zeros(x.shape[1])
+    coefficients = np.zeros(x.shape[1])
     penalty = np.full(x.shape[1], ridge)
     penalty[-1] = 0.0
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ weights, -40, 40)))
-        gradient = x.T @ (p - labels) + penalty * weights
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ coefficients, -40, 40)))
+        gradient = x.T @ (weights * (p - labels)) + penalty * coefficients
+        hessian = (x * (weights * p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
         step = np.linalg.solve(hessian, gradient)
-        weights -= step
+        coefficients -= step
         if np.abs(step).max() < 1e-6:
             break
-    return PairModel(mean, scale, weights[:-1], float(weights[-1]), int(labels.sum()))
+    return PairModel(mean, scale, coefficients[:-1], float(coefficients[-1]), int(labels.sum()))
 
 
 def link(pairs: np.ndarray, probabilities: np.ndarray, threshold: float) -> np.ndarray:

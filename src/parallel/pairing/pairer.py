@@ -50,6 +50,7 @@ from parallel.pairing.model import (
     cosine_score,
     deciding_evidence,
     fit_pair_model,
+    fit_rows,
     length_z,
     link,
     mutual_best,
@@ -241,7 +242,8 @@ def _score_round(arabic_table, english_table, shapes: Shapes, links: list[tuple[
         rows, labels = self_labels(pairs, positive, scores)
         if labels.sum() < 2 or (1 - labels).sum() < 2:
             break
-        model = fit_pair_model(features[rows], labels)
+        rows, fitted_labels, weights = fit_rows(rows, labels)
+        model = fit_pair_model(features[rows], fitted_labels, weights=weights)
         # the next labels: pairs whose odds lead both documents' runner-ups by ODDS_MARGIN times
         scores = model.logits(features)
         positive = (mutual_best(pairs, np.exp(np.clip(scores, -40, 40)), ODDS_MARGIN)
