@@ -12,7 +12,9 @@ documents on each side, 80% have their translation on the other side; the other 
 have none.  Reading and segmenting pages is not included (documents start as sentences in memory).
 
 Each size runs in its own process; peak RSS is that process's ``VmHWM`` (its own high-water mark,
-bench/peak_rss.py), and ``documents_rss_mb`` its RSS once the documents are made, before pairing.  Results are merged into ``bench/results.json`` under "pair_docs".
+bench/peak_rss.py), and ``before_pairing_rss_mb`` its RSS once the documents are made, before
+pairing.  The documents are made one at a time onto shelves on disk (``pairing.shelf``), as
+``parallel pair-docs`` keeps the pages it reads.  Results are merged into ``bench/results.json`` under "pair_docs".
 """
 from __future__ import annotations
 
@@ -61,6 +63,7 @@ class Generator:
     """Synthetic Arabic documents and their translations (see the module)."""
 
     def __init__(self, seed: int):
+        self.seed = seed
         self.rng = random.Random(seed)
         arabic = vocabulary(TESTSETS / "flores200-dev.ara", r"[\u0621-\u064A]{2,}") + vocabulary(
             TESTSETS / "flores200-devtest.ara", r"[\u0621-\u064A]{2,}")
@@ -93,9 +96,11 @@ class Generator:
             return str(self.rng.randint(2, 99))
         return str(self.rng.randint(100, 999_999))
 
-    def pair(self) -> tuple[list[str], list[str]]:
-        """An Arabic document and its English translation, sentence for sentence."""
+    def pair(self, number: int) -> tuple[list[str], list[str]]:
+        """Document ``number``: an Arabic document and its English translation, sentence for
+        sentence (the same for the same number, in whatever order documents are made)."""
         import bisect
+        self.rng.seed(self.seed * 1_000_003 + number)
         arabic, english = [], []
         extras = [self._number() for _ in range(self.rng.randint(0, 3))]
         extras += [self.names[min(bisect.bisect(self.name_cumulative, self.rng.random()), len(self.names) - 1)]
@@ -123,24 +128,28 @@ def _accumulate(weights: list[float]):
 
 
 def measure(size: int, seed: int) -> dict:
-    """Pair ``size`` synthetic documents per side in this process; time, memory and accuracy."""
+    """Pair ``size`` synthetic documents per side in this process; time, memory and accuracy.
+    The documents are made one at a time onto shelves (``pairing.shelf``, as ``parallel pair-docs``
+    keeps what it reads), so that no side is ever held in memory."""
     from parallel.pairing.keys import SideDocument
     from parallel.pairing.pairer import pair_documents
+    from parallel.pairing.shelf import DocumentShelf
 
     generator = Generator(seed)
     paired = int(size * 0.8)
-    documents = [generator.pair() for _ in range(size + (size - paired))]
     arabic_ids = list(range(size))                                  # 0..paired-1 have a partner
     english_ids = list(range(paired)) + list(range(size, size + size - paired))
     rng = random.Random(seed)
     rng.shuffle(arabic_ids)
     rng.shuffle(english_ids)
-    arabic = [SideDocument(f"ar{i}", documents[i][0]) for i in arabic_ids]
-    english = [SideDocument(f"en{i}", documents[i][1]) for i in english_ids]
+    arabic, english = DocumentShelf(), DocumentShelf()
+    for number in arabic_ids:
+        arabic.append(SideDocument(f"ar{number}", generator.pair(number)[0]))
+    for number in english_ids:
+        english.append(SideDocument(f"en{number}", generator.pair(number)[1]))
     english_at = {d: k for k, d in enumerate(english_ids)}
     truth = {(k, english_at[d]) for k, d in enumerate(arabic_ids) if d < paired}
-    del documents
-    loaded_mb = _status_kb("VmRSS") / 1024          # the documents in memory, before pairing
+    loaded_mb = _status_kb("VmRSS") / 1024          # before pairing, the documents shelved
     started = time.perf_counter()
     pairing = pair_documents(arabic, english)
     seconds = time.perf_counter() - started
@@ -149,7 +158,7 @@ def measure(size: int, seed: int) -> dict:
     return {"documents_per_side": size, "true_pairs": len(truth), "found": len(found),
             "precision": round(correct / max(len(found), 1), 4), "recall": round(correct / len(truth), 4),
             "seconds": round(seconds, 1), "peak_rss_mb": round(_status_kb("VmHWM") / 1024, 1),
-            "documents_rss_mb": round(loaded_mb, 1),
+            "before_pairing_rss_mb": round(loaded_mb, 1),
             "candidates": pairing.candidates}
 
 
@@ -177,7 +186,7 @@ def main() -> None:
         row = json.loads(output.stdout.strip().splitlines()[-1])
         rows.append(row)
         print(f"{size:>7} documents per side: {row['seconds']:.1f} s, peak RSS {row['peak_rss_mb']} MB "
-              f"({row['documents_rss_mb']} MB with the documents loaded), "
+              f"({row['before_pairing_rss_mb']} MB before pairing, the documents shelved), "
               f"precision {row['precision']}, recall {row['recall']}", flush=True)
     merge_results(HERE / "results.json", "pair_docs", {
         "what": "pairing.pair_documents on synthetic documents (bench/pair_docs.py), no MT",

@@ -354,3 +354,38 @@ def test_the_pairs_do_not_depend_on_pythons_hash_seed():
                               env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout
                for seed in ("1", "2")]
     assert outputs[0].count("(") > 100 and outputs[0] == outputs[1]
+
+
+def test_a_shelf_gives_back_what_was_shelved_in_any_order(tmp_path):
+    from parallel.pairing.shelf import DocumentShelf
+    shelf = DocumentShelf(str(tmp_path))
+    originals = [SideDocument(f"d{k}", [f"sentence {k}.", "another."], url=f"https://s.example/{k}") for k in range(5)]
+    for k, document in enumerate(originals):
+        shelf.append(document, extra=[k, "segments"])
+    assert len(shelf) == 5 and shelf.names == [d.name for d in originals]
+    assert shelf[3] == originals[3] and shelf[-1] == originals[4] and shelf[1:3] == originals[1:3]
+    assert shelf.extras()[2] == [2, "segments"] and list(shelf.extras()) == [[k, "segments"] for k in range(5)]
+    seen = []
+    for document in shelf:          # reading by index meanwhile does not lose the place
+        seen.append(document)
+        assert shelf[0] == originals[0]
+    assert seen == originals
+    shelf.set_pivots(f"pivot {k}" for k in range(5))
+    assert shelf[2].pivot == "pivot 2" and [d.pivot for d in shelf] == [f"pivot {k}" for k in range(5)]
+    with pytest.raises(IndexError):
+        shelf[5]
+    assert list(tmp_path.iterdir()) == []       # the file has no name: nothing is left behind
+    shelf.close()
+
+
+def test_documents_on_a_shelf_pair_as_documents_in_memory(flores_documents):
+    from parallel.pairing.shelf import DocumentShelf
+    heaps = make_heaps(flores_documents, PairEvalConfig(seed=5))
+    shelves = []
+    for documents in (heaps.arabic, heaps.english):
+        shelf = DocumentShelf()
+        for document in documents:
+            shelf.append(document)
+        shelves.append(shelf)
+    in_memory = pair_documents(heaps.arabic, heaps.english).pairs
+    assert len(in_memory) > 300 and pair_documents(*shelves).pairs == in_memory

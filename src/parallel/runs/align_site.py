@@ -31,7 +31,7 @@ def align_document_pairs(pairing: Pairing, arabic, english, pivots: list[list[st
     for index, (document_pair, (source, target), beads) in enumerate(zip(pairing.pairs, sides, aligned)):
         pairs, left = pairs_from_beads(beads, source, target, pair_pivots[index] if pair_pivots else None)
         unaligned += left
-        english_document = english.documents[document_pair.english].name
+        english_document = english.name(document_pair.english)
         for pair in pairs:
             records.append({**pair_record(pair), "target_doc": english_document,
                             "document_score": round(document_pair.probability, 4)})

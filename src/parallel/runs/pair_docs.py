@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from parallel.errors import InputError, ParallelError, ResourceError
 from parallel.files import atomic_write
@@ -26,6 +27,7 @@ from parallel.formats.provenance import Provenance
 from parallel.formats.registry import writable_format
 from parallel.pairing.keys import SideDocument
 from parallel.pairing.pairer import Pairing, PairingOptions, pair_documents
+from parallel.pairing.shelf import DocumentShelf
 from parallel.progress import progress_bar, status
 from parallel.read.articles import ARTICLE_SUFFIXES, read_article, read_reference
 from parallel.records import Document, Segment
@@ -54,11 +56,16 @@ class PairDocsConfig:
 
 @dataclass
 class Side:
-    """One side as read: its documents (with their segments) and the files skipped, with why."""
+    """One side as read: its documents (with their segments), shelved on disk rather than held
+    (``pairing.shelf``), and the files skipped, with why."""
 
-    documents: list[SideDocument]
-    segments: list[list[Segment]]
+    documents: DocumentShelf
+    segments: Sequence[list[Segment]]
     skipped: list[tuple[str, str]]
+
+    def name(self, index: int) -> str:
+        """A document's name (its path), without reading it back."""
+        return self.documents.names[index]
 
 
 def side_paths(directory: Path) -> list[Path]:
@@ -111,11 +118,14 @@ def _read_in_worker(job: tuple[Path, Path, bool]):
         return ("error", type(exc).__name__, str(exc))
 
 
-def read_side(directory: Path, arabic: bool, progress: bool = True, workers: int | None = None) -> Side:
+def read_side(directory: Path, arabic: bool, progress: bool = True, workers: int | None = None,
+              shelf_dir: Path | None = None) -> Side:
     """Read every document of one side; one that cannot be read as an article is skipped and
     counted.  From ``POOL_FROM`` documents on (or with ``workers`` given), pages are read by a
-    process per core: reading a saved page (trafilatura) costs milliseconds to tens of milliseconds."""
-    side = Side([], [], [])
+    process per core: reading a saved page (trafilatura) costs milliseconds to tens of milliseconds.
+    The documents go to a shelf, a temporary file in ``shelf_dir`` (the system's when None)."""
+    shelf = DocumentShelf(str(shelf_dir) if shelf_dir is not None else None)
+    side = Side(shelf, shelf.extras(), [])
     paths = side_paths(directory)
     language = "Arabic" if arabic else "English"
     workers = workers if workers is not None else (os.cpu_count() or 1) if len(paths) >= POOL_FROM else 1
@@ -133,9 +143,8 @@ def read_side(directory: Path, arabic: bool, progress: bool = True, workers: int
             elif found[0] == "error":
                 raise _ERRORS.get(found[1], ParallelError)(found[2])
             else:
-                side.documents.append(found[0])
-                side.segments.append(found[1])
-    if not side.documents:
+                shelf.append(*found)
+    if not len(shelf):
         raise InputError(f"{directory}: none of its {len(side.skipped)} files has article text")
     return side
 
@@ -184,7 +193,7 @@ def write_pairs(path: Path, pairing: Pairing, arabic: Side, english: Side, prove
         out.write(f"# options: {options}\n")
         out.write("# " + "\t".join(COLUMNS) + "\n")
         for pair in pairing.pairs:
-            out.write(f"{arabic.documents[pair.arabic].name}\t{english.documents[pair.english].name}\t"
+            out.write(f"{arabic.name(pair.arabic)}\t{english.name(pair.english)}\t"
                       f"{pair.probability:.4f}\t{pair.evidence}\n")
 
 
@@ -193,13 +202,13 @@ def run_pair_docs(config: PairDocsConfig) -> PairDocsResult:
     sentence pairs of every document pair: ``runs.align_site``)."""
     if config.parquet:
         writable_format("parquet")   # before anything is read or written
-    arabic = read_side(config.arabic_dir, arabic=True, progress=config.progress)
-    english = read_side(config.english_dir, arabic=False, progress=config.progress)
+    shelf_dir = Path(config.out).parent      # beside the output: /tmp may be memory
+    arabic = read_side(config.arabic_dir, arabic=True, progress=config.progress, shelf_dir=shelf_dir)
+    english = read_side(config.english_dir, arabic=False, progress=config.progress, shelf_dir=shelf_dir)
     model_name, model_sha256, evidence, pivots = "none", "", "keys and a learned word table", None
     if config.engine is not None:
         model_name, model_sha256, pivots = model_pivots(config.engine, arabic.segments)
-        for document, pivot in zip(arabic.documents, pivots):
-            document.pivot = " ".join(pivot)
+        arabic.documents.set_pivots(" ".join(pivot) for pivot in pivots)
         evidence = f"keys and the MT of the Arabic side ({model_name})"
     pairing = pair_documents(arabic.documents, english.documents, config.options,
                              progress=lambda message: status(message, config.progress))

@@ -1,0 +1,105 @@
+"""A side's documents kept in a temporary file instead of in memory.
+
+Pairing reads each document's text a few times in passes over the whole side (its keys, its
+stems, its length) and then only the few thousand it learns a word table from; a crawl of
+100,000 pages a side holds about a gigabyte of text.  A ``DocumentShelf`` is a sequence of
+``SideDocument`` whose documents (and their segments, for the sentence alignment that may follow)
+are pickled into one temporary file as they are read; only each document's name and offset stay
+in memory.  Iterating reads the file in order; indexing seeks.  The file is deleted when the shelf
+is closed or collected.
+"""
+from __future__ import annotations
+
+import pickle
+import tempfile
+from array import array
+from collections.abc import Sequence
+from typing import Any, Iterable, Iterator
+
+from parallel.pairing.keys import SideDocument
+
+
+class DocumentShelf(Sequence):
+    """Documents appended once, then read back by index or in order (a read-only sequence)."""
+
+    def __init__(self, directory: str | None = None):
+        self._file = tempfile.TemporaryFile(dir=directory)
+        self._offsets = array("q")
+        self.names: list[str] = []
+        self._pivots: DocumentShelf | None = None
+
+    def append(self, document: SideDocument, extra: Any = None) -> None:
+        """Shelve a document, and with it ``extra`` (its segments), read back by ``extra``."""
+        self._file.seek(0, 2)
+        self._offsets.append(self._file.tell())
+        pickle.dump((document, extra), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.names.append(document.name)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def _load(self, index: int) -> tuple[SideDocument, Any]:
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        self._file.seek(self._offsets[index])
+        return pickle.load(self._file)
+
+    def __getitem__(self, index):          # noqa: ANN001 - int or slice, as a Sequence takes
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        document, _ = self._load(index)
+        return self._with_pivot(document, index % len(self))
+
+    def __iter__(self) -> Iterator[SideDocument]:
+        pivots = iter(self._pivots) if self._pivots is not None else None
+        position = 0
+        for _ in range(len(self)):
+            self._file.seek(position)          # another reader may have moved the file meanwhile
+            document, _ = pickle.load(self._file)
+            position = self._file.tell()
+            if pivots is not None:
+                document.pivot = next(pivots).sentences[0]
+            yield document
+
+    def extra(self, index: int) -> Any:
+        """What was shelved with the document (its segments)."""
+        return self._load(index)[1]
+
+    def extras(self) -> "Shelved":
+        """Every document's ``extra``, as a sequence."""
+        return Shelved(self)
+
+    def set_pivots(self, pivots: Iterable[str]) -> None:
+        """Give every document its pivot (the machine translation of its text), in order."""
+        shelf = DocumentShelf()
+        for index, pivot in enumerate(pivots):
+            shelf.append(SideDocument(self.names[index], [pivot]))
+        if len(shelf) != len(self):
+            raise ValueError(f"{len(shelf)} pivots for {len(self)} documents")
+        self._pivots = shelf
+
+    def _with_pivot(self, document: SideDocument, index: int) -> SideDocument:
+        if self._pivots is not None:
+            document.pivot = self._pivots[index].sentences[0]
+        return document
+
+    def close(self) -> None:
+        """Delete the file."""
+        self._file.close()
+        if self._pivots is not None:
+            self._pivots.close()
+
+
+class Shelved(Sequence):
+    """The ``extra`` of every document of a shelf, read back by index or in order."""
+
+    def __init__(self, shelf: DocumentShelf):
+        self._shelf = shelf
+
+    def __len__(self) -> int:
+        return len(self._shelf)
+
+    def __getitem__(self, index):          # noqa: ANN001
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        return self._shelf.extra(index)
