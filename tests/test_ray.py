@@ -265,3 +265,21 @@ def _counted(lookup, keys, sizes):
     keys = list(keys)
     sizes.append(len(keys))
     return lookup(keys)
+
+
+def test_pair_docs_engine_ray_pairs_as_the_local_engine(local_ray, installed_models, tmp_path, runner):
+    sides = {"ar": tmp_path / "ar", "en": tmp_path / "en"}
+    for folder in sides.values():
+        folder.mkdir()
+    for k, path in enumerate(article_paths(SEEDS)):
+        (sides["ar"] / f"a{k}.txt").write_bytes(path.read_bytes())
+        (sides["en"] / f"e{(k + 3) % 5}.txt").write_bytes(reference_path(path).read_bytes())
+    common = ["pair-docs", str(sides["ar"]), str(sides["en"]), "--model", "opus-mt-ar-en", "--models-dir",
+              str(installed_models), "--no-cache", "--reproducible"]
+    local = runner.invoke(cli, [*common, "--out", str(tmp_path / "local.tsv")])
+    on_ray = runner.invoke(cli, [*common, "--out", str(tmp_path / "ray.tsv"), "--engine", "ray", "--actors", "2"])
+    assert local.exit_code == 0 and on_ray.exit_code == 0, on_ray.output
+
+    def pairs(name):
+        return [line for line in (tmp_path / name).read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert len(pairs("local.tsv")) >= 4 and pairs("ray.tsv") == pairs("local.tsv")
