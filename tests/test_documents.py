@@ -4,7 +4,7 @@ import pytest
 
 from conftest import SEEDS, article
 from parallel.errors import InputError
-from parallel.read.articles import article_paths, clean_lines, read_article
+from parallel.read.articles import article_paths, boilerplate_kind, clean_lines, read_article
 from parallel.read.textfiles import read_text
 from parallel.text_rules import normalise_line, visible_text
 
@@ -100,3 +100,16 @@ def test_every_seed_has_a_reference_paragraph_for_paragraph():
         raw_lines = reference_path(path).read_text(encoding="utf-8").splitlines()
         assert all(line.strip() for line in raw_lines), f"{path.name}: empty reference paragraph"
         assert len(reference.paragraphs) == len(read_article(path).paragraphs), path.name
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("كتب: سارة علي", "credit"), ("كتب سارة علي", "credit"), ("كتبت/ منى خالد", "credit"),
+    ("ترجمة حامد أحمد", "credit"), ("تقرير: خالد منصور", "credit"), ("By Khaled Mansour", "credit"),
+    ("By Sara Ali", "credit"), ("بقلم سارة علي", "credit"),
+    # the same words opening short lines of article text
+    ("كتب الوزير في رسالته إلى البرلمان", None), ("كتبت الصحيفة أن المفاوضات تعثرت", None),
+    ("تقرير الأمم المتحدة يحذر من الجفاف", None), ("ترجمة الكتاب إلى العربية تأخرت عامين", None),
+    ("By Tuesday, prices had fallen.", None), ("By then the talks had failed.", None),
+])
+def test_a_credit_label_that_is_also_a_word_needs_a_colon_or_a_name(line, kind):
+    assert boilerplate_kind(line, []) == kind

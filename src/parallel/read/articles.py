@@ -35,11 +35,17 @@ _CONTROL_RE = re.compile(
 _PHOTO_CREDIT_RE = re.compile(r"^(?:صورة|الصورة|تصوير|صور|Photo|Image)\s*(?:من)?\s*[:：/]", re.IGNORECASE)
 # "Source: …", "Translated by/ …", "• from the … website", "Reporting: …" — credits, not text.
 _CREDIT_RE = re.compile(
-    r"^[•·\-–*]?\s*(?:المصدر|مصدر|ترجمة|ترجمه|إعداد|اعداد|تحرير|كتب|كتبت|بقلم|تقرير|عن موقع|عن صحيفة|عن وكالة|نقلا عن|"
-    r"Source|By|Written by|Reporting by)"
+    r"^[•·\-–*]?\s*(?:المصدر|مصدر|إعداد|اعداد|تحرير|بقلم|عن موقع|عن صحيفة|عن وكالة|نقلا عن|"
+    r"Source|Written by|Reporting by)"
     r"\s*[:/]?\s",
     re.IGNORECASE,
 )
+# Labels that are also ordinary words ("كتب الوزير في رسالة …", "تقرير الأمم المتحدة …", "By Tuesday,
+# prices had fallen"): a credit only with a colon or slash after them, or before a name alone.
+_WORD_LABEL_CREDIT_RE = re.compile(r"^[•·\-–*]?\s*(?:كتب|كتبت|تقرير|ترجمة|ترجمه|By)\s*([:/])?\s+(.+)$",
+                                   re.IGNORECASE)
+_NAME_JOINERS = {"and", "de", "van", "von", "al", "el", "bin", "ibn", "و"}
+MAX_NAME_WORDS = 4
 # News-agency bylines: initials and agency abbreviations, e.g. "ع.ش/ أ.ح (أ ف ب)".
 _AGENCY_BYLINE_RE = re.compile(r"^[^\s.]{1,3}\.[^\s.]{1,3}\s*/.*\((?:[^()]{1,25})\)\s*$")
 _ARABIC_MONTHS = (
@@ -88,11 +94,36 @@ def _is_dateline(line: str) -> bool:
     return has_digit and all(_DATE_TOKEN_RE.match(t) or t in _DATE_WORDS for t in tokens)
 
 
+def _is_credit(line: str) -> bool:
+    """A credit line: a credit label ("المصدر:", "بقلم", "Source:"), an agency byline, or a label
+    that is also an ordinary word followed by a colon or slash, or by a name and nothing else."""
+    if _CREDIT_RE.match(line) or _AGENCY_BYLINE_RE.match(line):
+        return True
+    labelled = _WORD_LABEL_CREDIT_RE.match(line)
+    return bool(labelled) and (labelled.group(1) is not None or _is_a_name(labelled.group(2)))
+
+
+def _is_a_name(text: str) -> bool:
+    """Whether a short text reads as a person's name: Latin words each capitalised (initials and
+    joiners such as "and", "al" allowed), or Arabic words, the first without the article (a name,
+    not "الوزير"), nothing that ends or breaks a sentence."""
+    words = text.split()
+    if not 1 <= len(words) <= MAX_NAME_WORDS or any(ch in text for ch in ",،؛;!?؟:") or _has_a_digit(text):
+        return False
+    if words[0][0].isascii():
+        return all(word[0].isupper() or word.lower() in _NAME_JOINERS for word in words)
+    return not words[0].startswith(("ال", "وال", "لل"))
+
+
+def _has_a_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
 def _metadata_kind(line: str) -> str | None:
     """The rule of a line that is only page metadata: a credit, a publication line or a dateline,
     or several of them joined by separators ("By … | Updated …"): the first piece's rule."""
     words = line.split()
-    if (_CREDIT_RE.match(line) or _AGENCY_BYLINE_RE.match(line)) and len(words) <= MAX_CONTROL_LINE_WORDS:
+    if _is_credit(line) and len(words) <= MAX_CONTROL_LINE_WORDS:
         return "credit"
     if _is_dateline(line):
         return "dateline"
