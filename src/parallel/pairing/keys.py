@@ -28,6 +28,12 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from parallel.alignment.features import arabic_skeletons, latin_tokens, name_skeletons, number_values
+
+# The aligner remembers these per text (its sentences recur); a document's whole text never does,
+# and remembering 65,536 of them would hold as many documents and their keys: call them uncached.
+_arabic_skeletons = arabic_skeletons.__wrapped__
+_name_skeletons = name_skeletons.__wrapped__
+_number_values = number_values.__wrapped__
 from parallel.alignment.lexicon import Lexicon, english_words
 
 NUMBERS, NAMES, LATIN, WORDS, URL_IDS, DATES = range(6)
@@ -82,7 +88,7 @@ def page_keys(document: SideDocument) -> dict[int, dict[int, float]]:
 
 
 def _number_keys(text: str) -> dict[int, float]:
-    return {key_of(NUMBERS, value): 1.0 for values in number_values(text) for value in values}
+    return {key_of(NUMBERS, value): 1.0 for values in _number_values(text) for value in values}
 
 
 def word_weights(words: Iterable[str]) -> dict[str, float]:
@@ -103,12 +109,12 @@ def arabic_keys(document: SideDocument) -> dict[int, dict[int, float]]:
     text = document.text
     families: dict[int, dict[int, float]] = {
         NUMBERS: _number_keys(text),
-        NAMES: {key_of(NAMES, s): 1.0 for s in arabic_skeletons(text)},
+        NAMES: {key_of(NAMES, s): 1.0 for s in _arabic_skeletons(text)},
         LATIN: {key_of(LATIN, t): 1.0 for t in latin_tokens([text])},
     }
     if document.pivot is not None:
         families[WORDS] = _hashed(WORDS, word_weights(english_words(document.pivot)))
-        pivot_names = name_skeletons(document.pivot, sentence_initial=True)
+        pivot_names = _name_skeletons(document.pivot, sentence_initial=True)
         families[NAMES].update({key_of(NAMES, s): 1.0 for s in pivot_names})
     families.update(page_keys(document))
     return families
@@ -119,7 +125,7 @@ def english_keys(document: SideDocument, with_words: bool = True) -> dict[int, d
     text = document.text
     families: dict[int, dict[int, float]] = {
         NUMBERS: _number_keys(text),
-        NAMES: {key_of(NAMES, s): 1.0 for s in name_skeletons(text, sentence_initial=True)},
+        NAMES: {key_of(NAMES, s): 1.0 for s in _name_skeletons(text, sentence_initial=True)},
         LATIN: {key_of(LATIN, t): 1.0 for t in latin_tokens([text])},
     }
     if with_words:
