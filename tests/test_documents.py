@@ -112,4 +112,23 @@ def test_every_seed_has_a_reference_paragraph_for_paragraph():
     ("By Tuesday, prices had fallen.", None), ("By then the talks had failed.", None),
 ])
 def test_a_credit_label_that_is_also_a_word_needs_a_colon_or_a_name(line, kind):
-    assert boilerplate_kind(line, []) == kind
+    assert boilerplate_kind(line, ["العنوان"]) == kind
+
+
+@pytest.mark.parametrize("line", [
+    "By Sara Ali, Reuters", "By Sara Ali and John Doe", "By Abdel Fattah al-Sisi", "By Sara Ali in Cairo",
+    "كتب - محمد علي", "كتبت /منى خالد",
+])
+def test_bylines_in_their_usual_shapes_are_credits_below_the_headline(line):
+    assert boilerplate_kind(line, ["العنوان"]) == "credit"
+
+
+@pytest.mark.parametrize("line", ["كتب محمد علي", "By Sara Ali"])
+def test_a_name_after_a_word_label_is_no_credit_in_the_headline(line):
+    assert boilerplate_kind(line, []) is None         # "كتب محمد صلاح التاريخ" can be a headline
+
+
+@pytest.mark.parametrize("line", ["By Tuesday", "By The Numbers", "كتب محمد رسالة.",
+                                  "Related-party transactions rose by a fifth last year"])
+def test_phrases_that_open_like_a_byline_or_a_link_are_text(line):
+    assert boilerplate_kind(line, ["العنوان"]) is None

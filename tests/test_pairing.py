@@ -219,10 +219,20 @@ def test_pair_docs_refuses_bad_folders_in_one_line(tmp_path, runner, arguments, 
     (tmp_path / "en").mkdir()
     (tmp_path / "en" / "x.txt").write_text("Text.\n", encoding="utf-8")
     result = runner.invoke(cli, ["pair-docs", *(str(tmp_path / a) for a in arguments), "--out",
-                                 str(tmp_path / "p.tsv")])
+                                 str(tmp_path / "new" / "p.tsv")])
     assert result.exit_code == 2 and message in result.output
     assert result.output.count("error:") == 1 and "Traceback" not in result.output
-    assert not (tmp_path / "p.tsv").exists()
+    assert not (tmp_path / "new").exists()          # nothing made, not even the output's folder
+
+
+def test_pair_docs_writes_into_a_folder_it_makes(tmp_path, runner):
+    for side, text in (("ar", ITEMS[0][0]), ("en", ITEMS[0][1])):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "x.txt").write_text(text + "\n", encoding="utf-8")
+    out = tmp_path / "results" / "2026" / "pairs.tsv"
+    result = runner.invoke(cli, ["pair-docs", str(tmp_path / "ar"), str(tmp_path / "en"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and sorted(p.name for p in out.parent.iterdir()) == ["pairs.tsv"]   # no shelf left
 
 
 def test_pair_docs_refuses_model_and_no_model(tmp_path, runner):

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from parallel.alignment.features import arabic_skeletons, latin_tokens, name_skeletons, number_values
+from parallel.alignment.lexicon import Lexicon, english_words
 
 # The aligner remembers these per text (its sentences recur); a document's whole text never does,
 # and remembering 65,536 of them would hold as many documents and their keys: call them uncached.
 _arabic_skeletons = arabic_skeletons.__wrapped__
 _name_skeletons = name_skeletons.__wrapped__
 _number_values = number_values.__wrapped__
-from parallel.alignment.lexicon import Lexicon, english_words
 
 NUMBERS, NAMES, LATIN, WORDS, URL_IDS, DATES = range(6)
 FAMILIES = ("numbers", "names", "latin", "words", "url_ids", "dates")

@@ -155,8 +155,8 @@ def fit_pair_model(features: np.ndarray, labels: np.ndarray, ridge: float = RIDG
     how many rows each row stands for (``fit_rows``)."""
     features = features.astype(np.float64)
     weights = np.ones(len(features)) if weights is None else weights
-    mean = features.mean(axis=0)
-    scale = features.std(axis=0)
+    mean = np.average(features, axis=0, weights=weights)        # of the rows the sample stands for
+    scale = np.sqrt(np.average((features - mean) ** 2, axis=0, weights=weights))
     scale[scale < 1e-9] = 1.0
     x = np.concatenate([(features - mean) / scale, np.ones((len(features), 1))], axis=1)
     coefficients = np.zeros(x.shape[1])

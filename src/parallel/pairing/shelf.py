@@ -23,47 +23,55 @@ class DocumentShelf(Sequence):
     """Documents appended once, then read back by index or in order (a read-only sequence)."""
 
     def __init__(self, directory: str | None = None):
+        self._directory = directory
         self._file = tempfile.TemporaryFile(dir=directory)
-        self._offsets = array("q")
+        self._offsets = array("q")          # where each document's pickle starts
+        self._extra_offsets = array("q")    # where its extra's starts (right after it)
         self.names: list[str] = []
         self._pivots: DocumentShelf | None = None
 
+    def __enter__(self) -> "DocumentShelf":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
     def append(self, document: SideDocument, extra: Any = None) -> None:
-        """Shelve a document, and with it ``extra`` (its segments), read back by ``extra``."""
+        """Shelve a document, and apart from it ``extra`` (its segments), read back by ``extra``:
+        a pass over the documents does not read their extras."""
         self._file.seek(0, 2)
         self._offsets.append(self._file.tell())
-        pickle.dump((document, extra), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(document, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._extra_offsets.append(self._file.tell())
+        pickle.dump(extra, self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self.names.append(document.name)
 
     def __len__(self) -> int:
         return len(self._offsets)
 
-    def _load(self, index: int) -> tuple[SideDocument, Any]:
+    def _load(self, offsets: array, index: int) -> Any:
         if not -len(self) <= index < len(self):
             raise IndexError(index)
-        self._file.seek(self._offsets[index])
+        self._file.seek(offsets[index])
         return pickle.load(self._file)
 
     def __getitem__(self, index):          # noqa: ANN001 - int or slice, as a Sequence takes
         if isinstance(index, slice):
             return [self[k] for k in range(*index.indices(len(self)))]
-        document, _ = self._load(index)
-        return self._with_pivot(document, index % len(self))
+        return self._with_pivot(self._load(self._offsets, index), index % len(self))
 
     def __iter__(self) -> Iterator[SideDocument]:
         pivots = iter(self._pivots) if self._pivots is not None else None
-        position = 0
-        for _ in range(len(self)):
-            self._file.seek(position)          # another reader may have moved the file meanwhile
-            document, _ = pickle.load(self._file)
-            position = self._file.tell()
+        for offset in self._offsets:
+            self._file.seek(offset)            # another reader may have moved the file meanwhile
+            document = pickle.load(self._file)
             if pivots is not None:
                 document.pivot = next(pivots).sentences[0]
             yield document
 
     def extra(self, index: int) -> Any:
         """What was shelved with the document (its segments)."""
-        return self._load(index)[1]
+        return self._load(self._extra_offsets, index)
 
     def extras(self) -> "Shelved":
         """Every document's ``extra``, as a sequence."""
@@ -71,11 +79,19 @@ class DocumentShelf(Sequence):
 
     def set_pivots(self, pivots: Iterable[str]) -> None:
         """Give every document its pivot (the machine translation of its text), in order."""
-        shelf = DocumentShelf()
-        for index, pivot in enumerate(pivots):
-            shelf.append(SideDocument(self.names[index], [pivot]))
-        if len(shelf) != len(self):
-            raise ValueError(f"{len(shelf)} pivots for {len(self)} documents")
+        shelf = DocumentShelf(self._directory)
+        try:
+            for pivot in pivots:
+                if len(shelf) == len(self):
+                    raise ValueError(f"more pivots than the {len(self)} documents")
+                shelf.append(SideDocument(self.names[len(shelf)], [pivot]))
+            if len(shelf) != len(self):
+                raise ValueError(f"{len(shelf)} pivots for {len(self)} documents")
+        except BaseException:
+            shelf.close()
+            raise
+        if self._pivots is not None:
+            self._pivots.close()
         self._pivots = shelf
 
     def _with_pivot(self, document: SideDocument, index: int) -> SideDocument:

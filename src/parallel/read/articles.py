@@ -42,10 +42,15 @@ _CREDIT_RE = re.compile(
 )
 # Labels that are also ordinary words ("كتب الوزير في رسالة …", "تقرير الأمم المتحدة …", "By Tuesday,
 # prices had fallen"): a credit only with a colon or slash after them, or before a name alone.
-_WORD_LABEL_CREDIT_RE = re.compile(r"^[•·\-–*]?\s*(?:كتب|كتبت|تقرير|ترجمة|ترجمه|By)\s*([:/])?\s+(.+)$",
+_WORD_LABEL_CREDIT_RE = re.compile(r"^[•·\-–*]?\s*(?:كتب|كتبت|تقرير|ترجمة|ترجمه|By)(?:\s*([:/\-–—ـ])\s*|\s+)(\S.*)$",
                                    re.IGNORECASE)
-_NAME_JOINERS = {"and", "de", "van", "von", "al", "el", "bin", "ibn", "و"}
-MAX_NAME_WORDS = 4
+_NAME_JOINERS = {"de", "van", "von", "al", "el", "bin", "ibn", "abu", "abdel", "la", "le", "da", "di"}
+_NAME_PREFIX_RE = re.compile(r"^(?:al|el)-\w", re.IGNORECASE)     # al-Sisi, el-Baz
+_AGENCIES = {"reuters", "ap", "afp", "associated press", "agence france-presse", "bloomberg", "xinhua", "dpa",
+             "efe", "ansa", "anadolu", "wam", "spa", "kuna", "qna", "mena", "sana", "petra", "bbc", "cnn"}
+_NAME_LIST_SEPARATOR_RE = re.compile(r"\s*,\s*|\s+and\s+|\s+in\s+|\s*/\s*")   # "A, Reuters", "A and B", "A in Cairo"
+MAX_NAME_WORDS = 5
+MAX_ARABIC_NAME_WORDS = 3
 # News-agency bylines: initials and agency abbreviations, e.g. "ع.ش/ أ.ح (أ ف ب)".
 _AGENCY_BYLINE_RE = re.compile(r"^[^\s.]{1,3}\.[^\s.]{1,3}\s*/.*\((?:[^()]{1,25})\)\s*$")
 _ARABIC_MONTHS = (
@@ -62,6 +67,10 @@ _PUBLICATION_RE = re.compile(r"^(?:نُشر|نشر|تاريخ النشر|آخر 
                              r"Last updated|Posted)\b", re.IGNORECASE)
 MAX_PUBLICATION_LINE_WORDS = 14
 _ENGLISH_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# Capitalised words that open phrases, not names: "By Tuesday, …", "By The Numbers".
+_NOT_A_NAME_START = set(_ENGLISH_MONTHS.split("|")) | set(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That These Those Then Now Far "
+    "Contrast Comparison Law Air Sea Road Car Train Bus Plane Noon Midnight Night Day Morning Evening".split())
 _DATE_OR_TIME_RE = re.compile(f"[{DIGITS}]{{1,4}}[:/.\\-][{DIGITS}]{{1,2}}|\\b(?:{_ENGLISH_MONTHS})\\b", re.IGNORECASE)
 # What comment-enabled news sites print about their comments: it disclaims, welcomes or rules the
 # discussion, never reports news.
@@ -73,8 +82,8 @@ _COMMENT_NOTICE_RE = re.compile(
 MAX_NOTICE_LINE_WORDS = 60
 # A link to another article, labelled: "اقرأ أيضاً: <headline>", "Read more: …" — whatever its length.
 _READ_ALSO_RE = re.compile(r"^(?:اقرأ|إقرأ|اقرا|طالع) (?:أيضا|أيضاً|ايضا|ايضاً|كذلك|المزيد)|^(?:ذات صلة|مواضيع ذات صلة|"
-                           r"أخبار ذات صلة|Read also|Also read|Read more|See also|Related|Watch)(?=\s*[:：|»\-–])",
-                           re.IGNORECASE)
+                           r"أخبار ذات صلة|Read also|Also read|Read more|See also|Related|Watch)"
+                           r"(?=\s*[:：|»]|\s+[\-–])", re.IGNORECASE)
 MAX_READ_ALSO_WORDS = 30
 # What separates a byline from a date on one line ("By … | Updated …", "كتب: … - الإثنين …").
 _METADATA_SEPARATOR_RE = re.compile(r"\s+[|•·\-–—]\s+")
@@ -94,43 +103,56 @@ def _is_dateline(line: str) -> bool:
     return has_digit and all(_DATE_TOKEN_RE.match(t) or t in _DATE_WORDS for t in tokens)
 
 
-def _is_credit(line: str) -> bool:
+def _is_credit(line: str, after_headline: bool = True) -> bool:
     """A credit line: a credit label ("المصدر:", "بقلم", "Source:"), an agency byline, or a label
-    that is also an ordinary word followed by a colon or slash, or by a name and nothing else."""
+    that is also an ordinary word ("كتب", "تقرير", "By") followed by a colon, slash or dash, or —
+    below the headline — by names alone ("By Sara Ali, Reuters", "كتب محمد علي")."""
     if _CREDIT_RE.match(line) or _AGENCY_BYLINE_RE.match(line):
         return True
     labelled = _WORD_LABEL_CREDIT_RE.match(line)
-    return bool(labelled) and (labelled.group(1) is not None or _is_a_name(labelled.group(2)))
-
-
-def _is_a_name(text: str) -> bool:
-    """Whether a short text reads as a person's name: Latin words each capitalised (initials and
-    joiners such as "and", "al" allowed), or Arabic words, the first without the article (a name,
-    not "الوزير"), nothing that ends or breaks a sentence."""
-    words = text.split()
-    if not 1 <= len(words) <= MAX_NAME_WORDS or any(ch in text for ch in ",،؛;!?؟:") or _has_a_digit(text):
+    if not labelled:
         return False
-    if words[0][0].isascii():
-        return all(word[0].isupper() or word.lower() in _NAME_JOINERS for word in words)
-    return not words[0].startswith(("ال", "وال", "لل"))
+    return labelled.group(1) is not None or (after_headline and _names_only(labelled.group(2)))
+
+
+def _names_only(text: str) -> bool:
+    """Whether what follows a byline's label is names and nothing else: Latin names (each word
+    capitalised, joiners and al-/el- allowed) or news agencies, listed with commas, "and" or
+    "in" (a place); or one to three Arabic words, the first without the article (a name, not
+    "الوزير").  Nothing that ends a sentence, no digit."""
+    text = text.strip()
+    if not text or text[-1] in ".!?؟" or _has_a_digit(text) or any(ch in text for ch in "؛;:،"):
+        return False
+    if not text[0].isascii():
+        words = text.split()
+        return len(words) <= MAX_ARABIC_NAME_WORDS and not words[0].startswith(("ال", "وال", "لل"))
+    pieces = [piece for piece in _NAME_LIST_SEPARATOR_RE.split(text) if piece]
+    return bool(pieces) and all(_is_latin_name(piece) or piece.lower() in _AGENCIES for piece in pieces)
+
+
+def _is_latin_name(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= MAX_NAME_WORDS or words[0] in _NOT_A_NAME_START:
+        return False
+    return all(word[0].isupper() or word.lower() in _NAME_JOINERS or _NAME_PREFIX_RE.match(word) for word in words)
 
 
 def _has_a_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
-def _metadata_kind(line: str) -> str | None:
+def _metadata_kind(line: str, after_headline: bool = True) -> str | None:
     """The rule of a line that is only page metadata: a credit, a publication line or a dateline,
     or several of them joined by separators ("By … | Updated …"): the first piece's rule."""
     words = line.split()
-    if _is_credit(line) and len(words) <= MAX_CONTROL_LINE_WORDS:
+    if _is_credit(line, after_headline) and len(words) <= MAX_CONTROL_LINE_WORDS:
         return "credit"
     if _is_dateline(line):
         return "dateline"
     if _PUBLICATION_RE.match(line) and _has_a_date(line) and len(words) <= MAX_PUBLICATION_LINE_WORDS:
         return "published"
     pieces = _METADATA_SEPARATOR_RE.split(line)
-    kinds = [_metadata_kind(piece) for piece in pieces] if len(pieces) > 1 else [None]
+    kinds = [_metadata_kind(piece, after_headline) for piece in pieces] if len(pieces) > 1 else [None]
     return kinds[0] if all(kind in _METADATA_KINDS for kind in kinds) else None
 
 
@@ -147,7 +169,7 @@ def boilerplate_kind(line: str, previous: list[str]) -> str | None:
         return "comment_title"
     if _PHOTO_CREDIT_RE.match(line):
         return "photo_credit"
-    kind = _metadata_kind(line)
+    kind = _metadata_kind(line, after_headline=bool(previous))
     if kind:
         return kind
     if line in previous:

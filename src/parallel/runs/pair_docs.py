@@ -202,9 +202,19 @@ def run_pair_docs(config: PairDocsConfig) -> PairDocsResult:
     sentence pairs of every document pair: ``runs.align_site``)."""
     if config.parquet:
         writable_format("parquet")   # before anything is read or written
+    side_paths(config.arabic_dir), side_paths(config.english_dir)   # bad folders: one line, nothing made
     shelf_dir = Path(config.out).parent      # beside the output: /tmp may be memory
-    arabic = read_side(config.arabic_dir, arabic=True, progress=config.progress, shelf_dir=shelf_dir)
-    english = read_side(config.english_dir, arabic=False, progress=config.progress, shelf_dir=shelf_dir)
+    shelf_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as shelves:
+        arabic = read_side(config.arabic_dir, arabic=True, progress=config.progress, shelf_dir=shelf_dir)
+        shelves.callback(arabic.documents.close)
+        english = read_side(config.english_dir, arabic=False, progress=config.progress, shelf_dir=shelf_dir)
+        shelves.callback(english.documents.close)
+        return _pair_sides(config, arabic, english)
+
+
+def _pair_sides(config: PairDocsConfig, arabic: Side, english: Side) -> PairDocsResult:
+    """Pair two sides as read (translating the Arabic side first with a model), write the pairs."""
     model_name, model_sha256, evidence, pivots = "none", "", "keys and a learned word table", None
     if config.engine is not None:
         model_name, model_sha256, pivots = model_pivots(config.engine, arabic.segments)
