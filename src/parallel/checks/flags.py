@@ -18,6 +18,7 @@ _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _TIME_RE = re.compile(r"(?<![\d.,:])(\d{1,2}):(\d{2})(?![\d:])")
 _REPEATED_CHARS_RE = re.compile(r"([^\d\s])\1{7,}|([^\d\s]{2,4})\2{4,}")
 # Arabic words that scale the number before them ("20 ألف" is 20,000), and their English twins.
+_NEXT_WORD_RE = re.compile(r"\s*(\S+)")
 _SCALES = {"ألف": 1_000, "آلاف": 1_000, "الف": 1_000, "مليون": 1_000_000, "ملايين": 1_000_000,
            "مليار": 1_000_000_000, "مليارات": 1_000_000_000, "thousand": 1_000,
            "million": 1_000_000, "billion": 1_000_000_000}
@@ -65,9 +66,9 @@ def numbers_in(text: str, read_forms: bool = False) -> list[set[str]]:
         tail = year_range_tail(text, match.start(), match.group()) if read_forms else None
         if tail:
             options.add(tail)
-        following = text[match.end():].split(maxsplit=1)
+        following = _NEXT_WORD_RE.match(text, match.end())     # not a copy of the rest: texts can be long
         if following and value.replace(".", "", 1).isdigit():
-            scale = _SCALES.get(following[0].strip(".,;:،؛").lower())
+            scale = _SCALES.get(following.group(1).strip(".,;:،؛").lower())
             if scale:
                 scaled = float(value) * scale
                 options.add(str(int(scaled)) if scaled.is_integer() else str(scaled))

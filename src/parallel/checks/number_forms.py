@@ -22,6 +22,8 @@ _CODE_RE = re.compile(rf"(?<![\w-])([A-Za-z]+|[{ARABIC_LETTERS}]+)-?(\d+)\b")
 # C, D and M are left out: "DC", "CV", "MIX" are words and abbreviations far more often than numbers.
 _ROMAN_RE = re.compile(r"(?<![\w-])((?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))(?![\w-])")
 _ROMAN_VALUES = {"L": 50, "X": 10, "V": 5, "I": 1}
+_ANY_ROMAN_RE = re.compile("[%s]" % "".join(_ROMAN_VALUES))
+_ANY_DIGIT_RE = re.compile(r"\d")
 # A numeral is read only right after a capitalised word ("Henry V", "Ramses II"); a lone "I" is the
 # pronoun, never a numeral.
 _AFTER_A_NAME_RE = re.compile(r"\b[A-Z][a-z]+\s$")
@@ -40,7 +42,7 @@ def code_numbers(text: str) -> list[set[str]]:
     """The digits of every code or name written with them, glued or hyphenated (G20, MH370, F-35);
     not a number written onto a proclitic ("و3", "بـ5"), which is a number of its own, nor the
     characters of a link."""
-    if not any(ch.isdigit() for ch in text):
+    if not _ANY_DIGIT_RE.search(text):
         return []
     return [{str(int(match.group(2)))} for match in _CODE_RE.finditer(LINK_RE.sub(" ", text))
             if match.group(1).rstrip("ـ") not in PROCLITICS]
@@ -56,7 +58,7 @@ def roman_numbers(text: str) -> list[set[str]]:
     """Roman numerals in capitals (up to 89) right after a capitalised word ("World War II", "Louis
     XIV", "Henry V"); never a lone "I", the pronoun."""
     found = []
-    if not any(ch in _ROMAN_VALUES for ch in text):
+    if not _ANY_ROMAN_RE.search(text):
         return found
     for match in _ROMAN_RE.finditer(text):
         numeral = match.group(1)

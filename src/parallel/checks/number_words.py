@@ -10,6 +10,7 @@ never needs a partner ("one of them" is no number to check), so generous reading
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from parallel.text_rules import ARABIC_LETTERS, PROCLITICS, strip_marks
@@ -73,6 +74,7 @@ _ENGLISH_TOKEN_RE = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _ARABIC_TOKEN_RE = re.compile(f"[{ARABIC_LETTERS}]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)      # words repeat; this runs for every Arabic word flagged
 def _arabic_value(word: str) -> int | None:
     """The value of one Arabic number word, with its prefixes (و ب ل ف ك ال) taken off."""
     if word in _ARABIC_WORDS:
@@ -83,6 +85,7 @@ def _arabic_value(word: str) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _bare_arabic(word: str) -> str:
     for prefix in PROCLITICS:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
