@@ -16,7 +16,7 @@ from parallel.read.page_chrome import is_comment_title
 from parallel.read.pages import PAGE_SUFFIXES, is_page, read_page
 from parallel.read.textfiles import read_text
 from parallel.records import Document, PageInfo, Removed
-from parallel.text_rules import DIGITS, normalise_line, visible_text
+from parallel.text_rules import ARTICLE, ARTICLE_PROCLITICS, DIGITS, normalise_line, visible_text
 
 # --- boilerplate ---------------------------------------------------------------------------
 
@@ -125,7 +125,7 @@ def _names_only(text: str) -> bool:
         return False
     if not text[0].isascii():
         words = text.split()
-        return len(words) <= MAX_ARABIC_NAME_WORDS and not words[0].startswith(("ال", "وال", "لل"))
+        return len(words) <= MAX_ARABIC_NAME_WORDS and not words[0].startswith((ARTICLE, *ARTICLE_PROCLITICS))
     pieces = [piece for piece in _NAME_LIST_SEPARATOR_RE.split(text) if piece]
     return bool(pieces) and all(_is_latin_name(piece) or piece.lower() in _AGENCIES for piece in pieces)
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from parallel.text_rules import DIGITS
+
 # AMP components that are page furniture, never the article.
 AMP_CHROME = frozenset({
     "amp-ad", "amp-embed", "amp-sticky-ad", "amp-auto-ads", "amp-story-auto-ads", "amp-sidebar",
@@ -27,7 +29,7 @@ AMP_CHROME = frozenset({
     "amp-geo", "amp-install-serviceworker", "amp-web-push", "amp-web-push-widget", "amp-call-tracking",
     "amp-app-banner", "amp-next-page", "amp-smartlinks", "amp-skimlinks", "amp-font",
 })
-_N = r"[0-9٠-٩]+"
+_N = f"[{DIGITS}]+"
 _COUNT = rf"[(\[]{_N}[)\]]"
 # The title of a comment section, in Arabic or English, as a whole line: a count of comments (with
 # what they are on), "التعليقات (3)", "آراء القراء", an invitation to comment, "Leave a Reply".
