@@ -399,3 +399,15 @@ def test_documents_on_a_shelf_pair_as_documents_in_memory(flores_documents):
         shelves.append(shelf)
     in_memory = pair_documents(heaps.arabic, heaps.english).pairs
     assert len(in_memory) > 300 and pair_documents(*shelves).pairs == in_memory
+
+
+@pytest.mark.parametrize("positives, negatives", [(30, 500), (400, 500), (900, 50)])
+def test_the_fit_takes_at_most_its_limit_of_rows_each_weighted_for_those_it_stands_for(positives, negatives):
+    from parallel.pairing.model import fit_rows
+    rows = np.arange(positives + negatives)
+    labels = np.r_[np.ones(positives), np.zeros(negatives)]
+    chosen, chosen_labels, weights = fit_rows(rows, labels, limit=200)
+    assert len(chosen) <= 200 and len(set(chosen.tolist())) == len(chosen)
+    assert np.isclose(weights[chosen_labels > 0].sum(), positives)
+    assert np.isclose(weights[chosen_labels == 0].sum(), negatives)
+    assert (labels[chosen] == chosen_labels).all()

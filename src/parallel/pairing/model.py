@@ -136,17 +136,25 @@ class PairModel:
 
 def fit_rows(rows: np.ndarray, labels: np.ndarray, limit: int = FIT_ROWS
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(rows, labels, weights) to fit on: every positive, and the negatives evenly sampled down to
-    ``limit`` rows in all, each weighted for those it stands for, so that a model fitted on 100,000
-    documents a side needs no more memory than one on 10,000 and learns the same odds."""
-    positives, negatives = rows[labels > 0], rows[labels == 0]
-    room = max(limit - len(positives), 1)
-    if len(negatives) <= room:
+    """(rows, labels, weights) to fit on, at most ``limit`` rows: every positive while they fill at
+    most half of them (else evenly sampled to what the negatives leave), the negatives evenly
+    sampled to the rest; each row weighted for those it stands for, so that a model fitted on
+    100,000 documents a side needs no more memory than one on 10,000 and learns the same odds."""
+    if len(rows) <= limit:
         return rows, labels, np.ones(len(rows))
-    chosen = negatives[np.linspace(0, len(negatives) - 1, room).astype(np.int64)]
-    weights = np.concatenate([np.ones(len(positives)), np.full(room, len(negatives) / room)])
-    return (np.concatenate([positives, chosen]), np.concatenate([np.ones(len(positives)), np.zeros(room)]),
-            weights)
+    positives, negatives = rows[labels > 0], rows[labels == 0]
+    positives, positive_weights = _evenly(positives, max(limit // 2, limit - len(negatives)))
+    negatives, negative_weights = _evenly(negatives, max(limit - len(positives), 1))
+    return (np.concatenate([positives, negatives]),
+            np.concatenate([np.ones(len(positives)), np.zeros(len(negatives))]),
+            np.concatenate([positive_weights, negative_weights]))
+
+
+def _evenly(rows: np.ndarray, room: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``room`` of the rows, evenly spaced, each weighted for those it stands for."""
+    if len(rows) <= room:
+        return rows, np.ones(len(rows))
+    return rows[np.linspace(0, len(rows) - 1, room).astype(np.int64)], np.full(room, len(rows) / room)
 
 
 def fit_pair_model(features: np.ndarray, labels: np.ndarray, ridge: float = RIDGE, steps: int = 30,
