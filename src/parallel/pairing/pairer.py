@@ -28,6 +28,7 @@ from parallel.alignment.aligner import align
 from parallel.alignment.lexicon import Lexicon, bead_texts, learn_lexicon
 from parallel.pairing.index import (
     CANDIDATES,
+    Index,
     build_index,
     candidate_pairs,
     candidates_among,
@@ -147,9 +148,11 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
         say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if table else ""))
         arabic_table = base_arabic
         if table is not None:
-            words = expected_word_table(stems, likeliest_translations(table))
-            arabic_table = merged_tables(base_arabic, restricted(words, english_present))
-        result = _score_round(arabic_table, english_table, shapes, links, options, learned_from, unpaired)
+            arabic_table = merged_tables(base_arabic, restricted(expected_word_table(
+                stems, likeliest_translations(table)), english_present))
+        index = build_index(arabic_table, english_table)
+        del arabic_table        # the index holds what it needs of it: one copy of the side's keys, not three
+        result = _score_round(index, shapes, links, options, learned_from, unpaired)
         unpaired = _unpaired(result, len(arabic), len(english))
         result.linked_by_pages = len(links)
         confident = _surest(result.pairs, arabic, options)
@@ -205,7 +208,7 @@ def _unpaired(pairing: Pairing, arabic_count: int, english_count: int) -> tuple[
     return np.flatnonzero(arabic), np.flatnonzero(english)
 
 
-def _score_round(arabic_table, english_table, shapes: Shapes, links: list[tuple[int, int]],
+def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
                  options: PairingOptions, sure: list[tuple[int, int]],
                  unpaired: tuple[np.ndarray, np.ndarray] | None = None) -> Pairing:
     """One round: candidates, features, labels, the model, the pairs.  ``sure`` are the pairs the
@@ -213,7 +216,6 @@ def _score_round(arabic_table, english_table, shapes: Shapes, links: list[tuple[
     so that a table's words, which make many unrelated documents look alike, never choose them;
     ``unpaired`` (the documents the last round left alone) look for candidates again among
     themselves."""
-    index = build_index(arabic_table, english_table)
     pairs = candidate_pairs(index, options.candidates)
     if unpaired is not None:   # the documents the last round left unpaired look again among themselves
         pairs = np.unique(np.concatenate([pairs, candidates_among(index, *unpaired, keep=options.candidates)]),
@@ -237,6 +239,7 @@ def _score_round(arabic_table, english_table, shapes: Shapes, links: list[tuple[
         positive = _among(pairs, sure, len(shapes.english_lengths)) | is_link
     labelled = positive
     features = pair_features(shared, arabic_mass, english_mass, shapes.length_z(pairs, labelled), sentences)
+    del arabic_mass, english_mass       # per candidate: no longer needed, as large as the shared mass
     model = None
     for _ in range(SELF_TRAINING + 1):
         rows, labels = self_labels(pairs, positive, scores)
