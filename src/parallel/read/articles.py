@@ -121,7 +121,7 @@ def _names_only(text: str) -> bool:
     "in" (a place); or one to three Arabic words, the first without the article (a name, not
     "الوزير").  Nothing that ends a sentence, no digit."""
     text = text.strip()
-    if not text or text[-1] in ".!?؟" or _has_a_digit(text) or any(ch in text for ch in "؛;:،"):
+    if not text or text[-1] in ".!?؟" or any(ch.isdigit() for ch in text) or any(ch in text for ch in "؛;:،"):
         return False
     if not text[0].isascii():
         words = text.split()
@@ -135,10 +135,6 @@ def _is_latin_name(text: str) -> bool:
     if not 1 <= len(words) <= MAX_NAME_WORDS or words[0] in _NOT_A_NAME_START:
         return False
     return all(word[0].isupper() or word.lower() in _NAME_JOINERS or _NAME_PREFIX_RE.match(word) for word in words)
-
-
-def _has_a_digit(text: str) -> bool:
-    return any(ch.isdigit() for ch in text)
 
 
 def _metadata_kind(line: str, after_headline: bool = True) -> str | None:

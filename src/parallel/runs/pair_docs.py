@@ -119,14 +119,15 @@ def _read_in_worker(job: tuple[Path, Path, bool]):
 
 
 def read_side(directory: Path, arabic: bool, progress: bool = True, workers: int | None = None,
-              shelf_dir: Path | None = None) -> Side:
+              shelf_dir: Path | None = None, paths: list[Path] | None = None) -> Side:
     """Read every document of one side; one that cannot be read as an article is skipped and
     counted.  From ``POOL_FROM`` documents on (or with ``workers`` given), pages are read by a
     process per core: reading a saved page (trafilatura) costs milliseconds to tens of milliseconds.
-    The documents go to a shelf, a temporary file in ``shelf_dir`` (the system's when None)."""
+    The documents go to a shelf, a temporary file in ``shelf_dir`` (the system's when None);
+    ``paths``: the side's files when the caller has listed them already (``side_paths``)."""
     shelf = DocumentShelf(str(shelf_dir) if shelf_dir is not None else None)
     side = Side(shelf, shelf.extras(), [])
-    paths = side_paths(directory)
+    paths = paths if paths is not None else side_paths(directory)
     language = "Arabic" if arabic else "English"
     workers = workers if workers is not None else (os.cpu_count() or 1) if len(paths) >= POOL_FROM else 1
     jobs = [(path, Path(directory), arabic) for path in paths]
@@ -202,13 +203,15 @@ def run_pair_docs(config: PairDocsConfig) -> PairDocsResult:
     sentence pairs of every document pair: ``runs.align_site``)."""
     if config.parquet:
         writable_format("parquet")   # before anything is read or written
-    side_paths(config.arabic_dir), side_paths(config.english_dir)   # bad folders: one line, nothing made
+    listed = side_paths(config.arabic_dir), side_paths(config.english_dir)   # bad folders: one line, nothing made
     shelf_dir = Path(config.out).parent      # beside the output: /tmp may be memory
     shelf_dir.mkdir(parents=True, exist_ok=True)
     with ExitStack() as shelves:
-        arabic = read_side(config.arabic_dir, arabic=True, progress=config.progress, shelf_dir=shelf_dir)
+        arabic = read_side(config.arabic_dir, arabic=True, progress=config.progress, shelf_dir=shelf_dir,
+                           paths=listed[0])
         shelves.callback(arabic.documents.close)
-        english = read_side(config.english_dir, arabic=False, progress=config.progress, shelf_dir=shelf_dir)
+        english = read_side(config.english_dir, arabic=False, progress=config.progress, shelf_dir=shelf_dir,
+                            paths=listed[1])
         shelves.callback(english.documents.close)
         return _pair_sides(config, arabic, english)
 
