@@ -625,3 +625,36 @@ def test_two_one_to_one_pairs_are_not_fused_into_a_2_2_bead(monkeypatch):
     assert pairs(align(arabic, english, pivot)) == [((i,), (i,)) for i in range(4)]
     monkeypatch.setattr(align_module.BeadCosts, "_only_when_halves_fail", lambda self, i, js, costs: None)
     assert ((1, 2), (1, 2)) in pairs(align(arabic, english, pivot))    # without the rule: fused
+
+
+def test_align_judges_the_pairs_lengths_by_a_model_weighed_against_them(tmp_path):
+    """The pairs' length flags use the shipped model weighed against the aligned pairs themselves
+    (the summary says which): a translation written tightly throughout is judged by its own habit,
+    while --no-calibrate keeps the shipped model, which flags most of it.  Sentences made up here."""
+    from parallel.checks.flags import length_ratio_outlier
+    from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, calibrate_length_model
+    from parallel.runs.align import AlignConfig, run_align
+
+    places = ["القاهرة", "عمان", "بيروت", "تونس", "الرباط", "دمشق"]
+    arabic = [f"وقال المتحدث باسم البلدية في مؤتمر صحفي إن عدد الزوار في {places[n % 6]} بلغ {n + 11} ألف شخص "
+              "خلال الأسبوع الماضي وهو رقم لم تشهده المدينة من قبل" for n in range(40)]
+    cities = ["Cairo", "Amman", "Beirut", "Tunis", "Rabat", "Damascus"]
+    english = [f"The spokesman said {n + 11} thousand people visited {cities[n % 6]} last week, a record"
+               for n in range(40)]
+    (tmp_path / "a.ar").write_text("\n".join(arabic) + "\n", encoding="utf-8")
+    (tmp_path / "a.en").write_text("\n".join(english) + "\n", encoding="utf-8")
+    summaries, flagged = {}, {}
+    for calibrate in (True, False):
+        stem = tmp_path / f"out-{calibrate}"
+        summaries[calibrate] = run_align(AlignConfig(tmp_path / "a.ar", tmp_path / "a.en", stem, presplit=True,
+                                                     calibrate=calibrate)).summary
+        records = [json.loads(line) for line in stem.with_suffix(".jsonl").read_text(encoding="utf-8").splitlines()]
+        assert len(records) == 40
+        model = LengthModel.from_json(summaries[calibrate]["length_model"])
+        flags = ["length_ratio" in r["flags"] for r in records]
+        assert flags == [length_ratio_outlier(r["source"], r["target"], model) for r in records]
+        flagged[calibrate] = sum(flags)
+    pairs = [(r["source"], r["target"]) for r in records]
+    assert summaries[True]["length_model"]["means"] == calibrate_length_model(DEFAULT_LENGTH_MODEL, pairs).means
+    assert summaries[False]["length_model"] == {**DEFAULT_LENGTH_MODEL.to_json(), "calibrated": False}
+    assert flagged[False] >= 30 and flagged[True] == 0, flagged

@@ -396,3 +396,52 @@ def test_the_run_returns_a_result_that_formats_itself(seeds_corpus):
     written = re.search(r"wrote (.*)/\{(.*)\}$", line)
     assert Path(written.group(1)) == seeds_corpus.out
     assert sorted(written.group(2).split(",")) == sorted(p.name for p in seeds_corpus.out.iterdir())
+
+
+def test_corpus_flags_lengths_by_a_model_calibrated_to_its_own_translations(seeds_corpus):
+    """Everything is translated first; the length model is then weighed against the corpus's own
+    translations and every translation's length_ratio is judged by it (the report says which)."""
+    from parallel.checks.flags import length_ratio_outlier
+    from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, calibrate_length_model
+
+    report = json.loads((seeds_corpus.out / "report.json").read_text())
+    records = [json.loads(line) for line in (seeds_corpus.out / "ar-en.jsonl").read_text().splitlines()]
+    pairs = [(r["source"], r["target"]) for r in records]
+    used = LengthModel.from_json(report["length_model"])
+    expected = calibrate_length_model(DEFAULT_LENGTH_MODEL, pairs)
+    assert report["length_model"]["calibrated"] is True
+    assert (used.means, used.spreads, used.pairs) == (expected.means, expected.spreads, expected.pairs)
+    assert used.means != DEFAULT_LENGTH_MODEL.means   # the tiny model writes nothing like human lengths
+    assert ["length_ratio" in r["flags"] for r in records] == [length_ratio_outlier(s, t, used) for s, t in pairs]
+    counted = sum("length_ratio" in r["flags"] for r in records)
+    assert report["totals"]["flags"].get("length_ratio", 0) == counted
+
+
+def test_corpus_without_calibration_or_cache_translates_each_text_once(seeds_copy, installed_models, tmp_path,
+                                                                      monkeypatch):
+    """Calibrating reads the translations twice; without a cache a private one holds them, so the
+    model still translates each distinct text once, and nothing of it is left behind."""
+    from parallel.checks.flags import length_ratio_outlier
+    from parallel.checks.length_model import DEFAULT_LENGTH_MODEL
+    from parallel.runs.corpus import CorpusConfig, run_corpus
+    from parallel.translate.translator import Translator
+
+    decoded = []
+    translate_uncached = Translator._translate_uncached
+    monkeypatch.setattr(Translator, "_translate_uncached",
+                        lambda self, texts, *rest, **kw: decoded.extend(texts) or translate_uncached(
+                            self, texts, *rest, **kw))
+    runs = {}
+    for calibrate in (True, False):
+        out = tmp_path / f"calibrate-{calibrate}"
+        runs[calibrate] = run_corpus(CorpusConfig(seeds_dir=seeds_copy, out_dir=out, models_dir=installed_models,
+                                                  use_cache=False, progress=False, calibrate=calibrate)).report
+        assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in output_paths(out, "ar-en").values())
+        assert len(decoded) == len(set(decoded)) == runs[calibrate]["totals"]["unique_sources"]
+        decoded.clear()
+    assert runs[False]["length_model"] == {**DEFAULT_LENGTH_MODEL.to_json(), "calibrated": False}
+    records = [json.loads(line) for line in (tmp_path / "calibrate-False" / "ar-en.jsonl").read_text().splitlines()]
+    assert ["length_ratio" in r["flags"] for r in records] == [
+        length_ratio_outlier(r["source"], r["target"]) for r in records]
+    assert runs[True]["totals"]["translated"] == runs[False]["totals"]["translated"] == \
+        runs[True]["totals"]["unique_sources"]

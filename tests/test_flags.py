@@ -195,6 +195,34 @@ def test_omissions_in_the_collection_do_not_hide_themselves(ratio, share):
     assert sum(length_ratio_outlier(s, t, model) for s, t in kept) / len(kept) < 0.02
 
 
+@pytest.mark.parametrize("ratio, most_false, least_caught", [(0.55, 0.03, 0.9), (1.6, 0.01, 0.7)])
+def test_a_collection_beyond_the_priors_bounds_is_calibrated_from_its_densest_half(ratio, most_false, least_caught):
+    """English 45 % shorter (or 60 % longer) than the shipped model expects: nearly every faithful
+    pair lies beyond its bounds, so clipping by the prior alone never moves; centred first on each
+    bucket's densest half, the calibration finds the collection's habit, a tenth of it cut in half
+    included, and still catches the cuts."""
+    pairs = _collection(600, math.log(ratio))
+    damaged = [(s, t[:len(t) // 2]) if i % 10 == 0 else (s, t) for i, (s, t) in enumerate(pairs)]
+    model = calibrate_length_model(DEFAULT_LENGTH_MODEL, damaged)
+    kept = [(s, t) for i, (s, t) in enumerate(damaged) if i % 10]
+    cut = [(s, t) for i, (s, t) in enumerate(damaged) if i % 10 == 0 and len(s) >= 60]
+    false_alarms = sum(length_ratio_outlier(s, t, model) for s, t in kept) / len(kept)
+    caught = sum(length_ratio_outlier(s, t, model) for s, t in cut) / len(cut)
+    assert false_alarms < most_false and caught >= least_caught, (false_alarms, caught)
+
+
+def test_the_densest_half_and_a_streamed_sample_calibrate_as_the_pairs_do():
+    from parallel.checks.length_model import LengthSample, densest_half_mean
+
+    assert densest_half_mean([0.1, 5.0, 0.2, 0.3, 9.0]) == pytest.approx(0.2)   # not the median's pull
+    pairs = _collection(300, math.log(0.8))
+    sample = LengthSample()
+    for source, target in pairs:
+        sample.add(source, target)
+    assert len(sample) == sum(len(s.strip()) >= 20 for s, _ in pairs)
+    assert calibrate_length_model(DEFAULT_LENGTH_MODEL, sample) == calibrate_length_model(DEFAULT_LENGTH_MODEL, pairs)
+
+
 def test_a_small_collection_stays_near_the_shipped_model():
     pairs = _collection(12, math.log(0.75))
     model = calibrate_length_model(DEFAULT_LENGTH_MODEL, pairs)

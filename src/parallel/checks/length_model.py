@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import math
 import statistics
+from array import array
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from parallel.errors import InputError
 
@@ -61,22 +62,49 @@ class LengthModel:
                    data.get("fitted_on", ""))
 
 
+class LengthSample:
+    """A collection's ``log(len(target) / len(source))`` by source-length bucket, 8 bytes a pair
+    (pairs under ``MIN_SOURCE_CHARS`` or with an empty target left out): what a model is fitted
+    or calibrated on, gathered as a long run streams its translations past."""
+
+    def __init__(self, edges: tuple[int, ...] = BUCKET_EDGES) -> None:
+        self.edges = tuple(edges)
+        self.ratios = [array("d") for _ in self.edges]
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, str]], edges: tuple[int, ...] = BUCKET_EDGES) -> "LengthSample":
+        """The sample of (source, target) pairs."""
+        sample = cls(edges)
+        for source, target in pairs:
+            sample.add(source, target)
+        return sample
+
+    def add(self, source: str, target: str) -> None:
+        """Add one pair (white space at either end left out, as ``LengthModel.z`` does)."""
+        source_chars, target_chars = len(source.strip()), len(target.strip())
+        if source_chars >= MIN_SOURCE_CHARS and target_chars:
+            index = max(i for i, edge in enumerate(self.edges) if source_chars >= edge)
+            self.ratios[index].append(math.log(target_chars / source_chars))
+
+    def __len__(self) -> int:
+        return sum(map(len, self.ratios))
+
+
 def fit_length_model(pairs: Iterable[tuple[str, str]], fitted_on: str = "",
                      edges: tuple[int, ...] = BUCKET_EDGES) -> LengthModel:
     """Fit the mean and spread per bucket on human translations (pairs shorter than
     ``MIN_SOURCE_CHARS`` left out); a bucket with fewer than 20 pairs borrows its neighbour's."""
-    ratios = _bucket_ratios(pairs, edges)
-    count = sum(map(len, ratios))
-    if count < 50:
-        raise InputError(f"{count} usable pairs: too few to fit a length model (50 at least)")
+    sample = LengthSample.of(pairs, edges)
+    if len(sample) < 50:
+        raise InputError(f"{len(sample)} usable pairs: too few to fit a length model (50 at least)")
+    full = [index for index, values in enumerate(sample.ratios) if len(values) >= 20]
     means, spreads = [], []
     for index in range(len(edges)):
-        values = ratios[index]
-        if len(values) < 20:   # borrow from the nearest bucket with enough pairs
-            values = min((r for r in ratios if len(r) >= 20), key=lambda r: abs(ratios.index(r) - index))
+        # a bucket with too few pairs borrows from the nearest bucket with enough
+        values = sample.ratios[index if index in full else min(full, key=lambda i: abs(i - index))]
         means.append(round(statistics.fmean(values), 4))
         spreads.append(round(max(statistics.pstdev(values), MIN_SPREAD), 4))
-    return LengthModel(tuple(edges), tuple(means), tuple(spreads), count, fitted_on)
+    return LengthModel(tuple(edges), tuple(means), tuple(spreads), len(sample), fitted_on)
 
 
 # How much the prior model weighs against a collection's own pairs, in pairs per bucket: a bucket of
@@ -85,23 +113,11 @@ PRIOR_PAIRS = 20
 CALIBRATION_ROUNDS = 5    # fits, each on the pairs the previous model passes
 
 
-def _bucket_ratios(pairs: Iterable[tuple[str, str]], edges: tuple[int, ...]) -> list[list[float]]:
-    """``log(len(target) / len(source))`` of the usable pairs, by source-length bucket."""
-    ratios: list[list[float]] = [[] for _ in edges]
-    for source, target in pairs:
-        source, target = source.strip(), target.strip()
-        if len(source) >= MIN_SOURCE_CHARS and target:
-            index = max(i for i, edge in enumerate(edges) if len(source) >= edge)
-            ratios[index].append(math.log(len(target) / len(source)))
-    return ratios
-
-
-def _weighed_fit(prior: LengthModel, pairs: list[tuple[str, str]], prior_pairs: int) -> LengthModel:
-    """Each bucket's mean and spread of ``pairs``, weighed against ``prior`` as ``prior_pairs`` pairs;
+def _weighed_fit(prior: LengthModel, ratios: list[Sequence[float]], prior_pairs: int) -> LengthModel:
+    """Each bucket's mean and spread of ``ratios``, weighed against ``prior`` as ``prior_pairs`` pairs;
     a bucket of fewer than 5 pairs keeps the prior's values."""
-    means, spreads, count = [], [], 0
-    for index, values in enumerate(_bucket_ratios(pairs, prior.edges)):
-        count += len(values)
+    means, spreads = [], []
+    for index, values in enumerate(ratios):
         if len(values) < 5:
             means.append(prior.means[index])
             spreads.append(prior.spreads[index])
@@ -110,25 +126,49 @@ def _weighed_fit(prior: LengthModel, pairs: list[tuple[str, str]], prior_pairs: 
         means.append(round(weight * statistics.fmean(values) + (1 - weight) * prior.means[index], 4))
         spreads.append(round(max(weight * statistics.pstdev(values) + (1 - weight) * prior.spreads[index],
                                  MIN_SPREAD), 4))
-    return LengthModel(prior.edges, tuple(means), tuple(spreads), count)
+    return LengthModel(prior.edges, tuple(means), tuple(spreads), sum(map(len, ratios)))
 
 
-def calibrate_length_model(prior: LengthModel, pairs: Iterable[tuple[str, str]], prior_pairs: int = PRIOR_PAIRS,
-                           fitted_on: str = "") -> LengthModel:
-    """The length model of the pairs being checked, starting from ``prior``: fitted on the pairs the
-    current model does not flag, then again with the new model, ``CALIBRATION_ROUNDS`` times (sigma
-    clipping at the flag's own bounds), each fit weighed against ``prior`` as if it had ``prior_pairs``
-    pairs a bucket.  A collection translated more freely or more tightly than the prior's data is
-    then judged by its own habit, while the omissions the flag is for, left out of every fit, do not
-    move it; a small collection (a few dozen pairs a bucket) stays close to the prior."""
-    pairs = list(pairs)
-    model = prior
+def densest_half_mean(values: Sequence[float]) -> float:
+    """The mean of the shortest interval holding half the values (the "shorth"): where most pairs
+    of a collection lie even when up to half of them are something else (omissions), and wherever
+    that is, inside or far outside the prior's bounds."""
+    ordered = sorted(values)
+    half = (len(ordered) + 1) // 2
+    start = min(range(len(ordered) - half + 1), key=lambda i: ordered[i + half - 1] - ordered[i])
+    return statistics.fmean(ordered[start:start + half])
+
+
+def _robust_start(prior: LengthModel, sample: "LengthSample", prior_pairs: int) -> LengthModel:
+    """The first model calibration clips by: each bucket centred on its densest half (weighed against
+    the prior's mean like every fit), with the prior's spreads."""
+    means = [prior.means[i] if len(values) < 5 else
+             round((len(values) * densest_half_mean(values) + prior_pairs * prior.means[i])
+                   / (len(values) + prior_pairs), 4)
+             for i, values in enumerate(sample.ratios)]
+    return LengthModel(prior.edges, tuple(means), prior.spreads)
+
+
+def calibrate_length_model(prior: LengthModel, pairs: Iterable[tuple[str, str]] | LengthSample,
+                           prior_pairs: int = PRIOR_PAIRS, fitted_on: str = "") -> LengthModel:
+    """The length model of the pairs being checked (or their ``LengthSample``), starting from
+    ``prior``: each bucket centred first on its densest half (``densest_half_mean``), then fitted on
+    the pairs the current model does not flag, again with the new model, ``CALIBRATION_ROUNDS``
+    times (sigma clipping at the flag's own bounds), each fit weighed against ``prior`` as if it had
+    ``prior_pairs`` pairs a bucket.  A collection translated more freely or more tightly than the
+    prior's data, even one lying wholly beyond the prior's bounds, is then judged by its own habit,
+    while the omissions the flag is for, left out of every fit, do not move it; a small collection
+    (a few dozen pairs a bucket) stays close to the prior."""
+    sample = pairs if isinstance(pairs, LengthSample) else LengthSample.of(pairs, prior.edges)
+    if sample.edges != prior.edges:
+        raise ValueError("the sample's buckets are not the prior's")
+    model = _robust_start(prior, sample, prior_pairs)
     for _ in range(CALIBRATION_ROUNDS):
-        passed = [(s, t) for s, t in pairs if (z := model.z(s, t)) is None or -SHORT_Z <= z <= LONG_Z]
+        passed = [[r for r in values if -SHORT_Z <= (r - model.means[i]) / model.spreads[i] <= LONG_Z]
+                  for i, values in enumerate(sample.ratios)]
         model = _weighed_fit(prior, passed, prior_pairs)
-    usable = sum(map(len, _bucket_ratios(pairs, prior.edges)))
-    return LengthModel(model.edges, model.means, model.spreads, usable,
-                       fitted_on or f"{usable} pairs checked, weighed against {prior.fitted_on or 'a prior'}")
+    return LengthModel(model.edges, model.means, model.spreads, len(sample),
+                       fitted_on or f"{len(sample)} pairs checked, weighed against {prior.fitted_on or 'a prior'}")
 
 
 def read_length_model(path: Path) -> LengthModel:

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from parallel.checks.glossary import read_glossary
-from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, read_length_model
-from parallel.cli.shared import glossary_option, pivot_options, ray_options
+from parallel.cli.shared import glossary_option, length_options, pivot_options, ray_options
 from parallel.errors import InputError
 from parallel.filters.registry import filter_classes, options_from_cli
 from parallel.pairing.pairer import PairingOptions
@@ -61,12 +60,8 @@ def fetch_command(urls_path, out_dir, delay, timeout, retries, ignore_robots, as
 @click.option("--parquet", "parquet_path", type=click.Path(path_type=Path),
               help="Write the records to this Parquet file (the same fields).")
 @glossary_option
-@click.option("--length-model", "length_model_path", type=click.Path(path_type=Path),
-              help="A length model fitted on your own human translations (`parallel eval flags --fit`).")
-@click.option("--calibrate/--no-calibrate", default=True, show_default=True,
-              help="Weigh the length model against these pairs' own robust mean and spread (docs/flags.md).")
-def check_command(source_path, target_path, jsonl, jsonl_path, parquet_path, glossary_path, length_model_path,
-                  calibrate) -> None:
+@length_options
+def check_command(source_path, target_path, jsonl, jsonl_path, parquet_path, glossary_path, lengths) -> None:
     """Flag a line-aligned translation HYP of SRC (any system's output or a human translation):
     numbers, length (weighed against these pairs), repetition, Arabic left over, links, brackets,
     doubled words, model markup, one source translated two ways, glossary terms.
@@ -74,8 +69,7 @@ def check_command(source_path, target_path, jsonl, jsonl_path, parquet_path, glo
     The summary goes to standard error; docs/flags.md says which flags are hints and which are
     near certain, with the measured rates."""
     glossary = read_glossary(glossary_path) if glossary_path else None
-    model = read_length_model(length_model_path) if length_model_path else DEFAULT_LENGTH_MODEL
-    result = check_files(source_path, target_path, glossary, model, calibrate)
+    result = check_files(source_path, target_path, glossary, lengths.model, lengths.calibrate)
     write_check(result, jsonl_path, parquet_path)
     if jsonl:
         for record in result.to_json()["records"]:

@@ -18,6 +18,7 @@ from parallel.cli.shared import (
     Terminated,
     force_option,
     glossary_option,
+    length_options,
     models_dir_option,
     pivot_options,
     quantization_option,
@@ -189,14 +190,18 @@ def translate(files, translation, jsonl, lines, glossary_path, ray, out_dir, out
 @translate_options
 @glossary_option
 @click.option("--parquet", is_flag=True, help="Also write NAME.parquet: the JSONL records as Parquet.")
+@length_options
 @ray_options
-def corpus(seeds_dir, out_dir, name, fetch_missing, translation, glossary_path, parquet, ray) -> None:
+def corpus(seeds_dir, out_dir, name, fetch_missing, translation, glossary_path, parquet, lengths, ray) -> None:
     """Run the whole pipeline over SEEDS into OUT (what `make corpus` runs).  With --engine ray the
-    translation runs on a Ray cluster first, the other stages here."""
+    translation runs on a Ray cluster first, the other stages here.  Lengths are judged by a model
+    calibrated to this corpus's translations: everything is translated first, then flagged and
+    written (--no-calibrate: one pass, the length model as given)."""
     config = CorpusConfig(seeds_dir=seeds_dir, out_dir=out_dir, name=name, model=translation.model_name,
                           models_dir=translation.models_dir, cache_path=translation.cache_path,
                           use_cache=translation.use_cache, fetch_missing=fetch_missing,
-                          glossary_path=glossary_path, parquet=parquet, ray=ray, options=translation.options)
+                          glossary_path=glossary_path, parquet=parquet, ray=ray, options=translation.options,
+                          length_model=lengths.model, calibrate=lengths.calibrate)
     click.echo(run_corpus(config).format(), err=True)
 
 
@@ -273,10 +278,11 @@ def score_docs(translations_path, references, metrics_spec, as_json, width, revi
 @click.option("--lexicon/--no-lexicon", default=AlignConfig.lexicon, show_default=True,
               help="A folder without a pivot: learn a word table from its articles and realign with it.")
 @click.option("--parquet", is_flag=True, help="Also write STEM.parquet: the kept pairs as Parquet.")
+@length_options
 @pivot_options
 @ray_options
 def align_command(source, reference, out_stem, translations_path, presplit, min_score, lexicon, parquet,
-                  translation, ray) -> None:
+                  lengths, translation, ray) -> None:
     """Align SOURCE (Arabic) with its human translation REFERENCE; write pairs as TMX, Moses and JSONL.
 
     SOURCE may be a folder of articles (<doc>.txt), each with its translation beside it
@@ -293,7 +299,8 @@ def align_command(source, reference, out_stem, translations_path, presplit, min_
     config = AlignConfig(source, reference, out_stem, presplit=presplit, translations_path=translations_path,
                          model_dir=model_dir, cache_path=translation.cache_path, use_cache=translation.use_cache,
                          min_score=min_score, lexicon=lexicon, parquet=parquet, ray=ray,
-                         translate_options=translation.options)
+                         translate_options=translation.options, length_model=lengths.model,
+                         calibrate=lengths.calibrate)
     click.echo(run_align(config).format(), err=True)
 
 

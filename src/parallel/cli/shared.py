@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 import click
 
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, read_length_model
 from parallel.errors import ParallelError, location_error
 from parallel.runs.engine import EngineConfig
 from parallel.runs.ray_engine import RayOptions
@@ -99,6 +100,31 @@ def option_group(name: str, build: Callable[..., Any], *options):
             gathered = option(gathered)
         return gathered
     return decorator
+
+
+@dataclass(frozen=True)
+class LengthChoice:
+    """What the length options chose: the model ``length_ratio`` judges by (the shipped one, or one
+    fitted with ``parallel eval flags --fit``) and whether it is weighed against the pairs at hand."""
+
+    model: LengthModel
+    calibrate: bool
+
+
+def _length_choice(length_model_path: Path | None, calibrate: bool) -> LengthChoice:
+    return LengthChoice(read_length_model(length_model_path) if length_model_path else DEFAULT_LENGTH_MODEL,
+                        calibrate)
+
+
+length_options = option_group(
+    "lengths", _length_choice,
+    click.option("--length-model", "length_model_path", type=click.Path(path_type=Path),
+                 help="A length model fitted on your own human translations (`parallel eval flags --fit`) "
+                      "[default: the shipped one, fitted on FLORES-200 dev]."),
+    click.option("--calibrate/--no-calibrate", default=True, show_default=True,
+                 help="Weigh the length model against the pairs at hand: their own robust mean and spread "
+                      "per source length (docs/flags.md)."),
+)
 
 
 @dataclass(frozen=True)

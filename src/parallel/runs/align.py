@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
 from parallel.alignment.aligner import AlignOptions, Bead, align_collection, with_corpus_ratio
 from parallel.alignment.lexicon import align_documents
 from parallel.checks.flags import pair_flags
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, calibrate_length_model
 from parallel.errors import InputError
 from parallel.formats.jsonl import write_jsonl
 from parallel.formats.moses import write_moses_rows
@@ -57,6 +58,8 @@ class AlignConfig:
     ray: RayOptions | None = None        # translate the model's pivot on a Ray cluster (--engine ray)
     translate_options: TranslateOptions = field(default_factory=TranslateOptions)   # the model's decoding
     progress: bool = True
+    length_model: LengthModel = DEFAULT_LENGTH_MODEL   # what the pairs' length_ratio judges by ...
+    calibrate: bool = True               # ... weighed against the aligned pairs' own lengths
 
 
 def document_paths(config: AlignConfig) -> list[tuple[Path, Path]]:
@@ -104,7 +107,8 @@ def read_pivot(path: Path, expected: int) -> list[str]:
 
 def pairs_from_beads(beads: Iterable[Bead], source: list[Segment], target: list[Segment],
                      pivot: list[str] | None) -> tuple[list[Pair], list[dict]]:
-    """The beads' pairs (texts joined, pivot, flags) and the unaligned sentences of either side as records."""
+    """The beads' pairs (texts joined, pivot; flags come from ``flagged_pairs``) and the unaligned
+    sentences of either side as records."""
     pairs, unaligned = [], []
     for bead in beads:
         if not bead.source or not bead.target:
@@ -117,9 +121,17 @@ def pairs_from_beads(beads: Iterable[Bead], source: list[Segment], target: list[
         pairs.append(Pair(source[bead.source[0]].doc_id,
                           tuple(source[i].id for i in bead.source), tuple(target[j].id for j in bead.target),
                           source_text, target_text,
-                          " ".join(pivot[i] for i in bead.source) if pivot is not None else None, bead.score,
-                          pair_flags(source_text, target_text)))
+                          " ".join(pivot[i] for i in bead.source) if pivot is not None else None, bead.score))
     return pairs, unaligned
+
+
+def flagged_pairs(pairs: list[Pair], prior: LengthModel = DEFAULT_LENGTH_MODEL,
+                  calibrate: bool = True) -> tuple[list[Pair], LengthModel]:
+    """The pairs with their flags (``pair_flags``) and the length model they were judged by: ``prior``,
+    weighed against the pairs' own lengths when ``calibrate`` (``calibrate_length_model``), so that a
+    collection translated more freely or more tightly than the prior's data is judged by its habit."""
+    model = calibrate_length_model(prior, ((p.source, p.target) for p in pairs)) if calibrate else prior
+    return [replace(p, flags=pair_flags(p.source, p.target, model)) for p in pairs], model
 
 
 def pair_record(pair: Pair) -> dict:
@@ -235,6 +247,7 @@ def run_align(config: AlignConfig) -> AlignResult:
         document_pairs, document_unaligned = pairs_from_beads(beads, source, target, pivots[index] if pivots else None)
         pairs += document_pairs
         unaligned += document_unaligned
+    pairs, length_model = flagged_pairs(pairs, config.length_model, config.calibrate)
     kept = [p for p in pairs if p.score >= config.min_score]
     rejected = [p for p in pairs if p.score < config.min_score]
     provenance = Provenance(pivot_name, pivot_sha256, options={"min_score": config.min_score, "pivot": pivot_name,
@@ -255,5 +268,6 @@ def run_align(config: AlignConfig) -> AlignResult:
                "unaligned_target": sum(u["side"] == "target" for u in unaligned),
                "pivot": "learned lexicon" if learned else pivot_name,
                "flagged": dict(Counter(flag for p in kept for flag in p.flags)),
+               "length_model": {**length_model.to_json(), "calibrated": config.calibrate},
                "out_stem": str(out_stem), "outputs": {k: str(v) for k, v in paths.items()}}
     return AlignResult(summary)

@@ -18,7 +18,7 @@ from parallel.formats.provenance import Provenance
 from parallel.formats.registry import open_records
 from parallel.formats.tmx import write_tmx
 from parallel.pairing.pairer import Pairing
-from parallel.runs.align import align_sides, output_paths, pair_record, pair_unit, pairs_from_beads
+from parallel.runs.align import align_sides, flagged_pairs, output_paths, pair_record, pair_unit, pairs_from_beads
 
 
 def align_document_pairs(pairing: Pairing, arabic, english, pivots: list[list[str]] | None, stem: Path,
@@ -27,19 +27,23 @@ def align_document_pairs(pairing: Pairing, arabic, english, pivots: list[list[st
     sides = [(arabic.segments[p.arabic], english.segments[p.english]) for p in pairing.pairs]
     pair_pivots = [pivots[p.arabic] for p in pairing.pairs] if pivots is not None else None
     aligned = align_sides(sides, pair_pivots, AlignOptions(), learn_table=pair_pivots is None and len(sides) > 1)
-    records, units, moses, unaligned = [], [], [], []
+    pairs, owners, unaligned = [], [], []
     for index, (document_pair, (source, target), beads) in enumerate(zip(pairing.pairs, sides, aligned)):
-        pairs, left = pairs_from_beads(beads, source, target, pair_pivots[index] if pair_pivots else None)
+        document_pairs, left = pairs_from_beads(beads, source, target, pair_pivots[index] if pair_pivots else None)
+        pairs += document_pairs
+        owners += [document_pair] * len(document_pairs)
         unaligned += left
+    pairs, length_model = flagged_pairs(pairs)   # lengths judged by the default weighed against these pairs
+    records, units, moses = [], [], []
+    for document_pair, pair in zip(owners, pairs):
         english_document = english.name(document_pair.english)
-        for pair in pairs:
-            records.append({**pair_record(pair), "target_doc": english_document,
-                            "document_score": round(document_pair.probability, 4)})
-            unit = pair_unit(pair, provenance)
-            unit.props.update({"x-target-document": english_document,
-                               "x-document-score": f"{document_pair.probability:.4f}"})
-            units.append(unit)
-            moses.append((pair.id, pair.source, pair.target))
+        records.append({**pair_record(pair), "target_doc": english_document,
+                        "document_score": round(document_pair.probability, 4)})
+        unit = pair_unit(pair, provenance)
+        unit.props.update({"x-target-document": english_document,
+                           "x-document-score": f"{document_pair.probability:.4f}"})
+        units.append(unit)
+        moses.append((pair.id, pair.source, pair.target))
     paths = output_paths(stem)
     del paths["rejected"]
     write_tmx(paths["tmx"], units, provenance)
@@ -52,4 +56,5 @@ def align_document_pairs(pairing: Pairing, arabic, english, pivots: list[list[st
     return {"documents": len(sides), "pairs": len(records),
             "unaligned_source": sum(u["side"] == "source" for u in unaligned),
             "unaligned_target": sum(u["side"] == "target" for u in unaligned),
+            "length_model": {**length_model.to_json(), "calibrated": True},
             "outputs": {kind: str(path) for kind, path in paths.items()}}

@@ -4,9 +4,13 @@ This is the only module that knows every stage.  Everything that can fail on inp
 model fails before the first translation: every article and reference is read and segmented
 once to check it (and to size the progress bar).  Then the articles stream through the stages a
 chunk at a time (about ``STREAM_CHUNK`` segments: read, segment, translate, align, score, write),
-so memory stays flat however large the corpus; the outputs are staged in a temporary folder
-inside the output folder and moved into place together at the end, and a run that stops half-way
-leaves nothing but its translations in the cache, from which the next run resumes.
+so memory stays flat however large the corpus.  A run that calibrates its length flag (the default)
+streams them twice: the first pass translates everything into the cache and keeps each
+translation's length ratio, the length model is weighed against them (``calibrate_length_model``),
+and the second pass reads the translations back, flags them by it and writes.  The outputs are
+staged in a temporary folder inside the output folder and moved into place together at the end,
+and a run that stops half-way leaves nothing but its translations in the cache, from which the
+next run resumes.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, LengthSample, calibrate_length_model
 from parallel.errors import InputError, LocationError, ResourceError, location_error
 from parallel.files import atomic_write, exclusive_folder
 from parallel.formats.jsonl import translation_record
@@ -38,7 +43,7 @@ from parallel.runs.ray_engine import RayOptions
 from parallel.score.references import align_references
 from parallel.segment.sentences import segment_document
 from parallel.translate.models import DEFAULT_MODEL, REGISTRY, fetch, models_dir_default, resolve_model
-from parallel.translate.translator import STREAM_CHUNK, TranslateOptions, Translator
+from parallel.translate.translator import STREAM_CHUNK, TranslateOptions, TranslationStats, Translator
 
 
 @dataclass
@@ -59,6 +64,8 @@ class CorpusConfig:
     progress: bool = True
     chunk_segments: int = STREAM_CHUNK  # articles go through the stages about this many segments at a time
     ray: RayOptions | None = None       # translate on a Ray cluster first (--engine ray); None: here
+    length_model: LengthModel = DEFAULT_LENGTH_MODEL   # what length_ratio judges by (the prior, calibrating)
+    calibrate: bool = True              # weigh the length model against this corpus's own translations
 
     def __post_init__(self) -> None:
         self.models_dir = self.models_dir or models_dir_default()
@@ -182,19 +189,43 @@ class CorpusWriters:
 def engine_config(config: CorpusConfig, model_dir: Path) -> EngineConfig:
     """How this corpus run translates (``runs.engine``)."""
     return EngineConfig(model_dir, config.options, config.cache_path, config.use_cache, config.glossary_path,
-                        config.ray, config.progress)
+                        config.ray, config.progress, config.length_model, read_twice=config.calibrate)
+
+
+def translate_corpus(paths: list[Path], translator: Translator, stats: TranslationStats, timer: StageTimer,
+                     config: CorpusConfig, total: int) -> LengthSample:
+    """The first pass of a run that calibrates its length flag: every segment translated into the
+    cache (counted in ``stats``), and each translation's length ratio kept (8 bytes a segment)."""
+    sample = LengthSample(config.length_model.edges)
+    with progress_bar(total=total, unit="seg", desc="translate", enabled=config.progress) as bar:
+        for chunk in article_chunks(paths, timer, config.chunk_segments):
+            with timer.stage("translate"):
+                translations = translator.translate_chunk([s for a in chunk for s in a.segments], stats, bar)
+            for translation in translations:
+                sample.add(translation.segment.text, translation.text)
+    return sample
+
+
+def calibrated_flags(translator: Translator, config: CorpusConfig, sample: LengthSample) -> None:
+    """Judge lengths from now on by the prior weighed against the corpus's own translations
+    (``calibrate_length_model``: sigma-clipped, so the omissions the flag is for stay out of the fit)."""
+    translator.length_model = calibrate_length_model(
+        config.length_model, sample,
+        fitted_on=f"this corpus's {len(sample)} translations, weighed against {config.length_model.fitted_on}")
 
 
 RAY_SHARDS = ".ray-shards"   # in the output folder: the cluster's translations on their way to the cache
 
 
 def process_chunk(chunk: list[Article], translator: Translator, writers: CorpusWriters, totals: RunTotals,
-                  timer: StageTimer, bar) -> None:
-    """Translate, align, score and write one chunk of articles, adding to ``totals``."""
+                  timer: StageTimer, bar, stats: TranslationStats | None = None) -> None:
+    """Translate, align, score and write one chunk of articles, adding to ``totals`` (the translator's
+    counts to ``stats`` instead, where given: a second pass)."""
     documents = [article.document for article in chunk]
     references = {a.document.id: a.reference for a in chunk if a.reference is not None}
     with timer.stage("translate"):
-        translations = translator.translate_chunk([s for a in chunk for s in a.segments], totals.stats, bar)
+        translations = translator.translate_chunk([s for a in chunk for s in a.segments], stats or totals.stats,
+                                                  bar)
         tokens = dict(zip((t.segment.id for t in translations), zip(
             translator.count_tokens([t.segment.text for t in translations], "source"),
             translator.count_tokens([t.text for t in translations], "target"))))
@@ -281,18 +312,26 @@ def _run_corpus(config: CorpusConfig) -> CorpusResult:
         translator, fill = engine.translator, engine.fill
         provenance = Provenance(translator.model_name, translator.model_sha256, options=config.options.as_dict())
         staged = output_paths(Path(tmp), config.name, config.parquet)
-        with ExitStack() as outputs, progress_bar(total=total, unit="seg", desc="translate",
-                                                  enabled=config.progress) as bar:
+        second_pass = None
+        if config.calibrate:   # translate everything first, then flag and write by the calibrated model
+            calibrated_flags(translator, config, translate_corpus(paths, translator, totals.stats, timer, config,
+                                                                  total))
+            second_pass = TranslationStats()
+        with ExitStack() as outputs, progress_bar(total=total, unit="seg", desc="write" if second_pass else
+                                                  "translate", enabled=config.progress) as bar:
             with timer.stage("write"):
                 writers = CorpusWriters(outputs, staged, provenance)
             for chunk in article_chunks(paths, timer, config.chunk_segments):
-                process_chunk(chunk, translator, writers, totals, timer, bar)
+                process_chunk(chunk, translator, writers, totals, timer, bar, second_pass)
             with timer.stage("write"):
                 outputs.close()
+        if second_pass is not None:
+            totals.stats.flags = second_pass.flags
         if fill is not None:
             fill.count_as_translated(totals.stats)
         report = build_report(config.options, config.glossary_path, translator.manifest, engine.cache_path, totals,
-                              timer.seconds, final, provenance, engine.as_dict())
+                              timer.seconds, final, provenance, engine.as_dict(),
+                              {**translator.length_model.to_json(), "calibrated": config.calibrate})
         with atomic_write(staged["report"]) as out:
             json.dump(report, out, indent=2, ensure_ascii=False)
             out.write("\n")

@@ -80,8 +80,9 @@ class RunTotals:
 
 def build_report(options: TranslateOptions, glossary_path: Path | None, manifest: dict, cache_path: Path | None,
                  totals: RunTotals, timings: dict, outputs: dict[str, Path], provenance: Provenance,
-                 engine: dict | None = None) -> dict:
-    """The run's report: tool and model provenance, options, totals, flags, timings, outputs, documents."""
+                 engine: dict | None = None, length_model: dict | None = None) -> dict:
+    """The run's report: tool and model provenance, options, totals, flags (and the length model their
+    ``length_ratio`` judged by), timings, outputs, documents."""
     stats, documents = totals.stats, totals.documents
     return {
         "tool": TOOL_NAME,
@@ -107,6 +108,7 @@ def build_report(options: TranslateOptions, glossary_path: Path | None, manifest
             "page_chars_dropped": documents.page_chars_dropped,
             "flags": dict(sorted(stats.flags.items())),
         },
+        "length_model": length_model,
         "timings_s": timings,
         "documents": documents.entries,
         "outputs": {kind: path.name for kind, path in outputs.items()},

@@ -4,9 +4,10 @@ and its one policy, a glossary, and where the translating happens (here, or on a
 ``open_engine`` gives a ``Translator``; with ``ray`` set, the texts the run will ask for are first
 translated on the cluster into the cache (``fill_cache_on_ray``), so the local translator then finds
 them all there, whatever the run does next (stream, chunk, align).  Without a cache, the Ray engine
-carries its translations through a private one that goes with the block.  ``parallel translate``
-(the local engine; ``--engine ray`` writes its own files, ``runs.ray_engine``), ``parallel corpus``
-and ``parallel align --model`` open their engine here.
+(and a run that reads its translations twice, ``read_twice``) carries them through a private one
+that goes with the block.  ``parallel translate`` (the local engine; ``--engine ray`` writes its
+own files, ``runs.ray_engine``), ``parallel corpus`` and ``parallel align --model`` open their
+engine here.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from parallel.checks.glossary import read_glossary
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel
 from parallel.runs.ray_engine import RayFill, RayOptions, fill_cache_on_ray
 from parallel.translate.cache import TranslationCache, open_cache
 from parallel.translate.translator import TranslateOptions, Translator
@@ -35,6 +37,8 @@ class EngineConfig:
     glossary_path: Path | None = None
     ray: RayOptions | None = None
     progress: bool = True
+    length_model: LengthModel = DEFAULT_LENGTH_MODEL   # what the translator's length_ratio judges by
+    read_twice: bool = False   # the run reads its translations twice: without a cache, a private one holds them
 
 
 @dataclass
@@ -55,17 +59,18 @@ class Engine:
 def open_engine(config: EngineConfig, texts: Iterable[str] | None = None, shard_dir: Path | None = None,
                 private_dir: Path | None = None) -> Iterator[Engine]:
     """An engine for the block; with ``config.ray``, ``texts`` are translated on the cluster first
-    (shards in ``shard_dir``; a private cache in ``private_dir``, or a temporary folder, when the cache
-    is off).  The cache closes when the block ends."""
+    (shards in ``shard_dir``); with ``ray`` or ``read_twice`` and the cache off, a private cache in
+    ``private_dir`` (or a temporary folder) holds the translations for the block.  The cache closes
+    when the block ends."""
     with ExitStack() as stack:
         cache = open_cache(config.cache_path, enabled=config.use_cache)
-        if cache is None and config.ray is not None:
+        if cache is None and (config.ray is not None or config.read_twice):
             private_dir = private_dir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="parallel-")))
-            cache = TranslationCache(Path(private_dir) / "ray-translations.sqlite")
+            cache = TranslationCache(Path(private_dir) / "run-translations.sqlite")
         if cache is not None:
             stack.callback(cache.close)
         glossary = read_glossary(config.glossary_path) if config.glossary_path else None
-        translator = Translator(config.model_dir, config.options, cache, glossary)
+        translator = Translator(config.model_dir, config.options, cache, glossary, config.length_model)
         fill = None
         if config.ray is not None:
             if shard_dir is None:

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import collections
 import json
-import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from parallel.checks.flags import translation_flags
 from parallel.checks.glossary import Glossary
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel
 from parallel.errors import ResourceError
 from parallel.progress import progress_bar
 from parallel.records import Segment, Translation
@@ -18,92 +18,10 @@ from parallel.translate.batching import STREAM_CHUNK, chunked, length_limit, tok
 from parallel.translate.cache import TranslationCache, cache_keys
 from parallel.translate.devices import check_device
 from parallel.translate.models import read_manifest
+from parallel.translate.options import MODEL_INPUT, TranslateOptions  # noqa: F401 (public here too)
 from parallel.translate.opus_text import opus_mt_input, opus_mt_output, split_long, unescape_entities
 
-MAX_PARALLEL_BATCHES = 4
-CPU_BATCH_TOKENS = 512
-
-
-@dataclass(frozen=True)
-class TranslateOptions:
-    """Decoding and batching options; those that change the output text are part of the cache key (``output_key``)."""
-
-    beam_size: int = 4
-    max_batch_tokens: int = 0       # 0: CPU_BATCH_TOKENS per thread of a batch on CPU, 2048 on CUDA
-    max_length_ratio: float = 2.0   # decoding stops at ratio × source tokens + margin ...
-    max_length_margin: int = 10     # ... and a hypothesis that reaches it is flagged truncated
-    max_input_tokens: int = 512     # the encoder's positions, </s> included: longer inputs are split
-    normalise_digits: bool = True   # Arabic-Indic digits to ASCII before translation
-    device: str = "cpu"
-    compute_type: str = "auto"      # int8 on CPU, int8_float16 on CUDA
-    threads: int = 0                # 0: all cores this process may use
-    reproducible: bool = False      # batches of one length: output independent of batching
-
-    def resolved_compute_type(self) -> str:
-        """The compute type ``auto`` stands for: int8 on CPU, int8_float16 on GPU."""
-        if self.compute_type != "auto":
-            return self.compute_type
-        return "int8_float16" if self.device == "cuda" else "int8"
-
-    def resolved_threads(self) -> int:
-        """The thread count ``threads=0`` stands for: the cores this process may use."""
-        if self.threads > 0:
-            return self.threads
-        try:
-            return len(os.sched_getaffinity(0))
-        except AttributeError:  # not on Linux
-            return os.cpu_count() or 1
-
-    def thread_split(self) -> tuple[int, int]:
-        """(batches decoded at once, threads per batch).  On CPU, parallel batches of one thread
-        each beat one batch on all threads (measured: 1.3x on 2 cores for the real-size model;
-        bench/README.md); beyond 4 at once, the rest of the cores go inside each batch, so that
-        decoding memory does not grow with the core count.  A GPU runs one batch at a time."""
-        threads = self.resolved_threads()
-        if self.device == "cuda":
-            return 1, threads
-        workers = min(threads, MAX_PARALLEL_BATCHES)
-        return workers, max(1, threads // workers)
-
-    def resolved_batch_tokens(self) -> int:
-        """Tokens per batch.  On CPU small batches are both faster and lighter: decoding memory
-        grows with batch × beam × output length, and a batch decodes to its longest sentence's
-        limit (measured on 2 cores, beam 4, real-size model: 512 tokens 72 s / 642 MB peak,
-        2048 tokens 100 s / 1,934 MB for the same 300 sentences; bench/README.md)."""
-        if self.max_batch_tokens > 0:
-            return self.max_batch_tokens
-        if self.device == "cuda":
-            return 2048
-        return CPU_BATCH_TOKENS * self.thread_split()[1]
-
-    def output_key(self) -> str:
-        """The options that change the output text; part of the cache key.  ``reproducible`` is in
-        it only when set, so that caches written before the option existed still match."""
-        return json.dumps({
-            **({"reproducible": True} if self.reproducible else {}),
-            "input": MODEL_INPUT,
-            "beam_size": self.beam_size,
-            "max_length_ratio": self.max_length_ratio,
-            "max_length_margin": self.max_length_margin,
-            "max_input_tokens": self.max_input_tokens,
-            "normalise_digits": self.normalise_digits,
-            "compute_type": self.resolved_compute_type(),
-        }, sort_keys=True)
-
-    def as_dict(self) -> dict:
-        """The options with ``auto`` and 0 resolved, as recorded in reports and provenance."""
-        data = asdict(self)
-        inter, intra = self.thread_split()
-        data.update(compute_type=self.resolved_compute_type(), threads=self.resolved_threads(),
-                    max_batch_tokens=self.resolved_batch_tokens(),
-                    parallel_batches=inter, threads_per_batch=intra)
-        return data
-
-
 END_TOKEN = "</s>"
-# What the model reads, as a version in the cache key: 2 = OPUS-MT's input rules, </s> whatever
-# the converter, long inputs split.  Translations cached before it were made from other input.
-MODEL_INPUT = 2
 
 
 class _Part(NamedTuple):
@@ -153,7 +71,8 @@ class Translator:
     """A loaded model folder (``models/NAME``) ready to translate, with an optional cache."""
 
     def __init__(self, model_dir: Path, options: TranslateOptions = TranslateOptions(),
-                 cache: TranslationCache | None = None, glossary: Glossary | None = None):
+                 cache: TranslationCache | None = None, glossary: Glossary | None = None,
+                 length_model: LengthModel = DEFAULT_LENGTH_MODEL):
         import ctranslate2
         import sentencepiece as spm
 
@@ -162,6 +81,8 @@ class Translator:
         self.options = options
         self.cache = cache
         self.glossary = glossary   # adds the ``glossary`` flag (glossary.py)
+        # what ``length_ratio`` judges by; a run that calibrates it to its corpus sets it between passes
+        self.length_model = length_model
         self._cache_rows_before = cache.last_row() if cache is not None else 0
         parallel_batches, threads_per_batch = options.thread_split()
         check_device(options)
@@ -251,7 +172,7 @@ class Translator:
         for fresh and cached translations alike (a cache written by an older version may hold
         flags of an older rule), ``glossary`` added."""
         decoding = [flag for flag in result.flags if flag in ("split", "entities")]
-        flags = translation_flags(source, result.text, "truncated" in result.flags) + tuple(decoding)
+        flags = translation_flags(source, result.text, "truncated" in result.flags, self.length_model) + tuple(decoding)
         if self.glossary is not None and self.glossary.missing(source, result.text):
             flags += ("glossary",)
         return result._replace(flags=flags)
