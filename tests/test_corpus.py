@@ -74,6 +74,7 @@ def test_corpus_end_to_end_and_cache(runner, seeds_corpus, installed_models, tmp
     assert attention and all(len(a["flags"]) >= len(b["flags"]) for a, b in zip(attention, attention[1:]))
     markdown = (out / "report.md").read_text()
     assert report["model"]["model_bin_sha256"] in markdown and attention[0]["id"] in markdown
+    assert "lengths judged by the length model calibrated: this corpus's" in markdown
     assert "sentence level" in markdown and set(report["timings_s"]) >= {"read", "segment", "translate", "align", "write"}
 
     cache = tmp_path / "cache.sqlite"

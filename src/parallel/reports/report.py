@@ -95,7 +95,7 @@ def render_markdown(report: dict) -> str:
         f"boilerplate lines removed {totals['boilerplate_removed']}",
         f"- Words (white-space separated): source {totals['words']['source']}, MT {totals['words']['mt']}; "
         f"model tokens (SentencePiece): source {totals['tokens']['source']}, MT {totals['tokens']['mt']}",
-        "- Flags: " + format_counts(totals["flags"]),
+        "- Flags: " + format_counts(totals["flags"]) + length_model_note(report.get("length_model")),
         "- Seconds per stage: " + ", ".join(f"{k} {v:.2f}" for k, v in report["timings_s"].items()),
         "",
         "## Documents",
@@ -132,6 +132,14 @@ def render_markdown(report: dict) -> str:
     lines += [f"| {a['id']} | {a['mt_score']:.3f} | {'—' if a['chrf'] is None else format(a['chrf'], '.1f')} "
               f"| {', '.join(a['flags']) or '—'} |" for a in report["attention"]]
     return "\n".join(lines) + "\n"
+
+
+def length_model_note(length_model: dict | None) -> str:
+    """What ``length_ratio`` judged by, for the flags' line: the model and whether it was calibrated."""
+    if not length_model:
+        return ""
+    how = "calibrated" if length_model.get("calibrated") else "as given"
+    return f" (lengths judged by the length model {how}: {length_model.get('fitted_on')})"
 
 
 def write_markdown(path: Path, report: dict) -> None:
