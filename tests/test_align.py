@@ -658,3 +658,21 @@ def test_align_judges_the_pairs_lengths_by_a_model_weighed_against_them(tmp_path
     assert summaries[True]["length_model"]["means"] == calibrate_length_model(DEFAULT_LENGTH_MODEL, pairs).means
     assert summaries[False]["length_model"] == {**DEFAULT_LENGTH_MODEL.to_json(), "calibrated": False}
     assert flagged[False] >= 30 and flagged[True] == 0, flagged
+
+
+def test_a_number_with_a_scale_word_anchors_the_same_number_in_digits():
+    """"11 ألف" and "11,000" are one number: one anchor on both sides.  When each number's anchor was
+    its shortest reading (11 against 11000), forty such pairs, alike but for the number and the
+    city, were aligned as none of them 1-1.  Sentences made up here."""
+    from parallel.alignment.features import anchor_value, number_values
+
+    assert anchor_value(*number_values("بلغ 11 ألف شخص")) == anchor_value(*number_values("11,000 people")) == \
+        anchor_value(*number_values("11 thousand people")) == "11000"
+    places = ["القاهرة", "عمان", "بيروت", "تونس", "الرباط", "دمشق"]
+    cities = ["Cairo", "Amman", "Beirut", "Tunis", "Rabat", "Damascus"]
+    arabic = [f"وقال المتحدث باسم البلدية إن عدد الزوار في {places[n % 6]} بلغ {n + 11} ألف شخص خلال الأسبوع "
+              "الماضي وهو رقم لم تشهده المدينة من قبل" for n in range(40)]
+    english = [f"The municipal spokesman said {n + 11},000 people visited {cities[n % 6]} last week, a record "
+               "the city had never seen" for n in range(40)]
+    beads = align_collection([(arabic, english)], AlignOptions())[0]
+    assert [(b.source, b.target) for b in beads] == [((n,), (n,)) for n in range(40)]

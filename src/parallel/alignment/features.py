@@ -112,6 +112,13 @@ def number_values(text: str) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(values) for values in numbers_in(text))
 
 
+def anchor_value(values: frozenset[str]) -> str:
+    """The one reading a number is an anchor by: its fullest, the same whichever way each side
+    writes it ("11 ألف", "11,000" and "11 thousand" are all 11000; "2.5 مليون" and "2,500,000"
+    2500000), where the shortest made "11 ألف" 11 and "11,000" 11000, two anchors that never met."""
+    return max(values, key=lambda value: (len(value), value))
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def number_expressions(text: str) -> int:
     """How many numbers a text writes, in digits or in words (either language)."""
@@ -128,7 +135,7 @@ def _anchor_tokens(text: str, latin_vocabulary: set[str] | None, names: set[str]
                    arabic: bool = False) -> list[str]:
     """Numbers, Latin tokens (on the target side: those the source also has), names found on both
     sides by their consonants (``names``: the skeletons the other side has), ? and quotes."""
-    tokens = [f"#{sorted(values)[0]}" for values in number_values(text)]
+    tokens = [f"#{anchor_value(values)}" for values in number_values(text)]
     if names:
         skeletons = arabic_skeletons(text) if arabic else name_skeletons(text)
         tokens += [f"n:{s}" for s in sorted(skeletons & names)]
