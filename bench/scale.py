@@ -111,10 +111,11 @@ def run_translate(model_dir: Path, input_path: Path, output_path: Path, threads:
     return {"seconds": round(wall, 2), "peak_rss_mb": round(peak_rss_mb, 1), "output_records": records}
 
 
-def run_corpus(model_dir: Path, seeds: Path, out: Path, threads: int, beam: int) -> dict:
+def run_corpus(model_dir: Path, seeds: Path, out: Path, threads: int, beam: int, calibrate: bool = True) -> dict:
     wall, peak_rss_mb = run_cli(["corpus", "--seeds", str(seeds), "--out", str(out), "--no-cache",
                                  "--models-dir", str(model_dir.parent), "--model", model_dir.name,
-                                 "--threads", str(threads), "--beam-size", str(beam)])
+                                 "--threads", str(threads), "--beam-size", str(beam),
+                                 "--calibrate" if calibrate else "--no-calibrate"])
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     return {"seconds": round(wall, 2), "peak_rss_mb": round(peak_rss_mb, 1),
             "output_records": report["totals"]["segments"], "timings_s": report["timings_s"]}
@@ -128,6 +129,8 @@ def main() -> None:
     parser.add_argument("--beam-size", type=int, default=4)
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-calibrate", action="store_true",
+                        help="corpus: one pass, lengths judged by the shipped model (the default calibrates: two passes)")
     parser.add_argument("--work", type=Path, default=REPO / ".bench")
     parser.add_argument("--results", type=Path, default=HERE / "results.json")
     args = parser.parse_args()
@@ -139,12 +142,12 @@ def main() -> None:
             seeds = args.work / f"scale-{size}-articles"
             write_articles(seeds, size, args.seed)
             row = {"sentences": size, **run_corpus(model_dir, seeds, args.work / f"scale-{size}-corpus",
-                                                   args.threads, args.beam_size)}
+                                                   args.threads, args.beam_size, not args.no_calibrate)}
         else:
             input_path = args.work / f"scale-{size}.jsonl"
             write_input(input_path, size, args.seed)
             row = {"sentences": size, **run_translate(model_dir, input_path, args.work / f"scale-{size}.out.jsonl",
-                                                      args.threads, args.beam_size)}
+                                                      args.threads, args.beam_size, not args.no_calibrate)}
             if row["output_records"] != size:
                 raise SystemExit(f"{size} sentences in, {row['output_records']} records out")
         row["sentences_per_s"] = round(size / row["seconds"], 1)
@@ -153,7 +156,9 @@ def main() -> None:
     result = {
         "what": {"translate": "parallel translate --jsonl --no-cache over N distinct segments",
                  "corpus": "parallel corpus --no-cache over N distinct sentences in articles of 50 with English "
-                           "references (segments: what the segmenter made of them)"}[args.command]
+                           "references (segments: what the segmenter made of them)"
+                           + (", --no-calibrate (one pass)" if args.no_calibrate else
+                              ", calibrating its length flag (two passes)")}[args.command]
                 + " in one process: wall seconds (model load included) and peak RSS; see bench/scale.py",
         "model": {"tiny": "the tests' random model (1+1 layers, d_model 16), CTranslate2 int8",
                   "shape": "random model of opus-mt-ar-en's size (6+6, 512, vocabulary 62,834), int8, never stops"}
@@ -164,7 +169,8 @@ def main() -> None:
         "measured": time.strftime("%Y-%m-%d"),
         "rows": rows,
     }
-    key = args.model if args.command == "translate" else f"corpus-{args.model}"
+    key = args.model if args.command == "translate" else f"corpus-{args.model}" + ("-no-calibrate" if args.no_calibrate
+                                                                                 else "")
     merge_results(args.results, "scale", {**read_results(args.results).get("scale", {}), key: result})
 
 

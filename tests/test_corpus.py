@@ -399,23 +399,38 @@ def test_the_run_returns_a_result_that_formats_itself(seeds_corpus):
     assert sorted(written.group(2).split(",")) == sorted(p.name for p in seeds_corpus.out.iterdir())
 
 
-def test_corpus_flags_lengths_by_a_model_calibrated_to_its_own_translations(seeds_corpus):
+def test_corpus_flags_lengths_by_a_model_calibrated_to_its_own_translations(seeds_corpus, installed_models,
+                                                                           tmp_path, monkeypatch):
     """Everything is translated first; the length model is then weighed against the corpus's own
-    translations and every translation's length_ratio is judged by it (the report says which)."""
+    translations, but for those decoding marks as broken (the tiny model runs every seed segment
+    to its length limit: truncated, so none counts), and every translation's length_ratio is judged
+    by it (the report says which).  Counting the truncated ones too, the model moves."""
     from parallel.checks.flags import length_ratio_outlier
     from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, calibrate_length_model
+    from parallel.runs import corpus as corpus_module
 
-    report = json.loads((seeds_corpus.out / "report.json").read_text())
-    records = [json.loads(line) for line in (seeds_corpus.out / "ar-en.jsonl").read_text().splitlines()]
-    pairs = [(r["source"], r["target"]) for r in records]
-    used = LengthModel.from_json(report["length_model"])
-    expected = calibrate_length_model(DEFAULT_LENGTH_MODEL, pairs)
-    assert report["length_model"]["calibrated"] is True
-    assert (used.means, used.spreads, used.pairs) == (expected.means, expected.spreads, expected.pairs)
-    assert used.means != DEFAULT_LENGTH_MODEL.means   # the tiny model writes nothing like human lengths
-    assert ["length_ratio" in r["flags"] for r in records] == [length_ratio_outlier(s, t, used) for s, t in pairs]
-    counted = sum("length_ratio" in r["flags"] for r in records)
-    assert report["totals"]["flags"].get("length_ratio", 0) == counted
+    def check(out, unmeasured):
+        report = json.loads((out / "report.json").read_text())
+        records = [json.loads(line) for line in (out / "ar-en.jsonl").read_text().splitlines()]
+        used = LengthModel.from_json(report["length_model"])
+        measured = [(r["source"], r["target"]) for r in records if not set(r["flags"]) & unmeasured]
+        expected = calibrate_length_model(DEFAULT_LENGTH_MODEL, measured)
+        assert report["length_model"]["calibrated"] is True
+        assert (used.means, used.spreads, used.pairs) == (expected.means, expected.spreads, expected.pairs)
+        assert ["length_ratio" in r["flags"] for r in records] == [
+            length_ratio_outlier(r["source"], r["target"], used) for r in records]
+        assert report["totals"]["flags"].get("length_ratio", 0) == sum("length_ratio" in r["flags"] for r in records)
+        return used, len(measured), len(records)
+
+    used, measured, _ = check(seeds_corpus.out, corpus_module.UNMEASURED)
+    assert measured == 0 and used.means == DEFAULT_LENGTH_MODEL.means
+    monkeypatch.setattr(corpus_module, "UNMEASURED", set())
+    out = tmp_path / "all-measured"
+    corpus_module.run_corpus(corpus_module.CorpusConfig(seeds_dir=seeds_corpus.seeds, out_dir=out,
+                                                        models_dir=installed_models, cache_path=tmp_path / "c.sqlite",
+                                                        progress=False))
+    used, measured, records = check(out, set())
+    assert measured == records and used.means != DEFAULT_LENGTH_MODEL.means   # nothing like human lengths
 
 
 def test_corpus_without_calibration_or_cache_translates_each_text_once(seeds_copy, installed_models, tmp_path,
@@ -440,9 +455,36 @@ def test_corpus_without_calibration_or_cache_translates_each_text_once(seeds_cop
         assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in output_paths(out, "ar-en").values())
         assert len(decoded) == len(set(decoded)) == runs[calibrate]["totals"]["unique_sources"]
         decoded.clear()
-    assert runs[False]["length_model"] == {**DEFAULT_LENGTH_MODEL.to_json(), "calibrated": False}
+    assert runs[False]["length_model"] == {**DEFAULT_LENGTH_MODEL.to_json(), "calibrated": False, "moved": []}
     records = [json.loads(line) for line in (tmp_path / "calibrate-False" / "ar-en.jsonl").read_text().splitlines()]
     assert ["length_ratio" in r["flags"] for r in records] == [
         length_ratio_outlier(r["source"], r["target"]) for r in records]
     assert runs[True]["totals"]["translated"] == runs[False]["totals"]["translated"] == \
         runs[True]["totals"]["unique_sources"]
+
+
+def test_two_passes_count_what_one_pass_counts(seeds_copy, installed_models, tmp_path):
+    """Reading the translations back for their calibrated flags changes no count: segments, unique
+    sources, translated, from cache and repeats (an article repeated, chunks of 10 segments), on a
+    first run and on a second from the cache; the flags counted are those written."""
+    from collections import Counter
+
+    from parallel.runs.corpus import CorpusConfig, run_corpus
+
+    first = sorted(path for path in seeds_copy.glob("*.txt") if not path.name.endswith(".en.txt"))[0]
+    shutil.copy(first, seeds_copy / "zz-again.txt")
+    counted = ("segments", "unique_sources", "translated", "from_cache", "repeated")
+    reports = {}
+    for calibrate in (True, False):
+        for run in (1, 2):
+            out = tmp_path / f"out-{calibrate}-{run}"
+            report = run_corpus(CorpusConfig(seeds_dir=seeds_copy, out_dir=out, models_dir=installed_models,
+                                             cache_path=tmp_path / f"cache-{calibrate}.sqlite", progress=False,
+                                             calibrate=calibrate, chunk_segments=10)).report
+            reports[calibrate, run] = ({k: report["totals"][k] for k in counted},
+                                       [d["from_cache"] for d in report["documents"]])
+            written = Counter(f for line in (out / "ar-en.jsonl").read_text().splitlines()
+                              for f in json.loads(line)["flags"])
+            assert dict(written) == report["totals"]["flags"]
+    assert reports[True, 1] == reports[False, 1] and reports[True, 2] == reports[False, 2]
+    assert reports[True, 1][0]["repeated"] > 0 and reports[True, 2][0]["translated"] == 0

@@ -220,3 +220,23 @@ def test_check_reads_a_length_model_fitted_on_your_own_translations(tmp_path, ru
                               "--length-model", str(tmp_path / "model.json")])
     assert json.loads(own.stdout)["length_z"] < json.loads(default.stdout)["length_z"]
     assert "length_ratio" in json.loads(own.stdout)["flags"]
+
+
+def test_filtering_our_tmx_keeps_the_flags_its_run_calibrated(tmp_path):
+    """A pair written without flags by a run that judged lengths by a calibrated model stays unflagged
+    when read back from TMX: no ``x-flags`` on a unit we wrote means none, not "judge again by the
+    shipped model" (which would flag a collection translated tightly throughout)."""
+    from parallel.checks.flags import pair_flags
+    from parallel.runs.align import AlignConfig, run_align
+
+    arabic = [f"وقال المتحدث باسم البلدية في مؤتمر صحفي إن عدد الزوار في المدينة بلغ {n + 11} ألف شخص خلال "
+              "الأسبوع الماضي وهو رقم لم تشهده المدينة من قبل" for n in range(30)]
+    english = [f"The spokesman said {n + 11} thousand people visited the city last week, a record" for n in range(30)]
+    (tmp_path / "a.ar").write_text("\n".join(arabic) + "\n", encoding="utf-8")
+    (tmp_path / "a.en").write_text("\n".join(english) + "\n", encoding="utf-8")
+    run_align(AlignConfig(tmp_path / "a.ar", tmp_path / "a.en", tmp_path / "out", presplit=True))
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 30 and not any(r["flags"] for r in records)
+    assert all("length_ratio" in pair_flags(r["source"], r["target"]) for r in records)   # the shipped model would
+    result = filter_pairs(tmp_path / "out.tmx", tmp_path / "kept.jsonl", FilterOptions(drop_flags=("length_ratio",)))
+    assert result.kept == 30 and result.removed.get("flags", 0) == 0

@@ -72,6 +72,11 @@ def test_pair_flags_check_a_human_translation_but_never_truncation():
 # Numbers in words on one side, digits on the other: written for these tests.
 @pytest.mark.parametrize("source, target, differ", [
     ("سيزور الوفد المدينة خلال ثلاثة أشهر", "The delegation will visit the city within 3 months", False),
+    ("جمع الصندوق 20 مليونا من المانحين", "The fund raised 20,000,000 from donors", False),   # the accusative
+    ("جمع الصندوق 20 مليوناً من المانحين", "The fund raised 21,000,000 from donors", True),
+    ("بلغ العجز 2.3 مليار دولار", "The deficit reached $2.3bn", False),
+    ("بلغ العجز 2,300,000,000 دولار", "The deficit reached $2.3bn", False),
+    ("بلغ الدين 1.2 تريليون دولار", "The debt reached $1.2 trillion", False),
     ("سيزور الوفد المدينة خلال ثلاثة أشهر", "The delegation will visit the city within 4 months", True),
     ("بني القصر في القرن الخامس عشر", "The palace was built in the 15th century", False),
     ("ازدهرت المدينة في القرن التاسع عشر", "The city flourished in the 1800s", False),
@@ -221,6 +226,15 @@ def test_the_densest_half_and_a_streamed_sample_calibrate_as_the_pairs_do():
         sample.add(source, target)
     assert len(sample) == sum(len(s.strip()) >= 20 for s, _ in pairs)
     assert calibrate_length_model(DEFAULT_LENGTH_MODEL, sample) == calibrate_length_model(DEFAULT_LENGTH_MODEL, pairs)
+
+
+def test_a_length_model_needs_a_bucket_of_twenty_pairs():
+    from parallel.checks.length_model import fit_length_model
+    from parallel.errors import InputError
+
+    pairs = [("ب" * size, "e" * size) for size in range(20, 200, 3)]   # 60 pairs, no bucket holds 20
+    with pytest.raises(InputError, match="no source-length bucket holds 20"):
+        fit_length_model(pairs)
 
 
 def test_a_small_collection_stays_near_the_shipped_model():

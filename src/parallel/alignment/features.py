@@ -112,17 +112,30 @@ def number_values(text: str) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(values) for values in numbers_in(text))
 
 
-def anchor_value(values: frozenset[str]) -> str:
-    """The one reading a number is an anchor by: its fullest, the same whichever way each side
-    writes it ("11 ألف", "11,000" and "11 thousand" are all 11000; "2.5 مليون" and "2,500,000"
-    2500000), where the shortest made "11 ألف" 11 and "11,000" 11000, two anchors that never met."""
-    return max(values, key=lambda value: (len(value), value))
+def number_anchors(values: frozenset[str]) -> list[str]:
+    """The anchor tokens of one number: one for each value it may stand for, so that a number read
+    with its scale word on one side meets the other side however that side writes it ("11 ألف" is
+    11 and 11000: it meets "11,000", "11 thousand" and "$11m" alike).  One reading alone (the
+    shortest, or the fullest) left one of those pairs with no anchor in common."""
+    return [f"#{value}" for value in sorted(values)]
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def number_expressions(text: str) -> int:
     """How many numbers a text writes, in digits or in words (either language)."""
     return len(number_values(text)) + len(number_phrases(text))
+
+
+TEXT_CACHES = (arabic_skeletons, name_skeletons, number_values, number_expressions)
+
+
+def clear_text_caches() -> None:
+    """Empty the caches keyed by whole sentences.  They pay while one collection is aligned several
+    times over; a run that streams chunk after chunk never meets a sentence again, and full they
+    held about 160 MB (a 100,000-sentence corpus: 175 MB peak before they existed, 332 MB with them).
+    The caches of single words stay: words do come back."""
+    for cache in TEXT_CACHES:
+        cache.cache_clear()
 
 
 def punctuation_marks(text: str) -> tuple[int, int, int]:
@@ -135,7 +148,7 @@ def _anchor_tokens(text: str, latin_vocabulary: set[str] | None, names: set[str]
                    arabic: bool = False) -> list[str]:
     """Numbers, Latin tokens (on the target side: those the source also has), names found on both
     sides by their consonants (``names``: the skeletons the other side has), ? and quotes."""
-    tokens = [f"#{anchor_value(values)}" for values in number_values(text)]
+    tokens = [token for values in number_values(text) for token in number_anchors(values)]
     if names:
         skeletons = arabic_skeletons(text) if arabic else name_skeletons(text)
         tokens += [f"n:{s}" for s in sorted(skeletons & names)]

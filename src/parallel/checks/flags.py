@@ -19,9 +19,14 @@ _TIME_RE = re.compile(r"(?<![\d.,:])(\d{1,2}):(\d{2})(?![\d:])")
 _REPEATED_CHARS_RE = re.compile(r"([^\d\s])\1{7,}|([^\d\s]{2,4})\2{4,}")
 # Arabic words that scale the number before them ("20 ألف" is 20,000), and their English twins.
 _NEXT_WORD_RE = re.compile(r"\s*(\S+)")
-_SCALES = {"ألف": 1_000, "آلاف": 1_000, "الف": 1_000, "مليون": 1_000_000, "ملايين": 1_000_000,
-           "مليار": 1_000_000_000, "مليارات": 1_000_000_000, "thousand": 1_000,
-           "million": 1_000_000, "billion": 1_000_000_000}
+# The accusative ("20 مليونا", with or without its tanween) is the form after 11 to 99; "bn" and "tn" are
+# English news's abbreviations, written onto the number ("$2.3bn"); "m" is left out (metres, minutes).
+_SCALES = {"ألف": 1_000, "آلاف": 1_000, "الف": 1_000, "ألفا": 1_000, "ألفاً": 1_000,
+           "مليون": 1_000_000, "ملايين": 1_000_000, "مليونا": 1_000_000, "مليوناً": 1_000_000,
+           "مليار": 1_000_000_000, "مليارات": 1_000_000_000, "مليارا": 1_000_000_000, "ملياراً": 1_000_000_000,
+           "تريليون": 10 ** 12, "تريليونات": 10 ** 12, "تريليونا": 10 ** 12, "تريليوناً": 10 ** 12,
+           "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10 ** 12,
+           "bn": 1_000_000_000, "tn": 10 ** 12}
 
 
 def _number_value(token: str) -> str:

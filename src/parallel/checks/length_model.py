@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import numpy as np
+
 from parallel.errors import InputError
 
 BUCKET_EDGES = (0, 60, 90, 120, 150, 200)   # source characters: each bucket's lower edge
@@ -98,6 +100,9 @@ def fit_length_model(pairs: Iterable[tuple[str, str]], fitted_on: str = "",
     if len(sample) < 50:
         raise InputError(f"{len(sample)} usable pairs: too few to fit a length model (50 at least)")
     full = [index for index, values in enumerate(sample.ratios) if len(values) >= 20]
+    if not full:
+        raise InputError(f"{len(sample)} usable pairs, but no source-length bucket holds 20: too few to fit "
+                         "a length model")
     means, spreads = [], []
     for index in range(len(edges)):
         # a bucket with too few pairs borrows from the nearest bucket with enough
@@ -113,7 +118,7 @@ PRIOR_PAIRS = 20
 CALIBRATION_ROUNDS = 5    # fits, each on the pairs the previous model passes
 
 
-def _weighed_fit(prior: LengthModel, ratios: list[Sequence[float]], prior_pairs: int) -> LengthModel:
+def _weighed_fit(prior: LengthModel, ratios: list[np.ndarray], prior_pairs: int) -> LengthModel:
     """Each bucket's mean and spread of ``ratios``, weighed against ``prior`` as ``prior_pairs`` pairs;
     a bucket of fewer than 5 pairs keeps the prior's values."""
     means, spreads = [], []
@@ -123,29 +128,31 @@ def _weighed_fit(prior: LengthModel, ratios: list[Sequence[float]], prior_pairs:
             spreads.append(prior.spreads[index])
             continue
         weight = len(values) / (len(values) + prior_pairs)
-        means.append(round(weight * statistics.fmean(values) + (1 - weight) * prior.means[index], 4))
-        spreads.append(round(max(weight * statistics.pstdev(values) + (1 - weight) * prior.spreads[index],
+        means.append(round(weight * float(values.mean()) + (1 - weight) * prior.means[index], 4))
+        spreads.append(round(max(weight * float(values.std()) + (1 - weight) * prior.spreads[index],
                                  MIN_SPREAD), 4))
     return LengthModel(prior.edges, tuple(means), tuple(spreads), sum(map(len, ratios)))
 
 
 def densest_half_mean(values: Sequence[float]) -> float:
-    """The mean of the shortest interval holding half the values (the "shorth"): where most pairs
-    of a collection lie even when up to half of them are something else (omissions), and wherever
-    that is, inside or far outside the prior's bounds."""
-    ordered = sorted(values)
+    """The mean of the shortest interval holding half the values (the "shorth"; of equally short
+    ones, the middle one): where most pairs of a collection lie even when up to half of them are
+    something else (omissions), and wherever that is, inside or far outside the prior's bounds."""
+    ordered = np.sort(np.asarray(values, dtype=np.float64))
     half = (len(ordered) + 1) // 2
-    start = min(range(len(ordered) - half + 1), key=lambda i: ordered[i + half - 1] - ordered[i])
-    return statistics.fmean(ordered[start:start + half])
+    widths = ordered[half - 1:] - ordered[:len(ordered) - half + 1]
+    shortest = np.flatnonzero(widths == widths.min())
+    start = int(shortest[len(shortest) // 2])
+    return float(ordered[start:start + half].mean())
 
 
-def _robust_start(prior: LengthModel, sample: "LengthSample", prior_pairs: int) -> LengthModel:
+def _robust_start(prior: LengthModel, ratios: list[np.ndarray], prior_pairs: int) -> LengthModel:
     """The first model calibration clips by: each bucket centred on its densest half (weighed against
     the prior's mean like every fit), with the prior's spreads."""
     means = [prior.means[i] if len(values) < 5 else
              round((len(values) * densest_half_mean(values) + prior_pairs * prior.means[i])
                    / (len(values) + prior_pairs), 4)
-             for i, values in enumerate(sample.ratios)]
+             for i, values in enumerate(ratios)]
     return LengthModel(prior.edges, tuple(means), prior.spreads)
 
 
@@ -158,17 +165,36 @@ def calibrate_length_model(prior: LengthModel, pairs: Iterable[tuple[str, str]] 
     ``prior_pairs`` pairs a bucket.  A collection translated more freely or more tightly than the
     prior's data, even one lying wholly beyond the prior's bounds, is then judged by its own habit,
     while the omissions the flag is for, left out of every fit, do not move it; a small collection
-    (a few dozen pairs a bucket) stays close to the prior."""
+    (a few dozen pairs a bucket) stays close to the prior.  What it cannot tell: a bucket where more
+    than half the pairs are cut alike looks like a habit (``moved_buckets`` says where it moved far)."""
     sample = pairs if isinstance(pairs, LengthSample) else LengthSample.of(pairs, prior.edges)
     if sample.edges != prior.edges:
         raise ValueError("the sample's buckets are not the prior's")
-    model = _robust_start(prior, sample, prior_pairs)
+    ratios = [np.frombuffer(values, dtype=np.float64) for values in sample.ratios]   # views, no copies
+    model = _robust_start(prior, ratios, prior_pairs)
     for _ in range(CALIBRATION_ROUNDS):
-        passed = [[r for r in values if -SHORT_Z <= (r - model.means[i]) / model.spreads[i] <= LONG_Z]
-                  for i, values in enumerate(sample.ratios)]
+        passed = [values[(values >= model.means[i] - SHORT_Z * model.spreads[i])
+                         & (values <= model.means[i] + LONG_Z * model.spreads[i])]
+                  for i, values in enumerate(ratios)]
         model = _weighed_fit(prior, passed, prior_pairs)
     return LengthModel(model.edges, model.means, model.spreads, len(sample),
                        fitted_on or f"{len(sample)} pairs checked, weighed against {prior.fitted_on or 'a prior'}")
+
+
+MOVED_SPREADS = 3.0   # a bucket's mean this many of the prior's spreads away: reported
+
+
+def moved_buckets(prior: LengthModel, calibrated: LengthModel) -> list[str]:
+    """The buckets whose mean calibration moved more than ``MOVED_SPREADS`` of the prior's spreads,
+    as ``"150-200: -4.1"``: a habit of the collection, or (where only long sources moved, say) most
+    of its translations cut alike, which calibration cannot tell apart."""
+    moved = []
+    for index, (mine, theirs, spread) in enumerate(zip(calibrated.means, prior.means, prior.spreads)):
+        shift = (mine - theirs) / spread
+        if abs(shift) > MOVED_SPREADS:
+            upper = prior.edges[index + 1] if index + 1 < len(prior.edges) else None
+            moved.append(f"{prior.edges[index]}-{upper if upper is not None else ''}: {shift:+.1f}")
+    return moved
 
 
 def read_length_model(path: Path) -> LengthModel:

@@ -137,6 +137,11 @@ def unit_from_record(record: dict) -> TmxUnit:
                    {k: (f"{v:.4f}" if isinstance(v, float) else str(v)) for k, v in props.items()})
 
 
+# properties only units written by ``parallel`` carry, and only after their flags were set: those
+# flags were judged by the length model of their run (calibrated), which a later reader cannot redo
+CHECKED_PROPS = {"x-mt-score", "x-alignment-score"}
+
+
 def record_from_unit(unit: TmxUnit, index: int) -> dict:
     """A ``<tu>`` of any TMX as a pair record: the Arabic and English variants, and the properties
     ``unit_from_record`` writes where present."""
@@ -147,6 +152,8 @@ def record_from_unit(unit: TmxUnit, index: int) -> dict:
     record = {"id": unit.tuid or str(index), "source": source, "target": target}
     if unit.props.get("x-flags"):
         record["flags"] = unit.props["x-flags"].split(",")
+    elif CHECKED_PROPS & set(unit.props):   # a unit we wrote was checked: no x-flags is no flag, not "unknown"
+        record["flags"] = []
     if unit.props.get("x-alignment-score"):
         try:
             record["alignment_score"] = float(unit.props["x-alignment-score"])

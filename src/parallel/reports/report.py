@@ -139,7 +139,12 @@ def length_model_note(length_model: dict | None) -> str:
     if not length_model:
         return ""
     how = "calibrated" if length_model.get("calibrated") else "as given"
-    return f" (lengths judged by the length model {how}: {length_model.get('fitted_on')})"
+    note = f" (lengths judged by the length model {how}: {length_model.get('fitted_on')})"
+    if length_model.get("moved"):
+        note += (f"; calibration moved source lengths {', '.join(length_model['moved'])} prior spreads: a habit "
+                 "of this corpus, or most translations of those lengths cut alike (--no-calibrate judges by the "
+                 "prior)")
+    return note
 
 
 def write_markdown(path: Path, report: dict) -> None:

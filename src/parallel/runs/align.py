@@ -22,7 +22,7 @@ from typing import Iterable
 from parallel.alignment.aligner import AlignOptions, Bead, align_collection, with_corpus_ratio
 from parallel.alignment.lexicon import align_documents
 from parallel.checks.flags import pair_flags
-from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, calibrate_length_model
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, calibrate_length_model, moved_buckets
 from parallel.errors import InputError
 from parallel.formats.jsonl import write_jsonl
 from parallel.formats.moses import write_moses_rows
@@ -125,12 +125,14 @@ def pairs_from_beads(beads: Iterable[Bead], source: list[Segment], target: list[
     return pairs, unaligned
 
 
-def flagged_pairs(pairs: list[Pair], prior: LengthModel = DEFAULT_LENGTH_MODEL,
-                  calibrate: bool = True) -> tuple[list[Pair], LengthModel]:
+def flagged_pairs(pairs: list[Pair], prior: LengthModel = DEFAULT_LENGTH_MODEL, calibrate: bool = True,
+                  min_score: float = 0.0) -> tuple[list[Pair], LengthModel]:
     """The pairs with their flags (``pair_flags``) and the length model they were judged by: ``prior``,
-    weighed against the pairs' own lengths when ``calibrate`` (``calibrate_length_model``), so that a
-    collection translated more freely or more tightly than the prior's data is judged by its habit."""
-    model = calibrate_length_model(prior, ((p.source, p.target) for p in pairs)) if calibrate else prior
+    weighed against the lengths of the pairs scoring ``min_score`` or more when ``calibrate``
+    (``calibrate_length_model``), so that a collection translated more freely or more tightly than
+    the prior's data is judged by its habit, and pairs the aligner doubts do not teach it."""
+    trusted = ((p.source, p.target) for p in pairs if p.score >= min_score)
+    model = calibrate_length_model(prior, trusted) if calibrate else prior
     return [replace(p, flags=pair_flags(p.source, p.target, model)) for p in pairs], model
 
 
@@ -247,7 +249,7 @@ def run_align(config: AlignConfig) -> AlignResult:
         document_pairs, document_unaligned = pairs_from_beads(beads, source, target, pivots[index] if pivots else None)
         pairs += document_pairs
         unaligned += document_unaligned
-    pairs, length_model = flagged_pairs(pairs, config.length_model, config.calibrate)
+    pairs, length_model = flagged_pairs(pairs, config.length_model, config.calibrate, config.min_score)
     kept = [p for p in pairs if p.score >= config.min_score]
     rejected = [p for p in pairs if p.score < config.min_score]
     provenance = Provenance(pivot_name, pivot_sha256, options={"min_score": config.min_score, "pivot": pivot_name,
@@ -268,6 +270,7 @@ def run_align(config: AlignConfig) -> AlignResult:
                "unaligned_target": sum(u["side"] == "target" for u in unaligned),
                "pivot": "learned lexicon" if learned else pivot_name,
                "flagged": dict(Counter(flag for p in kept for flag in p.flags)),
-               "length_model": {**length_model.to_json(), "calibrated": config.calibrate},
+               "length_model": {**length_model.to_json(), "calibrated": config.calibrate,
+                                "moved": moved_buckets(config.length_model, length_model)},
                "out_stem": str(out_stem), "outputs": {k: str(v) for k, v in paths.items()}}
     return AlignResult(summary)

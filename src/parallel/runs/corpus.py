@@ -4,10 +4,11 @@ This is the only module that knows every stage.  Everything that can fail on inp
 model fails before the first translation: every article and reference is read and segmented
 once to check it (and to size the progress bar).  Then the articles stream through the stages a
 chunk at a time (about ``STREAM_CHUNK`` segments: read, segment, translate, align, score, write),
-so memory stays flat however large the corpus.  A run that calibrates its length flag (the default)
-streams them twice: the first pass translates everything into the cache and keeps each
-translation's length ratio, the length model is weighed against them (``calibrate_length_model``),
-and the second pass reads the translations back, flags them by it and writes.  The outputs are
+so memory stays flat however large the corpus.  A run that calibrates its length flag (the
+default) streams them twice: the first pass translates everything into the cache and keeps each
+translation's length ratio (8 bytes a segment), the length model is weighed against them
+(``calibrate_length_model``), and the second pass reads the translations back, flags them by it
+and writes.  The outputs are
 staged in a temporary folder inside the output folder and moved into place together at the end,
 and a run that stops half-way leaves nothing but its translations in the cache, from which the
 next run resumes.
@@ -23,7 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, LengthSample, calibrate_length_model
+from parallel.alignment.features import clear_text_caches
+from parallel.checks.length_model import (
+    DEFAULT_LENGTH_MODEL,
+    MIN_SOURCE_CHARS,
+    LengthModel,
+    LengthSample,
+    calibrate_length_model,
+    moved_buckets,
+)
 from parallel.errors import InputError, LocationError, ResourceError, location_error
 from parallel.files import atomic_write, exclusive_folder
 from parallel.formats.jsonl import translation_record
@@ -76,7 +85,7 @@ class CorpusConfig:
                              "--out says where the files go")
 
 
-STAGES = ("read", "segment", "translate", "align", "score", "write")
+STAGES = ("read", "segment", "translate", "calibrate", "align", "score", "write")
 
 
 class StageTimer:
@@ -195,23 +204,30 @@ def engine_config(config: CorpusConfig, model_dir: Path) -> EngineConfig:
 def translate_corpus(paths: list[Path], translator: Translator, stats: TranslationStats, timer: StageTimer,
                      config: CorpusConfig, total: int) -> LengthSample:
     """The first pass of a run that calibrates its length flag: every segment translated into the
-    cache (counted in ``stats``), and each translation's length ratio kept (8 bytes a segment)."""
+    cache (counted in ``stats``), and each translation's length ratio kept (8 bytes a segment), but
+    for those decoding itself marks as broken (``UNMEASURED``): what the model does when it works."""
     sample = LengthSample(config.length_model.edges)
     with progress_bar(total=total, unit="seg", desc="translate", enabled=config.progress) as bar:
         for chunk in article_chunks(paths, timer, config.chunk_segments):
             with timer.stage("translate"):
                 translations = translator.translate_chunk([s for a in chunk for s in a.segments], stats, bar)
             for translation in translations:
-                sample.add(translation.segment.text, translation.text)
+                if not set(translation.flags) & UNMEASURED:
+                    sample.add(translation.segment.text, translation.text)
     return sample
+
+
+# translations whose length says nothing of the model's habit: cut at the limit, split, looping
+UNMEASURED = {"truncated", "split", "repetition"}
 
 
 def calibrated_flags(translator: Translator, config: CorpusConfig, sample: LengthSample) -> None:
     """Judge lengths from now on by the prior weighed against the corpus's own translations
     (``calibrate_length_model``: sigma-clipped, so the omissions the flag is for stay out of the fit)."""
+    prior = config.length_model
     translator.length_model = calibrate_length_model(
-        config.length_model, sample,
-        fitted_on=f"this corpus's {len(sample)} translations, weighed against {config.length_model.fitted_on}")
+        prior, sample, fitted_on=f"this corpus's translations ({len(sample)} of {MIN_SOURCE_CHARS}+ source "
+                                 f"characters), weighed against {prior.fitted_on or 'a prior'}")
 
 
 RAY_SHARDS = ".ray-shards"   # in the output folder: the cluster's translations on their way to the cache
@@ -233,6 +249,7 @@ def process_chunk(chunk: list[Article], translator: Translator, writers: CorpusW
         alignments = align_references(documents, translations, references)
     with timer.stage("score"):
         totals.scores.add(documents, translations, references, alignments)
+    clear_text_caches()   # the next chunk's sentences are new: what the aligner remembered of these is dead weight
     matches = {doc_id: alignment.by_segment() for doc_id, alignment in alignments.items()}
     totals.attention.add(translations, matches)
     totals.documents.add(documents, translations, tokens)
@@ -314,8 +331,9 @@ def _run_corpus(config: CorpusConfig) -> CorpusResult:
         staged = output_paths(Path(tmp), config.name, config.parquet)
         second_pass = None
         if config.calibrate:   # translate everything first, then flag and write by the calibrated model
-            calibrated_flags(translator, config, translate_corpus(paths, translator, totals.stats, timer, config,
-                                                                  total))
+            sample = translate_corpus(paths, translator, totals.stats, timer, config, total)
+            with timer.stage("calibrate"):
+                calibrated_flags(translator, config, sample)
             second_pass = TranslationStats()
         with ExitStack() as outputs, progress_bar(total=total, unit="seg", desc="write" if second_pass else
                                                   "translate", enabled=config.progress) as bar:
@@ -331,7 +349,8 @@ def _run_corpus(config: CorpusConfig) -> CorpusResult:
             fill.count_as_translated(totals.stats)
         report = build_report(config.options, config.glossary_path, translator.manifest, engine.cache_path, totals,
                               timer.seconds, final, provenance, engine.as_dict(),
-                              {**translator.length_model.to_json(), "calibrated": config.calibrate})
+                              {**translator.length_model.to_json(), "calibrated": config.calibrate,
+                               "moved": moved_buckets(config.length_model, translator.length_model)})
         with atomic_write(staged["report"]) as out:
             json.dump(report, out, indent=2, ensure_ascii=False)
             out.write("\n")

@@ -59,14 +59,17 @@ class Engine:
 def open_engine(config: EngineConfig, texts: Iterable[str] | None = None, shard_dir: Path | None = None,
                 private_dir: Path | None = None) -> Iterator[Engine]:
     """An engine for the block; with ``config.ray``, ``texts`` are translated on the cluster first
-    (shards in ``shard_dir``); with ``ray`` or ``read_twice`` and the cache off, a private cache in
-    ``private_dir`` (or a temporary folder) holds the translations for the block.  The cache closes
+    (shards in ``shard_dir``); with ``ray`` or ``read_twice`` and the cache off, a private cache holds
+    the translations for the block (in ``private_dir`` for Ray, else a local temporary folder).  The cache closes
     when the block ends."""
     with ExitStack() as stack:
         cache = open_cache(config.cache_path, enabled=config.use_cache)
         if cache is None and (config.ray is not None or config.read_twice):
-            private_dir = private_dir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="parallel-")))
-            cache = TranslationCache(Path(private_dir) / "run-translations.sqlite")
+            # the Ray engine's where the run says; a second reading's in local temporary storage, not an
+            # output folder that may be a network mount where SQLite cannot lock
+            folder = private_dir if config.ray is not None else None
+            folder = folder or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="parallel-")))
+            cache = TranslationCache(Path(folder) / "run-translations.sqlite")
         if cache is not None:
             stack.callback(cache.close)
         glossary = read_glossary(config.glossary_path) if config.glossary_path else None
