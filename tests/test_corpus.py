@@ -422,9 +422,9 @@ def test_corpus_flags_lengths_by_a_model_calibrated_to_its_own_translations(seed
         assert report["totals"]["flags"].get("length_ratio", 0) == sum("length_ratio" in r["flags"] for r in records)
         return used, len(measured), len(records)
 
-    used, measured, _ = check(seeds_corpus.out, corpus_module.UNMEASURED)
+    used, measured, _ = check(seeds_corpus.out, corpus_module.UNMEASURED | {"repetition"})
     assert measured == 0 and used.means == DEFAULT_LENGTH_MODEL.means
-    monkeypatch.setattr(corpus_module, "UNMEASURED", set())
+    monkeypatch.setattr(corpus_module, "unmeasured", lambda translation: False)
     out = tmp_path / "all-measured"
     corpus_module.run_corpus(corpus_module.CorpusConfig(seeds_dir=seeds_corpus.seeds, out_dir=out,
                                                         models_dir=installed_models, cache_path=tmp_path / "c.sqlite",

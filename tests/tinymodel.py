@@ -147,6 +147,18 @@ def marian_weights(shape: Shape, vocab_size: int, seed: int = 1234, eos_bias: fl
     return weights
 
 
+def letters(number: int) -> str:
+    """``number`` written in the letters a-z (0: "a", 26: "ba"): filler names without digits, so that
+    a random model's output, mostly fillers, is not a string of numbers for the flags to pair (with
+    "<filler-47642>" every output held about 37 five-digit numbers, where real MT holds well under one)."""
+    word = ""
+    while True:
+        number, digit = divmod(number, 26)
+        word = chr(ord("a") + digit) + word
+        if number == 0:
+            return word
+
+
 def write_marian_model(directory: Path, source_lines: list[str], target_lines: list[str],
                        shape: Shape = Shape(), seed: int = 1234, eos_bias: float = 0.0,
                        vocab_pad_to: int = 0, language_tokens: tuple[str, ...] = ()) -> Path:
@@ -168,7 +180,7 @@ def write_marian_model(directory: Path, source_lines: list[str], target_lines: l
 
     tokens = marian_vocab([directory / "source.spm", directory / "target.spm"])
     tokens[2:2] = language_tokens  # a multi-target model's >>xxx<< tokens, as Tatoeba-MT places them
-    tokens += [f"<filler-{n}>" for n in range(vocab_pad_to - len(tokens))]
+    tokens += [f"<filler-{letters(n)}>" for n in range(vocab_pad_to - len(tokens))]
     write_marian_vocab(tokens, directory / VOCAB_NAME)
     weights = marian_weights(shape, len(tokens), seed, eos_bias)
     config = yaml.safe_dump(marian_config(shape, len(tokens))).encode("utf-8") + b"\0"

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterator
 
 from parallel.alignment.features import clear_text_caches
+from parallel.checks.flags import has_repetition
 from parallel.checks.length_model import (
     DEFAULT_LENGTH_MODEL,
     MIN_SOURCE_CHARS,
@@ -85,7 +86,7 @@ class CorpusConfig:
                              "--out says where the files go")
 
 
-STAGES = ("read", "segment", "translate", "calibrate", "align", "score", "write")
+STAGES = ("read", "segment", "translate", "calibrate", "flag", "align", "score", "write")
 
 
 class StageTimer:
@@ -204,21 +205,30 @@ def engine_config(config: CorpusConfig, model_dir: Path) -> EngineConfig:
 def translate_corpus(paths: list[Path], translator: Translator, stats: TranslationStats, timer: StageTimer,
                      config: CorpusConfig, total: int) -> LengthSample:
     """The first pass of a run that calibrates its length flag: every segment translated into the
-    cache (counted in ``stats``), and each translation's length ratio kept (8 bytes a segment), but
-    for those decoding itself marks as broken (``UNMEASURED``): what the model does when it works."""
+    cache (counted in ``stats``; not flagged yet, the second pass does that), and each translation's
+    length ratio kept (8 bytes a segment), but for those that are broken (``unmeasured``): what the
+    model does when it works."""
     sample = LengthSample(config.length_model.edges)
+    translator.flagging = False
     with progress_bar(total=total, unit="seg", desc="translate", enabled=config.progress) as bar:
         for chunk in article_chunks(paths, timer, config.chunk_segments):
             with timer.stage("translate"):
                 translations = translator.translate_chunk([s for a in chunk for s in a.segments], stats, bar)
             for translation in translations:
-                if not set(translation.flags) & UNMEASURED:
+                if not unmeasured(translation):
                     sample.add(translation.segment.text, translation.text)
+    translator.flagging = True
     return sample
 
 
-# translations whose length says nothing of the model's habit: cut at the limit, split, looping
-UNMEASURED = {"truncated", "split", "repetition"}
+# decoding's flags of a translation whose length says nothing of the model's habit: cut at the
+# limit, translated in parts
+UNMEASURED = {"truncated", "split"}
+
+
+def unmeasured(translation: Translation) -> bool:
+    """Cut at the length limit, translated in parts, or looping: left out of the length fit."""
+    return bool(set(translation.flags) & UNMEASURED) or has_repetition(translation.text)
 
 
 def calibrated_flags(translator: Translator, config: CorpusConfig, sample: LengthSample) -> None:
@@ -239,7 +249,7 @@ def process_chunk(chunk: list[Article], translator: Translator, writers: CorpusW
     counts to ``stats`` instead, where given: a second pass)."""
     documents = [article.document for article in chunk]
     references = {a.document.id: a.reference for a in chunk if a.reference is not None}
-    with timer.stage("translate"):
+    with timer.stage("translate" if stats is None else "flag"):   # a second pass reads the cache and flags
         translations = translator.translate_chunk([s for a in chunk for s in a.segments], stats or totals.stats,
                                                   bar)
         tokens = dict(zip((t.segment.id for t in translations), zip(

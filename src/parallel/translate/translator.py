@@ -81,8 +81,10 @@ class Translator:
         self.options = options
         self.cache = cache
         self.glossary = glossary   # adds the ``glossary`` flag (glossary.py)
-        # what ``length_ratio`` judges by; a run that calibrates it to its corpus sets it between passes
+        # what ``length_ratio`` judges by; a run that calibrates it to its corpus sets it between passes,
+        # and turns ``flagging`` off for the first (results then carry decoding's flags only)
         self.length_model = length_model
+        self.flagging = True
         self._cache_rows_before = cache.last_row() if cache is not None else 0
         parallel_batches, threads_per_batch = options.thread_split()
         check_device(options)
@@ -148,9 +150,10 @@ class Translator:
         stats.repeated += sum(not result.cached for result in results.values())
         stats.translated += len(todo)
         bar.update(len(texts) - len(todo))  # cached and repeated segments are done already
-        results = {text: self._with_flags(text, result) for text, result in results.items()}
+        if self.flagging:
+            results = {text: self._with_flags(text, result) for text, result in results.items()}
         if todo:   # flagged batch by batch, while the next batches decode
-            results.update(self._translate_uncached(todo, keys, bar, flagged=True))
+            results.update(self._translate_uncached(todo, keys, bar, flagged=self.flagging))
         for text in texts:
             for flag in results[text].flags:
                 stats.flags[flag] = stats.flags.get(flag, 0) + 1
