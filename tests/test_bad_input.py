@@ -394,3 +394,23 @@ def test_drop_flags_says_which_flags_it_could_not_read(runner, tmp_path):
     result = runner.invoke(cli, ["filter", str(pairs), "--out", str(tmp_path / "k.jsonl"), "--drop-flags", "split,numbers"])
     assert result.exit_code == 0
     assert result.output.splitlines()[1].startswith("note: --drop-flags split: 1 pair(s) carry no flags of their own")
+
+
+@pytest.mark.parametrize("command", ["corpus", "align", "check"])
+@pytest.mark.parametrize("content, says", [(None, "no such file"), ("{not json", "not a length model")])
+def test_a_length_model_that_is_not_there_or_not_one_is_one_line(runner, tmp_path, seeds_copy, installed_models,
+                                                                 command, content, says):
+    model = tmp_path / "model.json"
+    if content is not None:
+        model.write_text(content, encoding="utf-8")
+    (tmp_path / "a.ar").write_text("قال الوزير\n", encoding="utf-8")
+    (tmp_path / "a.en").write_text("The minister said\n", encoding="utf-8")
+    args = {"corpus": ["corpus", "--seeds", str(seeds_copy), "--out", str(tmp_path / "out"),
+                       "--models-dir", str(installed_models)],
+            "align": ["align", str(tmp_path / "a.ar"), str(tmp_path / "a.en"), "--presplit",
+                      "--out", str(tmp_path / "out" / "x")],
+            "check": ["check", str(tmp_path / "a.ar"), str(tmp_path / "a.en"), "--out", str(tmp_path / "out.jsonl")]}
+    result = runner.invoke(cli, [*args[command], "--length-model", str(model)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: ") and says in result.output and len(result.output.splitlines()) == 1
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.jsonl").exists()

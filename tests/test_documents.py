@@ -110,6 +110,8 @@ def test_every_seed_has_a_reference_paragraph_for_paragraph():
     ("كتب الوزير في رسالته إلى البرلمان", None), ("كتبت الصحيفة أن المفاوضات تعثرت", None),
     ("تقرير الأمم المتحدة يحذر من الجفاف", None), ("ترجمة الكتاب إلى العربية تأخرت عامين", None),
     ("By Tuesday, prices had fallen.", None), ("By then the talks had failed.", None),
+    ("كتب رئيس الوزراء رسالة", None), ("كتبت وزيرة الخارجية", None),
+    ("كتبت فاطمة حسن", "credit"), ("كتب مراسلنا في القاهرة", "credit"),
 ])
 def test_a_credit_label_that_is_also_a_word_needs_a_colon_or_a_name(line, kind):
     assert boilerplate_kind(line, ["العنوان"]) == kind

@@ -51,6 +51,12 @@ _AGENCIES = {"reuters", "ap", "afp", "associated press", "agence france-presse",
 _NAME_LIST_SEPARATOR_RE = re.compile(r"\s*,\s*|\s+and\s+|\s+in\s+|\s*/\s*")   # "A, Reuters", "A and B", "A in Cairo"
 MAX_NAME_WORDS = 5
 MAX_ARABIC_NAME_WORDS = 3
+# Offices and roles that open a sentence's subject, not a person's name: "كتب رئيس الوزراء رسالة"
+# ("the prime minister wrote a letter"), "كتبت وزيرة الخارجية" (with the article they are caught already).
+_ARABIC_OFFICES = set(
+    "رئيس رئيسة وزير وزيرة مدير مديرة نائب نائبة سفير سفيرة قائد قائدة أمين أمينة مستشار مستشارة متحدث "
+    "متحدثة ناطق ناطقة مسؤول مسؤولة محافظ محافظة عضو عضوة ممثل ممثلة مبعوث مبعوثة زعيم زعيمة رئيسا "
+    "وزراء".split())   # not "مراسل": "كتب مراسلنا" is a byline
 # News-agency bylines: initials and agency abbreviations, e.g. "ع.ش/ أ.ح (أ ف ب)".
 _AGENCY_BYLINE_RE = re.compile(r"^[^\s.]{1,3}\.[^\s.]{1,3}\s*/.*\((?:[^()]{1,25})\)\s*$")
 _ARABIC_MONTHS = (
@@ -118,14 +124,15 @@ def _is_credit(line: str, after_headline: bool = True) -> bool:
 def _names_only(text: str) -> bool:
     """Whether what follows a byline's label is names and nothing else: Latin names (each word
     capitalised, joiners and al-/el- allowed) or news agencies, listed with commas, "and" or
-    "in" (a place); or one to three Arabic words, the first without the article (a name, not
-    "الوزير").  Nothing that ends a sentence, no digit."""
+    "in" (a place); or one to three Arabic words, the first without the article and no office (a
+    name, not "الوزير" nor "رئيس الوزراء").  Nothing that ends a sentence, no digit."""
     text = text.strip()
     if not text or text[-1] in ".!?؟" or any(ch.isdigit() for ch in text) or any(ch in text for ch in "؛;:،"):
         return False
     if not text[0].isascii():
         words = text.split()
-        return len(words) <= MAX_ARABIC_NAME_WORDS and not words[0].startswith((ARTICLE, *ARTICLE_PROCLITICS))
+        return (len(words) <= MAX_ARABIC_NAME_WORDS and not words[0].startswith((ARTICLE, *ARTICLE_PROCLITICS))
+                and words[0] not in _ARABIC_OFFICES)
     pieces = [piece for piece in _NAME_LIST_SEPARATOR_RE.split(text) if piece]
     return bool(pieces) and all(_is_latin_name(piece) or piece.lower() in _AGENCIES for piece in pieces)
 

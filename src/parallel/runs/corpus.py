@@ -8,10 +8,9 @@ so memory stays flat however large the corpus.  A run that calibrates its length
 default) streams them twice: the first pass translates everything into the cache and keeps each
 translation's length ratio (8 bytes a segment), the length model is weighed against them
 (``calibrate_length_model``), and the second pass reads the translations back, flags them by it
-and writes.  The outputs are
-staged in a temporary folder inside the output folder and moved into place together at the end,
-and a run that stops half-way leaves nothing but its translations in the cache, from which the
-next run resumes.
+and writes.  The outputs are staged in a temporary folder inside the output folder and moved into
+place together at the end, and a run that stops half-way leaves nothing but its translations in
+the cache, from which the next run resumes.
 """
 from __future__ import annotations
 
@@ -210,14 +209,16 @@ def translate_corpus(paths: list[Path], translator: Translator, stats: Translati
     model does when it works."""
     sample = LengthSample(config.length_model.edges)
     translator.flagging = False
-    with progress_bar(total=total, unit="seg", desc="translate", enabled=config.progress) as bar:
-        for chunk in article_chunks(paths, timer, config.chunk_segments):
-            with timer.stage("translate"):
-                translations = translator.translate_chunk([s for a in chunk for s in a.segments], stats, bar)
-            for translation in translations:
-                if not unmeasured(translation):
-                    sample.add(translation.segment.text, translation.text)
-    translator.flagging = True
+    try:
+        with progress_bar(total=total, unit="seg", desc="translate", enabled=config.progress) as bar:
+            for chunk in article_chunks(paths, timer, config.chunk_segments):
+                with timer.stage("translate"):
+                    translations = translator.translate_chunk([s for a in chunk for s in a.segments], stats, bar)
+                for translation in translations:
+                    if not unmeasured(translation):
+                        sample.add(translation.segment.text, translation.text)
+    finally:
+        translator.flagging = True
     return sample
 
 

@@ -60,8 +60,8 @@ def open_engine(config: EngineConfig, texts: Iterable[str] | None = None, shard_
                 private_dir: Path | None = None) -> Iterator[Engine]:
     """An engine for the block; with ``config.ray``, ``texts`` are translated on the cluster first
     (shards in ``shard_dir``); with ``ray`` or ``read_twice`` and the cache off, a private cache holds
-    the translations for the block (in ``private_dir`` for Ray, else a local temporary folder).  The cache closes
-    when the block ends."""
+    the translations for the block (in ``private_dir`` for Ray, else a local temporary folder).  The
+    cache closes when the block ends."""
     with ExitStack() as stack:
         cache = open_cache(config.cache_path, enabled=config.use_cache)
         if cache is None and (config.ray is not None or config.read_twice):
