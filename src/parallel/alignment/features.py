@@ -132,8 +132,8 @@ TEXT_CACHES = (arabic_skeletons, name_skeletons, number_values, number_expressio
 def clear_text_caches() -> None:
     """Empty the caches keyed by whole sentences.  They pay while one collection is aligned several
     times over; a run that streams chunk after chunk never meets a sentence again, and full they
-    held about 160 MB (a 100,000-sentence corpus: 175 MB peak before they existed, 332 MB with them).
-    The caches of single words stay: words do come back."""
+    held about 160 MB (a 100,000-sentence corpus peaked at 332 MB with them full, at 171 MB with them
+    emptied after each chunk).  The caches of single words stay: words do come back."""
     for cache in TEXT_CACHES:
         cache.cache_clear()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parallel.alignment.aligner import AlignOptions
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, moved_buckets
 from parallel.formats.jsonl import write_jsonl
 from parallel.formats.moses import write_moses_rows
 from parallel.formats.provenance import Provenance
@@ -56,5 +57,6 @@ def align_document_pairs(pairing: Pairing, arabic, english, pivots: list[list[st
     return {"documents": len(sides), "pairs": len(records),
             "unaligned_source": sum(u["side"] == "source" for u in unaligned),
             "unaligned_target": sum(u["side"] == "target" for u in unaligned),
-            "length_model": {**length_model.to_json(), "calibrated": True},
+            "length_model": {**length_model.to_json(), "calibrated": True,
+                             "moved": moved_buckets(DEFAULT_LENGTH_MODEL, length_model)},
             "outputs": {kind: str(path) for kind, path in paths.items()}}
