@@ -271,6 +271,7 @@ def test_pair_docs_align_writes_sentence_pairs_with_their_document_score(tmp_pat
                                  str(tmp_path / "pairs.tsv"), "--align", str(stem), "--json"])
     assert result.exit_code == 0, result.output
     aligned = json.loads(result.stdout)["aligned"]
+    assert aligned["length_model"]["calibrated"] is True and aligned["length_model"]["pairs"] > 0
     records = [json.loads(line) for line in (tmp_path / "site.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(records) == aligned["pairs"] >= 100
     assert all(0.5 <= r["document_score"] <= 1 and r["target_doc"].endswith(".txt") for r in records)
@@ -287,10 +288,18 @@ def test_pair_docs_align_writes_sentence_pairs_with_their_document_score(tmp_pat
     assert filtered.exit_code == 0, filtered.output
     counts = json.loads(filtered.stdout)
     assert counts["removed"]["min_document_score"] == sum(r["document_score"] < threshold for r in records)
+    from parallel.checks.length_model import DEFAULT_LENGTH_MODEL
+    again = runner.invoke(cli, ["pair-docs", str(tmp_path / "ar"), str(tmp_path / "en"), "--out",
+                                str(tmp_path / "pairs2.tsv"), "--align", str(tmp_path / "site2"), "--no-calibrate",
+                                "--json"])
+    assert again.exit_code == 0, again.output
+    shipped = json.loads(again.stdout)["aligned"]["length_model"]
+    assert shipped["calibrated"] is False and shipped["fitted_on"] == DEFAULT_LENGTH_MODEL.fitted_on
 
 
-def test_pair_docs_parquet_needs_align(tmp_path, runner):
-    result = runner.invoke(cli, ["pair-docs", str(tmp_path), str(tmp_path), "--out", "p.tsv", "--parquet"])
+@pytest.mark.parametrize("option", ["--parquet", "--no-calibrate"])
+def test_pair_docs_options_of_the_sentence_pairs_need_align(tmp_path, runner, option):
+    result = runner.invoke(cli, ["pair-docs", str(tmp_path), str(tmp_path), "--out", "p.tsv", option])
     assert result.exit_code == 2 and "--align" in result.output
 
 

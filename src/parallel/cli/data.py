@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from parallel.checks.glossary import read_glossary
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL
 from parallel.cli.shared import glossary_option, length_options, pivot_options, ray_options
 from parallel.errors import InputError
 from parallel.filters.registry import filter_classes, options_from_cli
@@ -126,10 +127,11 @@ def filter_command(pairs_path, out_path, as_json, **filters) -> None:
                    "each record with its document pair's probability.")
 @click.option("--parquet", is_flag=True, help="With --align: STEM.parquet too.")
 @click.option("--json", "as_json", is_flag=True, help="The counts as JSON.")
+@length_options
 @pivot_options
 @ray_options
 def pair_docs_command(arabic_dir, english_dir, out_path, no_model, threshold, lexicon_rounds, links, align_stem,
-                      parquet, as_json, translation, ray) -> None:
+                      parquet, as_json, lengths, translation, ray) -> None:
     """Find which English document of EN_DIR translates which Arabic one of AR_DIR (a crawled
     bilingual site: articles *.txt and saved pages *.html, in subfolders too).
 
@@ -146,9 +148,12 @@ def pair_docs_command(arabic_dir, english_dir, out_path, no_model, threshold, le
         raise click.UsageError("--engine ray translates the Arabic side: give --model")
     if parquet and align_stem is None:
         raise click.UsageError("--parquet is for the sentence pairs: give --align STEM")
+    if align_stem is None and (lengths.model != DEFAULT_LENGTH_MODEL or not lengths.calibrate):
+        raise click.UsageError("--length-model and --no-calibrate judge the sentence pairs: give --align STEM")
     engine = translation.engine(ray=ray) if translation.model_name else None
     options = PairingOptions(threshold=threshold, lexicon_rounds=lexicon_rounds, use_links=links)
-    result = run_pair_docs(PairDocsConfig(arabic_dir, english_dir, out_path, engine, options, align_stem, parquet))
+    result = run_pair_docs(PairDocsConfig(arabic_dir, english_dir, out_path, engine, options, align_stem, parquet,
+                                          lengths.model, lengths.calibrate))
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     click.echo(result.format(), err=True)

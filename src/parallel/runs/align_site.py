@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parallel.alignment.aligner import AlignOptions
-from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, moved_buckets
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, moved_buckets
 from parallel.formats.jsonl import write_jsonl
 from parallel.formats.moses import write_moses_rows
 from parallel.formats.provenance import Provenance
@@ -23,8 +23,10 @@ from parallel.runs.align import align_sides, flagged_pairs, output_paths, pair_r
 
 
 def align_document_pairs(pairing: Pairing, arabic, english, pivots: list[list[str]] | None, stem: Path,
-                         provenance: Provenance, parquet: bool = False) -> dict:
-    """Align the sentences of every document pair and write the outputs; return counts and paths."""
+                         provenance: Provenance, parquet: bool = False,
+                         length_model: LengthModel = DEFAULT_LENGTH_MODEL, calibrate: bool = True) -> dict:
+    """Align the sentences of every document pair and write the outputs (lengths judged by
+    ``length_model``, weighed against these pairs when ``calibrate``); return counts and paths."""
     sides = [(arabic.segments[p.arabic], english.segments[p.english]) for p in pairing.pairs]
     pair_pivots = [pivots[p.arabic] for p in pairing.pairs] if pivots is not None else None
     aligned = align_sides(sides, pair_pivots, AlignOptions(), learn_table=pair_pivots is None and len(sides) > 1)
@@ -34,7 +36,7 @@ def align_document_pairs(pairing: Pairing, arabic, english, pivots: list[list[st
         pairs += document_pairs
         owners += [document_pair] * len(document_pairs)
         unaligned += left
-    pairs, length_model = flagged_pairs(pairs)   # lengths judged by the default weighed against these pairs
+    pairs, judged_by = flagged_pairs(pairs, length_model, calibrate)
     records, units, moses = [], [], []
     for document_pair, pair in zip(owners, pairs):
         english_document = english.name(document_pair.english)
@@ -57,6 +59,6 @@ def align_document_pairs(pairing: Pairing, arabic, english, pivots: list[list[st
     return {"documents": len(sides), "pairs": len(records),
             "unaligned_source": sum(u["side"] == "source" for u in unaligned),
             "unaligned_target": sum(u["side"] == "target" for u in unaligned),
-            "length_model": {**length_model.to_json(), "calibrated": True,
-                             "moved": moved_buckets(DEFAULT_LENGTH_MODEL, length_model)},
+            "length_model": {**judged_by.to_json(), "calibrated": calibrate,
+                             "moved": moved_buckets(length_model, judged_by)},
             "outputs": {kind: str(path) for kind, path in paths.items()}}

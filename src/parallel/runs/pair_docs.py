@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel
 from parallel.errors import InputError, ParallelError, ResourceError
 from parallel.files import atomic_write
 from parallel.formats.provenance import Provenance
@@ -51,6 +52,8 @@ class PairDocsConfig:
     options: PairingOptions = field(default_factory=PairingOptions)
     align_stem: Path | None = None    # also align the sentences of every pair: STEM.tmx, .jsonl, Moses
     parquet: bool = False             # with align_stem: STEM.parquet too
+    length_model: LengthModel = DEFAULT_LENGTH_MODEL   # with align_stem: what the pairs' lengths are judged by ...
+    calibrate: bool = True            # ... weighed against the aligned pairs' own lengths
     progress: bool = True
 
 
@@ -237,5 +240,5 @@ def _pair_sides(config: PairDocsConfig, arabic: Side, english: Side) -> PairDocs
         "skipped": {"arabic": arabic.skipped, "english": english.skipped}}
     if config.align_stem is not None:
         summary["aligned"] = align_document_pairs(pairing, arabic, english, pivots, config.align_stem,
-                                                  provenance, config.parquet)
+                                                  provenance, config.parquet, config.length_model, config.calibrate)
     return PairDocsResult(summary)
