@@ -197,6 +197,12 @@ def moved_buckets(prior: LengthModel, calibrated: LengthModel) -> list[str]:
     return moved
 
 
+def judged_by(prior: LengthModel, used: LengthModel, calibrated: bool) -> dict:
+    """What a run's report says its lengths were judged by: the model used, whether it was
+    calibrated, and the buckets it moved far from ``prior`` (``moved_buckets``)."""
+    return {**used.to_json(), "calibrated": calibrated, "moved": moved_buckets(prior, used)}
+
+
 def read_length_model(path: Path) -> LengthModel:
     """A model from a JSON file (``parallel eval flags --fit``)."""
     try:

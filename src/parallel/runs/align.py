@@ -22,7 +22,7 @@ from typing import Iterable
 from parallel.alignment.aligner import AlignOptions, Bead, align_collection, with_corpus_ratio
 from parallel.alignment.lexicon import align_documents
 from parallel.checks.flags import pair_flags
-from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, calibrate_length_model, moved_buckets
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, calibrate_length_model, judged_by
 from parallel.errors import InputError
 from parallel.formats.jsonl import write_jsonl
 from parallel.formats.moses import write_moses_rows
@@ -270,7 +270,6 @@ def run_align(config: AlignConfig) -> AlignResult:
                "unaligned_target": sum(u["side"] == "target" for u in unaligned),
                "pivot": "learned lexicon" if learned else pivot_name,
                "flagged": dict(Counter(flag for p in kept for flag in p.flags)),
-               "length_model": {**length_model.to_json(), "calibrated": config.calibrate,
-                                "moved": moved_buckets(config.length_model, length_model)},
+               "length_model": judged_by(config.length_model, length_model, config.calibrate),
                "out_stem": str(out_stem), "outputs": {k: str(v) for k, v in paths.items()}}
     return AlignResult(summary)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parallel.alignment.aligner import AlignOptions
-from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, moved_buckets
+from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel, judged_by
 from parallel.formats.jsonl import write_jsonl
 from parallel.formats.moses import write_moses_rows
 from parallel.formats.provenance import Provenance
@@ -36,7 +36,7 @@ def align_document_pairs(pairing: Pairing, arabic, english, pivots: list[list[st
         pairs += document_pairs
         owners += [document_pair] * len(document_pairs)
         unaligned += left
-    pairs, judged_by = flagged_pairs(pairs, length_model, calibrate)
+    pairs, used = flagged_pairs(pairs, length_model, calibrate)
     records, units, moses = [], [], []
     for document_pair, pair in zip(owners, pairs):
         english_document = english.name(document_pair.english)
@@ -59,6 +59,5 @@ def align_document_pairs(pairing: Pairing, arabic, english, pivots: list[list[st
     return {"documents": len(sides), "pairs": len(records),
             "unaligned_source": sum(u["side"] == "source" for u in unaligned),
             "unaligned_target": sum(u["side"] == "target" for u in unaligned),
-            "length_model": {**judged_by.to_json(), "calibrated": calibrate,
-                             "moved": moved_buckets(length_model, judged_by)},
+            "length_model": judged_by(length_model, used, calibrate),
             "outputs": {kind: str(path) for kind, path in paths.items()}}

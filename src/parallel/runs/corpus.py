@@ -31,7 +31,7 @@ from parallel.checks.length_model import (
     LengthModel,
     LengthSample,
     calibrate_length_model,
-    moved_buckets,
+    judged_by,
 )
 from parallel.errors import InputError, LocationError, ResourceError, location_error
 from parallel.files import atomic_write, exclusive_folder
@@ -360,8 +360,7 @@ def _run_corpus(config: CorpusConfig) -> CorpusResult:
             fill.count_as_translated(totals.stats)
         report = build_report(config.options, config.glossary_path, translator.manifest, engine.cache_path, totals,
                               timer.seconds, final, provenance, engine.as_dict(),
-                              {**translator.length_model.to_json(), "calibrated": config.calibrate,
-                               "moved": moved_buckets(config.length_model, translator.length_model)})
+                              judged_by(config.length_model, translator.length_model, config.calibrate))
         with atomic_write(staged["report"]) as out:
             json.dump(report, out, indent=2, ensure_ascii=False)
             out.write("\n")
