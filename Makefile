@@ -93,7 +93,7 @@ test: install-dev test-tools
 # Benchmarks (not tests): results go to bench/results.json, see bench/README.md.
 bench: install-dev
 	$(BIN)/python bench/formats.py
-	$(BIN)/python bench/throughput.py --systems pipeline,ctranslate2,reproducible,hf,corpus
+	$(BIN)/python bench/throughput.py --systems pipeline,ctranslate2,ctranslate2-scores,reproducible,hf,corpus
 	$(BIN)/python bench/scale.py --sizes 1000,10000,100000
 	$(BIN)/python bench/ray_engine.py --sentences 2000 --small 200 --repeat 3
 	$(BIN)/python bench/align_peers.py

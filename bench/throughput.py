@@ -9,7 +9,10 @@ decodes exactly up to the same lengths: ceil(1.2 x source pieces) per sentence, 
 sentence's length for its whole batch.  All systems get the same SentencePiece pieces of the
 same FLORES-200 dev+devtest Arabic sentences, in the same length-sorted token batches; the
 ``reproducible`` row is the pipeline with ``--reproducible``, which makes its own batches of one
-length each (every sentence then decodes exactly its own length).
+length each (every sentence then decodes exactly its own length).  The ``ctranslate2-scores`` row
+is raw CTranslate2 asked for what the pipeline asks besides the tokens (each translation's
+log-probability, which the outputs carry as ``mt_score``, and the end token): the pipeline's own
+overhead is its ratio to that row; its ratio to plain ``ctranslate2`` adds what the scores cost.
 
 Target tokens/s counts the same useful tokens for every system: the sum over sentences of
 ceil(1.2 x source pieces).  Ratios come from one run, side by side; absolute numbers depend on
@@ -152,7 +155,10 @@ class CountedResult:
 
 
 def run_ctranslate2(model_dir: Path, work: Workload, beam: int, threads: int, device: str = "cpu",
-                    compute_type: str = "int8") -> tuple[float, int]:
+                    compute_type: str = "int8", scores: bool = False) -> tuple[float, int]:
+    """``scores``: ask for what the pipeline asks for besides the tokens (each hypothesis's
+    log-probability, the end token): at beam 1 CTranslate2 then normalises every step's logits over
+    the whole vocabulary, which greedy search alone does not need."""
     import ctranslate2
     from parallel.translate.translator import TranslateOptions
 
@@ -161,6 +167,7 @@ def run_ctranslate2(model_dir: Path, work: Workload, beam: int, threads: int, de
     inter, intra = TranslateOptions(threads=threads, device=device).thread_split()
     translator = ctranslate2.Translator(str(model_dir), device=device, compute_type=compute_type,
                                         inter_threads=inter, intra_threads=intra)
+    asked = {"return_scores": True, "return_end_token": True, "length_penalty": 1.0} if scores else {}
 
     def translate_all(batches) -> int:
         pending = []
@@ -168,7 +175,7 @@ def run_ctranslate2(model_dir: Path, work: Workload, beam: int, threads: int, de
             length = work.batch_length(batch)
             pending += translator.translate_batch([work.pieces[i] for i in batch], beam_size=beam,
                                                   max_decoding_length=length, min_decoding_length=length,
-                                                  max_batch_size=0, asynchronous=True)
+                                                  max_batch_size=0, asynchronous=True, **asked)
         return sum(len(r.result().hypotheses[0]) for r in pending)
 
     translate_all(work.batches[:1])
@@ -257,8 +264,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=2000)
     parser.add_argument("--systems", default="pipeline,ctranslate2,hf",
-                        help="Comma-separated: pipeline, ctranslate2, hf, reproducible (the pipeline with "
-                             "--reproducible), corpus.")
+                        help="Comma-separated: pipeline, ctranslate2, ctranslate2-scores (asked for scores as "
+                             "the pipeline asks), hf, reproducible (the pipeline with --reproducible), corpus.")
     parser.add_argument("--beams", default="1,4", help="Beam sizes to compare at (pipeline runs its beam too).")
     parser.add_argument("--max-batch-tokens", type=int, default=0,
                         help="Tokens per batch for every system [default: the pipeline's own default].")
@@ -292,6 +299,8 @@ def main() -> None:
         print(json.dumps(row), flush=True)
 
     runners = [("ctranslate2", "ctranslate2 int8 translate_batch", run_ctranslate2),
+               ("ctranslate2-scores", "ctranslate2 int8 translate_batch, with scores (as the pipeline asks)",
+                lambda *common: run_ctranslate2(*common, scores=True)),
                ("pipeline", "parallel translate (pipeline)", run_pipeline),
                ("reproducible", "parallel translate --reproducible (pipeline, one-length batches)",
                 lambda *common: run_pipeline(*common, reproducible=True)),
@@ -317,8 +326,13 @@ def main() -> None:
     ratios = {}
     for beam in beams:
         ct2, pipe, reproducible, hf = (speed.get((key, beam)) for key in ("ctranslate2", "pipeline", "reproducible", "hf"))
+        with_scores = speed.get(("ctranslate2-scores", beam))
         if ct2 and pipe:
             ratios[f"pipeline / ctranslate2, beam {beam}"] = round(pipe / ct2, 3)
+        if with_scores and pipe:
+            ratios[f"pipeline / ctranslate2 with scores, beam {beam}"] = round(pipe / with_scores, 3)
+        if ct2 and with_scores:
+            ratios[f"ctranslate2 with scores / without, beam {beam}"] = round(with_scores / ct2, 3)
         if ct2 and reproducible:
             ratios[f"pipeline --reproducible / ctranslate2, beam {beam}"] = round(reproducible / ct2, 3)
         if ct2 and hf:

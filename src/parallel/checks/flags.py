@@ -17,6 +17,9 @@ _ARABIC_LETTER_RE = re.compile(f"[{ARABIC_SCRIPT}]")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _TIME_RE = re.compile(r"(?<![\d.,:])(\d{1,2}):(\d{2})(?![\d:])")
 _REPEATED_CHARS_RE = re.compile(r"([^\d\s])\1{7,}|([^\d\s]{2,4})\2{4,}")
+# Where such a run can be: it is 8 or more characters, none a digit or a space.  Searching only
+# these stretches finds the same runs, without trying the backreferences at every position.
+_LONG_STRETCH_RE = re.compile(r"[^\d\s]{8,}")
 # Arabic words that scale the number before them ("20 ألف" is 20,000), and their English twins.
 _NEXT_WORD_RE = re.compile(r"\s*(\S+)")
 # The accusative ("20 مليونا", with or without its tanween) is the form after 11 to 99; "bn" and "tn" are
@@ -119,16 +122,23 @@ def numbers_differ(source: str, target: str) -> bool:
     return bool(missing_in_target or missing_in_source)
 
 
+def _repeated_back_to_back(words: list[str], n: int, times: int) -> bool:
+    """True when some ``n`` words come ``times`` times in a row: then each word of the stretch
+    but the last ``n`` equals the word ``n`` places on, ``n * (times - 1)`` equal pairs running."""
+    run = 0
+    for word, later in zip(words, words[n:]):
+        run = run + 1 if word == later else 0
+        if run >= n * (times - 1):
+            return True
+    return False
+
+
 def has_repetition(text: str) -> bool:
     """Looping output: an n-gram (n ≤ 4) repeated back to back, or a stretched character run."""
     words = text.lower().split()
-    for n in range(1, 5):
-        needed = 4 if n == 1 else 3
-        for start in range(0, len(words) - n * needed + 1):
-            gram = words[start : start + n]
-            if all(words[start + k * n : start + (k + 1) * n] == gram for k in range(1, needed)):
-                return True
-    return bool(_REPEATED_CHARS_RE.search(text))
+    if any(_repeated_back_to_back(words, n, 4 if n == 1 else 3) for n in range(1, 5)):
+        return True
+    return any(_REPEATED_CHARS_RE.search(stretch) for stretch in _LONG_STRETCH_RE.findall(text))
 
 
 def has_untranslated(text: str) -> bool:
