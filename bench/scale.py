@@ -147,7 +147,7 @@ def main() -> None:
             input_path = args.work / f"scale-{size}.jsonl"
             write_input(input_path, size, args.seed)
             row = {"sentences": size, **run_translate(model_dir, input_path, args.work / f"scale-{size}.out.jsonl",
-                                                      args.threads, args.beam_size, not args.no_calibrate)}
+                                                      args.threads, args.beam_size)}
             if row["output_records"] != size:
                 raise SystemExit(f"{size} sentences in, {row['output_records']} records out")
         row["sentences_per_s"] = round(size / row["seconds"], 1)
