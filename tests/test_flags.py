@@ -45,6 +45,28 @@ def test_repetition(text, looping):
     assert has_repetition(text) is looping
 
 
+def _looping_by_definition(words: list[str]) -> bool:
+    """Some n words (n ≤ 4) written back to back 4 times (one word) or 3 times (two to four)."""
+    for n in range(1, 5):
+        times = 4 if n == 1 else 3
+        for start in range(len(words) - n * times + 1):
+            if all(words[start + k * n:start + (k + 1) * n] == words[start:start + n] for k in range(times)):
+                return True
+    return False
+
+
+def test_repetition_finds_exactly_the_back_to_back_ngrams():
+    """The one-pass check agrees with the definition on random word strings of a few word kinds,
+    where loops of every length are common; none of these words is a character run."""
+    import random
+    rng = random.Random(35)
+    texts = [" ".join(rng.choice("the of said talks".split()) for _ in range(rng.randint(0, 20)))
+             for _ in range(5000)]
+    verdicts = [has_repetition(text) for text in texts]
+    assert verdicts == [_looping_by_definition(text.split()) for text in texts]
+    assert 0.02 < sum(verdicts) / len(verdicts) < 0.98   # both verdicts are well represented
+
+
 def test_untranslated_and_length_ratio():
     assert has_untranslated("The minister visited بغداد today")
     assert not has_untranslated("The minister visited Baghdad today")
