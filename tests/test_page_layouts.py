@@ -101,3 +101,31 @@ def test_lines_that_only_mention_comments_are_not_titles(line):
 ])
 def test_read_also_links_and_joined_byline_and_date_lines(line, kind):
     assert boilerplate_kind(line, ["the headline"]) == kind      # below a headline, as on a page
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("تابعوا آخر الأخبار عبر قناتنا على واتساب", "promotion"),
+    ("انضموا إلى قناتنا على تيليجرام", "promotion"),
+    ("Join our WhatsApp channel", "promotion"),
+    ("Like us on Facebook", "promotion"),
+    ("حمّل تطبيق الصحيفة على هاتفك", "promotion"),
+    ("انقر هنا لمشاهدة الفيديو", "promotion"),
+    ("جميع الحقوق محفوظة لصحيفة الساحل 2026", "copyright"),
+    ("Copyright 2026 Sahel News", "copyright"),
+    ("مدة القراءة 5 دقائق", "reading_time"),
+    ("5 دقائق للقراءة", "reading_time"),
+    ("الوسوم: المياه، الحكومة", "tags"),
+    ("Filed under: Middle East, Water", "tags"),
+    # the story, though it opens with such a word or names a platform
+    ("تابع المتحدث في تغريدة على تويتر أن الحكومة لن تتراجع عن الخطة", None),
+    ("وتابعوا عبر فيسبوك تطورات الأزمة لحظة بلحظة كما قال شهود", None),
+    ("لمتابعة تطبيق القرار شكلت الوزارة لجنة في قناة السويس", None),
+    ("حمل المحتجون لافتات ونشروا صورهم على فيسبوك وتويتر", None),
+    ("وقال إن جميع الحقوق محفوظة للمؤلفين بموجب القانون الجديد الذي أقره البرلمان أمس بعد نقاش طويل", None),
+    ("Download speeds fell by half in the capital, the regulator said on Monday", None),
+    ("Follow-up talks are planned for next week, the ministry said on Twitter", None),
+    ("Subscribers to the service will pay more from January", None),
+    ("Get the balance right, the minister told the app developers", None),
+])
+def test_the_sites_own_promotions_are_not_article_text(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind

@@ -91,6 +91,30 @@ _READ_ALSO_RE = re.compile(r"^(?:اقرأ|إقرأ|اقرا|طالع) (?:أيض�
                            r"أخبار ذات صلة|Read also|Also read|Read more|See also|Related|Watch)"
                            r"(?=\s*[:：|»]|\s+[\-–])", re.IGNORECASE)
 MAX_READ_ALSO_WORDS = 30
+# The site promoting itself inside the article: a call to follow, subscribe, join or download that
+# names the channel ("تابعونا على تلغرام", "Subscribe to our newsletter", "اضغط هنا"). Imperatives and
+# "us" only: "تابع المتحدث في تغريدة على تويتر" ("the spokesman went on, on Twitter") is the story.
+# Not "قناة" nor "تطبيق": "قناة السويس", "تطبيق القرار" (the canal, implementing the decision).
+_CHANNELS = (r"تويتر|تلغرام|تليغرام|تيليغرام|تليجرام|تيليجرام|فيسبوك|فيس بوك|إنستغرام|انستغرام|انستجرام|يوتيوب|"
+             r"واتساب|واتس آب|تيك توك|قناتنا|نشرتنا|النشرة البريدية|صفحتنا|حساباتنا|تطبيقنا|أخبار جوجل|"
+             r"أخبار غوغل|Twitter|X|Telegram|Facebook|Instagram|YouTube|WhatsApp|TikTok|newsletter|Google News|app|channel")
+_PROMOTION_RE = re.compile(
+    r"^(?:تابعونا|تابعوا|تابعنا|تابعي|اشترك|اشتركوا|اشتركي|انضم|انضموا|انضمي|للاشتراك|"
+    r"Follow us|Follow \S+(?: \S+)? on|Subscribe|Sign up|Join (?:us|our)|Like us|Download our|Get our)\b"
+    rf"(?:\s+\S+){{0,6}}?\s+[وبلف]?(?:{_CHANNELS})\b|^(?:حمّل|حمل|نزّل|نزل)\s+(?:ال)?تطبيق|"
+    r"^(?:اضغط|انقر|اضغطوا|انقروا|Click|Tap)\s+(?:هنا|here)\b", re.IGNORECASE)
+MAX_PROMOTION_WORDS = 30
+# The page's copyright ("جميع الحقوق محفوظة © 2026 …", "© 2026 … All rights reserved."), short.
+_COPYRIGHT_RE = re.compile(r"©|^(?:جميع|كل) الحقوق محفوظة|^حقوق (?:النشر|الطبع|الملكية)(?: الفكرية)? محفوظة|"
+                           r"All rights reserved|^Copyright\b", re.IGNORECASE)
+MAX_COPYRIGHT_WORDS = 15
+# How long the article takes to read ("وقت القراءة: 3 دقائق", "4 min read"); the article's tags.
+_READING_TIME_RE = re.compile(rf"^(?:(?:وقت|مدة|زمن) القراءة|Reading time)\s*[:：]?\s*[{DIGITS}]+|"
+                              rf"^[{DIGITS}]+\s*(?:min|mins|minutes?)\s+read$|"
+                              rf"^[{DIGITS}]+\s*(?:دقيقة|دقائق|د)\s+(?:للقراءة|قراءة)$", re.IGNORECASE)
+_TAGS_RE = re.compile(r"^(?:الوسوم|وسوم|الكلمات المفتاحية|كلمات مفتاحية|الكلمات الدلالية|كلمات دلالية|العلامات|"
+                      r"Tags|Topics|Keywords|Filed under)\s*[:：]", re.IGNORECASE)
+MAX_TAG_LINE_WORDS = 30
 # What separates a byline from a date on one line ("By … | Updated …", "كتب: … - الإثنين …").
 _METADATA_SEPARATOR_RE = re.compile(r"\s+[|•·\-–—]\s+")
 _METADATA_KINDS = {"credit", "published", "dateline"}
@@ -168,6 +192,14 @@ def boilerplate_kind(line: str, previous: list[str]) -> str | None:
         return "read_also"
     if _CONTROL_RE.match(line) and len(words) <= MAX_CONTROL_LINE_WORDS:
         return "control"
+    if _PROMOTION_RE.search(line) and len(words) <= MAX_PROMOTION_WORDS:
+        return "promotion"
+    if _COPYRIGHT_RE.search(line) and len(words) <= MAX_COPYRIGHT_WORDS:
+        return "copyright"
+    if _READING_TIME_RE.match(line):
+        return "reading_time"
+    if _TAGS_RE.match(line) and len(words) <= MAX_TAG_LINE_WORDS:
+        return "tags"
     if is_comment_title(line):
         return "comment_title"
     if _PHOTO_CREDIT_RE.match(line):
