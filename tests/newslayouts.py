@@ -235,8 +235,7 @@ def entry_content_page(story: Story = STORY, comments: str = "", lang: str = "ar
     for at, related in ((3, RELATED[1]), (1, RELATED[0])):
         body.insert(at, f'<p><strong>{read_also}</strong> <a href="/n/{at}">{_e(related)}</a></p>')
     own = [f"<p>{_e(line)}</p>" for line in promotions]
-    if own:
-        body = [*body[:1], own[1], *body[1:], *own[2:]]
+    body = [*body[:1], *own[1:2], *body[1:], *own[2:]]
     tags = "الوسوم:" if lang == "ar" else "Tags:"
     return f"""<!DOCTYPE html>
 <html lang="{lang}" dir="{'rtl' if lang == 'ar' else 'ltr'}"><head><meta charset="UTF-8">
@@ -256,7 +255,7 @@ def entry_content_page(story: Story = STORY, comments: str = "", lang: str = "ar
 <div class="entry-content">
 <p>{_e(story.byline)}</p>
 <p>{_e(story.published)}</p>
-{own[0] if own else ''}
+{''.join(own[:1])}
 <p><strong>{_e(story.standfirst)}</strong></p>
 <figure class="wp-block-image"><img src="/wp-content/uploads/plant.jpg" alt="">
 <figcaption class="wp-element-caption">{_e(story.caption)}</figcaption></figure>

@@ -126,6 +126,23 @@ def test_read_also_links_and_joined_byline_and_date_lines(line, kind):
     ("Follow-up talks are planned for next week, the ministry said on Twitter", None),
     ("Subscribers to the service will pay more from January", None),
     ("Get the balance right, the minister told the app developers", None),
+    # past tenses spelled as the imperatives, "we followed", "carried", a news paragraph on copyright
+    ("انضم أكثر من مليون مستخدم إلى تيليغرام خلال يومين بعد تعطل واتساب، بحسب الشركة.", None),
+    ("اشترك آلاف المستخدمين في حملة على تويتر للمطالبة بالإفراج عن الصحفي", None),
+    ("انضم الوزير إلى منصة X الشهر الماضي", None),
+    ("تابعنا على يوتيوب خطاب الرئيس الذي ألقاه أمس أمام البرلمان", None),
+    ("حمل تطبيق القرار الجديد أعباء إضافية على الموازنة، وفق تقرير رسمي.", None),
+    ("Copyright claims against AI firms doubled this year, the report said.", None),
+    ("Sign up rates for the government's app fell by half, the ministry said.", None),
+    # promotions in other words: the platform with the article, a lead-in, diacritics and tatweel
+    ("تابعونا عبر الواتساب", "promotion"),
+    ("لمتابعة آخر الأخبار اشترك في قناتنا على تلغرام", "promotion"),
+    ("تابِعونــا على إكس", "promotion"),
+    ("حمّلوا تطبيق الصحيفة مجانا على هواتفكم", "promotion"),
+    ("For the latest news, follow us on X", "promotion"),
+    ("Download the app", "promotion"),
+    ("جميع حقوق الطبع والنشر محفوظة", "copyright"),
+    ("3-minute read", "reading_time"),
 ])
 def test_the_sites_own_promotions_are_not_article_text(line, kind):
     assert boilerplate_kind(line, ["the headline"]) == kind
