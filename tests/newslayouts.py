@@ -29,6 +29,15 @@ COMMENTS = ("خطوة ممتازة طال انتظارها، نتمنى أن ت�
             "ومن سيدفع ثمن القرض في النهاية؟ المواطن كالعادة، والأسعار سترتفع على الجميع بلا شك.",
             "Great news for the coast, but the plants will need a lot of energy to run every day.")
 COMMENT_DATES = ("2 نوفمبر 2026 الساعة 10:12 ص", "2 نوفمبر 2026 الساعة 11:40 ص", "November 2, 2026 at 1:05 pm")
+# The site promoting itself inside an article's body: reading time first, a call to follow in the middle,
+# the rest at its end (newsletter, app, tags, copyright).
+PROMOTIONS = ("وقت القراءة: 3 دقائق", "تابعونا على تلغرام لمعرفة آخر الأخبار لحظة بلحظة",
+              "اشترك في النشرة البريدية ليصلك ملخص الأخبار كل صباح", "اضغط هنا لتحميل تطبيق الصحيفة",
+              "الكلمات المفتاحية: المياه، الحكومة، الساحل", "© 2026 صحيفة الساحل. جميع الحقوق محفوظة")
+ENGLISH_PROMOTIONS = ("4 min read", "Follow Sahel News on Telegram for the latest updates",
+                      "Sign up for our daily newsletter and get the news every morning",
+                      "Click here to download our app", "Tags: water, government, coast",
+                      "© 2026 Sahel News. All rights reserved.")
 COMMENT_NOTICE = ("التعليقات المنشورة تعبر عن آراء أصحابها ولا تعبر بالضرورة عن رأي الصحيفة، ونرجو الالتزام "
                   "بآداب الحوار.")
 
@@ -214,15 +223,19 @@ def amp_page(story: Story = STORY, marker: str = "⚡", json_ld: bool = True, co
 """
 
 
-def entry_content_page(story: Story = STORY, comments: str = "", lang: str = "ar", comments_inside: bool = False) -> str:
+def entry_content_page(story: Story = STORY, comments: str = "", lang: str = "ar", comments_inside: bool = False,
+                       promotions: tuple[str, ...] = ()) -> str:
     """A WordPress-style page: the body in ``<div class="entry-content">`` with the byline and date
     block inside it as paragraphs, "read also" links between paragraphs, a tag list "الوسوم:"; the
     standfirst is the first paragraph, in bold; the comments area follows the article or ends it
-    (``comments_inside``)."""
+    (``comments_inside``).  ``promotions`` (``PROMOTIONS``): the site's own lines inside the body, the
+    first after the date, the second after the first paragraph, the others at the end."""
     read_also = "اقرأ أيضاً:" if lang == "ar" else "Read also:"
     body = [f"<p>{_e(p)}</p>" for p in story.body]
     for at, related in ((3, RELATED[1]), (1, RELATED[0])):
         body.insert(at, f'<p><strong>{read_also}</strong> <a href="/n/{at}">{_e(related)}</a></p>')
+    own = [f"<p>{_e(line)}</p>" for line in promotions]
+    body = [*body[:1], *own[1:2], *body[1:], *own[2:]]
     tags = "الوسوم:" if lang == "ar" else "Tags:"
     return f"""<!DOCTYPE html>
 <html lang="{lang}" dir="{'rtl' if lang == 'ar' else 'ltr'}"><head><meta charset="UTF-8">
@@ -242,6 +255,7 @@ def entry_content_page(story: Story = STORY, comments: str = "", lang: str = "ar
 <div class="entry-content">
 <p>{_e(story.byline)}</p>
 <p>{_e(story.published)}</p>
+{''.join(own[:1])}
 <p><strong>{_e(story.standfirst)}</strong></p>
 <figure class="wp-block-image"><img src="/wp-content/uploads/plant.jpg" alt="">
 <figcaption class="wp-element-caption">{_e(story.caption)}</figcaption></figure>
@@ -329,6 +343,13 @@ def catalogue() -> dict[str, TestPage]:
                                        layout="WordPress entry-content, byline and read-also inside"),
         "entry-content.en.html": TestPage(entry_content_page(ENGLISH, lang="en"), tuple(ENGLISH.expected), english,
                                           layout="English entry-content page, byline and update time on one line"),
+        "entry-promotions.html": TestPage(entry_content_page(promotions=PROMOTIONS), tuple(STORY.expected),
+                                          STORY.chrome + ("اقرأ أيضاً",) + PROMOTIONS,
+                                          layout="entry-content with reading time, follow, newsletter, app, tags, "
+                                                 "copyright inside the body"),
+        "entry-promotions.en.html": TestPage(entry_content_page(ENGLISH, lang="en", promotions=ENGLISH_PROMOTIONS),
+                                             tuple(ENGLISH.expected), english + ENGLISH_PROMOTIONS,
+                                             layout="the same in English"),
     })
     for kind, section in COMMENT_SECTIONS.items():
         pages[f"comments-{kind}.html"] = TestPage(news_with_comments(section()), tuple(STORY.expected), STORY.chrome,

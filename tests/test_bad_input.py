@@ -120,6 +120,22 @@ def test_joining_a_cluster_that_is_not_there_is_one_line(runner, tmp_path, insta
     assert not (tmp_path / "out").exists()
 
 
+def test_an_address_where_nothing_answers_is_one_line_at_once(runner, tmp_path, installed_models):
+    """`--address 127.0.0.1:1` (nothing listens there) waited minutes inside Ray before any error."""
+    import time
+    pytest.importorskip("ray")
+    article = tmp_path / "a.txt"
+    article.write_text("قال الوزير إن الخطة جاهزة.\n", encoding="utf-8")
+    started = time.monotonic()
+    result = runner.invoke(cli, ["translate", str(article), "--engine", "ray", "--address", "127.0.0.1:1",
+                                 "--out", str(tmp_path / "out"), "--models-dir", str(installed_models), "--no-cache"])
+    assert result.exit_code == 3, result.output
+    assert result.output.strip().splitlines() == [
+        "error: --address 127.0.0.1:1: nothing answers there (Connection refused); start a cluster with "
+        "`ray start --head`, give its address, or use --address local"]
+    assert time.monotonic() - started < 30 and not (tmp_path / "out").exists()
+
+
 def _ray_cluster_running() -> bool:
     """Whether a Ray GCS server process runs here (``--address auto`` finds clusters that way too)."""
     for entry in Path("/proc").iterdir():

@@ -45,6 +45,52 @@ def test_repetition(text, looping):
     assert has_repetition(text) is looping
 
 
+def _looping_by_definition(words: list[str]) -> bool:
+    """Some n words (n ≤ 4) written back to back 4 times (one word) or 3 times (two to four)."""
+    for n in range(1, 5):
+        times = 4 if n == 1 else 3
+        for start in range(len(words) - n * times + 1):
+            if all(words[start + k * n:start + (k + 1) * n] == words[start:start + n] for k in range(times)):
+                return True
+    return False
+
+
+def _text_with_repeats(rng) -> str:
+    """Random words in random case, with n distinct words (n = 1..4) written 2 to 4 times running:
+    loops and near misses of every length (the check reads words case-blind)."""
+    vocabulary = "minister said talks the of peace water plan city".split()
+    words = []
+    for _ in range(rng.randint(1, 4)):
+        words += rng.sample(vocabulary, rng.randint(0, 3))
+        gram = rng.sample(vocabulary, rng.randint(1, 4))
+        words += gram * rng.randint(2, 4)
+    return " ".join(word.upper() if rng.random() < 0.3 else word for word in words)
+
+
+def test_repetition_finds_exactly_the_back_to_back_ngrams():
+    """The one-pass check agrees with the definition, for each n, on loops and near misses."""
+    import random
+    rng = random.Random(35)
+    texts = [_text_with_repeats(rng) for _ in range(5000)]
+    verdicts = [has_repetition(text) for text in texts]
+    assert verdicts == [_looping_by_definition(text.lower().split()) for text in texts]
+    assert 0.1 < sum(verdicts) / len(verdicts) < 0.9          # both verdicts well represented
+    for n, times in ((1, 4), (2, 3), (3, 3), (4, 3)):         # each n decides some texts alone
+        gram = "a b c d".split()[:n]
+        assert has_repetition(" ".join(["x", *gram * times, "y"]))
+        assert not has_repetition(" ".join(["x", *gram * (times - 1), "y"]))
+    assert has_repetition("The THE the tHe minister")
+
+
+@pytest.mark.parametrize("text, looping", [
+    ("!!!!!!!!", True), ("!!!!!!!", False),             # a character 8 times running, not 7
+    ("ababababab", True), ("abababab", False),           # two to four characters 5 times, not 4
+    ("said: hahahahaha", True), ("in 1111111111 years", False),
+])
+def test_repetition_of_characters(text, looping):
+    assert has_repetition(text) is looping
+
+
 def test_untranslated_and_length_ratio():
     assert has_untranslated("The minister visited بغداد today")
     assert not has_untranslated("The minister visited Baghdad today")

@@ -101,3 +101,48 @@ def test_lines_that_only_mention_comments_are_not_titles(line):
 ])
 def test_read_also_links_and_joined_byline_and_date_lines(line, kind):
     assert boilerplate_kind(line, ["the headline"]) == kind      # below a headline, as on a page
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("تابعوا آخر الأخبار عبر قناتنا على واتساب", "promotion"),
+    ("انضموا إلى قناتنا على تيليجرام", "promotion"),
+    ("Join our WhatsApp channel", "promotion"),
+    ("Like us on Facebook", "promotion"),
+    ("حمّل تطبيق الصحيفة على هاتفك", "promotion"),
+    ("انقر هنا لمشاهدة الفيديو", "promotion"),
+    ("جميع الحقوق محفوظة لصحيفة الساحل 2026", "copyright"),
+    ("Copyright 2026 Sahel News", "copyright"),
+    ("مدة القراءة 5 دقائق", "reading_time"),
+    ("5 دقائق للقراءة", "reading_time"),
+    ("الوسوم: المياه، الحكومة", "tags"),
+    ("Filed under: Middle East, Water", "tags"),
+    # the story, though it opens with such a word or names a platform
+    ("تابع المتحدث في تغريدة على تويتر أن الحكومة لن تتراجع عن الخطة", None),
+    ("وتابعوا عبر فيسبوك تطورات الأزمة لحظة بلحظة كما قال شهود", None),
+    ("لمتابعة تطبيق القرار شكلت الوزارة لجنة في قناة السويس", None),
+    ("حمل المحتجون لافتات ونشروا صورهم على فيسبوك وتويتر", None),
+    ("وقال إن جميع الحقوق محفوظة للمؤلفين بموجب القانون الجديد الذي أقره البرلمان أمس بعد نقاش طويل", None),
+    ("Download speeds fell by half in the capital, the regulator said on Monday", None),
+    ("Follow-up talks are planned for next week, the ministry said on Twitter", None),
+    ("Subscribers to the service will pay more from January", None),
+    ("Get the balance right, the minister told the app developers", None),
+    # past tenses spelled as the imperatives, "we followed", "carried", a news paragraph on copyright
+    ("انضم أكثر من مليون مستخدم إلى تيليغرام خلال يومين بعد تعطل واتساب، بحسب الشركة.", None),
+    ("اشترك آلاف المستخدمين في حملة على تويتر للمطالبة بالإفراج عن الصحفي", None),
+    ("انضم الوزير إلى منصة X الشهر الماضي", None),
+    ("تابعنا على يوتيوب خطاب الرئيس الذي ألقاه أمس أمام البرلمان", None),
+    ("حمل تطبيق القرار الجديد أعباء إضافية على الموازنة، وفق تقرير رسمي.", None),
+    ("Copyright claims against AI firms doubled this year, the report said.", None),
+    ("Sign up rates for the government's app fell by half, the ministry said.", None),
+    # promotions in other words: the platform with the article, a lead-in, diacritics and tatweel
+    ("تابعونا عبر الواتساب", "promotion"),
+    ("لمتابعة آخر الأخبار اشترك في قناتنا على تلغرام", "promotion"),
+    ("تابِعونــا على إكس", "promotion"),
+    ("حمّلوا تطبيق الصحيفة مجانا على هواتفكم", "promotion"),
+    ("For the latest news, follow us on X", "promotion"),
+    ("Download the app", "promotion"),
+    ("جميع حقوق الطبع والنشر محفوظة", "copyright"),
+    ("3-minute read", "reading_time"),
+])
+def test_the_sites_own_promotions_are_not_article_text(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind

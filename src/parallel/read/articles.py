@@ -16,7 +16,7 @@ from parallel.read.page_chrome import is_comment_title
 from parallel.read.pages import PAGE_SUFFIXES, is_page, read_page
 from parallel.read.textfiles import read_text
 from parallel.records import Document, PageInfo, Removed
-from parallel.text_rules import ARTICLE, ARTICLE_PROCLITICS, DIGITS, normalise_line, visible_text
+from parallel.text_rules import ARTICLE, ARTICLE_PROCLITICS, DIGITS, normalise_line, strip_marks, visible_text
 
 # --- boilerplate ---------------------------------------------------------------------------
 
@@ -91,6 +91,39 @@ _READ_ALSO_RE = re.compile(r"^(?:اقرأ|إقرأ|اقرا|طالع) (?:أيض�
                            r"أخبار ذات صلة|Read also|Also read|Read more|See also|Related|Watch)"
                            r"(?=\s*[:：|»]|\s+[\-–])", re.IGNORECASE)
 MAX_READ_ALSO_WORDS = 30
+# The site promoting itself inside the article: a call to follow, subscribe, join or download that
+# names a channel of its own.  Arabic's plural imperatives are also past tenses ("انضموا" join / they
+# joined), so a call needs "us", "our" or the newsletter: "تابعونا على تلغرام", "انضموا إلى قناتنا",
+# "اشترك في النشرة البريدية"; "انضم مليون مستخدم إلى تيليغرام" and "تابع المتحدث على تويتر" are the
+# story.  Not "قناة" nor "تطبيق" alone either: "قناة السويس", "تطبيق القرار" (the canal, implementing).
+_CHANNELS = (r"تويتر|إكس|تلغرام|تليغرام|تيليغرام|تليجرام|تيليجرام|فيسبوك|فيس بوك|إنستغرام|انستغرام|انستجرام|"
+             r"يوتيوب|واتساب|واتس آب|تيك توك|سناب شات|قناتنا|صفحتنا|حساباتنا|تطبيقنا|أخبار جوجل|أخبار غوغل|"
+             r"Twitter|X|Telegram|Facebook|Instagram|YouTube|WhatsApp|TikTok|newsletter|Google News|app|channel")
+_OURS = r"قناتنا|صفحتنا|صفحاتنا|حساباتنا|حسابنا|تطبيقنا|نشرتنا|موقعنا|النشرة البريدية"
+_LEAD_IN = r"(?:لمتابعة (?:آخر|أحدث|كل) \S+[،,]?\s+|For (?:the latest|more)\b[^,]{0,40},\s*)?"
+_PROMOTION_RE = re.compile(
+    rf"^{_LEAD_IN}(?:"
+    rf"تابعونا(?:\s+\S+){{0,6}}?\s+[وبلف]?(?:ال)?(?:{_CHANNELS})\b|"
+    rf"(?:تابعوا|تابعي|اشترك|اشتركوا|اشتركي|انضم|انضموا|انضمي|للاشتراك)\b(?:\s+\S+){{0,8}}?\s+[وبلف]?(?:{_OURS})|"
+    rf"(?:Follow us|Follow \S+(?: \S+)? on|Subscribe|Sign up (?:for|to)|Join (?:us|our)|Like us|Download (?:our|the)|"
+    rf"Get our)\b(?:\s+\S+){{0,6}}?\s+(?:{_CHANNELS})\b|"
+    r"(?:حمل|نزل|حملوا|نزلوا)\s+(?:تطبيقنا|(?:ال)?تطبيق\b.{0,60}?"
+    r"(?:هاتفك|جوالك|هواتفكم|متجر|مجانا|Google Play|App Store))|"
+    r"(?:اضغط|انقر|اضغطوا|انقروا|Click|Tap)\s+(?:هنا|here)\b)", re.IGNORECASE)
+MAX_PROMOTION_WORDS = 30
+# The page's copyright ("جميع الحقوق محفوظة © 2026 …", "© 2026 … All rights reserved."), short.
+_COPYRIGHT_RE = re.compile(r"©|^(?:جميع|كل) (?:الحقوق|حقوق النشر|حقوق الطبع(?: والنشر)?) محفوظة|"
+                           r"^حقوق (?:النشر|الطبع|الطبع والنشر|الملكية)(?: الفكرية)? محفوظة|All rights reserved|"
+                           r"^Copyright\s*(?:\(c\)|[0-9]{4})", re.IGNORECASE)
+MAX_COPYRIGHT_WORDS = 15
+# How long the article takes to read ("وقت القراءة: 3 دقائق", "4 min read", "3-minute read"); its tags.
+_READING_TIME_RE = re.compile(rf"^(?:(?:وقت|مدة|زمن) القراءة|Reading time)\s*[:：]?\s*[{DIGITS}]+|"
+                              rf"^[{DIGITS}]+[\s-]*(?:min|mins|minutes?)\s+read$|"
+                              rf"^[{DIGITS}]+\s*(?:دقيقة|دقائق|د)\s+(?:للقراءة|قراءة)$", re.IGNORECASE)
+MAX_READING_TIME_WORDS = 6
+_TAGS_RE = re.compile(r"^(?:الوسوم|وسوم|الكلمات المفتاحية|كلمات مفتاحية|الكلمات الدلالية|كلمات دلالية|العلامات|"
+                      r"Tags|Topics|Keywords|Filed under)\s*[:：]", re.IGNORECASE)
+MAX_TAG_LINE_WORDS = 30
 # What separates a byline from a date on one line ("By … | Updated …", "كتب: … - الإثنين …").
 _METADATA_SEPARATOR_RE = re.compile(r"\s+[|•·\-–—]\s+")
 _METADATA_KINDS = {"credit", "published", "dateline"}
@@ -159,6 +192,18 @@ def _metadata_kind(line: str, after_headline: bool = True) -> str | None:
     return kinds[0] if all(kind in _METADATA_KINDS for kind in kinds) else None
 
 
+def _site_own_kind(line: str, words: int) -> str | None:
+    """The rule of a line the site adds to every article: a promotion, its copyright, the reading
+    time or the tags (``line`` without diacritics or tatweel: "تابِعونا" is "تابعونا")."""
+    for kind, pattern, most_words in (("promotion", _PROMOTION_RE, MAX_PROMOTION_WORDS),
+                                      ("copyright", _COPYRIGHT_RE, MAX_COPYRIGHT_WORDS),
+                                      ("reading_time", _READING_TIME_RE, MAX_READING_TIME_WORDS),
+                                      ("tags", _TAGS_RE, MAX_TAG_LINE_WORDS)):
+        if words <= most_words and pattern.search(line):
+            return kind
+    return None
+
+
 def boilerplate_kind(line: str, previous: list[str]) -> str | None:
     """Name the boilerplate rule that ``line`` matches, or None for article text."""
     words = line.split()
@@ -168,6 +213,9 @@ def boilerplate_kind(line: str, previous: list[str]) -> str | None:
         return "read_also"
     if _CONTROL_RE.match(line) and len(words) <= MAX_CONTROL_LINE_WORDS:
         return "control"
+    site_own = _site_own_kind(strip_marks(line), len(words))
+    if site_own:
+        return site_own
     if is_comment_title(line):
         return "comment_title"
     if _PHOTO_CREDIT_RE.match(line):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import warnings
@@ -65,6 +66,19 @@ def _writes_to_descriptor(stream, descriptor: int) -> bool:
         return False
 
 
+def _check_answers(address: str | None, timeout: float = 5.0) -> None:
+    """An address given as ``HOST:PORT`` (or ``ray://HOST:PORT``) must answer: where nothing listens,
+    ``ray.init`` retries for minutes before it fails (Ray's GCS reconnect timeout)."""
+    host, _, port = str(address or "").removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return            # None, "auto", "local": Ray's own ways of finding or starting a cluster
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise ResourceError(f"--address {address}: nothing answers there ({exc.strerror or exc}); start a "
+                            "cluster with `ray start --head`, give its address, or use --address local") from exc
+
+
 def start_ray(ray_options: RayOptions, progress: bool = True):
     """Ray, started or joined as ``ray_options.address`` says, with its progress lines and hints
     off, and its worker and error lines off unless ``ray_messages``; says which cluster once."""
@@ -75,6 +89,7 @@ def start_ray(ray_options: RayOptions, progress: bool = True):
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")   # a local cluster of our own: no token to set up
     address = ray_options.address
     if not ray.is_initialized():
+        _check_answers(address)
         try:
             ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
                      configure_logging=True)
