@@ -1,6 +1,7 @@
 """Starting or joining Ray, and keeping its own lines off the user's terminal (``--debug`` shows them)."""
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import shutil
@@ -69,7 +70,10 @@ def _writes_to_descriptor(stream, descriptor: int) -> bool:
 def _check_answers(address: str | None, timeout: float = 5.0) -> None:
     """An address given as ``HOST:PORT`` (or ``ray://HOST:PORT``) must answer: where nothing listens,
     ``ray.init`` retries for minutes before it fails (Ray's GCS reconnect timeout)."""
-    host, _, port = str(address or "").removeprefix("ray://").rpartition(":")
+    address = str(address or "")
+    if address.startswith("ray://") and importlib.util.find_spec("grpc") is None:
+        return            # without ray[client], ray.init says what to install, wherever the address points
+    host, _, port = address.removeprefix("ray://").rpartition(":")
     if not host or not port.isdigit():
         return            # None, "auto", "local": Ray's own ways of finding or starting a cluster
     try:
