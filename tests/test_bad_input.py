@@ -83,6 +83,14 @@ def test_align_translates_its_pivot_with_the_decoding_options_given(runner, tmp_
     assert (config.options.beam_size, config.options.threads, config.use_cache) == (2, 1, False)
 
 
+def _translate_on_ray_at(address: str, runner, tmp_path, installed_models):
+    """`parallel translate` of one sentence on Ray at ``address``, into ``tmp_path/out``."""
+    article = tmp_path / "a.txt"
+    article.write_text("قال الوزير إن الخطة جاهزة.\n", encoding="utf-8")
+    return runner.invoke(cli, ["translate", str(article), "--engine", "ray", "--address", address,
+                               "--out", str(tmp_path / "out"), "--models-dir", str(installed_models), "--no-cache"])
+
+
 def test_a_ray_client_address_without_ray_client_is_one_line(runner, tmp_path, installed_models):
     """Issue 36.1: `--address ray://…` ended in a traceback when ray[client] is not installed."""
     pytest.importorskip("ray")
@@ -91,10 +99,7 @@ def test_a_ray_client_address_without_ray_client_is_one_line(runner, tmp_path, i
         pytest.skip("ray[client] is installed here")
     except ImportError:
         pass
-    article = tmp_path / "a.txt"
-    article.write_text("قال الوزير إن الخطة جاهزة.\n", encoding="utf-8")
-    result = runner.invoke(cli, ["translate", str(article), "--engine", "ray", "--address", "ray://127.0.0.1:1",
-                                 "--out", str(tmp_path / "out"), "--models-dir", str(installed_models), "--no-cache"])
+    result = _translate_on_ray_at("ray://127.0.0.1:1", runner, tmp_path, installed_models)
     assert result.exit_code == 3, result.output
     assert result.output.strip().splitlines()[-1].startswith(
         "error: --address ray://127.0.0.1:1: Ray Client needs its package: pip install 'ray[client]'")
@@ -109,10 +114,7 @@ def test_joining_a_cluster_that_is_not_there_is_one_line(runner, tmp_path, insta
         pytest.skip("a Ray cluster runs on this machine: --address auto would join it")
     monkeypatch.delenv("RAY_ADDRESS", raising=False)
     monkeypatch.setenv("RAY_TMPDIR", str(tmp_path / "ray"))   # where Ray looks for a running cluster: none there
-    article = tmp_path / "a.txt"
-    article.write_text("قال الوزير إن الخطة جاهزة.\n", encoding="utf-8")
-    result = runner.invoke(cli, ["translate", str(article), "--engine", "ray", "--address", "auto",
-                                 "--out", str(tmp_path / "out"), "--models-dir", str(installed_models), "--no-cache"])
+    result = _translate_on_ray_at("auto", runner, tmp_path, installed_models)
     assert result.exit_code == 3, result.output
     assert result.output.strip().splitlines() == [
         "error: --address auto: no Ray cluster to join (Could not find any running Ray instance); start one with "
@@ -124,11 +126,8 @@ def test_an_address_where_nothing_answers_is_one_line_at_once(runner, tmp_path, 
     """`--address 127.0.0.1:1` (nothing listens there) waited minutes inside Ray before any error."""
     import time
     pytest.importorskip("ray")
-    article = tmp_path / "a.txt"
-    article.write_text("قال الوزير إن الخطة جاهزة.\n", encoding="utf-8")
     started = time.monotonic()
-    result = runner.invoke(cli, ["translate", str(article), "--engine", "ray", "--address", "127.0.0.1:1",
-                                 "--out", str(tmp_path / "out"), "--models-dir", str(installed_models), "--no-cache"])
+    result = _translate_on_ray_at("127.0.0.1:1", runner, tmp_path, installed_models)
     assert result.exit_code == 3, result.output
     assert result.output.strip().splitlines() == [
         "error: --address 127.0.0.1:1: nothing answers there (Connection refused); start a cluster with "
