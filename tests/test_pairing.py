@@ -420,3 +420,34 @@ def test_the_fit_takes_at_most_its_limit_of_rows_each_weighted_for_those_it_stan
     assert np.isclose(weights[chosen_labels > 0].sum(), positives)
     assert np.isclose(weights[chosen_labels == 0].sum(), negatives)
     assert (labels[chosen] == chosen_labels).all()
+
+
+def test_features_and_the_fit_are_the_same_whatever_the_block_size(monkeypatch):
+    """Features, cosine scores and the fit are computed a block of rows at a time, the documents'
+    masses taken for each block's pairs: small blocks must give what one block gives."""
+    from parallel.pairing import model
+    rng = np.random.default_rng(2)
+    pairs = np.stack([rng.integers(0, 40, 300), rng.integers(0, 50, 300)], axis=1)
+    arabic_mass, english_mass = rng.gamma(2.0, 1.0, (40, 6)), rng.gamma(2.0, 1.0, (50, 6))
+    arabic_mass[3] = 0.0
+    shared = np.minimum(arabic_mass[pairs[:, 0]], english_mass[pairs[:, 1]]) * rng.uniform(0, 1, (300, 6))
+    distance, sentences = rng.normal(size=300), rng.normal(size=300)
+    labels = (shared.sum(axis=1) > np.median(shared.sum(axis=1))).astype(np.float64)
+    weights = rng.uniform(0.5, 3.0, 300)
+
+    def computed():
+        features = model.pair_features(shared, arabic_mass, english_mass, pairs, distance, sentences)
+        cosine = model.cosine_score(shared, arabic_mass, english_mass, pairs)
+        return features, cosine, model.fit_pair_model(features, labels, weights=weights)
+
+    whole = computed()
+    monkeypatch.setattr(model, "ROW_BLOCK", 16)
+    blocks = computed()
+    assert np.array_equal(whole[0], blocks[0]) and np.allclose(whole[1], blocks[1], rtol=1e-12, atol=0)
+    assert np.allclose(whole[2].weights, blocks[2].weights, rtol=1e-9) and whole[2].bias == pytest.approx(blocks[2].bias)
+    row = int(np.flatnonzero(pairs[:, 0] != 3)[0])           # a document whose mass is not zero
+    a, e = pairs[row]
+    assert blocks[0][row, 0] == pytest.approx(shared[row, 0] / arabic_mass[a, 0], rel=1e-6)
+    assert blocks[0][row, 1] == pytest.approx(shared[row, 0] / english_mass[e, 0], rel=1e-6)
+    assert blocks[1][row] == pytest.approx((shared[row] / np.sqrt(arabic_mass[a] * english_mass[e])).sum())
+    assert (blocks[0][pairs[:, 0] == 3, 0] == 0).all()       # no mass: the share is 0, not a division by 0

@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -108,7 +109,8 @@ def learn_lexicon(pairs: Iterable[tuple[str, str]], iterations: int = 5) -> Lexi
     corpus = [(arabic_words(source) + [_NULL], english_words(target)) for source, target in pairs]
     arabic_ids: dict[str, int] = {}
     english_ids: dict[str, int] = {}
-    link_english, link_arabic, link_occurrence = [], [], []
+    # machine integers, not lists of int objects: 2,000 sentence pairs make a few million links
+    link_english, link_arabic, link_occurrence = array("q"), array("q"), array("q")
     occurrence = 0
     for source, target in corpus:
         source_ids = [arabic_ids.setdefault(word, len(arabic_ids)) for word in source]
@@ -120,9 +122,9 @@ def learn_lexicon(pairs: Iterable[tuple[str, str]], iterations: int = 5) -> Lexi
             occurrence += 1
     translations: dict[str, list[tuple[str, float]]] = defaultdict(list)
     if occurrence:
-        english = np.asarray(link_english, dtype=np.int64)
-        arabic = np.asarray(link_arabic, dtype=np.int64)
-        occurrences = np.asarray(link_occurrence, dtype=np.int64)
+        english = np.frombuffer(link_english, dtype=np.int64)
+        arabic = np.frombuffer(link_arabic, dtype=np.int64)
+        occurrences = np.frombuffer(link_occurrence, dtype=np.int64)
         pair_keys, pair_of_link = np.unique(english * len(arabic_ids) + arabic, return_inverse=True)
         pair_arabic = pair_keys % len(arabic_ids)
         probability = np.ones(len(pair_keys))                            # uniform start

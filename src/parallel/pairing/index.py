@@ -112,6 +112,8 @@ def restricted(table: KeyTable, present: np.ndarray, family: int | None = None) 
     keep = _member(table.keys, present)
     if family is not None:
         keep |= table.families != family
+    if keep.all():
+        return table        # nothing to take out: no copy of a whole side
     kept = np.flatnonzero(keep)
     return KeyTable(np.searchsorted(kept, table.starts).astype(np.int64), table.keys[kept], table.families[kept],
                     table.weights[kept])

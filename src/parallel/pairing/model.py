@@ -31,6 +31,7 @@ ROW_BLOCK = 1 << 16     # candidate rows whose features or log-odds are computed
 SHAPE_FEATURES = ("length", "sentences")
 FEATURE_NAMES = tuple(f"{family}_{side}" for family in FAMILIES for side in ("of_arabic", "of_english", "shared")) + (
     SHAPE_FEATURES)
+LENGTH_COLUMN = FEATURE_NAMES.index("length")
 
 
 def _fractions(shared: np.ndarray, mass: np.ndarray) -> np.ndarray:
@@ -38,28 +39,35 @@ def _fractions(shared: np.ndarray, mass: np.ndarray) -> np.ndarray:
         return np.where(mass > 0, shared / mass, 0.0)
 
 
-def pair_features(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.ndarray,
+def pair_features(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.ndarray, pairs: np.ndarray,
                   length_z: np.ndarray, sentence_ratio: np.ndarray) -> np.ndarray:
     """Rows of features for candidate pairs (``FEATURE_NAMES``) from their shared mass and their
-    documents' masses, their length ratio's distance from the collection's (``length_z``) and
-    the log ratio of their sentence counts; float32, computed ``ROW_BLOCK`` rows at a time."""
+    documents' masses (``arabic_mass``, ``english_mass``: one row a document, taken for
+    ``pairs`` a block at a time), their length ratio's distance from the collection's
+    (``length_z``) and the log ratio of their sentence counts; float32, ``ROW_BLOCK`` rows at a time."""
     features = np.empty((len(shared), len(FEATURE_NAMES)), dtype=np.float32)
     families = 3 * shared.shape[1]
     for low in range(0, len(shared), ROW_BLOCK):
         rows = slice(low, low + ROW_BLOCK)
         block = shared[rows]
-        features[rows, :families] = np.stack([_fractions(block, arabic_mass[rows]),
-                                              _fractions(block, english_mass[rows]), np.log1p(block)],
+        features[rows, :families] = np.stack([_fractions(block, arabic_mass[pairs[rows, 0]]),
+                                              _fractions(block, english_mass[pairs[rows, 1]]), np.log1p(block)],
                                              axis=2).reshape(len(block), -1)
-        features[rows, families] = -np.abs(length_z[rows])
-        features[rows, families + 1] = -np.abs(sentence_ratio[rows])
+        features[rows, LENGTH_COLUMN] = -np.abs(length_z[rows])
+        features[rows, LENGTH_COLUMN + 1] = -np.abs(sentence_ratio[rows])
     return features
 
 
-def cosine_score(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.ndarray) -> np.ndarray:
+def cosine_score(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.ndarray, pairs: np.ndarray
+                 ) -> np.ndarray:
     """The shared mass over the geometric mean of the two masses, summed over families: how
-    completely two documents explain each other, whatever their size."""
-    return _fractions(shared, np.sqrt(arabic_mass * english_mass)).sum(axis=1)
+    completely two documents explain each other, whatever their size (masses as in ``pair_features``)."""
+    scores = np.empty(len(shared))
+    for low in range(0, len(shared), ROW_BLOCK):
+        rows = slice(low, low + ROW_BLOCK)
+        geometric = np.sqrt(arabic_mass[pairs[rows, 0]] * english_mass[pairs[rows, 1]])
+        scores[rows] = _fractions(shared[rows], geometric).sum(axis=1)
+    return scores
 
 
 def length_z(arabic_lengths: np.ndarray, english_lengths: np.ndarray, pairs: np.ndarray,
@@ -160,25 +168,44 @@ def _evenly(rows: np.ndarray, room: int) -> tuple[np.ndarray, np.ndarray]:
 def fit_pair_model(features: np.ndarray, labels: np.ndarray, ridge: float = RIDGE, steps: int = 30,
                    weights: np.ndarray | None = None) -> PairModel:
     """Logistic regression by Newton's method with an L2 penalty (not on the bias); ``weights``:
-    how many rows each row stands for (``fit_rows``)."""
-    features = features.astype(np.float64)
-    weights = np.ones(len(features)) if weights is None else weights
-    mean = np.average(features, axis=0, weights=weights)        # of the rows the sample stands for
-    scale = np.sqrt(np.average((features - mean) ** 2, axis=0, weights=weights))
-    scale[scale < 1e-9] = 1.0
-    x = np.concatenate([(features - mean) / scale, np.ones((len(features), 1))], axis=1)
-    coefficients = np.zeros(x.shape[1])
-    penalty = np.full(x.shape[1], ridge)
+    how many rows each row stands for (``fit_rows``).  Sums are taken ``ROW_BLOCK`` rows at a
+    time, so that the fit holds a block of standardised rows, never a copy of all of them."""
+    weights = np.ones(len(features)) if weights is None else np.asarray(weights, dtype=np.float64)
+    mean, scale = _standardisation(features, weights)
+    coefficients = np.zeros(features.shape[1] + 1)
+    penalty = np.full(len(coefficients), ridge)
     penalty[-1] = 0.0
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ coefficients, -40, 40)))
-        gradient = x.T @ (weights * (p - labels)) + penalty * coefficients
-        hessian = (x * (weights * p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        gradient = penalty * coefficients
+        hessian = np.diag(penalty + 1e-9)
+        for rows in _row_blocks(len(features)):
+            x = (features[rows].astype(np.float64) - mean) / scale
+            x = np.concatenate([x, np.ones((len(x), 1))], axis=1)
+            p = 1.0 / (1.0 + np.exp(-np.clip(x @ coefficients, -40, 40)))
+            gradient += x.T @ (weights[rows] * (p - labels[rows]))
+            hessian += (x * (weights[rows] * p * (1 - p))[:, None]).T @ x
         step = np.linalg.solve(hessian, gradient)
         coefficients -= step
         if np.abs(step).max() < 1e-6:
             break
     return PairModel(mean, scale, coefficients[:-1], float(coefficients[-1]), int(labels.sum()))
+
+
+def _row_blocks(count: int):
+    """Slices of ``ROW_BLOCK`` rows covering ``count`` rows."""
+    return (slice(low, low + ROW_BLOCK) for low in range(0, count, ROW_BLOCK))
+
+
+def _standardisation(features: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The features' weighted mean and standard deviation (of the rows the sample stands for),
+    summed block by block; a feature that never varies gets a scale of 1."""
+    total = weights.sum()
+    mean = sum(weights[rows] @ features[rows].astype(np.float64) for rows in _row_blocks(len(features))) / total
+    variance = sum(weights[rows] @ (features[rows].astype(np.float64) - mean) ** 2
+                   for rows in _row_blocks(len(features))) / total
+    scale = np.sqrt(variance)
+    scale[scale < 1e-9] = 1.0
+    return mean, scale
 
 
 def link(pairs: np.ndarray, probabilities: np.ndarray, threshold: float) -> np.ndarray:

@@ -47,6 +47,7 @@ from parallel.pairing.keys import (
 from parallel.pairing.links import linked_by_pages
 from parallel.pairing.model import (
     FEATURE_NAMES,
+    LENGTH_COLUMN,
     PairModel,
     cosine_score,
     deciding_evidence,
@@ -148,8 +149,8 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
         say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if table else ""))
         arabic_table = base_arabic
         if table is not None:
-            arabic_table = merged_tables(base_arabic, restricted(expected_word_table(
-                stems, likeliest_translations(table)), english_present))
+            arabic_table = merged_tables(base_arabic, expected_word_table(
+                stems, likeliest_translations(table), english_present))
         index = build_index(arabic_table, english_table)
         del arabic_table        # the index holds what it needs of it: one copy of the side's keys, not three
         result = _score_round(index, shapes, links, options, learned_from, unpaired)
@@ -227,19 +228,19 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
         return Pairing([])
     is_link = _among(pairs, links, len(shapes.english_lengths))
     shared = shared_mass(index, pairs)
-    arabic_mass, english_mass = index.arabic_mass[pairs[:, 0]], index.english_mass[pairs[:, 1]]
-    sentences = shapes.sentence_ratio(pairs)
     # first labels: mutual best by the evidence the two documents share (idf mass, absolute: one
     # shared number explains a short document entirely but is weak evidence), a clear lead, a
     # length ratio the collection's translations have
     scores = shared.sum(axis=1)
-    best = mutual_best(pairs, scores) & mutual_best(pairs, cosine_score(shared, arabic_mass, english_mass))
+    best = mutual_best(pairs, scores) & mutual_best(
+        pairs, cosine_score(shared, index.arabic_mass, index.english_mass, pairs))
     positive = (best & (np.abs(shapes.length_z(pairs, best)) < MAX_LENGTH_Z)) | is_link
     if sure:
         positive = _among(pairs, sure, len(shapes.english_lengths)) | is_link
     labelled = positive
-    features = pair_features(shared, arabic_mass, english_mass, shapes.length_z(pairs, labelled), sentences)
-    del arabic_mass, english_mass       # per candidate: no longer needed, as large as the shared mass
+    features = pair_features(shared, index.arabic_mass, index.english_mass, pairs,
+                             shapes.length_z(pairs, labelled), shapes.sentence_ratio(pairs))
+    del shared, best      # a candidate is its features from here on: the largest per-candidate arrays go
     model = None
     for _ in range(SELF_TRAINING + 1):
         rows, labels = self_labels(pairs, positive, scores)
@@ -261,12 +262,7 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
         extra = candidates_among(index, *left, keep=options.candidates)
         extra = extra[~_among(extra, [tuple(p) for p in pairs.tolist()], len(shapes.english_lengths))]
         if len(extra):
-            pairs = np.concatenate([pairs, extra])
-            is_link = np.concatenate([is_link, np.zeros(len(extra), dtype=bool)])
-            labelled = np.concatenate([labelled, np.zeros(len(extra), dtype=bool)])
-            shared = np.concatenate([shared, shared_mass(index, extra)])
-            features = pair_features(shared, index.arabic_mass[pairs[:, 0]], index.english_mass[pairs[:, 1]],
-                                     shapes.length_z(pairs, labelled), shapes.sentence_ratio(pairs))
+            pairs, features, is_link = _with_candidates(index, shapes, pairs, features, is_link, labelled, extra)
             probabilities = _posterior(model, features, pairs, labels.mean())
             probabilities[is_link] = 1.0
             taken = link(pairs, probabilities, options.threshold)
@@ -275,6 +271,20 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
                           LINK_EVIDENCE if is_link[row] else why) for row, why in zip(taken, evidence)]
     return Pairing(found, candidates=len(pairs), self_labelled=int(positive.sum()),
                    rounds=[_describe(model)] if model else [])
+
+
+def _with_candidates(index: Index, shapes: Shapes, pairs: np.ndarray, features: np.ndarray, is_link: np.ndarray,
+                     labelled: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pairs, features, is_link) with the ``extra`` candidates after the others; only theirs are
+    computed, and every row's length distance again (the collection's spread may take in the new rows)."""
+    pairs = np.concatenate([pairs, extra])
+    is_link = np.concatenate([is_link, np.zeros(len(extra), dtype=bool)])
+    distance = shapes.length_z(pairs, np.concatenate([labelled, np.zeros(len(extra), dtype=bool)]))
+    added = pair_features(shared_mass(index, extra), index.arabic_mass, index.english_mass, extra,
+                          distance[-len(extra):], shapes.sentence_ratio(extra))
+    features = np.concatenate([features, added])
+    features[:, LENGTH_COLUMN] = -np.abs(distance)
+    return pairs, features, is_link
 
 
 def _among(pairs: np.ndarray, chosen: Sequence[tuple[int, int]], english_count: int) -> np.ndarray:

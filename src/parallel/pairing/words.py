@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from parallel.alignment.lexicon import arabic_words, english_words
-from parallel.pairing.index import BLOCK, KeyTable
+from parallel.pairing.index import BLOCK, KeyTable, restricted
 from parallel.pairing.keys import WORDS, SideDocument, key_of
 
 
@@ -37,7 +37,7 @@ class StemCounts:
 def stem_counts(documents: Sequence[SideDocument]) -> StemCounts:
     """Count every document's stems once (none for a document with a pivot)."""
     ids: dict[str, int] = {}
-    stems, counts, starts = array("q"), array("f"), array("q", [0])
+    stems, counts, starts = array("i"), array("f"), array("q", [0])   # stem ids as int32
     latin_keys, latin_starts = array("I"), array("q", [0])
     for document in documents:
         if document.pivot is None:
@@ -51,7 +51,7 @@ def stem_counts(documents: Sequence[SideDocument]) -> StemCounts:
             latin_keys.extend({key_of(WORDS, word) for word in english_words(text)})
         starts.append(len(stems))
         latin_starts.append(len(latin_keys))
-    return StemCounts(_numpy(starts, np.int64), _numpy(stems, np.int64), _numpy(counts, np.float32), list(ids),
+    return StemCounts(_numpy(starts, np.int64), _numpy(stems, np.int32), _numpy(counts, np.float32), list(ids),
                       _numpy(latin_starts, np.int64), _numpy(latin_keys, np.uint32))
 
 
@@ -78,12 +78,14 @@ class _Choices:
                    np.asarray(probabilities, dtype=np.float32))
 
 
-def expected_word_table(counts: StemCounts, likeliest: Mapping[str, tuple[tuple[str, float], ...]]) -> KeyTable:
+def expected_word_table(counts: StemCounts, likeliest: Mapping[str, tuple[tuple[str, float], ...]],
+                        present: np.ndarray | None = None) -> KeyTable:
     """Every document's expected English words as a ``words`` key table (see the module), built
-    ``BLOCK`` documents at a time."""
+    ``BLOCK`` documents at a time; with ``present`` (sorted, unique), only the words among those
+    (the other side's: no other can be shared), taken out block by block, never all at once."""
     choices = _Choices.of(counts.vocabulary, likeliest)
     document_count = len(counts.starts) - 1
-    parts = [_expected_block(counts, choices, first, min(first + BLOCK, document_count))
+    parts = [_among_present(_expected_block(counts, choices, first, min(first + BLOCK, document_count)), present)
              for first in range(0, document_count, BLOCK)]
     if not parts:
         return KeyTable(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int8),
@@ -93,6 +95,17 @@ def expected_word_table(counts: StemCounts, likeliest: Mapping[str, tuple[tuple[
     keys = np.concatenate([keys for _, keys, _ in parts])
     return KeyTable(starts.astype(np.int64), keys, np.full(len(keys), WORDS, dtype=np.int8),
                     np.concatenate([weights for _, _, weights in parts]))
+
+
+def _among_present(part: tuple[np.ndarray, np.ndarray, np.ndarray], present: np.ndarray | None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A block's (starts, keys, weights) without the keys that are not in ``present`` (all of
+    them without it)."""
+    if present is None:
+        return part
+    starts, keys, weights = part
+    restricted_block = restricted(KeyTable(starts, keys, np.zeros(len(keys), dtype=np.int8), weights), present)
+    return restricted_block.starts, restricted_block.keys, restricted_block.weights
 
 
 def _expected_block(counts: StemCounts, choices: _Choices, first: int, last: int
