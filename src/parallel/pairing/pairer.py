@@ -260,7 +260,7 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
         # and every candidate is weighed again with this round's model
         left = _unpaired_rows(pairs, taken, len(shapes.arabic_lengths), len(shapes.english_lengths))
         extra = candidates_among(index, *left, keep=options.candidates)
-        extra = extra[~_among(extra, [tuple(p) for p in pairs.tolist()], len(shapes.english_lengths))]
+        extra = extra[~_among(extra, pairs, len(shapes.english_lengths))]
         if len(extra):
             pairs, features, is_link = _with_candidates(index, shapes, pairs, features, is_link, labelled, extra)
             probabilities = _posterior(model, features, pairs, labels.mean())
@@ -287,10 +287,10 @@ def _with_candidates(index: Index, shapes: Shapes, pairs: np.ndarray, features: 
     return pairs, features, is_link
 
 
-def _among(pairs: np.ndarray, chosen: Sequence[tuple[int, int]], english_count: int) -> np.ndarray:
-    """A mask of the rows of ``pairs`` that are among ``chosen``."""
-    codes = [arabic * english_count + english for arabic, english in chosen]
-    return np.isin(pairs[:, 0] * english_count + pairs[:, 1], codes)
+def _among(pairs: np.ndarray, chosen: Sequence[tuple[int, int]] | np.ndarray, english_count: int) -> np.ndarray:
+    """A mask of the rows of ``pairs`` that are among ``chosen`` (pairs, or an (n, 2) array of them)."""
+    chosen = np.asarray(chosen, dtype=np.int64).reshape(-1, 2)
+    return np.isin(pairs[:, 0] * english_count + pairs[:, 1], chosen[:, 0] * english_count + chosen[:, 1])
 
 
 def _posterior(model: PairModel, features: np.ndarray, pairs: np.ndarray, base_rate: float) -> np.ndarray:
