@@ -397,6 +397,23 @@ def test_a_shelf_gives_back_what_was_shelved_in_any_order(tmp_path):
     shelf.close()
 
 
+def test_what_is_set_aside_comes_back_once_and_leaves_nothing_behind(tmp_path):
+    from parallel.pairing.index import KeyTable
+    from parallel.pairing.shelf import SetAside
+    table = KeyTable(np.asarray([0, 2, 3]), np.asarray([7, 9, 4], dtype=np.uint32), np.asarray([0, 1, 1], dtype=np.int8),
+                     np.asarray([1.0, 0.5, 0.25], dtype=np.float32))
+    aside = SetAside(str(tmp_path))
+    aside.put(table, None, ["vocabulary"])
+    with pytest.raises(RuntimeError):
+        aside.put(table)                     # one thing at a time: the first is not overwritten
+    back, nothing, words = aside.take()
+    assert nothing is None and words == ["vocabulary"] and back is not table
+    assert all(np.array_equal(getattr(back, f), getattr(table, f)) and getattr(back, f).dtype == getattr(table, f).dtype
+               for f in ("starts", "keys", "families", "weights"))
+    with pytest.raises(RuntimeError):
+        aside.take()                         # taken once: the file went with it
+    assert list(tmp_path.iterdir()) == []
+
 def test_documents_on_a_shelf_pair_as_documents_in_memory(flores_documents):
     from parallel.pairing.shelf import DocumentShelf
     heaps = make_heaps(flores_documents, PairEvalConfig(seed=5))

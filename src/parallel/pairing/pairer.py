@@ -60,6 +60,7 @@ from parallel.pairing.model import (
     pair_features,
     self_labels,
 )
+from parallel.pairing.shelf import SetAside
 from parallel.pairing.words import expected_word_table, stem_counts
 
 LINK_EVIDENCE = "hreflang"
@@ -145,6 +146,7 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
     result = Pairing([], linked_by_pages=len(links))
     learned_from: list[tuple[int, int]] = []
     unpaired = None
+    idle = SetAside()
     for round_number in range(rounds):
         say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if table else ""))
         arabic_table = base_arabic
@@ -153,7 +155,11 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
                 stems, likeliest_translations(table), english_present))
         index = build_index(arabic_table, english_table)
         del arabic_table        # the index holds what it needs of it: one copy of the side's keys, not three
+        if round_number + 1 < rounds:   # what the next round starts from waits on disk meanwhile
+            idle.put(base_arabic, english_table, stems)
+        del base_arabic, english_table, stems
         result = _score_round(index, shapes, links, options, learned_from, unpaired)
+        del index               # the next round builds its own
         unpaired = _unpaired(result, len(arabic), len(english))
         result.linked_by_pages = len(links)
         confident = _surest(result.pairs, arabic, options)
@@ -162,6 +168,7 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
             break   # the last round, too few pairs to learn from, or hardly anything new to learn
         say(f"learning a word table from {len(confident)} pairs")
         table, learned_from = learn_table(arabic, english, confident), confident
+        base_arabic, english_table, stems = idle.take()
     return result
 
 
