@@ -110,7 +110,7 @@ def learn_lexicon(pairs: Iterable[tuple[str, str]], iterations: int = 5) -> Lexi
     arabic_ids: dict[str, int] = {}
     english_ids: dict[str, int] = {}
     # machine integers, not lists of int objects: 2,000 sentence pairs make a few million links
-    link_english, link_arabic, link_occurrence = array("q"), array("q"), array("q")
+    link_english, link_arabic, link_occurrence = array("i"), array("i"), array("i")
     occurrence = 0
     for source, target in corpus:
         source_ids = [arabic_ids.setdefault(word, len(arabic_ids)) for word in source]
@@ -122,10 +122,12 @@ def learn_lexicon(pairs: Iterable[tuple[str, str]], iterations: int = 5) -> Lexi
             occurrence += 1
     translations: dict[str, list[tuple[str, float]]] = defaultdict(list)
     if occurrence:
-        english = np.frombuffer(link_english, dtype=np.int64)
-        arabic = np.frombuffer(link_arabic, dtype=np.int64)
-        occurrences = np.frombuffer(link_occurrence, dtype=np.int64)
-        pair_keys, pair_of_link = np.unique(english * len(arabic_ids) + arabic, return_inverse=True)
+        codes = np.frombuffer(link_english, dtype=np.int32).astype(np.int64) * len(arabic_ids) + np.frombuffer(
+            link_arabic, dtype=np.int32)
+        del link_english, link_arabic
+        occurrences = np.frombuffer(link_occurrence, dtype=np.int32)
+        pair_keys, pair_of_link = np.unique(codes, return_inverse=True)
+        del codes
         pair_arabic = pair_keys % len(arabic_ids)
         probability = np.ones(len(pair_keys))                            # uniform start
         for _ in range(iterations):
