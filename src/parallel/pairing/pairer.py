@@ -283,13 +283,17 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
 def _with_candidates(index: Index, shapes: Shapes, pairs: np.ndarray, features: np.ndarray, is_link: np.ndarray,
                      labelled: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(pairs, features, is_link) with the ``extra`` candidates after the others; only theirs are
-    computed, and every row's length distance again (the collection's spread may take in the new rows)."""
+    computed, and every row's length distance again (the collection's spread may take in the new rows).
+    ``features`` is grown in place (the allocator moves its pages rather than copying them), so that
+    every candidate's features are never held twice."""
     pairs = np.concatenate([pairs, extra])
     is_link = np.concatenate([is_link, np.zeros(len(extra), dtype=bool)])
     distance = shapes.length_z(pairs, np.concatenate([labelled, np.zeros(len(extra), dtype=bool)]))
     added = pair_features(shared_mass(index, extra), index.arabic_mass, index.english_mass, extra,
                           distance[-len(extra):], shapes.sentence_ratio(extra))
-    features = np.concatenate([features, added])
+    scored = len(features)
+    features.resize((scored + len(added), features.shape[1]), refcheck=False)   # no view of it is alive
+    features[scored:] = added
     features[:, LENGTH_COLUMN] = -np.abs(distance)
     return pairs, features, is_link
 
