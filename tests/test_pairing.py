@@ -413,6 +413,10 @@ def test_what_is_set_aside_comes_back_once_and_leaves_nothing_behind(tmp_path):
     with pytest.raises(RuntimeError):
         aside.take()                         # taken once: the file went with it
     assert list(tmp_path.iterdir()) == []
+    with SetAside(str(tmp_path)) as left:    # a run that stops before taking it back deletes it too
+        left.put(table)
+        written = left._file
+    assert written.closed
 
 def test_documents_on_a_shelf_pair_as_documents_in_memory(flores_documents):
     from parallel.pairing.shelf import DocumentShelf

@@ -124,8 +124,11 @@ def _surest(pairs: Sequence[DocumentPair], arabic: Sequence[SideDocument], optio
 
 
 def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocument],
-                   options: PairingOptions | None = None, progress: Callable[[str], None] | None = None) -> Pairing:
-    """Pair Arabic documents with the English documents that translate them (see the module)."""
+                   options: PairingOptions | None = None, progress: Callable[[str], None] | None = None,
+                   scratch: str | None = None) -> Pairing:
+    """Pair Arabic documents with the English documents that translate them (see the module).
+    ``scratch``: the folder where what a round does not use waits meanwhile (``shelf.SetAside``;
+    the system's temporary folder by default, which may be memory)."""
     options = options or PairingOptions()
     say = progress or (lambda message: None)
     if not arabic or not english:
@@ -146,29 +149,29 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
     result = Pairing([], linked_by_pages=len(links))
     learned_from: list[tuple[int, int]] = []
     unpaired = None
-    idle = SetAside()
-    for round_number in range(rounds):
-        say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if table else ""))
-        arabic_table = base_arabic
-        if table is not None:
-            arabic_table = merged_tables(base_arabic, expected_word_table(
-                stems, likeliest_translations(table), english_present))
-        index = build_index(arabic_table, english_table)
-        del arabic_table        # the index holds what it needs of it: one copy of the side's keys, not three
-        if round_number + 1 < rounds:   # what the next round starts from waits on disk meanwhile
-            idle.put(base_arabic, english_table, stems)
-        del base_arabic, english_table, stems
-        result = _score_round(index, shapes, links, options, learned_from, unpaired)
-        del index               # the next round builds its own
-        unpaired = _unpaired(result, len(arabic), len(english))
-        result.linked_by_pages = len(links)
-        confident = _surest(result.pairs, arabic, options)
-        repeated = len(set(confident) & set(learned_from)) / max(len(confident), 1)
-        if round_number + 1 == rounds or len(confident) < MIN_TABLE_PAIRS or repeated >= SAME_PAIRS:
-            break   # the last round, too few pairs to learn from, or hardly anything new to learn
-        say(f"learning a word table from {len(confident)} pairs")
-        table, learned_from = learn_table(arabic, english, confident), confident
-        base_arabic, english_table, stems = idle.take()
+    with SetAside(scratch) as idle:     # deleted however the rounds end
+        for round_number in range(rounds):
+            say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if table else ""))
+            arabic_table = base_arabic
+            if table is not None:
+                arabic_table = merged_tables(base_arabic, expected_word_table(
+                    stems, likeliest_translations(table), english_present))
+            index = build_index(arabic_table, english_table)
+            del arabic_table        # the index holds what it needs of it: one copy of the side's keys, not three
+            if round_number + 1 < rounds:   # what the next round starts from waits on disk meanwhile
+                idle.put(base_arabic, english_table, stems)
+            del base_arabic, english_table, stems
+            result = _score_round(index, shapes, links, options, learned_from, unpaired)
+            del index               # the next round builds its own
+            unpaired = _unpaired(result, len(arabic), len(english))
+            result.linked_by_pages = len(links)
+            confident = _surest(result.pairs, arabic, options)
+            repeated = len(set(confident) & set(learned_from)) / max(len(confident), 1)
+            if round_number + 1 == rounds or len(confident) < MIN_TABLE_PAIRS or repeated >= SAME_PAIRS:
+                break   # the last round, too few pairs to learn from, or hardly anything new to learn
+            say(f"learning a word table from {len(confident)} pairs")
+            table, learned_from = learn_table(arabic, english, confident), confident
+            base_arabic, english_table, stems = idle.take()
     return result
 
 

@@ -133,6 +133,18 @@ class SetAside:
         self._directory = directory
         self._file = None
 
+    def __enter__(self) -> "SetAside":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Delete whatever is still set aside (a run that stopped before taking it back)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
     def put(self, *objects: Any) -> None:
         """Write the objects out; the caller lets go of its own references to free them."""
         if self._file is not None:
@@ -148,5 +160,4 @@ class SetAside:
         try:
             return pickle.load(self._file)
         finally:
-            self._file.close()
-            self._file = None
+            self.close()

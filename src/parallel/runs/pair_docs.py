@@ -227,7 +227,8 @@ def _pair_sides(config: PairDocsConfig, arabic: Side, english: Side) -> PairDocs
         arabic.documents.set_pivots(" ".join(pivot) for pivot in pivots)
         evidence = f"keys and the MT of the Arabic side ({model_name})"
     pairing = pair_documents(arabic.documents, english.documents, config.options,
-                             progress=lambda message: status(message, config.progress))
+                             progress=lambda message: status(message, config.progress),
+                             scratch=str(Path(config.out).parent))     # beside the shelves, not in /tmp
     provenance = Provenance(model_name, model_sha256, options={
         "arabic": str(config.arabic_dir), "english": str(config.english_dir), "evidence": evidence,
         "threshold": config.options.threshold, "lexicon_rounds": config.options.lexicon_rounds,
