@@ -109,7 +109,8 @@ def learn_lexicon(pairs: Iterable[tuple[str, str]], iterations: int = 5) -> Lexi
     corpus = [(arabic_words(source) + [_NULL], english_words(target)) for source, target in pairs]
     arabic_ids: dict[str, int] = {}
     english_ids: dict[str, int] = {}
-    # machine integers, not lists of int objects: 2,000 sentence pairs make a few million links
+    # machine integers, not lists of int objects: a link for each English word with each Arabic word
+    # of its sentence pair, hundreds a sentence pair
     link_english, link_arabic, link_occurrence = array("i"), array("i"), array("i")
     occurrence = 0
     for source, target in corpus:

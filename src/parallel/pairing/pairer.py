@@ -287,8 +287,8 @@ def _with_candidates(index: Index, shapes: Shapes, pairs: np.ndarray, features: 
                      labelled: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(pairs, features, is_link) with the ``extra`` candidates after the others; only theirs are
     computed, and every row's length distance again (the collection's spread may take in the new rows).
-    ``features`` is grown in place (the allocator moves its pages rather than copying them), so that
-    every candidate's features are never held twice."""
+    ``features`` is grown in place (``ndarray.resize``: a realloc, not a second array beside the
+    first), so that every candidate's features are not held twice."""
     pairs = np.concatenate([pairs, extra])
     is_link = np.concatenate([is_link, np.zeros(len(extra), dtype=bool)])
     distance = shapes.length_z(pairs, np.concatenate([labelled, np.zeros(len(extra), dtype=bool)]))
