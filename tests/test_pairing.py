@@ -256,6 +256,37 @@ def test_pair_docs_translates_the_arabic_side_with_a_model(tmp_path, runner, mod
     text = out.read_text(encoding="utf-8")
     assert "# model: " in text and "none" not in text.splitlines()[1]
     assert (tmp_path / "cache.sqlite").exists()     # the translations went through the cache
+    aligned = runner.invoke(cli, ["pair-docs", str(tmp_path / "ar"), str(tmp_path / "en"), "--out",
+                                  str(tmp_path / "pairs2.tsv"), "--model", str(model_dir), "--cache",
+                                  str(tmp_path / "cache.sqlite"), "--align", str(tmp_path / "site"), "--json"])
+    assert aligned.exit_code == 0, aligned.output
+    records = [json.loads(line) for line in (tmp_path / "site.jsonl").read_text(encoding="utf-8").splitlines()]
+    from parallel.records import Segment
+    from parallel.runs.align import model_pivots
+    from parallel.runs.engine import EngineConfig
+    engine = EngineConfig(model_dir, cache_path=tmp_path / "cache.sqlite", progress=False)
+    expected = {source: pivot[0] for source, _ in ITEMS
+                for pivot in model_pivots(engine, [[Segment("d", 1, 1, source)]])[2]}
+    assert records and all(r["mt"] == expected[r["source"]] for r in records)   # each sentence its own pivot
+
+
+def test_a_side_is_translated_a_chunk_at_a_time_as_in_one_call(model_dir, monkeypatch):
+    """``pair-docs --model`` translates and shelves the Arabic side a chunk at a time, never the
+    whole side in memory: the documents' translations are those of one call over every text."""
+    from parallel.records import Segment
+    from parallel.runs import pair_docs
+    from parallel.runs.align import model_pivots
+    from parallel.runs.engine import EngineConfig
+    sources = [[Segment(f"d{k}", 1, 1, arabic), Segment(f"d{k}", 1, 2, ITEMS[(k + 1) % len(ITEMS)][0])]
+               for k, (arabic, _) in enumerate(ITEMS)]
+    sources.insert(2, [])                                  # a document with no sentence keeps its place
+    engine = EngineConfig(model_dir, use_cache=False, progress=False)
+    name, sha256, whole = model_pivots(engine, sources)
+    monkeypatch.setattr(pair_docs, "PIVOT_CHUNK", 3)      # chunks end inside the side, not only at its end
+    with pair_docs.document_pivots(engine, sources) as (chunked_name, chunked_sha256, translated):
+        chunked = list(translated)
+    assert (chunked_name, chunked_sha256) == (name, sha256)
+    assert chunked == whole and chunked[2] == [] and all(len(t) == len(s) for t, s in zip(chunked, sources))
 
 
 def test_pair_docs_align_writes_sentence_pairs_with_their_document_score(tmp_path, runner, flores_documents):
@@ -389,8 +420,9 @@ def test_a_shelf_gives_back_what_was_shelved_in_any_order(tmp_path):
         seen.append(document)
         assert shelf[0] == originals[0]
     assert seen == originals
-    shelf.set_pivots(f"pivot {k}" for k in range(5))
-    assert shelf[2].pivot == "pivot 2" and [d.pivot for d in shelf] == [f"pivot {k}" for k in range(5)]
+    shelf.set_pivots([f"pivot {k}.", "two."] for k in range(5))
+    assert shelf[2].pivot == "pivot 2. two." and [d.pivot for d in shelf] == [f"pivot {k}. two." for k in range(5)]
+    assert shelf.pivot_sentences()[3] == ["pivot 3.", "two."] and len(shelf.pivot_sentences()) == 5
     with pytest.raises(IndexError):
         shelf[5]
     assert list(tmp_path.iterdir()) == []       # the file has no name: nothing is left behind

@@ -18,7 +18,7 @@ import pickle
 import tempfile
 from array import array
 from collections.abc import Sequence
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from parallel.pairing.keys import SideDocument
 
@@ -70,7 +70,7 @@ class DocumentShelf(Sequence):
             self._file.seek(offset)            # another reader may have moved the file meanwhile
             document = pickle.load(self._file)
             if pivots is not None:
-                document.pivot = next(pivots).sentences[0]
+                document.pivot = " ".join(next(pivots).sentences)
             yield document
 
     def extra(self, index: int) -> Any:
@@ -81,14 +81,15 @@ class DocumentShelf(Sequence):
         """Every document's ``extra``, as a sequence."""
         return Shelved(self)
 
-    def set_pivots(self, pivots: Iterable[str]) -> None:
-        """Give every document its pivot (the machine translation of its text), in order."""
+    def set_pivots(self, pivots: Iterable[list[str]]) -> None:
+        """Give every document its pivot, in order: the machine translation of each of its
+        sentences (shelved too; a document's ``pivot`` is them joined)."""
         shelf = DocumentShelf(self._directory)
         try:
-            for pivot in pivots:
+            for sentences in pivots:
                 if len(shelf) == len(self):
                     raise ValueError(f"more pivots than the {len(self)} documents")
-                shelf.append(SideDocument(self.names[len(shelf)], [pivot]))
+                shelf.append(SideDocument(self.names[len(shelf)], list(sentences)))
             if len(shelf) != len(self):
                 raise ValueError(f"{len(shelf)} pivots for {len(self)} documents")
         except BaseException:
@@ -100,8 +101,13 @@ class DocumentShelf(Sequence):
 
     def _with_pivot(self, document: SideDocument, index: int) -> SideDocument:
         if self._pivots is not None:
-            document.pivot = self._pivots[index].sentences[0]
+            document.pivot = " ".join(self._pivots[index].sentences)
         return document
+
+    def pivot_sentences(self) -> "Shelved | None":
+        """Every document's translated sentences, as a sequence (None without pivots)."""
+        pivots = self._pivots
+        return Shelved(self, lambda index: pivots[index].sentences) if pivots is not None else None
 
     def close(self) -> None:
         """Delete the file."""
@@ -111,10 +117,12 @@ class DocumentShelf(Sequence):
 
 
 class Shelved(Sequence):
-    """The ``extra`` of every document of a shelf, read back by index or in order."""
+    """What a shelf keeps for each of its documents beside the document (its ``extra``; with
+    ``read``, something else, such as its pivot's sentences), read back by index or in order."""
 
-    def __init__(self, shelf: DocumentShelf):
+    def __init__(self, shelf: DocumentShelf, read: Callable[[int], Any] | None = None):
         self._shelf = shelf
+        self._read = read or shelf.extra
 
     def __len__(self) -> int:
         return len(self._shelf)
@@ -122,7 +130,7 @@ class Shelved(Sequence):
     def __getitem__(self, index):          # noqa: ANN001
         if isinstance(index, slice):
             return [self[k] for k in range(*index.indices(len(self)))]
-        return self._shelf.extra(index)
+        return self._read(index)
 
 
 class SetAside:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from parallel.checks.length_model import DEFAULT_LENGTH_MODEL, LengthModel
 from parallel.errors import InputError, ParallelError, ResourceError
@@ -32,12 +32,12 @@ from parallel.pairing.shelf import DocumentShelf
 from parallel.progress import progress_bar, status
 from parallel.read.articles import ARTICLE_SUFFIXES, read_article, read_reference
 from parallel.records import Document, Segment
-from parallel.runs.align import model_pivots
 from parallel.runs.align_site import align_document_pairs
-from parallel.runs.engine import EngineConfig
+from parallel.runs.engine import EngineConfig, open_engine
 from parallel.segment.sentences import segment_document
 
 COLUMNS = ("arabic_path", "english_path", "probability", "evidence")
+PIVOT_CHUNK = 20_000    # Arabic sentences translated at a time (batches stay full; a side's are never all held)
 
 
 @dataclass
@@ -223,8 +223,9 @@ def _pair_sides(config: PairDocsConfig, arabic: Side, english: Side) -> PairDocs
     """Pair two sides as read (translating the Arabic side first with a model), write the pairs."""
     model_name, model_sha256, evidence, pivots = "none", "", "keys and a learned word table", None
     if config.engine is not None:
-        model_name, model_sha256, pivots = model_pivots(config.engine, arabic.segments)
-        arabic.documents.set_pivots(" ".join(pivot) for pivot in pivots)
+        with document_pivots(config.engine, arabic.segments) as (model_name, model_sha256, translated):
+            arabic.documents.set_pivots(translated)          # shelved as they come, not held
+        pivots = arabic.documents.pivot_sentences()
         evidence = f"keys and the MT of the Arabic side ({model_name})"
     pairing = pair_documents(arabic.documents, english.documents, config.options,
                              progress=lambda message: status(message, config.progress),
@@ -243,3 +244,37 @@ def _pair_sides(config: PairDocsConfig, arabic: Side, english: Side) -> PairDocs
         summary["aligned"] = align_document_pairs(pairing, arabic, english, pivots, config.align_stem,
                                                   provenance, config.parquet, config.length_model, config.calibrate)
     return PairDocsResult(summary)
+
+
+@contextmanager
+def document_pivots(engine: EngineConfig, sources: Sequence[list[Segment]]
+                    ) -> Iterator[tuple[str, str, Iterator[list[str]]]]:
+    """The model's name and sha256, and an iterator of each document's translated sentences, in
+    order, to be read inside the block: documents are translated ``PIVOT_CHUNK`` sentences at a
+    time through the engine (the cache; with ``ray``, the cluster first, fed the texts as they
+    are read), so that a side's texts and translations are never all in memory."""
+    texts = (segment.text for source in sources for segment in source)
+    with open_engine(engine, texts) as opened:
+        translator = opened.translator
+        yield translator.model_name, translator.model_sha256, _translated(translator, sources, engine.progress)
+
+
+def _translated(translator, sources: Sequence[list[Segment]], progress: bool) -> Iterator[list[str]]:
+    total = sum(len(source) for source in sources)
+    with progress_bar(total=total, unit="seg", desc="translate", enabled=progress) as bar:
+        chunk: list[list[str]] = []
+        sentences = 0
+        for source in sources:
+            chunk.append([segment.text for segment in source])
+            sentences += len(source)
+            if sentences >= PIVOT_CHUNK:
+                yield from _chunk_translated(translator, chunk, bar)
+                chunk, sentences = [], 0
+        yield from _chunk_translated(translator, chunk, bar)
+
+
+def _chunk_translated(translator, documents: list[list[str]], bar) -> Iterator[list[str]]:
+    texts = [text for document in documents for text in document]
+    results = iter(translator.translate_texts(texts, bar=bar) if texts else [])
+    for document in documents:
+        yield [next(results).text for _ in document]
