@@ -287,6 +287,16 @@ def test_a_side_is_translated_a_chunk_at_a_time_as_in_one_call(model_dir, monkey
         chunked = list(translated)
     assert (chunked_name, chunked_sha256) == (name, sha256)
     assert chunked == whole and chunked[2] == [] and all(len(t) == len(s) for t, s in zip(chunked, sources))
+    from parallel.translate.translator import Translator
+    translated_texts = []
+    uncached = Translator._translate_uncached
+    monkeypatch.setattr(Translator, "_translate_uncached",
+                        lambda self, texts, *rest, **named: translated_texts.extend(texts) or uncached(
+                            self, texts, *rest, **named))
+    with pair_docs.document_pivots(engine, sources) as (_, _, translated):
+        list(translated)
+    # without the cache, a sentence that comes back in a later chunk is not translated again
+    assert sorted(translated_texts) == sorted({s.text for source in sources for s in source})
 
 
 def test_pair_docs_align_writes_sentence_pairs_with_their_document_score(tmp_path, runner, flores_documents):
@@ -423,6 +433,9 @@ def test_a_shelf_gives_back_what_was_shelved_in_any_order(tmp_path):
     shelf.set_pivots([f"pivot {k}.", "two."] for k in range(5))
     assert shelf[2].pivot == "pivot 2. two." and [d.pivot for d in shelf] == [f"pivot {k}. two." for k in range(5)]
     assert shelf.pivot_sentences()[3] == ["pivot 3.", "two."] and len(shelf.pivot_sentences()) == 5
+    view = shelf.pivot_sentences()
+    shelf.set_pivots([f"again {k}."] for k in range(5))
+    assert view[3] == ["again 3."]            # a view reads the pivots of the moment, not a closed file
     with pytest.raises(IndexError):
         shelf[5]
     assert list(tmp_path.iterdir()) == []       # the file has no name: nothing is left behind

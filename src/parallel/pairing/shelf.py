@@ -106,8 +106,9 @@ class DocumentShelf(Sequence):
 
     def pivot_sentences(self) -> "Shelved | None":
         """Every document's translated sentences, as a sequence (None without pivots)."""
-        pivots = self._pivots
-        return Shelved(self, lambda index: pivots[index].sentences) if pivots is not None else None
+        if self._pivots is None:
+            return None
+        return Shelved(self, lambda index: self._pivots[index].sentences)   # the pivots of the moment
 
     def close(self) -> None:
         """Delete the file."""

@@ -17,7 +17,7 @@ import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -254,7 +254,9 @@ def document_pivots(engine: EngineConfig, sources: Sequence[list[Segment]]
     time through the engine (the cache; with ``ray``, the cluster first, fed the texts as they
     are read), so that a side's texts and translations are never all in memory."""
     texts = (segment.text for source in sources for segment in source)
-    with open_engine(engine, texts) as opened:
+    # read_twice: without the cache, a private one, so that a sentence repeated across chunks
+    # (a site's boilerplate) is translated once, as in one call
+    with open_engine(replace(engine, read_twice=True), texts) as opened:
         translator = opened.translator
         yield translator.model_name, translator.model_sha256, _translated(translator, sources, engine.progress)
 
