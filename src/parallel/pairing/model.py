@@ -39,6 +39,11 @@ def _fractions(shared: np.ndarray, mass: np.ndarray) -> np.ndarray:
         return np.where(mass > 0, shared / mass, 0.0)
 
 
+def _row_blocks(count: int):
+    """Slices of ``ROW_BLOCK`` rows covering ``count`` rows."""
+    return (slice(low, low + ROW_BLOCK) for low in range(0, count, ROW_BLOCK))
+
+
 def pair_features(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.ndarray, pairs: np.ndarray,
                   length_z: np.ndarray, sentence_ratio: np.ndarray) -> np.ndarray:
     """Rows of features for candidate pairs (``FEATURE_NAMES``) from their shared mass and their
@@ -47,8 +52,7 @@ def pair_features(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.
     (``length_z``) and the log ratio of their sentence counts; float32, ``ROW_BLOCK`` rows at a time."""
     features = np.empty((len(shared), len(FEATURE_NAMES)), dtype=np.float32)
     families = 3 * shared.shape[1]
-    for low in range(0, len(shared), ROW_BLOCK):
-        rows = slice(low, low + ROW_BLOCK)
+    for rows in _row_blocks(len(shared)):
         block = shared[rows]
         features[rows, :families] = np.stack([_fractions(block, arabic_mass[pairs[rows, 0]]),
                                               _fractions(block, english_mass[pairs[rows, 1]]), np.log1p(block)],
@@ -63,8 +67,7 @@ def cosine_score(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.n
     """The shared mass over the geometric mean of the two masses, summed over families: how
     completely two documents explain each other, whatever their size (masses as in ``pair_features``)."""
     scores = np.empty(len(shared))
-    for low in range(0, len(shared), ROW_BLOCK):
-        rows = slice(low, low + ROW_BLOCK)
+    for rows in _row_blocks(len(shared)):
         geometric = np.sqrt(arabic_mass[pairs[rows, 0]] * english_mass[pairs[rows, 1]])
         scores[rows] = _fractions(shared[rows], geometric).sum(axis=1)
     return scores
@@ -128,9 +131,9 @@ class PairModel:
     def logits(self, features: np.ndarray) -> np.ndarray:
         """Log-odds that each pair is a translation (``ROW_BLOCK`` rows at a time)."""
         logits = np.empty(len(features), dtype=np.float64)
-        for low in range(0, len(features), ROW_BLOCK):
-            block = features[low:low + ROW_BLOCK].astype(np.float64)
-            logits[low:low + ROW_BLOCK] = ((block - self.mean) / self.scale) @ self.weights + self.bias
+        for rows in _row_blocks(len(features)):
+            block = features[rows].astype(np.float64)
+            logits[rows] = ((block - self.mean) / self.scale) @ self.weights + self.bias
         return logits
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
@@ -189,11 +192,6 @@ def fit_pair_model(features: np.ndarray, labels: np.ndarray, ridge: float = RIDG
         if np.abs(step).max() < 1e-6:
             break
     return PairModel(mean, scale, coefficients[:-1], float(coefficients[-1]), int(labels.sum()))
-
-
-def _row_blocks(count: int):
-    """Slices of ``ROW_BLOCK`` rows covering ``count`` rows."""
-    return (slice(low, low + ROW_BLOCK) for low in range(0, count, ROW_BLOCK))
 
 
 def _standardisation(features: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
