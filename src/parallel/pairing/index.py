@@ -15,12 +15,13 @@ For each candidate pair the shared mass of each key family is then counted over 
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass
-from typing import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
 from parallel.pairing.keys import FAMILIES
+from parallel.pairing.mapped import ColumnWriter, Mapped, writable
 
 CANDIDATES = 8          # the best documents of the other side kept for each document
 CANDIDATE_KEYS = 40     # the rarest keys of a document looked up
@@ -33,11 +34,13 @@ CHUNK = 1 << 22         # entries looked up at a time where a whole table is sca
 
 @dataclass
 class KeyTable:
-    """One side's keys: entries (key id, family, weight) grouped by document (``starts``)."""
+    """One side's keys: entries (key id, family, weight) grouped by document (``starts``); a
+    whole side's entries are in files, mapped (``mapped``), a block's are views or in memory."""
     starts: np.ndarray
     keys: np.ndarray
     families: np.ndarray
     weights: np.ndarray
+    mapped: Mapped | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.starts) - 1
@@ -56,13 +59,48 @@ class KeyTable:
         """(first document, block) for consecutive blocks of ``size`` documents."""
         for first in range(0, len(self), size):
             yield first, self.block(first, min(first + size, len(self)))
+            self.release()
+
+    def release(self) -> None:
+        """Hand back the pages of its files read so far (nothing for a table in memory)."""
+        if self.mapped is not None:
+            self.mapped.release()
 
 
-def raw_table(documents_keys: Iterable[dict[int, dict[int, float]]]) -> KeyTable:
-    """A side's keys as arrays, keys still the raw hashes (``build_index`` makes them compact);
-    documents are consumed one at a time, so only the arrays are ever held.  Each family's keys are
-    in key order (not in the order a set gave them), so that every sum over them, and the pairs,
-    are the same from one run to the next."""
+class TableWriter:
+    """A table written a block of documents at a time to files in ``directory``, then mapped."""
+
+    def __init__(self, key_dtype: np.dtype, directory: str | None = None):
+        self._columns = ColumnWriter((key_dtype, np.int8, np.float32), directory)
+        self._counts: list[np.ndarray] = []
+
+    def append(self, block: KeyTable) -> None:
+        """The next documents' entries."""
+        self._columns.append(block.keys, block.families, block.weights)
+        self._counts.append(np.diff(block.starts))
+
+    def finish(self) -> KeyTable:
+        """The table written, over its files."""
+        (keys, families, weights), mapped = self._columns.finish()
+        counts = np.concatenate(self._counts) if self._counts else np.zeros(0, dtype=np.int64)
+        return KeyTable(np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), keys, families, weights, mapped)
+
+
+def transformed(table: KeyTable, change: Callable[[KeyTable], KeyTable], key_dtype: np.dtype,
+                directory: str | None = None) -> KeyTable:
+    """``change`` applied to the table a block of documents at a time, written to files."""
+    writer = TableWriter(key_dtype, directory)
+    for _, block in table.blocks(BLOCK * 8):
+        writer.append(change(block))
+    return writer.finish()
+
+
+def raw_table(documents_keys: Iterable[dict[int, dict[int, float]]], directory: str | None = None) -> KeyTable:
+    """A side's keys as arrays in files, keys still the raw hashes (``build_index`` makes them
+    compact); documents are consumed one at a time and written ``BLOCK`` x 8 at a time.  Each
+    family's keys are in key order (not in the order a set gave them), so that every sum over
+    them, and the pairs, are the same from one run to the next."""
+    writer = TableWriter(np.uint32, directory)
     keys, families, weights, starts = array("I"), array("b"), array("f"), array("q", [0])
     for by_family in documents_keys:
         for family, weighted in sorted(by_family.items()):
@@ -71,26 +109,45 @@ def raw_table(documents_keys: Iterable[dict[int, dict[int, float]]]) -> KeyTable
             weights.extend([weighted[key] for key in ordered])
             families.extend([family] * len(weighted))
         starts.append(len(keys))
-    return KeyTable(np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(keys, dtype=np.uint32).copy(),
-                    np.frombuffer(families, dtype=np.int8).copy(), np.frombuffer(weights, dtype=np.float32).copy())
+        if len(starts) > BLOCK * 8:
+            writer.append(_block_of(starts, keys, families, weights))
+            keys, families, weights, starts = array("I"), array("b"), array("f"), array("q", [0])
+    writer.append(_block_of(starts, keys, families, weights))
+    return writer.finish()
 
 
-def merged_tables(first: KeyTable, second: KeyTable) -> KeyTable:
+def _block_of(starts: array, keys: array, families: array, weights: array) -> KeyTable:
+    def numpy(values: array, dtype) -> np.ndarray:    # noqa: ANN001
+        return np.frombuffer(values, dtype=dtype) if len(values) else np.zeros(0, dtype=dtype)
+    return KeyTable(numpy(starts, np.int64), numpy(keys, np.uint32), numpy(families, np.int8),
+                    numpy(weights, np.float32))
+
+
+def merged_tables(first: KeyTable, second: KeyTable, directory: str | None = None) -> KeyTable:
     """Two tables of the same documents as one (each document's entries from both, the first's
-    before the second's), filled block by block."""
-    starts = first.starts + second.starts
-    total = int(starts[-1])
-    merged = KeyTable(starts, np.empty(total, dtype=first.keys.dtype), np.empty(total, dtype=np.int8),
-                      np.empty(total, dtype=np.float32))
+    before the second's), written block by block."""
+    writer = TableWriter(first.keys.dtype, directory)
     for start, block in first.blocks(BLOCK * 8):
         other = second.block(start, start + len(block))
         documents = np.concatenate([block.documents(), other.documents()])
         order = np.argsort(documents, kind="stable")
-        low, high = starts[start], starts[start + len(block)]
-        merged.keys[low:high] = np.concatenate([block.keys, other.keys])[order]
-        merged.families[low:high] = np.concatenate([block.families, other.families])[order]
-        merged.weights[low:high] = np.concatenate([block.weights, other.weights])[order]
-    return merged
+        writer.append(KeyTable(block.starts + other.starts, np.concatenate([block.keys, other.keys])[order],
+                               np.concatenate([block.families, other.families])[order],
+                               np.concatenate([block.weights, other.weights])[order]))
+        second.release()
+    return writer.finish()
+
+
+def distinct_keys(table: KeyTable, family: int | None = None) -> np.ndarray:
+    """The table's keys (of ``family`` only, with it), sorted and unique, ``CHUNK`` entries at a time."""
+    found = np.zeros(0, dtype=table.keys.dtype)
+    for low in range(0, len(table.keys), CHUNK):
+        keys = table.keys[low:low + CHUNK]
+        if family is not None:
+            keys = keys[table.families[low:low + CHUNK] == family]
+        found = np.union1d(found, keys)
+        table.release()
+    return found
 
 
 @dataclass
@@ -103,6 +160,12 @@ class Index:
     english_frequency: np.ndarray
     arabic_mass: np.ndarray    # (documents, families): the idf-weighted keys each document could share
     english_mass: np.ndarray
+    scratch: str | None = None  # the folder of its files, and of those made from it
+
+    def release(self) -> None:
+        """Hand back the pages of both sides' files read so far."""
+        self.arabic.release()
+        self.english.release()
 
 
 def restricted(table: KeyTable, present: np.ndarray, family: int | None = None) -> KeyTable:
@@ -130,26 +193,31 @@ def _member(values: np.ndarray, present: np.ndarray) -> np.ndarray:
     return found
 
 
-def _compact(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Each key's position in ``ids`` (sorted; every key is there), as int32, ``CHUNK`` at a time."""
-    compact = np.empty(len(keys), dtype=np.int32)
-    for low in range(0, len(keys), CHUNK):
-        compact[low:low + CHUNK] = np.searchsorted(ids, keys[low:low + CHUNK])
-    return compact
+def build_index(arabic: KeyTable, english: KeyTable, scratch: str | None = None) -> Index:
+    """Compact key ids for the keys both sides hold (a key held by one side only is worth nothing);
+    each side's entries of those keys are written to files in ``scratch``, a block at a time."""
+    ids = np.intersect1d(distinct_keys(arabic), distinct_keys(english))
 
+    def compacted(block: KeyTable) -> KeyTable:
+        kept = restricted(block, ids)
+        return KeyTable(kept.starts, np.searchsorted(ids, kept.keys).astype(np.int32), kept.families, kept.weights)
 
-def build_index(arabic: KeyTable, english: KeyTable) -> Index:
-    """Compact key ids for the keys both sides hold (a key held by one side only is worth nothing)."""
-    ids = np.intersect1d(arabic.keys, english.keys)
-    arabic, english = restricted(arabic, ids), restricted(english, ids)
-    arabic = KeyTable(arabic.starts, _compact(arabic.keys, ids), arabic.families, arabic.weights)
-    english = KeyTable(english.starts, _compact(english.keys, ids), english.families, english.weights)
-    arabic_frequency = np.bincount(arabic.keys, minlength=len(ids))
-    english_frequency = np.bincount(english.keys, minlength=len(ids))
+    arabic = transformed(arabic, compacted, np.int32, scratch)
+    english = transformed(english, compacted, np.int32, scratch)
+    arabic_frequency, english_frequency = _frequency(arabic, len(ids)), _frequency(english, len(ids))
     documents = len(arabic) + len(english)
     idf = np.log((documents + 1) / (arabic_frequency + english_frequency + 1)).astype(np.float32)
     return Index(arabic, english, idf, arabic_frequency, english_frequency,
-                 _mass(arabic, idf), _mass(english, idf))
+                 _mass(arabic, idf), _mass(english, idf), scratch)
+
+
+def _frequency(table: KeyTable, key_count: int) -> np.ndarray:
+    """How many of the table's documents hold each key, ``CHUNK`` entries at a time."""
+    frequency = np.zeros(key_count, dtype=np.int64)
+    for low in range(0, len(table.keys), CHUNK):
+        frequency += np.bincount(table.keys[low:low + CHUNK], minlength=key_count)
+        table.release()
+    return frequency
 
 
 def _mass(table: KeyTable, idf: np.ndarray) -> np.ndarray:
@@ -160,13 +228,31 @@ def _mass(table: KeyTable, idf: np.ndarray) -> np.ndarray:
     return mass
 
 
-def _postings(table: KeyTable) -> tuple[np.ndarray, np.ndarray]:
-    """(keys sorted, the document of each): the side's inverted index."""
-    order = np.argsort(table.keys, kind="stable")
-    documents = np.empty(len(order), dtype=np.int32)
-    for low in range(0, len(order), CHUNK):
-        documents[low:low + CHUNK] = np.searchsorted(table.starts, order[low:low + CHUNK], "right") - 1
-    return table.keys[order], documents
+@dataclass
+class Postings:
+    """A side's inverted index: the documents holding key ``k`` are
+    ``documents[offsets[k]:offsets[k + 1]]``, in document order (``documents`` in a file)."""
+    offsets: np.ndarray
+    documents: np.ndarray
+    mapped: Mapped
+
+    @classmethod
+    def of(cls, table: KeyTable, frequency: np.ndarray, scratch: str | None = None) -> "Postings":
+        """The table's postings, by counting sort (``frequency``: how many entries hold each key),
+        filled a block of documents at a time."""
+        offsets = np.concatenate([[0], np.cumsum(frequency)]).astype(np.int64)
+        documents, mapped = writable(int(offsets[-1]), np.int32, scratch)
+        filled = offsets[:-1].copy()
+        for first, block in table.blocks(BLOCK * 8):
+            order = np.argsort(block.keys, kind="stable")
+            keys = block.keys[order]
+            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+            counts = np.diff(np.r_[starts, len(keys)])
+            rank = np.arange(len(keys)) - np.repeat(starts, counts)
+            documents[filled[keys] + rank] = block.documents()[order] + first
+            filled[keys[starts]] += counts
+            mapped.release()
+        return cls(offsets, documents, mapped)
 
 
 def _rarest_entries(table: KeyTable, other_frequency: np.ndarray) -> np.ndarray:
@@ -186,19 +272,18 @@ def _rarest_entries(table: KeyTable, other_frequency: np.ndarray) -> np.ndarray:
     return np.sort(keep)
 
 
-def _join(table: KeyTable, entries: np.ndarray, idf: np.ndarray, postings: tuple[np.ndarray, np.ndarray],
+def _join(table: KeyTable, entries: np.ndarray, idf: np.ndarray, postings: Postings,
           other_count: int, first: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(pair codes ``document * other_count + other``, summed idf) for the given entries of a
     block whose first document is ``first``."""
-    sorted_keys, sorted_documents = postings
     keys = table.keys[entries]
-    low = np.searchsorted(sorted_keys, keys, "left")
-    counts = np.searchsorted(sorted_keys, keys, "right") - low
+    low = postings.offsets[keys]
+    counts = postings.offsets[keys + 1] - low
     total = int(counts.sum())
     if total == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    others = sorted_documents[np.repeat(low, counts) + offsets].astype(np.int64)
+    others = postings.documents[np.repeat(low, counts) + offsets].astype(np.int64)
     documents = np.repeat(table.documents()[entries] + first, counts)
     codes = documents * other_count + others
     order = np.argsort(codes, kind="stable")   # sums in entry order, whatever the block size
@@ -217,13 +302,14 @@ def _best_per_document(codes: np.ndarray, scores: np.ndarray, other_count: int, 
 
 
 def _candidates_one_way(table: KeyTable, other: KeyTable, idf: np.ndarray, other_frequency: np.ndarray,
-                        keep: int) -> np.ndarray:
-    postings = _postings(other)
+                        keep: int, scratch: str | None = None) -> np.ndarray:
+    postings = Postings.of(other, other_frequency, scratch)
     found = []
     for first, block in table.blocks():
         entries = _rarest_entries(block, other_frequency)
         codes, scores = _join(block, entries, idf, postings, len(other), first)
         found.append(_best_per_document(codes, scores, len(other), keep))
+        postings.mapped.release()
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
@@ -231,18 +317,25 @@ def candidate_pairs(index: Index, keep: int = CANDIDATES) -> np.ndarray:
     """(arabic, english) document pairs worth scoring, as an (n, 2) array: each document's
     ``keep`` best by shared rare keys, looked up from both sides."""
     arabic_count, english_count = len(index.arabic), len(index.english)
-    forward = _candidates_one_way(index.arabic, index.english, index.idf, index.english_frequency, keep)
-    backward = _candidates_one_way(index.english, index.arabic, index.idf, index.arabic_frequency, keep)
+    forward = _candidates_one_way(index.arabic, index.english, index.idf, index.english_frequency, keep,
+                                  index.scratch)
+    backward = _candidates_one_way(index.english, index.arabic, index.idf, index.arabic_frequency, keep,
+                                   index.scratch)
     backward = (backward % arabic_count) * english_count + backward // arabic_count
     codes = np.unique(np.concatenate([forward, backward]))
     return np.stack([codes // english_count, codes % english_count], axis=1)
 
 
-def documents_subset(table: KeyTable, documents: np.ndarray) -> KeyTable:
-    """The entries of the given documents (in that order) as a table of its own."""
-    position, entries = _entries_of(table, documents)
-    starts = np.searchsorted(position, np.arange(len(documents) + 1), "left").astype(np.int64)
-    return KeyTable(starts, table.keys[entries], table.families[entries], table.weights[entries])
+def documents_subset(table: KeyTable, documents: np.ndarray, scratch: str | None = None) -> KeyTable:
+    """The entries of the given documents (in that order) as a table of its own, in files."""
+    writer = TableWriter(table.keys.dtype, scratch)
+    for low in range(0, len(documents), BLOCK * 8):
+        chosen = documents[low:low + BLOCK * 8]
+        position, entries = _entries_of(table, chosen)
+        starts = np.searchsorted(position, np.arange(len(chosen) + 1), "left").astype(np.int64)
+        writer.append(KeyTable(starts, table.keys[entries], table.families[entries], table.weights[entries]))
+        table.release()
+    return writer.finish()
 
 
 def candidates_among(index: Index, arabic_documents: np.ndarray, english_documents: np.ndarray,
@@ -251,8 +344,8 @@ def candidates_among(index: Index, arabic_documents: np.ndarray, english_documen
     too common in the whole collection to find anything can be rare among them."""
     if len(arabic_documents) == 0 or len(english_documents) == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    subset = build_index(documents_subset(index.arabic, arabic_documents),
-                         documents_subset(index.english, english_documents))
+    subset = build_index(documents_subset(index.arabic, arabic_documents, index.scratch),
+                         documents_subset(index.english, english_documents, index.scratch), index.scratch)
     pairs = candidate_pairs(subset, keep)
     return np.stack([arabic_documents[pairs[:, 0]], english_documents[pairs[:, 1]]], axis=1)
 
@@ -264,6 +357,7 @@ def shared_mass(index: Index, pairs: np.ndarray) -> np.ndarray:
     for start in range(0, len(pairs), PAIR_BLOCK):
         block = pairs[start:start + PAIR_BLOCK]
         shared[start:start + len(block)] = _shared_block(index, block)
+        index.release()
     return shared
 
 

@@ -32,10 +32,12 @@ from parallel.pairing.index import (
     build_index,
     candidate_pairs,
     candidates_among,
+    distinct_keys,
     merged_tables,
     raw_table,
     restricted,
     shared_mass,
+    transformed,
 )
 from parallel.pairing.keys import (
     LATIN,
@@ -127,19 +129,21 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
                    options: PairingOptions | None = None, progress: Callable[[str], None] | None = None,
                    scratch: str | None = None) -> Pairing:
     """Pair Arabic documents with the English documents that translate them (see the module).
-    ``scratch``: the folder where what a round does not use waits meanwhile (``shelf.SetAside``;
-    the system's temporary folder by default, which may be memory)."""
+    ``scratch``: the folder of the files that hold each side's key tables and index
+    (``mapped``), and where what a round does not use waits meanwhile (``shelf.SetAside``); the
+    system's temporary folder by default, which may be memory."""
     options = options or PairingOptions()
     say = progress or (lambda message: None)
     if not arabic or not english:
         return Pairing([])
     links = linked_by_pages(arabic, english) if options.use_links else []
-    arabic_raw = raw_table(arabic_keys(document) for document in arabic)
+    arabic_raw = raw_table((arabic_keys(document) for document in arabic), scratch)
     # every English word is a Latin token; only those the Arabic side holds can be shared
-    english_table = restricted(raw_table(english_keys(document) for document in english),
-                               np.unique(arabic_raw.keys[arabic_raw.families == LATIN]), family=LATIN)
-    english_present = np.unique(english_table.keys)
-    base_arabic = restricted(arabic_raw, english_present)
+    arabic_latin = distinct_keys(arabic_raw, LATIN)
+    english_table = transformed(raw_table((english_keys(document) for document in english), scratch),
+                                lambda block: restricted(block, arabic_latin, family=LATIN), np.uint32, scratch)
+    english_present = distinct_keys(english_table)
+    base_arabic = transformed(arabic_raw, lambda block: restricted(block, english_present), np.uint32, scratch)
     del arabic_raw
     shapes = Shapes.of(arabic, english)
     has_pivots = all(document.pivot is not None for document in arabic)
@@ -155,12 +159,12 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
             arabic_table = base_arabic
             if table is not None:
                 arabic_table = merged_tables(base_arabic, expected_word_table(
-                    stems, likeliest_translations(table), english_present))
-            index = build_index(arabic_table, english_table)
-            del arabic_table        # the index holds what it needs of it: one copy of the side's keys, not three
+                    stems, likeliest_translations(table), english_present, scratch), scratch)
+            index = build_index(arabic_table, english_table, scratch)
+            del arabic_table        # the index holds what it needs of it
             if round_number + 1 < rounds:   # what the next round starts from waits on disk meanwhile
-                idle.put(base_arabic, english_table, stems)
-            del base_arabic, english_table, stems
+                idle.put(stems)
+            del stems
             result = _score_round(index, shapes, links, options, learned_from, unpaired)
             del index               # the next round builds its own
             unpaired = _unpaired(result, len(arabic), len(english))
@@ -171,7 +175,7 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
                 break   # the last round, too few pairs to learn from, or hardly anything new to learn
             say(f"learning a word table from {len(confident)} pairs")
             table, learned_from = learn_table(arabic, english, confident), confident
-            base_arabic, english_table, stems = idle.take()
+            stems, = idle.take()
     return result
 
 

@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from parallel.alignment.lexicon import arabic_words, english_words
-from parallel.pairing.index import BLOCK, KeyTable, restricted
+from parallel.pairing.index import BLOCK, KeyTable, TableWriter, restricted
 from parallel.pairing.keys import WORDS, SideDocument, key_of
 
 
@@ -79,22 +79,18 @@ class _Choices:
 
 
 def expected_word_table(counts: StemCounts, likeliest: Mapping[str, tuple[tuple[str, float], ...]],
-                        present: np.ndarray | None = None) -> KeyTable:
+                        present: np.ndarray | None = None, directory: str | None = None) -> KeyTable:
     """Every document's expected English words as a ``words`` key table (see the module), built
-    ``BLOCK`` documents at a time; with ``present`` (sorted, unique), only the words among those
-    (the other side's: no other can be shared), taken out block by block, never all at once."""
+    ``BLOCK`` documents at a time and written to files in ``directory``; with ``present`` (sorted,
+    unique), only the words among those (the other side's: no other can be shared)."""
     choices = _Choices.of(counts.vocabulary, likeliest)
     document_count = len(counts.starts) - 1
-    parts = [_among_present(_expected_block(counts, choices, first, min(first + BLOCK, document_count)), present)
-             for first in range(0, document_count, BLOCK)]
-    if not parts:
-        return KeyTable(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int8),
-                        np.zeros(0, dtype=np.float32))
-    sizes = np.cumsum([0] + [len(keys) for _, keys, _ in parts])
-    starts = np.concatenate([[0]] + [block_starts[1:] + offset for (block_starts, _, _), offset in zip(parts, sizes)])
-    keys = np.concatenate([keys for _, keys, _ in parts])
-    return KeyTable(starts.astype(np.int64), keys, np.full(len(keys), WORDS, dtype=np.int8),
-                    np.concatenate([weights for _, _, weights in parts]))
+    writer = TableWriter(np.uint32, directory)
+    for first in range(0, document_count, BLOCK):
+        starts, keys, weights = _among_present(_expected_block(counts, choices, first,
+                                                               min(first + BLOCK, document_count)), present)
+        writer.append(KeyTable(starts, keys, np.full(len(keys), WORDS, dtype=np.int8), weights))
+    return writer.finish()
 
 
 def _among_present(part: tuple[np.ndarray, np.ndarray, np.ndarray], present: np.ndarray | None

@@ -1,0 +1,84 @@
+"""Large arrays kept in files and read through memory maps, not held in the process's memory.
+
+The pairing's largest arrays (each side's key entries, its inverted index) grow with the
+documents.  Written a block at a time to nameless temporary files and mapped, they cost the
+process only the pages it is working on: ``release`` hands those back after each block of work
+(the kernel keeps them in its page cache, reclaimable, and reads them in again when next
+touched).  Each file is unlinked from the start and closed once mapped, so it goes when the last
+array viewing it goes, however the run ends.  The folder is the caller's (``pair-docs`` puts
+them beside its output): the system's temporary folder may itself be memory.
+"""
+from __future__ import annotations
+
+import mmap
+import tempfile
+from typing import Sequence
+
+import numpy as np
+
+WRITE_CHUNK = 1 << 24       # bytes written at a time (a view, never a copy of a whole array)
+
+
+class Mapped:
+    """The memory maps behind some arrays, whose pages can be handed back together."""
+
+    def __init__(self, maps: Sequence[mmap.mmap] = ()):
+        self._maps = list(maps)
+
+    def release(self) -> None:
+        """Hand back the pages touched so far; written pages stay in the file."""
+        for view in self._maps:
+            view.madvise(mmap.MADV_DONTNEED)
+
+    def __add__(self, other: "Mapped") -> "Mapped":
+        return Mapped(self._maps + other._maps)
+
+
+class ColumnWriter:
+    """Columns of one dtype each, appended a block at a time to temporary files in ``directory``,
+    then mapped read-only (``finish``)."""
+
+    def __init__(self, dtypes: Sequence[np.dtype], directory: str | None = None):
+        self._dtypes = [np.dtype(dtype) for dtype in dtypes]
+        self._files = [tempfile.TemporaryFile(dir=directory) for _ in self._dtypes]
+        self._sizes = [0] * len(self._dtypes)
+
+    def append(self, *blocks: np.ndarray) -> None:
+        """One block of each column (any lengths)."""
+        for number, (file, block) in enumerate(zip(self._files, blocks)):
+            _write(file, np.asarray(block, dtype=self._dtypes[number]))
+            self._sizes[number] += len(block)
+
+    def finish(self) -> tuple[list[np.ndarray], Mapped]:
+        """The columns as read-only arrays over their files, and their maps; the files are closed
+        (each goes with the last array over it)."""
+        columns, maps = [], []
+        for file, dtype, size in zip(self._files, self._dtypes, self._sizes):
+            with file:
+                if size == 0:           # a map cannot be empty
+                    columns.append(np.zeros(0, dtype=dtype))
+                    continue
+                file.flush()
+                view = mmap.mmap(file.fileno(), size * dtype.itemsize, access=mmap.ACCESS_READ)
+            maps.append(view)
+            columns.append(np.frombuffer(view, dtype=dtype, count=size))
+        self._files = []
+        return columns, Mapped(maps)
+
+
+def writable(size: int, dtype: np.dtype, directory: str | None = None) -> tuple[np.ndarray, Mapped]:
+    """A zeroed array of ``size`` items over a temporary file, to be filled in place (pages
+    written are the file's once released)."""
+    dtype = np.dtype(dtype)
+    if size == 0:
+        return np.zeros(0, dtype=dtype), Mapped()
+    with tempfile.TemporaryFile(dir=directory) as file:
+        file.truncate(size * dtype.itemsize)
+        view = mmap.mmap(file.fileno(), size * dtype.itemsize, access=mmap.ACCESS_WRITE)
+    return np.frombuffer(view, dtype=dtype, count=size), Mapped([view])
+
+
+def _write(file, array: np.ndarray) -> None:   # noqa: ANN001
+    data = memoryview(np.ascontiguousarray(array)).cast("B")
+    for low in range(0, len(data), WRITE_CHUNK):
+        file.write(data[low:low + WRITE_CHUNK])
