@@ -8,7 +8,7 @@ import pytest
 from lxml import html
 
 import newslayouts
-from parallel.read.articles import boilerplate_kind, read_article
+from parallel.read.articles import boilerplate_kind, clean_lines, read_article
 from parallel.read.page_chrome import is_comment_title, without_chrome
 from parallel.read.page_parts import lead_block
 
@@ -146,3 +146,49 @@ def test_read_also_links_and_joined_byline_and_date_lines(line, kind):
 ])
 def test_the_sites_own_promotions_are_not_article_text(line, kind):
     assert boilerplate_kind(line, ["the headline"]) == kind
+
+
+@pytest.mark.parametrize("line, kind", [
+    # a label alone, its diacritics read through; the hidden line that closes a list of links
+    ("اقرأ أيضًا:", "read_also"),
+    ("Read More", "read_also"),
+    ("الأكثر قراءة", "read_also"),
+    ("نهاية قصص مقترحة", "read_also"),
+    ("Skip Most read and continue reading", "read_also"),
+    # a byline's labelled parts, as a screen reader is given them
+    ("الكاتب، زينب الموسوي", "credit"),
+    ("Role، بي بي سي نيوز عربي - البصرة", "credit"),
+    ("Author: Sara Ali", "credit"),
+    # the site by its Latin name on a platform; the paywall's offer
+    ("تابعوا RT على تلغرام", "promotion"),
+    ("احصل على وصول غير محدود إلى مقالات «النهار» المميزة", "promotion"),
+    ("اشترك الآن", "promotion"),
+    ("Subscribe now", "promotion"),
+    # the story: the same words in sentences
+    ("الكاتب، الذي فاز بالجائزة العام الماضي، توفي أمس في القاهرة.", None),
+    ("تابعوا المباراة على شاشات عملاقة في الساحات العامة", None),
+    ("Read more books, the minister told pupils, and you will write better.", None),
+    ("Related charges were dropped on Monday.", None),
+    ("أظهر استطلاع أن الأكثر قراءة بين الشباب هي الروايات.", None),
+])
+def test_link_lists_bylines_and_paywall_lines(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind
+
+
+def test_the_headlines_under_a_read_also_label_go_and_the_next_paragraph_stays():
+    lines = ["العنوان الرئيسي للخبر", "قال الوزير إن الخطة ستنفذ العام المقبل.", "اقرأ أيضًا:",
+             "وزير التموين: لا نية لزيادة سعر الخبز", "ضبط 3 أطنان دقيق قبل بيعها في السوق السوداء",
+             "وأضاف الوزير أن الحكومة ستراجع الأسعار كل ثلاثة أشهر.", "قصة قصيرة بلا نقطة في آخرها"]
+    paragraphs, removed = clean_lines(lines)
+    assert paragraphs == [lines[0], lines[1], lines[5], lines[6]]   # a short line after a sentence stays
+    assert [r.kind for r in removed] == ["read_also"] * 3
+
+
+def test_list_items_lose_the_dash_the_extractor_gives_them(tmp_path):
+    items = ["الخط F63 من محطة مترو الراشدية إلى منطقة الورقاء كل 20 دقيقة.",
+             "الخط 34 من محطة حافلات القصيص إلى مجمع دبي للاستثمار."]
+    body = "".join(f"<p>{sentence}</p>" for sentence in STORY.body)
+    markup = (f"<html><head><title>{STORY.headline}</title></head><body><article><h1>{STORY.headline}</h1>{body}"
+              f"<ul>{''.join(f'<li>{item}</li>' for item in items)}</ul></article></body></html>")
+    document = read(tmp_path, "list.html", markup)
+    assert document.paragraphs[-2:] == items

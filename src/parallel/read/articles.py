@@ -44,6 +44,10 @@ _CREDIT_RE = re.compile(
 # prices had fallen"): a credit only with a colon or slash after them, or before a name alone.
 _WORD_LABEL_CREDIT_RE = re.compile(r"^[•·\-–*]?\s*(?:كتب|كتبت|تقرير|ترجمة|ترجمه|By)(?:\s*([:/\-–—ـ])\s*|\s+)(\S.*)$",
                                    re.IGNORECASE)
+# A byline's labelled parts ("الكاتب، زينب الموسوي", "Role، بي بي سي نيوز عربي", "Author: …"): a
+# label, a comma or colon and a name or office; never a sentence ("الكاتب، الذي …، توفي أمس.").
+_ROLE_LABEL_RE = re.compile(r"^[•·\-–*]?\s*(?:الكاتب|الكاتبة|المؤلف|المؤلفة|المحرر|المحررة|Author|Writer|Role)"
+                            r"\s*[،,:]\s*\S", re.IGNORECASE)
 _NAME_JOINERS = {"de", "van", "von", "al", "el", "bin", "ibn", "abu", "abdel", "la", "le", "da", "di"}
 _NAME_PREFIX_RE = re.compile(r"^(?:al|el)-\w", re.IGNORECASE)     # al-Sisi, el-Baz
 _AGENCIES = {"reuters", "ap", "afp", "associated press", "agence france-presse", "bloomberg", "xinhua", "dpa",
@@ -87,10 +91,20 @@ _COMMENT_NOTICE_RE = re.compile(
     r"comments? policy|do not necessarily reflect the views", re.IGNORECASE)
 MAX_NOTICE_LINE_WORDS = 60
 # A link to another article, labelled: "اقرأ أيضاً: <headline>", "Read more: …" — whatever its length.
-_READ_ALSO_RE = re.compile(r"^(?:اقرأ|إقرأ|اقرا|طالع) (?:أيضا|أيضاً|ايضا|ايضاً|كذلك|المزيد)|^(?:ذات صلة|مواضيع ذات صلة|"
-                           r"أخبار ذات صلة|Read also|Also read|Read more|See also|Related|Watch)"
-                           r"(?=\s*[:：|»]|\s+[\-–])", re.IGNORECASE)
+# A list of such links has a label alone, and on some sites a hidden line closing it ("نهاية قصص مقترحة",
+# "Skip Most read and continue reading").
+_LINK_LIST_LABELS = (r"ذات صلة|مواضيع ذات صلة|موضوعات ذات صلة|أخبار ذات صلة|قصص مقترحة|الأكثر قراءة|الأكثر مشاهدة|"
+                     r"Read also|Also read|Read more|See also|Related|Related stories|Recommended|Recommended stories|"
+                     r"Most read|Watch")
+_READ_ALSO_RE = re.compile(r"^(?:اقرأ|إقرأ|اقرا|طالع) (?:أيضا|أيضاً|ايضا|ايضاً|كذلك|المزيد)|"
+                           rf"^(?:{_LINK_LIST_LABELS})(?=\s*[:：|»]|\s+[\-–]|\s*$)|"
+                           rf"^(?:نهاية|تخطى|تجاوز|End of|Skip)\s+(?:{_LINK_LIST_LABELS})\b", re.IGNORECASE)
 MAX_READ_ALSO_WORDS = 30
+# After a label alone ("اقرأ أيضاً:", "Read more"), the linked headlines come as lines of their own:
+# at most this many lines of at most this many words, none ending a sentence.
+MAX_LINKED_HEADLINES = 6
+MAX_HEADLINE_WORDS = 20
+_SENTENCE_END_RE = re.compile(r"[.!?؟…]['\"”»)]*$")
 # The site promoting itself inside the article: a call to follow, subscribe, join or download that
 # names a channel of its own.  Arabic's plural imperatives are also past tenses ("انضموا" join / they
 # joined), so a call needs "us", "our" or the newsletter: "تابعونا على تلغرام", "انضموا إلى قناتنا",
@@ -107,6 +121,11 @@ _PROMOTION_RE = re.compile(
     rf"(?:تابعوا|تابعي|اشترك|اشتركوا|اشتركي|انضم|انضموا|انضمي|للاشتراك)\b(?:\s+\S+){{0,8}}?\s+[وبلف]?(?:{_OURS})|"
     rf"(?:Follow us|Follow \S+(?: \S+)? on|Subscribe|Sign up (?:for|to)|Join (?:us|our)|Like us|Download (?:our|the)|"
     rf"Get our)\b(?:\s+\S+){{0,6}}?\s+(?:{_CHANNELS})\b|"
+    # the site by its Latin name and a platform, nothing after: "تابعوا RT على تلغرام"
+    rf"تابعوا\s+[A-Za-z][\w&.+-]*(?:\s+[A-Za-z][\w&.+-]*)?\s+(?:على|عبر)\s+(?:ال)?(?:{_CHANNELS})$|"
+    # the paywall's offer
+    r"(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك)|(?:اشترك|اشتركوا|اشتركي) الآن|"
+    r"(?:Get (?:unlimited|full) access|Subscribe (?:now|today|to (?:continue|keep) reading))\b|"
     r"(?:حمل|نزل|حملوا|نزلوا)\s+(?:تطبيقنا|(?:ال)?تطبيق\b.{0,60}?"
     r"(?:هاتفك|جوالك|هواتفكم|متجر|مجانا|Google Play|App Store))|"
     r"(?:اضغط|انقر|اضغطوا|انقروا|Click|Tap)\s+(?:هنا|here)\b)", re.IGNORECASE)
@@ -147,6 +166,8 @@ def _is_credit(line: str, after_headline: bool = True) -> bool:
     that is also an ordinary word ("كتب", "تقرير", "By") followed by a colon, slash or dash, or —
     below the headline — by names alone ("By Sara Ali, Reuters", "كتب محمد علي")."""
     if _CREDIT_RE.match(line) or _AGENCY_BYLINE_RE.match(line):
+        return True
+    if _ROLE_LABEL_RE.match(line) and not _SENTENCE_END_RE.search(line):
         return True
     labelled = _WORD_LABEL_CREDIT_RE.match(line)
     if not labelled:
@@ -209,11 +230,12 @@ def boilerplate_kind(line: str, previous: list[str]) -> str | None:
     words = line.split()
     if _COMMENT_NOTICE_RE.search(line) and len(words) <= MAX_NOTICE_LINE_WORDS:
         return "comment_notice"
-    if _READ_ALSO_RE.match(line) and len(words) <= MAX_READ_ALSO_WORDS:
+    bare = strip_marks(line)        # "اقرأ أيضًا" is "اقرأ أيضا"
+    if _READ_ALSO_RE.match(bare) and len(words) <= MAX_READ_ALSO_WORDS:
         return "read_also"
-    if _CONTROL_RE.match(line) and len(words) <= MAX_CONTROL_LINE_WORDS:
+    if _CONTROL_RE.match(bare) and len(words) <= MAX_CONTROL_LINE_WORDS:
         return "control"
-    site_own = _site_own_kind(strip_marks(line), len(words))
+    site_own = _site_own_kind(bare, len(words))
     if site_own:
         return site_own
     if is_comment_title(line):
@@ -230,6 +252,18 @@ def boilerplate_kind(line: str, previous: list[str]) -> str | None:
     return None
 
 
+def _is_bare_label(line: str) -> bool:
+    """A read-also label with nothing after it: its links are the lines that follow."""
+    bare = strip_marks(line)
+    label = _READ_ALSO_RE.match(bare)
+    return bool(label) and not bare[label.end():].strip(" :：|»-–")
+
+
+def _is_headline_like(line: str) -> bool:
+    """A short line that ends no sentence: a linked headline, not a paragraph."""
+    return len(line.split()) <= MAX_HEADLINE_WORDS and not _SENTENCE_END_RE.search(line)
+
+
 def _is_trailing_signature(line: str) -> bool:
     """A last line of one or two words with no punctuation: an outlet or author signature."""
     return len(line.split()) <= 2 and not re.search(r"[.!?؟:،,\"“”«»]", line)
@@ -239,12 +273,19 @@ def clean_lines(lines: list[str]) -> tuple[list[str], list[Removed]]:
     """Split raw lines into article paragraphs and recorded boilerplate."""
     kept: list[tuple[int, str, str]] = []   # (line number, text as published, visible text)
     removed: list[Removed] = []
+    linked = 0      # headlines that may still follow a read-also label alone
     for number, raw in enumerate(lines, start=1):
         line = normalise_line(raw)
         visible = visible_text(line)
         if not visible:
             continue
         kind = boilerplate_kind(visible, [seen for _, _, seen in kept])
+        if kind == "read_also" and _is_bare_label(visible):
+            linked = MAX_LINKED_HEADLINES
+        elif kind is None and linked and _is_headline_like(visible):
+            kind, linked = "read_also", linked - 1
+        elif kind is None:
+            linked = 0
         if kind:
             removed.append(Removed(number, kind, line))
         else:

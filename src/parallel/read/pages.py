@@ -45,6 +45,8 @@ _HTML_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254"
                  "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8"}
 # Elements whose text is never shown as page text.
 _INVISIBLE_ELEMENTS = ("script", "style", "noscript", "template", "head", "svg")
+# trafilatura writes each list item as "- item": the dash is its rendering, not the page's text.
+_LIST_MARKER_RE = re.compile(r"^-\s+")
 
 
 def is_page(path: Path) -> bool:
@@ -138,7 +140,8 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
     sources = {"body": "trafilatura"}
     if not text.strip() and parts.body.strip():
         text, sources["body"] = parts.body, "json-ld articleBody"
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    lines = [_LIST_MARKER_RE.sub("", line.strip()) for line in text.split("\n") if line.strip()]
+    lines = [line for line in lines if line]
     if not lines:
         raise InputError(f"{path}: no article text found in the page")
     if is_navigation(lines, parts):
