@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from parallel.pairing.keys import FAMILIES
-from parallel.pairing.mapped import ColumnWriter, Mapped, writable
+from parallel.pairing.mapped import ColumnWriter, Mapped, MappedRows, writable
 
 CANDIDATES = 8          # the best documents of the other side kept for each document
 CANDIDATE_KEYS = 40     # the rarest keys of a document looked up
@@ -350,10 +350,10 @@ def candidates_among(index: Index, arabic_documents: np.ndarray, english_documen
     return np.stack([arabic_documents[pairs[:, 0]], english_documents[pairs[:, 1]]], axis=1)
 
 
-def shared_mass(index: Index, pairs: np.ndarray) -> np.ndarray:
+def shared_mass(index: Index, pairs: np.ndarray) -> MappedRows:
     """(pairs, families): the idf mass of the keys both documents of each pair hold (the smaller
-    weight of the two), counted block by block."""
-    shared = np.zeros((len(pairs), len(FAMILIES)), dtype=np.float64)
+    weight of the two), counted block by block into a file in the index's folder."""
+    shared = MappedRows(len(pairs), len(FAMILIES), np.float64, index.scratch)
     for start in range(0, len(pairs), PAIR_BLOCK):
         block = pairs[start:start + PAIR_BLOCK]
         shared[start:start + len(block)] = _shared_block(index, block)

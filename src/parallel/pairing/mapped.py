@@ -78,6 +78,41 @@ def writable(size: int, dtype: np.dtype, directory: str | None = None) -> tuple[
     return np.frombuffer(view, dtype=dtype, count=size), Mapped([view])
 
 
+class MappedRows:
+    """Rows of a 2-D array in a temporary file (``writable``), read as copies and written a block of
+    rows at a time, the pages handed back after each access: numpy's indexing, one block in memory."""
+
+    def __init__(self, count: int, width: int, dtype: np.dtype, directory: str | None = None):
+        flat, self._mapped = writable(count * width, dtype, directory)
+        self._rows = flat.reshape(count, width)
+        self._directory = directory
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(rows, columns)."""
+        return self._rows.shape
+
+    def __getitem__(self, index):       # noqa: ANN001
+        block = np.array(self._rows[index])
+        self._mapped.release()
+        return block
+
+    def __setitem__(self, index, values) -> None:   # noqa: ANN001
+        self._rows[index] = values
+        self._mapped.release()
+
+    def grown(self, extra: int, block: int = 1 << 16) -> "MappedRows":
+        """A copy with ``extra`` rows more after these (zeros), copied ``block`` rows at a time."""
+        grown = MappedRows(len(self) + extra, self.shape[1], self._rows.dtype, self._directory)
+        for low in range(0, len(self), block):
+            high = min(low + block, len(self))
+            grown[low:high] = self[low:high]
+        return grown
+
+
 def _write(file, array: np.ndarray) -> None:   # noqa: ANN001
     data = memoryview(np.ascontiguousarray(array)).cast("B")
     for low in range(0, len(data), WRITE_CHUNK):

@@ -45,21 +45,37 @@ def _row_blocks(count: int):
 
 
 def pair_features(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.ndarray, pairs: np.ndarray,
-                  length_z: np.ndarray, sentence_ratio: np.ndarray) -> np.ndarray:
+                  length_z: np.ndarray, sentence_ratio: np.ndarray, out=None) -> np.ndarray:  # noqa: ANN001
     """Rows of features for candidate pairs (``FEATURE_NAMES``) from their shared mass and their
     documents' masses (``arabic_mass``, ``english_mass``: one row a document, taken for
     ``pairs`` a block at a time), their length ratio's distance from the collection's
-    (``length_z``) and the log ratio of their sentence counts; float32, ``ROW_BLOCK`` rows at a time."""
-    features = np.empty((len(shared), len(FEATURE_NAMES)), dtype=np.float32)
+    (``length_z``) and the log ratio of their sentence counts; float32, ``ROW_BLOCK`` rows at a
+    time, into ``out`` where given (rows on disk: ``mapped.MappedRows``)."""
+    features = np.empty((len(shared), len(FEATURE_NAMES)), dtype=np.float32) if out is None else out
     families = 3 * shared.shape[1]
     for rows in _row_blocks(len(shared)):
         block = shared[rows]
-        features[rows, :families] = np.stack([_fractions(block, arabic_mass[pairs[rows, 0]]),
-                                              _fractions(block, english_mass[pairs[rows, 1]]), np.log1p(block)],
-                                             axis=2).reshape(len(block), -1)
-        features[rows, LENGTH_COLUMN] = -np.abs(length_z[rows])
-        features[rows, LENGTH_COLUMN + 1] = -np.abs(sentence_ratio[rows])
+        rows_features = np.empty((len(block), len(FEATURE_NAMES)), dtype=np.float32)
+        rows_features[:, :families] = np.stack([_fractions(block, arabic_mass[pairs[rows, 0]]),
+                                                _fractions(block, english_mass[pairs[rows, 1]]), np.log1p(block)],
+                                               axis=2).reshape(len(block), -1)
+        rows_features[:, LENGTH_COLUMN] = -np.abs(length_z[rows])
+        rows_features[:, LENGTH_COLUMN + 1] = -np.abs(sentence_ratio[rows])
+        features[rows] = rows_features
     return features
+
+
+def row_sums(rows_of) -> np.ndarray:  # noqa: ANN001
+    """Each row's sum, ``ROW_BLOCK`` rows at a time (rows in memory or on disk)."""
+    return np.concatenate([rows_of[rows].sum(axis=1) for rows in _row_blocks(len(rows_of))] or [np.zeros(0)])
+
+
+def set_length_column(features, length_z: np.ndarray) -> None:  # noqa: ANN001
+    """Every row's length feature anew (``length_z``: the collection's spread changed), a block at a time."""
+    for rows in _row_blocks(len(features)):
+        block = features[rows]
+        block[:, LENGTH_COLUMN] = -np.abs(length_z[rows])
+        features[rows] = block
 
 
 def cosine_score(shared: np.ndarray, arabic_mass: np.ndarray, english_mass: np.ndarray, pairs: np.ndarray

@@ -47,9 +47,9 @@ from parallel.pairing.keys import (
     likeliest_translations,
 )
 from parallel.pairing.links import linked_by_pages
+from parallel.pairing.mapped import MappedRows
 from parallel.pairing.model import (
     FEATURE_NAMES,
-    LENGTH_COLUMN,
     PairModel,
     cosine_score,
     deciding_evidence,
@@ -60,7 +60,9 @@ from parallel.pairing.model import (
     mutual_best,
     one_partner_probabilities,
     pair_features,
+    row_sums,
     self_labels,
+    set_length_column,
 )
 from parallel.pairing.shelf import SetAside
 from parallel.pairing.words import expected_word_table, stem_counts
@@ -245,7 +247,7 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
     # first labels: mutual best by the evidence the two documents share (idf mass, absolute: one
     # shared number explains a short document entirely but is weak evidence), a clear lead, a
     # length ratio the collection's translations have
-    scores = shared.sum(axis=1)
+    scores = row_sums(shared)
     best = mutual_best(pairs, scores) & mutual_best(
         pairs, cosine_score(shared, index.arabic_mass, index.english_mass, pairs))
     positive = (best & (np.abs(shapes.length_z(pairs, best)) < MAX_LENGTH_Z)) | is_link
@@ -253,7 +255,8 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
         positive = _among(pairs, sure, len(shapes.english_lengths)) | is_link
     labelled = positive
     features = pair_features(shared, index.arabic_mass, index.english_mass, pairs,
-                             shapes.length_z(pairs, labelled), shapes.sentence_ratio(pairs))
+                             shapes.length_z(pairs, labelled), shapes.sentence_ratio(pairs),
+                             out=MappedRows(len(pairs), len(FEATURE_NAMES), np.float32, index.scratch))
     del shared, best      # a candidate is its features from here on: the largest per-candidate arrays go
     model = None
     for _ in range(SELF_TRAINING + 1):
@@ -287,21 +290,19 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
                    rounds=[_describe(model)] if model else [])
 
 
-def _with_candidates(index: Index, shapes: Shapes, pairs: np.ndarray, features: np.ndarray, is_link: np.ndarray,
-                     labelled: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _with_candidates(index: Index, shapes: Shapes, pairs: np.ndarray, features: MappedRows, is_link: np.ndarray,
+                     labelled: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, MappedRows, np.ndarray]:
     """(pairs, features, is_link) with the ``extra`` candidates after the others; only theirs are
-    computed, and every row's length distance again (the collection's spread may take in the new rows).
-    ``features`` is grown in place (``ndarray.resize``: a realloc, not a second array beside the
-    first), so that every candidate's features are not held twice."""
+    computed, and every row's length distance again (the collection's spread may take in the new rows)."""
     pairs = np.concatenate([pairs, extra])
     is_link = np.concatenate([is_link, np.zeros(len(extra), dtype=bool)])
     distance = shapes.length_z(pairs, np.concatenate([labelled, np.zeros(len(extra), dtype=bool)]))
     added = pair_features(shared_mass(index, extra), index.arabic_mass, index.english_mass, extra,
                           distance[-len(extra):], shapes.sentence_ratio(extra))
     scored = len(features)
-    features.resize((scored + len(added), features.shape[1]), refcheck=False)   # no view of it is alive
+    features = features.grown(len(added))
     features[scored:] = added
-    features[:, LENGTH_COLUMN] = -np.abs(distance)
+    set_length_column(features, distance)
     return pairs, features, is_link
 
 
