@@ -517,3 +517,32 @@ def test_features_and_the_fit_are_the_same_whatever_the_block_size(monkeypatch):
     assert blocks[0][row, 1] == pytest.approx(shared[row, 0] / english_mass[e, 0], rel=1e-6)
     assert blocks[1][row] == pytest.approx((shared[row] / np.sqrt(arabic_mass[a] * english_mass[e])).sum())
     assert (blocks[0][pairs[:, 0] == 3, 0] == 0).all()       # no mass: the share is 0, not a division by 0
+
+
+def test_mapped_rows_read_back_what_was_written_in_any_order(tmp_path):
+    from parallel.pairing.mapped import GATHER_ROWS, MappedRows
+    data = np.random.default_rng(1).random((2 * GATHER_ROWS + 5, 3)).astype(np.float32)
+    rows = MappedRows(len(data), 3, np.float32, str(tmp_path))
+    rows[:] = data
+    picked = np.random.default_rng(2).integers(0, len(data), 5000)     # spread over every stretch of the file
+    assert np.array_equal(rows[picked], data[picked])
+    assert np.array_equal(rows[data[:, 0] > 0.5], data[data[:, 0] > 0.5])
+    assert np.array_equal(rows[10:20], data[10:20])
+    grown = rows.grown(7)
+    assert grown.shape == (len(data) + 7, 3)
+    assert np.array_equal(grown[:len(data)], data) and not grown[len(data):].any()
+
+
+def test_a_table_written_in_blocks_is_the_table(tmp_path):
+    from parallel.pairing.index import TableWriter, merged_tables
+    table = raw_table([{0: {5: 1.0, 3: 0.5}}, {}, {1: {7: 2.0}}] * 3000, str(tmp_path))   # several blocks
+    assert len(table) == 9000 and table.mapped is not None
+    assert table.starts[:4].tolist() == [0, 2, 2, 3]
+    assert table.keys[:3].tolist() == [3, 5, 7] and table.weights[:3].tolist() == [0.5, 1.0, 2.0]
+    writer = TableWriter(np.uint32, str(tmp_path))
+    for _, block in table.blocks(1000):
+        writer.append(block)
+    copied = writer.finish()
+    assert np.array_equal(copied.starts, table.starts) and np.array_equal(copied.keys, table.keys)
+    merged = merged_tables(table, copied, str(tmp_path))
+    assert merged.keys[:6].tolist() == [3, 5, 3, 5, 7, 7]      # each document's entries from both, in turn

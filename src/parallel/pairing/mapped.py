@@ -17,6 +17,7 @@ from typing import Sequence
 import numpy as np
 
 WRITE_CHUNK = 1 << 24       # bytes written at a time (a view, never a copy of a whole array)
+GATHER_ROWS = 1 << 16       # rows of a file gathered from at a time
 
 
 class Mapped:
@@ -96,9 +97,26 @@ class MappedRows:
         return self._rows.shape
 
     def __getitem__(self, index):       # noqa: ANN001
+        if isinstance(index, (np.ndarray, list)):
+            return self._gathered(np.asarray(index))
         block = np.array(self._rows[index])
         self._mapped.release()
         return block
+
+    def _gathered(self, index: np.ndarray) -> np.ndarray:
+        """The rows listed (or masked), in their order, read ``GATHER_ROWS`` rows of the file at a
+        time: rows spread over the whole file would otherwise bring all of its pages in at once."""
+        if index.dtype == bool:
+            index = np.flatnonzero(index)
+        gathered = np.empty((len(index), self.shape[1]), dtype=self._rows.dtype)
+        order = np.argsort(index, kind="stable")
+        ordered = index[order]
+        bounds = np.searchsorted(ordered, np.arange(0, len(self) + GATHER_ROWS, GATHER_ROWS))
+        for low, high in zip(bounds[:-1], bounds[1:]):
+            if high > low:
+                gathered[order[low:high]] = self._rows[ordered[low:high]]
+                self._mapped.release()
+        return gathered
 
     def __setitem__(self, index, values) -> None:   # noqa: ANN001
         self._rows[index] = values
