@@ -4,7 +4,8 @@ import pytest
 
 from conftest import SEEDS, article
 from parallel.errors import InputError
-from parallel.read.articles import article_paths, boilerplate_kind, clean_lines, read_article
+from parallel.read.articles import article_paths, read_article
+from parallel.read.boilerplate import boilerplate_kind, clean_lines
 from parallel.read.textfiles import read_text
 from parallel.text_rules import normalise_line, visible_text
 

@@ -8,7 +8,8 @@ import pytest
 from lxml import html
 
 import newslayouts
-from parallel.read.articles import boilerplate_kind, clean_lines, read_article
+from parallel.read.articles import read_article
+from parallel.read.boilerplate import boilerplate_kind, clean_lines
 from parallel.read.page_chrome import is_comment_title, without_chrome
 from parallel.read.page_parts import lead_block
 

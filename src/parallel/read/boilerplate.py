@@ -1,0 +1,291 @@
+"""Boilerplate rules: which lines of a scraped article are the site's, not the article's.
+
+Articles are raw web text: one paragraph per line, with the scraping residue of news sites mixed
+in — repeated headlines, photo credits, share and print buttons, bylines and datelines, "read
+also" links, the site's promotions, copyright and tags, comment notices.  ``clean_lines`` keeps
+the article's lines and names the rule that removed each of the others (``records.Removed``), so
+that nothing is lost silently and the report can say what was dropped.
+"""
+from __future__ import annotations
+
+import re
+
+from parallel.read.page_chrome import is_comment_title
+from parallel.records import Removed
+from parallel.text_rules import ARTICLE, ARTICLE_PROCLITICS, DIGITS, normalise_line, strip_marks, visible_text
+
+# Labels of page controls that scrapers pick up as text lines (share, print, comment, captcha,
+# back-to-top, advertisement).  A line is boilerplate when it is one of them, or starts with one
+# and is too short to be a sentence of the article.
+_CONTROL_LABELS = (
+    "شارك", "مشاركة", "طباعة", "اطبع", "اترك تعليقك", "أضف تعليقك", "أضف تعليق", "تعليقات",
+    "التعليقات", "تغيير رمز التحقق", "رمز التحقق", "إعلان", "اعلان", "اقرأ أيضا", "اقرأ أيضاً",
+    "اقرأ المزيد", "المزيد", "Top", "Share", "Print", "Advertisement",
+)
+_CONTROL_RE = re.compile(
+    r"^(?:%s)(?=$|\s|:)" % "|".join(sorted(map(re.escape, _CONTROL_LABELS), key=len, reverse=True)),
+    re.IGNORECASE,
+)
+_PHOTO_CREDIT_RE = re.compile(r"^(?:صورة|الصورة|تصوير|صور|Photo|Image)\s*(?:من)?\s*[:：/]", re.IGNORECASE)
+# "Source: …", "Translated by/ …", "• from the … website", "Reporting: …" — credits, not text.
+_CREDIT_RE = re.compile(
+    r"^[•·\-–*]?\s*(?:المصدر|مصدر|إعداد|اعداد|تحرير|بقلم|عن موقع|عن صحيفة|عن وكالة|نقلا عن|"
+    r"Source|Written by|Reporting by)"
+    r"\s*[:/]?\s",
+    re.IGNORECASE,
+)
+# Labels that are also ordinary words ("كتب الوزير في رسالة …", "تقرير الأمم المتحدة …", "By Tuesday,
+# prices had fallen"): a credit only with a colon or slash after them, or before a name alone.
+_WORD_LABEL_CREDIT_RE = re.compile(r"^[•·\-–*]?\s*(?:كتب|كتبت|تقرير|ترجمة|ترجمه|By)(?:\s*([:/\-–—ـ])\s*|\s+)(\S.*)$",
+                                   re.IGNORECASE)
+# A byline's labelled parts ("الكاتب، زينب الموسوي", "Role، بي بي سي نيوز عربي", "Author: …"): a
+# label, a comma or colon and a name or office; never a sentence ("الكاتب، الذي …، توفي أمس.").
+_ROLE_LABEL_RE = re.compile(r"^[•·\-–*]?\s*(?:الكاتب|الكاتبة|المؤلف|المؤلفة|المحرر|المحررة|Author|Writer|Role)"
+                            r"\s*[،,:]\s*\S", re.IGNORECASE)
+_NAME_JOINERS = {"de", "van", "von", "al", "el", "bin", "ibn", "abu", "abdel", "la", "le", "da", "di"}
+_NAME_PREFIX_RE = re.compile(r"^(?:al|el)-\w", re.IGNORECASE)     # al-Sisi, el-Baz
+_AGENCIES = {"reuters", "ap", "afp", "associated press", "agence france-presse", "bloomberg", "xinhua", "dpa",
+             "efe", "ansa", "anadolu", "wam", "spa", "kuna", "qna", "mena", "sana", "petra", "bbc", "cnn"}
+_NAME_LIST_SEPARATOR_RE = re.compile(r"\s*,\s*|\s+and\s+|\s+in\s+|\s*/\s*")   # "A, Reuters", "A and B", "A in Cairo"
+MAX_NAME_WORDS = 5
+MAX_ARABIC_NAME_WORDS = 3
+# Offices and roles that open a sentence's subject, not a person's name: "كتب رئيس الوزراء رسالة"
+# ("the prime minister wrote a letter"), "كتبت وزيرة الخارجية" (with the article they are caught already).
+_ARABIC_OFFICES = set(
+    "رئيس رئيسة وزير وزيرة مدير مديرة نائب نائبة سفير سفيرة قائد قائدة أمين أمينة مستشار مستشارة متحدث "
+    "متحدثة ناطق ناطقة مسؤول مسؤولة محافظ محافظة عضو عضوة ممثل ممثلة مبعوث مبعوثة زعيم زعيمة رئيسا "
+    "وزراء".split())   # not "مراسل": "كتب مراسلنا" is a byline
+# News-agency bylines: initials and agency abbreviations, e.g. "ع.ش/ أ.ح (أ ف ب)".
+_AGENCY_BYLINE_RE = re.compile(r"^[^\s.]{1,3}\.[^\s.]{1,3}\s*/.*\((?:[^()]{1,25})\)\s*$")
+_ARABIC_MONTHS = (
+    "يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر "
+    "كانون الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول"
+).split()
+_WEEKDAYS = "السبت الأحد الاحد الإثنين الاثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة".split()
+_DATE_WORDS = set(_ARABIC_MONTHS + _WEEKDAYS + ["ص", "م", "GMT", "بتوقيت", "غرينتش", "مكة"])
+_DATE_TOKEN_RE = re.compile(f"^[{DIGITS}:/\\-–.،,]+$")
+
+MAX_CONTROL_LINE_WORDS = 8
+# A page's publication line: "نُشر في …", "آخر تحديث: …", "Published …", "Updated …", with a date or time.
+_PUBLICATION_RE = re.compile(r"^(?:نُشر|نشر|تاريخ النشر|آخر تحديث|اخر تحديث|تم التحديث|تحديث|Published|Updated|"
+                             r"Last updated|Posted)\b", re.IGNORECASE)
+MAX_PUBLICATION_LINE_WORDS = 14
+_ENGLISH_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# Capitalised words that open phrases, not names: "By Tuesday, …", "By The Numbers".
+_NOT_A_NAME_START = set(_ENGLISH_MONTHS.split("|")) | set(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That These Those Then Now Far "
+    "Contrast Comparison Law Air Sea Road Car Train Bus Plane Noon Midnight Night Day Morning Evening".split())
+_DATE_OR_TIME_RE = re.compile(f"[{DIGITS}]{{1,4}}[:/.\\-][{DIGITS}]{{1,2}}|\\b(?:{_ENGLISH_MONTHS})\\b", re.IGNORECASE)
+# What comment-enabled news sites print about their comments: it disclaims, welcomes or rules the
+# discussion, never reports news.
+_COMMENT_NOTICE_RE = re.compile(
+    r"التعليقات (?:المنشورة|الواردة)|تعبر عن (?:رأي|آراء) (?:أصحابها|كتابها)|لا تعبر (?:بالضرورة )?عن (?:رأي|وجهة نظر)|"
+    r"نرحب بتعليقات|بآداب الحوار|الالتزام بآداب|يرجى الالتزام|اللغة اللائقة|"
+    r"comments are moderated|views expressed in (?:the )?comments|keep (?:your )?comments civil|"
+    r"comments? policy|do not necessarily reflect the views", re.IGNORECASE)
+MAX_NOTICE_LINE_WORDS = 60
+# A link to another article, labelled: "اقرأ أيضاً: <headline>", "Read more: …" — whatever its length.
+# A list of such links has a label alone, and on some sites a hidden line closing it ("نهاية قصص مقترحة",
+# "Skip Most read and continue reading").
+_LINK_LIST_LABELS = (r"ذات صلة|مواضيع ذات صلة|موضوعات ذات صلة|أخبار ذات صلة|قصص مقترحة|الأكثر قراءة|الأكثر مشاهدة|"
+                     r"Read also|Also read|Read more|See also|Related|Related stories|Recommended|Recommended stories|"
+                     r"Most read|Watch")
+_READ_ALSO_RE = re.compile(r"^(?:اقرأ|إقرأ|اقرا|طالع) (?:أيضا|أيضاً|ايضا|ايضاً|كذلك|المزيد)|"
+                           rf"^(?:{_LINK_LIST_LABELS})(?=\s*[:：|»]|\s+[\-–]|\s*$)|"
+                           rf"^(?:نهاية|تخطى|تجاوز|End of|Skip)\s+(?:{_LINK_LIST_LABELS})\b", re.IGNORECASE)
+MAX_READ_ALSO_WORDS = 30
+# After a label alone ("اقرأ أيضاً:", "Read more"), the linked headlines come as lines of their own:
+# at most this many lines of at most this many words, none ending a sentence.
+MAX_LINKED_HEADLINES = 6
+MAX_HEADLINE_WORDS = 20
+_SENTENCE_END_RE = re.compile(r"[.!?؟…]['\"”»)]*$")
+# The site promoting itself inside the article: a call to follow, subscribe, join or download that
+# names a channel of its own.  Arabic's plural imperatives are also past tenses ("انضموا" join / they
+# joined), so a call needs "us", "our" or the newsletter: "تابعونا على تلغرام", "انضموا إلى قناتنا",
+# "اشترك في النشرة البريدية"; "انضم مليون مستخدم إلى تيليغرام" and "تابع المتحدث على تويتر" are the
+# story.  Not "قناة" nor "تطبيق" alone either: "قناة السويس", "تطبيق القرار" (the canal, implementing).
+_CHANNELS = (r"تويتر|إكس|تلغرام|تليغرام|تيليغرام|تليجرام|تيليجرام|فيسبوك|فيس بوك|إنستغرام|انستغرام|انستجرام|"
+             r"يوتيوب|واتساب|واتس آب|تيك توك|سناب شات|قناتنا|صفحتنا|حساباتنا|تطبيقنا|أخبار جوجل|أخبار غوغل|"
+             r"Twitter|X|Telegram|Facebook|Instagram|YouTube|WhatsApp|TikTok|newsletter|Google News|app|channel")
+_OURS = r"قناتنا|صفحتنا|صفحاتنا|حساباتنا|حسابنا|تطبيقنا|نشرتنا|موقعنا|النشرة البريدية"
+_LEAD_IN = r"(?:لمتابعة (?:آخر|أحدث|كل) \S+[،,]?\s+|For (?:the latest|more)\b[^,]{0,40},\s*)?"
+_PROMOTION_RE = re.compile(
+    rf"^{_LEAD_IN}(?:"
+    rf"تابعونا(?:\s+\S+){{0,6}}?\s+[وبلف]?(?:ال)?(?:{_CHANNELS})\b|"
+    rf"(?:تابعوا|تابعي|اشترك|اشتركوا|اشتركي|انضم|انضموا|انضمي|للاشتراك)\b(?:\s+\S+){{0,8}}?\s+[وبلف]?(?:{_OURS})|"
+    rf"(?:Follow us|Follow \S+(?: \S+)? on|Subscribe|Sign up (?:for|to)|Join (?:us|our)|Like us|Download (?:our|the)|"
+    rf"Get our)\b(?:\s+\S+){{0,6}}?\s+(?:{_CHANNELS})\b|"
+    # the site by its Latin name and a platform, nothing after: "تابعوا RT على تلغرام"
+    rf"تابعوا\s+[A-Za-z][\w&.+-]*(?:\s+[A-Za-z][\w&.+-]*)?\s+(?:على|عبر)\s+(?:ال)?(?:{_CHANNELS})$|"
+    # the paywall's offer
+    r"(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك)|(?:اشترك|اشتركوا|اشتركي) الآن|"
+    r"(?:Get (?:unlimited|full) access|Subscribe (?:now|today|to (?:continue|keep) reading))\b|"
+    r"(?:حمل|نزل|حملوا|نزلوا)\s+(?:تطبيقنا|(?:ال)?تطبيق\b.{0,60}?"
+    r"(?:هاتفك|جوالك|هواتفكم|متجر|مجانا|Google Play|App Store))|"
+    r"(?:اضغط|انقر|اضغطوا|انقروا|Click|Tap)\s+(?:هنا|here)\b)", re.IGNORECASE)
+MAX_PROMOTION_WORDS = 30
+# The page's copyright ("جميع الحقوق محفوظة © 2026 …", "© 2026 … All rights reserved."), short.
+_COPYRIGHT_RE = re.compile(r"©|^(?:جميع|كل) (?:الحقوق|حقوق النشر|حقوق الطبع(?: والنشر)?) محفوظة|"
+                           r"^حقوق (?:النشر|الطبع|الطبع والنشر|الملكية)(?: الفكرية)? محفوظة|All rights reserved|"
+                           r"^Copyright\s*(?:\(c\)|[0-9]{4})", re.IGNORECASE)
+MAX_COPYRIGHT_WORDS = 15
+# How long the article takes to read ("وقت القراءة: 3 دقائق", "4 min read", "3-minute read"); its tags.
+_READING_TIME_RE = re.compile(rf"^(?:(?:وقت|مدة|زمن) القراءة|Reading time)\s*[:：]?\s*[{DIGITS}]+|"
+                              rf"^[{DIGITS}]+[\s-]*(?:min|mins|minutes?)\s+read$|"
+                              rf"^[{DIGITS}]+\s*(?:دقيقة|دقائق|د)\s+(?:للقراءة|قراءة)$", re.IGNORECASE)
+MAX_READING_TIME_WORDS = 6
+_TAGS_RE = re.compile(r"^(?:الوسوم|وسوم|الكلمات المفتاحية|كلمات مفتاحية|الكلمات الدلالية|كلمات دلالية|العلامات|"
+                      r"Tags|Topics|Keywords|Filed under)\s*[:：]", re.IGNORECASE)
+MAX_TAG_LINE_WORDS = 30
+# What separates a byline from a date on one line ("By … | Updated …", "كتب: … - الإثنين …").
+_METADATA_SEPARATOR_RE = re.compile(r"\s+[|•·\-–—]\s+")
+_METADATA_KINDS = {"credit", "published", "dateline"}
+
+
+def _has_a_date(line: str) -> bool:
+    """A date or a time: a month's name with a number, ``12:30``, ``6/12``, ``2026-12-06``."""
+    return bool(_DATE_OR_TIME_RE.search(line)) or (any(w in _ARABIC_MONTHS for w in line.split())
+                                                  and any(ch.isdigit() for ch in line))
+
+
+def _is_dateline(line: str) -> bool:
+    """A line made only of dates, times, weekday and month names (the page's publication stamp)."""
+    tokens = [t for t in re.split(r"[\s/\-–]+", line) if t]
+    has_digit = any(ch.isdigit() for ch in line)
+    return has_digit and all(_DATE_TOKEN_RE.match(t) or t in _DATE_WORDS for t in tokens)
+
+
+def _is_credit(line: str, after_headline: bool = True) -> bool:
+    """A credit line: a credit label ("المصدر:", "بقلم", "Source:"), an agency byline, or a label
+    that is also an ordinary word ("كتب", "تقرير", "By") followed by a colon, slash or dash, or —
+    below the headline — by names alone ("By Sara Ali, Reuters", "كتب محمد علي")."""
+    if _CREDIT_RE.match(line) or _AGENCY_BYLINE_RE.match(line):
+        return True
+    if _ROLE_LABEL_RE.match(line) and not _SENTENCE_END_RE.search(line):
+        return True
+    labelled = _WORD_LABEL_CREDIT_RE.match(line)
+    if not labelled:
+        return False
+    return labelled.group(1) is not None or (after_headline and _names_only(labelled.group(2)))
+
+
+def _names_only(text: str) -> bool:
+    """Whether what follows a byline's label is names and nothing else: Latin names (each word
+    capitalised, joiners and al-/el- allowed) or news agencies, listed with commas, "and" or
+    "in" (a place); or one to three Arabic words, the first without the article and no office (a
+    name, not "الوزير" nor "رئيس الوزراء").  Nothing that ends a sentence, no digit."""
+    text = text.strip()
+    if not text or text[-1] in ".!?؟" or any(ch.isdigit() for ch in text) or any(ch in text for ch in "؛;:،"):
+        return False
+    if not text[0].isascii():
+        words = text.split()
+        return (len(words) <= MAX_ARABIC_NAME_WORDS and not words[0].startswith((ARTICLE, *ARTICLE_PROCLITICS))
+                and words[0] not in _ARABIC_OFFICES)
+    pieces = [piece for piece in _NAME_LIST_SEPARATOR_RE.split(text) if piece]
+    return bool(pieces) and all(_is_latin_name(piece) or piece.lower() in _AGENCIES for piece in pieces)
+
+
+def _is_latin_name(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= MAX_NAME_WORDS or words[0] in _NOT_A_NAME_START:
+        return False
+    return all(word[0].isupper() or word.lower() in _NAME_JOINERS or _NAME_PREFIX_RE.match(word) for word in words)
+
+
+def _metadata_kind(line: str, after_headline: bool = True) -> str | None:
+    """The rule of a line that is only page metadata: a credit, a publication line or a dateline,
+    or several of them joined by separators ("By … | Updated …"): the first piece's rule."""
+    words = line.split()
+    if _is_credit(line, after_headline) and len(words) <= MAX_CONTROL_LINE_WORDS:
+        return "credit"
+    if _is_dateline(line):
+        return "dateline"
+    if _PUBLICATION_RE.match(line) and _has_a_date(line) and len(words) <= MAX_PUBLICATION_LINE_WORDS:
+        return "published"
+    pieces = _METADATA_SEPARATOR_RE.split(line)
+    kinds = [_metadata_kind(piece, after_headline) for piece in pieces] if len(pieces) > 1 else [None]
+    return kinds[0] if all(kind in _METADATA_KINDS for kind in kinds) else None
+
+
+def _site_own_kind(line: str, words: int) -> str | None:
+    """The rule of a line the site adds to every article: a promotion, its copyright, the reading
+    time or the tags (``line`` without diacritics or tatweel: "تابِعونا" is "تابعونا")."""
+    for kind, pattern, most_words in (("promotion", _PROMOTION_RE, MAX_PROMOTION_WORDS),
+                                      ("copyright", _COPYRIGHT_RE, MAX_COPYRIGHT_WORDS),
+                                      ("reading_time", _READING_TIME_RE, MAX_READING_TIME_WORDS),
+                                      ("tags", _TAGS_RE, MAX_TAG_LINE_WORDS)):
+        if words <= most_words and pattern.search(line):
+            return kind
+    return None
+
+
+def boilerplate_kind(line: str, previous: list[str]) -> str | None:
+    """Name the boilerplate rule that ``line`` matches, or None for article text."""
+    words = line.split()
+    if _COMMENT_NOTICE_RE.search(line) and len(words) <= MAX_NOTICE_LINE_WORDS:
+        return "comment_notice"
+    bare = strip_marks(line)        # "اقرأ أيضًا" is "اقرأ أيضا"
+    if _READ_ALSO_RE.match(bare) and len(words) <= MAX_READ_ALSO_WORDS:
+        return "read_also"
+    if _CONTROL_RE.match(bare) and len(words) <= MAX_CONTROL_LINE_WORDS:
+        return "control"
+    site_own = _site_own_kind(bare, len(words))
+    if site_own:
+        return site_own
+    if is_comment_title(line):
+        return "comment_title"
+    if _PHOTO_CREDIT_RE.match(line):
+        return "photo_credit"
+    kind = _metadata_kind(line, after_headline=bool(previous))
+    if kind:
+        return kind
+    if line in previous:
+        return "duplicate"
+    if not any(ch.isalnum() for ch in line):
+        return "symbols"
+    return None
+
+
+def _is_bare_label(line: str) -> bool:
+    """A read-also label with nothing after it: its links are the lines that follow."""
+    bare = strip_marks(line)
+    label = _READ_ALSO_RE.match(bare)
+    return bool(label) and not bare[label.end():].strip(" :：|»-–")
+
+
+def _is_headline_like(line: str) -> bool:
+    """A short line that ends no sentence: a linked headline, not a paragraph."""
+    return len(line.split()) <= MAX_HEADLINE_WORDS and not _SENTENCE_END_RE.search(line)
+
+
+def _is_trailing_signature(line: str) -> bool:
+    """A last line of one or two words with no punctuation: an outlet or author signature."""
+    return len(line.split()) <= 2 and not re.search(r"[.!?؟:،,\"“”«»]", line)
+
+
+def clean_lines(lines: list[str]) -> tuple[list[str], list[Removed]]:
+    """Split raw lines into article paragraphs and recorded boilerplate."""
+    kept: list[tuple[int, str, str]] = []   # (line number, text as published, visible text)
+    removed: list[Removed] = []
+    linked = 0      # headlines that may still follow a read-also label alone
+    for number, raw in enumerate(lines, start=1):
+        line = normalise_line(raw)
+        visible = visible_text(line)
+        if not visible:
+            continue
+        kind = boilerplate_kind(visible, [seen for _, _, seen in kept])
+        if kind == "read_also" and _is_bare_label(visible):
+            linked = MAX_LINKED_HEADLINES
+        elif kind is None and linked and _is_headline_like(visible):
+            kind, linked = "read_also", linked - 1
+        elif kind is None:
+            linked = 0
+        if kind:
+            removed.append(Removed(number, kind, line))
+        else:
+            kept.append((number, line, visible))
+    if len(kept) > 2 and _is_trailing_signature(kept[-1][2]):
+        number, line, _ = kept.pop()
+        removed.append(Removed(number, "signature", line))
+    removed.sort(key=lambda r: r.line)
+    return [text for _, text, _ in kept], removed
