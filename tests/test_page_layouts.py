@@ -10,6 +10,7 @@ from lxml import html
 import newslayouts
 from parallel.read.articles import read_article
 from parallel.read.boilerplate import boilerplate_kind, clean_lines
+from parallel.read.page_body import restore_body_blocks
 from parallel.read.page_chrome import is_comment_title, without_chrome
 from parallel.read.page_parts import lead_block
 
@@ -54,7 +55,7 @@ def test_without_metadata_the_standfirst_is_the_block_the_markup_names_as_lead(t
 
 def test_amp_chrome_goes_and_amp_images_keep_their_captions():
     root = html.document_fromstring(newslayouts.amp_page())
-    assert without_chrome(root) == {"amp": 7, "comments": 0}   # 2 ads, a sidebar, 3 share buttons, an image's fallback
+    assert without_chrome(root) == {"amp": 7, "embeds": 0, "comments": 0}   # 2 ads, a sidebar, 3 share buttons, an image's fallback
     text = root.text_content()
     assert newslayouts.AD_TEXT not in text and newslayouts.MENU[1] not in text and newslayouts.IMAGE_FALLBACK not in text
     assert root.find(".//amp-img") is not None and STORY.caption in text and STORY.body[-1] in text
@@ -63,7 +64,7 @@ def test_amp_chrome_goes_and_amp_images_keep_their_captions():
 def test_a_comment_section_goes_from_its_title_on_and_the_article_stays():
     root = html.fromstring(f"<div><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p><h3>التعليقات (2)</h3>"
                            f"<p>{newslayouts.COMMENTS[0]}</p><p>{newslayouts.COMMENTS[1]}</p></div>")
-    assert without_chrome(root) == {"amp": 0, "comments": 3}
+    assert without_chrome(root) == {"amp": 0, "embeds": 0, "comments": 3}
     assert [p.text for p in root.iter("p")] == [STORY.body[0]] and root.find("h1") is not None
     whole = html.fromstring(f'<div><article><p>{STORY.body[0]}</p></article><section><div>3 تعليقات</div>'
                             f'<div><b>{newslayouts.COMMENTERS[0]}</b><p>{newslayouts.COMMENTS[0]}</p></div>'
@@ -72,7 +73,7 @@ def test_a_comment_section_goes_from_its_title_on_and_the_article_stays():
     assert whole.find("section") is None and [p.text for p in whole.iter("p")] == [STORY.body[0], STORY.body[1]]
     run_in = html.fromstring(f"<div><p>{STORY.body[0]}</p><p><b>تعليقات القراء</b> على الخطة جاءت متباينة بين مؤيد "
                              f"ومعارض.</p><div><span>3 تعليقات</span> | {STORY.byline}</div></div>")
-    assert without_chrome(run_in) == {"amp": 0, "comments": 0} and len(run_in.findall(".//p")) == 2
+    assert without_chrome(run_in) == {"amp": 0, "embeds": 0, "comments": 0} and len(run_in.findall(".//p")) == 2
 
 
 @pytest.mark.parametrize("title", ["التعليقات (3)", "3 تعليقات", "٣ تعليقات على “خطة تحلية المياه”", "تعليق واحد",
@@ -193,3 +194,71 @@ def test_list_items_lose_the_dash_the_extractor_gives_them(tmp_path):
               f"<ul>{''.join(f'<li>{item}</li>' for item in items)}</ul></article></body></html>")
     document = read(tmp_path, "list.html", markup)
     assert document.paragraphs[-2:] == items
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("يستخدم موقعنا ملفات تعريف الارتباط (الكوكيز) ضمن أطر قانونية. للاطلاع على التفاصيل انقر على سياسة الخصوصية.",
+     "cookies"),
+    ("We use cookies to improve your experience. By continuing to browse you agree to our use of cookies.", "cookies"),
+    ("يعرض الموقع جزءا من الأخبار المقدمة للمشتركين. يرجى التواصل معنا للاطلاع على خيارات الاشتراك.", "subscription"),
+    ("Stay up to date with the latest news. Follow GN on WhatsApp Channels.", "promotion"),
+    ("حمّل تطبيق «الأنباء» لتصلك الأخبار العاجلة أولاً بأول", "promotion"),
+    ("اقرأ أيضاً..", "read_also"),
+    # the story: cookies, subscribers and contact in news sentences
+    ("Google said it would stop using third-party cookies in its browser next year, citing its privacy policy.", None),
+    ("ارتفع عدد المشتركين في الخدمة بعد خفض سعر الاشتراك الشهري بنسبة 20%.", None),
+    ("وقالت الشرطة إنها تواصلت مع عائلات المفقودين.", None),
+])
+def test_cookie_and_subscription_notices_and_more_promotions(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind
+
+
+def _body_page(inside: str) -> str:
+    paragraphs = "".join(f"<p>{sentence}</p>" for sentence in STORY.body[:2])
+    rest = "".join(f"<p>{sentence}</p>" for sentence in STORY.body[2:])
+    return (f"<html><head><title>{STORY.headline}</title></head><body><header><nav><a href='/'>الرئيسية</a></nav>"
+            f"</header><main><h1>{STORY.headline}</h1><div class='article-body'>{paragraphs}{inside}{rest}</div>"
+            "</main><footer>جميع الحقوق محفوظة</footer></body></html>")
+
+
+def test_an_embedded_post_is_not_the_article(tmp_path):
+    tweet = ("<blockquote class='twitter-tweet'><p lang='ar'>افتتاح المحطة اليوم #الساحل pic.twitter.com/x8Q2</p>"
+             "— هيئة المياه (@Water) <a href='https://twitter.com/Water/status/1'>January 21, 2025</a></blockquote>")
+    document = read(tmp_path, "tweet.html", _body_page(tweet))
+    assert document.paragraphs == [STORY.headline, *STORY.body]
+
+
+def test_subheadings_and_list_items_the_extractor_leaves_out_are_put_back_in_place():
+    inside = ("<h2>أسعار المياه في المدن الساحلية</h2><ul><li>المدينة الأولى: 3 دنانير للمتر</li>"
+              "<li>المدينة الثانية: 4 دنانير للمتر</li></ul>"
+              "<div class='related-inline'><h4>اقرأ أيضاً</h4><ul><li><a href='/a/1'>عنوان خبر آخر عن المياه</a></li>"
+              "</ul></div><div class='teaser'><a href='/a/2'><h3>عنوان بطاقة خبر آخر</h3></a></div>"
+              "<aside><ul><li>قائمة جانبية</li></ul></aside>")
+    after_the_body = "<ul><li>قائمة بعد آخر فقرة</li></ul></div></main>"     # not between two paragraphs
+    root = html.fromstring(_body_page(inside).replace("</div></main>", after_the_body))
+    extracted = [STORY.headline, *STORY.body]          # as an extractor that left the heading and lists out
+    lines, restored = restore_body_blocks(root, extracted)
+    assert restored == ["أسعار المياه في المدن الساحلية", "المدينة الأولى: 3 دنانير للمتر", "المدينة الثانية: 4 دنانير للمتر"]
+    assert lines == [STORY.headline, *STORY.body[:2], *restored, *STORY.body[2:]]   # between the paragraphs, in order
+    assert restore_body_blocks(root, lines) == (lines, [])     # nothing twice
+
+
+def test_a_name_the_markup_calls_the_author_is_not_text(tmp_path):
+    body = "<br><br>".join(STORY.body)
+    markup = (f"<html><head><title>{STORY.headline}</title></head><body><div class='article_details'>"
+              f"<div class='article_title'><h1>{STORY.headline}</h1></div><div class='article_info'>"
+              f"<span id='lblWriter' class='writer'>هاني الحمادي</span></div>"
+              f"<div class='article_body'>{body}</div></div></body></html>")
+    document = read(tmp_path, "writer.html", markup)
+    assert document.paragraphs == [STORY.headline, *STORY.body]
+    assert ("credit", "هاني الحمادي") in [(r.kind, r.text) for r in document.boilerplate]
+
+
+def test_a_description_only_in_a_script_is_not_shown_so_not_added(tmp_path):
+    description = "وصف طويل للخبر لا يظهر في الصفحة إلا في بيانات البرنامج التي لا يراها القارئ أبدا"
+    scripts = ("<script>var a = 1;</script><script id='__NEXT_DATA__' type='application/json'>"
+               f'{{"summary": "{description}"}}</script>')
+    markup = _body_page("").replace("<head>", f"<head><meta name='description' content='{description}'>")
+    markup = markup.replace("</footer>", f"</footer>{scripts}")
+    document = read(tmp_path, "next.html", markup)
+    assert description not in document.paragraphs

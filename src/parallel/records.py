@@ -25,6 +25,7 @@ class PageInfo:
     article_chars: int = 0
     sources: dict = field(default_factory=dict)       # where each part came from (headline, body, standfirst, date)
     captions_removed: tuple[str, ...] = ()             # the page's figure captions, kept out of the text
+    credits_removed: tuple[str, ...] = ()              # lines the markup names as the author's, kept out
     alternates: dict = field(default_factory=dict)      # language code -> the page's address in it (hreflang)
 
     @property

@@ -51,7 +51,8 @@ def read_article(path: Path) -> Document:
     lines, page = read_lines_and_page(path)
     paragraphs, removed = clean_lines(lines)
     if page is not None:
-        removed = [Removed(0, "caption", caption) for caption in page.captions_removed] + removed
+        removed = ([Removed(0, "caption", caption) for caption in page.captions_removed]
+                   + [Removed(0, "credit", credit) for credit in page.credits_removed] + removed)
     if not paragraphs:
         raise InputError(f"{path}: no article text left after removing boilerplate")
     return Document(id=document_id(path), paragraphs=paragraphs, path=str(path), boilerplate=removed, page=page)

@@ -108,7 +108,8 @@ _CHANNELS = (r"تويتر|إكس|تلغرام|تليغرام|تيليغرام|ت
              r"يوتيوب|واتساب|واتس آب|تيك توك|سناب شات|قناتنا|صفحتنا|حساباتنا|تطبيقنا|أخبار جوجل|أخبار غوغل|"
              r"Twitter|X|Telegram|Facebook|Instagram|YouTube|WhatsApp|TikTok|newsletter|Google News|app|channel")
 _OURS = r"قناتنا|صفحتنا|صفحاتنا|حساباتنا|حسابنا|تطبيقنا|نشرتنا|موقعنا|النشرة البريدية"
-_LEAD_IN = r"(?:لمتابعة (?:آخر|أحدث|كل) \S+[،,]?\s+|For (?:the latest|more)\b[^,]{0,40},\s*)?"
+_LEAD_IN = (r"(?:لمتابعة (?:آخر|أحدث|كل) \S+[،,]?\s+|For (?:the latest|more)\b[^,]{0,40},\s*|"
+            r"Stay (?:up to date|updated|informed|connected)\b[^.!]{0,40}[.!]\s*)?")
 _PROMOTION_RE = re.compile(
     rf"^{_LEAD_IN}(?:"
     rf"تابعونا(?:\s+\S+){{0,6}}?\s+[وبلف]?(?:ال)?(?:{_CHANNELS})\b|"
@@ -121,7 +122,7 @@ _PROMOTION_RE = re.compile(
     r"(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك)|(?:اشترك|اشتركوا|اشتركي) الآن|"
     r"(?:Get (?:unlimited|full) access|Subscribe (?:now|today|to (?:continue|keep) reading))\b|"
     r"(?:حمل|نزل|حملوا|نزلوا)\s+(?:تطبيقنا|(?:ال)?تطبيق\b.{0,60}?"
-    r"(?:هاتفك|جوالك|هواتفكم|متجر|مجانا|Google Play|App Store))|"
+    r"(?:هاتفك|جوالك|هواتفكم|متجر|مجانا|لتصلك|ليصلك|لتصلكم|Google Play|App Store))|"
     r"(?:اضغط|انقر|اضغطوا|انقروا|Click|Tap)\s+(?:هنا|here)\b)", re.IGNORECASE)
 MAX_PROMOTION_WORDS = 30
 # The page's copyright ("جميع الحقوق محفوظة © 2026 …", "© 2026 … All rights reserved."), short.
@@ -137,6 +138,18 @@ MAX_READING_TIME_WORDS = 6
 _TAGS_RE = re.compile(r"^(?:الوسوم|وسوم|الكلمات المفتاحية|كلمات مفتاحية|الكلمات الدلالية|كلمات دلالية|العلامات|"
                       r"Tags|Topics|Keywords|Filed under)\s*[:：]", re.IGNORECASE)
 MAX_TAG_LINE_WORDS = 30
+# The site's notice about cookies: the site's or our use of them, or agreeing to them.
+_COOKIES_RE = re.compile(r"(?:ملفات تعريف الارتباط|الكوكيز|ملفات الكوكيز|\bcookies\b)", re.IGNORECASE)
+_COOKIE_NOTICE_RE = re.compile(r"(?:نستخدم|يستخدم (?:موقعنا|هذا الموقع)|باستخدامك (?:هذا الموقع|موقعنا|للموقع)|"
+                               r"بمتابعة (?:التصفح|تصفحك)|\bwe use\b|\bthis (?:site|website) uses\b|"
+                               r"\bby (?:continuing to (?:browse|use)|using (?:this|our) (?:site|website))\b|"
+                               r"\baccept (?:all )?cookies\b|\bcookie (?:settings|preferences)\b)", re.IGNORECASE)
+# The site asking readers to contact it about a subscription (a news agency's teaser of a wire story).
+_CONTACT_US_RE = re.compile(r"(?:يرجى|الرجاء) التواصل معنا|تواصلوا معنا|اتصلوا بنا|\bcontact us\b", re.IGNORECASE)
+_SUBSCRIPTION_RE = re.compile(r"اشتراك|الاشتراك|للمشتركين|\bsubscri", re.IGNORECASE)
+MAX_NOTICE_WORDS = 50
+# Notices told by two things at once: (kind, one pattern, the other).
+_TWO_PART_NOTICES = (("cookies", _COOKIES_RE, _COOKIE_NOTICE_RE), ("subscription", _CONTACT_US_RE, _SUBSCRIPTION_RE))
 # What separates a byline from a date on one line ("By … | Updated …", "كتب: … - الإثنين …").
 _METADATA_SEPARATOR_RE = re.compile(r"\s+[|•·\-–—]\s+")
 _METADATA_KINDS = {"credit", "published", "dateline"}
@@ -209,13 +222,16 @@ def _metadata_kind(line: str, after_headline: bool = True) -> str | None:
 
 def _site_own_kind(line: str, words: int) -> str | None:
     """The rule of a line the site adds to every article: a promotion, its copyright, the reading
-    time or the tags (``line`` without diacritics or tatweel: "تابِعونا" is "تابعونا")."""
+    time, the tags, its notice about cookies or subscriptions (``line`` without diacritics or
+    tatweel: "تابِعونا" is "تابعونا")."""
     for kind, pattern, most_words in (("promotion", _PROMOTION_RE, MAX_PROMOTION_WORDS),
                                       ("copyright", _COPYRIGHT_RE, MAX_COPYRIGHT_WORDS),
                                       ("reading_time", _READING_TIME_RE, MAX_READING_TIME_WORDS),
                                       ("tags", _TAGS_RE, MAX_TAG_LINE_WORDS)):
         if words <= most_words and pattern.search(line):
             return kind
+    if words <= MAX_NOTICE_WORDS:
+        return next((kind for kind, one, other in _TWO_PART_NOTICES if one.search(line) and other.search(line)), None)
     return None
 
 
@@ -250,7 +266,7 @@ def _is_bare_label(line: str) -> bool:
     """A read-also label with nothing after it: its links are the lines that follow."""
     bare = strip_marks(line)
     label = _READ_ALSO_RE.match(bare)
-    return bool(label) and not bare[label.end():].strip(" :：|»-–")
+    return bool(label) and not bare[label.end():].strip(" :：|»-–.…")
 
 
 def _is_headline_like(line: str) -> bool:

@@ -15,6 +15,10 @@ names them as chrome:
   "Comments", "Leave a Reply" — marks what follows it in its container as the comment section,
   and it is dropped; the container goes with it when the title opens it.  A container holding the
   page's ``<h1>``, an ``<article>`` or ``<main>`` is never dropped whole.
+- **Embedded posts.** A tweet, an Instagram or TikTok post or a Facebook post embedded in the
+  article is shown, before its script runs, as a blockquote of the post's text, its author's
+  handle, its date and links (``pic.twitter.com/…``): another voice and the platform's furniture,
+  not the article's paragraphs.  They are dropped by their embed classes (and ``amp-twitter`` …).
 """
 from __future__ import annotations
 
@@ -28,7 +32,11 @@ AMP_CHROME = frozenset({
     "amp-social-share", "amp-addthis", "amp-analytics", "amp-pixel", "amp-consent", "amp-user-notification",
     "amp-geo", "amp-install-serviceworker", "amp-web-push", "amp-web-push-widget", "amp-call-tracking",
     "amp-app-banner", "amp-next-page", "amp-smartlinks", "amp-skimlinks", "amp-font",
+    "amp-twitter", "amp-instagram", "amp-facebook", "amp-tiktok",
 })
+# The classes the platforms' embed codes give the blockquote that stands for a post.
+EMBED_CLASSES = frozenset({"twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "fb-xfbml-parse-ignore",
+                           "reddit-embed-bq", "threads-embed"})
 _N = f"[{DIGITS}]+"
 _COUNT = rf"[(\[]{_N}[)\]]"
 # The title of a comment section, in Arabic or English, as a whole line: a count of comments (with
@@ -73,6 +81,11 @@ def _drop_amp_chrome(root) -> int:
     return _drop(doomed)
 
 
+def _drop_embedded_posts(root) -> int:
+    return _drop([e for e in root.iter("blockquote", "div")
+                  if EMBED_CLASSES & set((e.get("class") or "").split())])
+
+
 def _comment_titles(root) -> list:
     titles = []
     for element in root.iter():
@@ -109,6 +122,7 @@ def _drop(elements) -> int:
 
 
 def without_chrome(root) -> dict[str, int]:
-    """Drop AMP chrome components and untitled-by-markup comment sections from ``root`` (a parsed
-    page, changed in place); returns how many elements of each kind were dropped."""
-    return {"amp": _drop_amp_chrome(root), "comments": _drop_comment_sections(root)}
+    """Drop AMP chrome components, embedded posts and untitled-by-markup comment sections from
+    ``root`` (a parsed page, changed in place); returns how many elements of each kind were dropped."""
+    return {"amp": _drop_amp_chrome(root), "embeds": _drop_embedded_posts(root),
+            "comments": _drop_comment_sections(root)}

@@ -26,6 +26,9 @@ STANDFIRST_MAX_WORDS = 80  # a block longer than this is a body, not a lead para
 # Class or id words that name a lead paragraph in news sites' markup ("article-summary", "lead-text").
 _LEAD_NAMES = frozenset("standfirst lead lede summary excerpt intro subtitle subheadline subhead dek deck teaser "
                         "abstract sapo".split())
+# Words in class or id names that mark an author's name ("article__author", "writer", "byline").
+_CREDIT_NAMES = ("author", "byline", "writer", "reporter")
+MAX_CREDIT_WORDS = 8       # a longer text under such a name is a biography or a box, not a credit
 
 
 @dataclass
@@ -43,6 +46,7 @@ class PageParts:
     h1: str = ""
     lead: str = ""          # the lead paragraph as the markup names it (``lead_block``)
     captions: list[str] = field(default_factory=list)
+    credits: set[str] = field(default_factory=set)   # texts the markup names as authors (``comparable``)
     visible_text: str = ""
     canonical: str = ""
     alternates: dict[str, str] = field(default_factory=dict)
@@ -105,6 +109,7 @@ def page_parts(root) -> PageParts:
     parts.captions = [" ".join(c.text_content().split()) for c in root.iter("figcaption")]
     parts.captions = [c for c in parts.captions if c]
     parts.lead = lead_block(root)
+    parts.credits = marked_credits(root)
     parts.canonical, parts.alternates = page_links(root)
     parts.link_texts = {comparable(a.text_content()) for a in root.iter("a")} - {""}
     return parts
@@ -201,6 +206,22 @@ def place_standfirst(parts: PageParts, lines: list[str], first: int) -> str:
             lines.insert(first, text)
             return f"{source}, added"
     return ""
+
+
+def marked_credits(root) -> set[str]:
+    """The short texts the markup names as an author (``itemprop="author"``, ``rel="author"``, a
+    class or id with "author", "byline", "writer" or "reporter" in it), as ``comparable`` reads them."""
+    found = set()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+        marked = (element.get("itemprop") == "author" or element.get("rel") == "author"
+                  or any(name in names for name in _CREDIT_NAMES))
+        text = " ".join(element.text_content().split()) if marked else ""
+        if text and len(text.split()) <= MAX_CREDIT_WORDS:
+            found.add(comparable(text))
+    return found
 
 
 def is_caption(line: str, parts: PageParts) -> bool:

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from parallel.errors import InputError
+from parallel.read.page_body import restore_body_blocks
 from parallel.read.page_chrome import without_chrome
 from parallel.read.page_parts import (
     PageParts,
@@ -105,7 +106,7 @@ def _visible(root) -> tuple[int, str, str]:
     and its visible text (scripts, styles and ``<head>`` dropped from ``root``)."""
     if root is None:
         return 0, "", ""
-    for element in root.iter(*_INVISIBLE_ELEMENTS):
+    for element in list(root.iter(*_INVISIBLE_ELEMENTS)):     # listed first: dropping while iterating skips some
         element.drop_tree()
     headings = root.findall(".//h1")
     heading = " ".join(headings[0].text_content().split()) if len(headings) == 1 else ""
@@ -147,13 +148,18 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
     if is_navigation(lines, parts):
         raise InputError(f"{path}: no article text found in the page, only its links (a menu or a section "
                          "front, not an article)")
+    if root is not None and sources["body"] == "trafilatura":
+        lines, restored = restore_body_blocks(cleaned, lines)
+        if restored:
+            sources["body"] = f"trafilatura, {len(restored)} headings and list items put back from the page's body"
     title = (result.title or "").strip() if result is not None else ""
     site = ((result.sitename if result is not None else "") or parts.site or "").strip()
     headline, sources["headline"] = next(((h, s) for h, s in ((heading, "h1"), (parts.headline, "json-ld headline"),
                                                               (title, "title")) if h), ("", None))
     headline = without_site_name(headline, site)
     captions = [line for line in lines if is_caption(line, parts) and not _same_text(line, headline)]
-    lines = [line for line in lines if line not in captions]
+    credits = [line for line in lines if comparable(line) in parts.credits and not _same_text(line, headline)]
+    lines = [line for line in lines if line not in captions and line not in credits]
     if headline and not any(_same_text(headline, line) for line in lines[:3]):
         lines.insert(0, headline)
     sources["standfirst"] = place_standfirst(parts, lines, first=1 if headline else 0)
@@ -164,6 +170,7 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
                     site=site, url=(result.url if result is not None else "") or parts.canonical, encoding=encoding,
                     page_chars=page_chars, article_chars=sum(not ch.isspace() for line in lines for ch in line),
                     sources={k: v for k, v in sources.items() if v}, captions_removed=tuple(captions),
+                    credits_removed=tuple(credits),
                     alternates=dict(parts.alternates))
     return lines, info
 

@@ -1,0 +1,109 @@
+"""Article text an extractor left out of the article's body: its subheadings and list items.
+
+trafilatura keeps a page's paragraphs, but on some layouts drops the subheadings (``h2``–``h4``)
+and lists that sit between them — short lines, often without a full stop, that read to it like
+navigation: a list of the prices the story reports, the countries a scholarship covers, the
+subheading over the next paragraphs.  ``restore_body_blocks`` finds the block of the page that
+holds the extracted paragraphs (the element whose children hold most of them), and puts back, in
+page order, the headings and list items among its children that lie between two extracted
+paragraphs; never inside an ``aside``, a figure, a form, a menu or a block named for chrome
+(related, share, tags, ads…), and never a line that is mostly a link.  What it puts back still
+passes the boilerplate rules (``read.boilerplate``) like every other line.
+"""
+from __future__ import annotations
+
+import re
+
+from parallel.read.page_parts import comparable
+
+_HEADINGS = ("h2", "h3", "h4")
+_LISTS = ("ul", "ol")
+_NEVER = ("aside", "nav", "figure", "form", "footer", "header", "blockquote", "table", "button", "select")
+# Words in class or id names of blocks that are the site's, not the article's.
+_CHROME_NAMES = frozenset("related share sharing social tag tags ad ads advert advertisement promo newsletter "
+                          "subscribe subscription comment comments widget recommended recommend readmore also more "
+                          "sidebar banner breadcrumb breadcrumbs menu nav author byline meta embed".split())
+MAX_LINK_SHARE = 0.5        # of a line's characters inside links: more, and it is a link, not text
+_NAME_SPLIT_RE = re.compile(r"[\s_\-]+")
+
+
+def _text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _is_chrome(element) -> bool:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return element.tag in _NEVER or bool(_CHROME_NAMES & set(_NAME_SPLIT_RE.split(names)))
+
+
+def _mostly_link(element) -> bool:
+    """A line inside a link (a teaser card), or whose characters are mostly in links."""
+    if next(element.iterancestors("a"), None) is not None:
+        return True
+    text = _text(element)
+    linked = sum(len(_text(link)) for link in element.iter("a"))
+    return not text or linked > MAX_LINK_SHARE * len(text)
+
+
+def _paragraph_lines(root, keys: dict[str, int]) -> dict:
+    """Each ``<p>`` (or paragraph-like ``div``) whose text is an extracted line: element -> line index."""
+    found = {}
+    for element in root.iter("p", "div"):
+        at = keys.get(comparable(_text(element)))
+        if at is not None and (element.tag == "p" or not any(True for _ in element.iter("p"))):
+            found[element] = at
+    return found
+
+
+def _container(matched: dict):
+    """The element whose children hold the most matched paragraphs, and each such child's last line."""
+    holders: dict = {}
+    for element, line in matched.items():
+        child = element
+        for parent in element.iterancestors():
+            holders.setdefault(parent, {})
+            holders[parent][child] = max(holders[parent].get(child, -1), line)
+            child = parent
+    if not holders:
+        return None, {}
+    best = max(holders, key=lambda parent: len(holders[parent]))
+    return best, holders[best]
+
+
+def _blocks_in(child) -> list:
+    """The headings and list items in ``child`` (itself or below), none inside chrome."""
+    if not isinstance(child.tag, str) or _is_chrome(child):
+        return []
+    if child.tag in _HEADINGS:
+        return [child]
+    if child.tag in _LISTS:
+        return [item for item in child if isinstance(item.tag, str) and item.tag == "li"]
+    found = []
+    for inner in child:
+        found += _blocks_in(inner)
+    return found
+
+
+def restore_body_blocks(root, lines: list[str]) -> tuple[list[str], list[str]]:
+    """``lines`` with the body's left-out headings and list items put back (see the module), and those put back."""
+    keys = {comparable(line): index for index, line in enumerate(lines)}
+    container, holding = _container(_paragraph_lines(root, keys))
+    if container is None or len(holding) < 2:
+        return lines, []
+    after: dict[int, list[str]] = {}
+    pending: list[str] = []
+    last = None
+    for child in container:
+        if child in holding:
+            if last is not None and pending:
+                after.setdefault(last, []).extend(pending)
+            pending, last = [], holding[child]
+        elif last is not None:
+            pending += [_text(block) for block in _blocks_in(child)
+                        if not _mostly_link(block) and comparable(_text(block)) not in keys]
+    restored = [text for texts in after.values() for text in texts]
+    merged = []
+    for index, line in enumerate(lines):
+        merged.append(line)
+        merged += after.get(index, [])
+    return merged, restored
