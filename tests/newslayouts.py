@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 SITE = "صحيفة الساحل"
 URL = "https://sahel.example/news/2026/11/desalination-plan"
@@ -361,8 +362,29 @@ def catalogue() -> dict[str, TestPage]:
                                                         layout=f"{kind} comments inside the `<article>`")
         pages[f"div-comments-{kind}.html"] = TestPage(div_with_comments(section()), tuple(STORY.expected),
                                                       STORY.chrome, layout=f"{kind} comments in a div layout")
+    pages.update(imitation_pages())
     short = Story(body=STORY.body[:2])     # readers wrote more than the article holds
     pages["div-comments-readers-short.html"] = TestPage(div_with_comments(readers_opinions(), short),
                                                         tuple(short.expected), short.chrome,
                                                         layout="readers comments longer than the article, div layout")
+    return pages
+
+
+IMITATIONS = Path(__file__).parent / "imitation_pages"
+
+
+def imitation_pages() -> dict[str, TestPage]:
+    """Pages imitating real Arabic and English news sites' article markup, each with the article it
+    must read as and the chrome that must not leak, written by helpers who had seen neither the
+    reading rules nor each other's pages (``tests/imitation_pages``: set 1 and set 2, 2026-12-07).
+    Each set was measured blind before the rules it led to were written (docs/reading.md)."""
+    pages = {}
+    for markup in sorted(IMITATIONS.glob("*.html")):
+        stem = markup.name[:-len(".html")]
+        expected = [line for line in (IMITATIONS / f"{stem}.expected.txt").read_text(encoding="utf-8").split("\n")
+                    if line.strip()]
+        chrome = json.loads((IMITATIONS / f"{stem}.chrome.json").read_text(encoding="utf-8"))
+        site = json.loads((IMITATIONS / f"{stem}.meta.json").read_text(encoding="utf-8"))["site"]
+        pages[markup.name] = TestPage(markup.read_text(encoding="utf-8"), tuple(expected), tuple(chrome),
+                                      layout=f"imitation of {site} ({stem.split('-')[0]})")
     return pages
