@@ -13,6 +13,7 @@ from parallel.read.boilerplate import boilerplate_kind, clean_lines
 from parallel.read.page_body import restore_body_blocks
 from parallel.read.page_chrome import is_comment_title, without_chrome
 from parallel.read.page_parts import lead_block
+from parallel.read.pages import read_page
 
 PAGES = newslayouts.catalogue()
 STORY = newslayouts.STORY
@@ -262,3 +263,45 @@ def test_a_description_only_in_a_script_is_not_shown_so_not_added(tmp_path):
     markup = markup.replace("</footer>", f"</footer>{scripts}")
     document = read(tmp_path, "next.html", markup)
     assert description not in document.paragraphs
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("Visitors look at the mosaics in Beirut, March 11, 2025. (AP Photo/Karim Haddad)", "photo_credit"),
+    ("A tanker at Ras Laffan, in this file photo. REUTERS/Imad Creidi/File Photo", "photo_credit"),
+    ("Follow AP’s coverage of the Middle East at https://apnews.com/hub/middle-east", "promotion"),
+    ("The Power Up newsletter has all you need to know about energy. Sign up here.", "promotion"),
+    ("Our Standards: The Trust Principles., opens new tab", "link_text"),
+    ("للاطلاع على النص الأصلي (هنا)", "link_text"),
+    ("This article was amended on 11 March 2025. An earlier version gave an incorrect figure.", "correction"),
+    ("المحرق - محرر الشؤون المحلية", "credit"),
+    ("================ م.ع.", "symbols"),
+    # the story: a quoted offer or notice, photos and sign-ups in sentences
+    ("اشترك الآن وادفع أقل، عبارة ترددها إعلانات الشركات هذه الأيام قبل تطبيق الأسعار الجديدة.", None),
+    ("نستخدم ملفات تعريف الارتباط لتحسين تجربتك، عبارة تظهر على معظم المواقع، لكنها بحسب المجلس لا تلزم المستخدم.", None),
+    ("Sign-ups for the trial opened on Monday, the ministry said.", None),
+    ("وقال مراسل الوكالة إن الاشتباكات استمرت حتى الفجر.", None),
+    ("Read the full report, the minister urged lawmakers, before voting here.", None),
+])
+def test_captions_with_agency_credits_link_texts_corrections_and_staff_credits(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind
+
+
+def test_a_headline_the_page_names_stays_whatever_it_reads_like():
+    lines = ["تقرير: الجفاف يهدد محاصيل القمح في شرق المتوسط", *STORY.body]
+    assert clean_lines(lines)[0] == list(STORY.body)                         # a text file: a credit line first
+    assert clean_lines(lines, headline=lines[0])[0] == lines                  # a page's <h1>: the headline
+
+
+def test_a_page_laid_out_in_a_table_reads_as_its_article(tmp_path):
+    menu = "<tr><td><a href='/'>الرئيسية</a> | <a href='/local'>محليات</a> | <a href='/sport'>رياضة</a></td></tr>"
+    cells = "".join(f"<p>{sentence}</p>" for sentence in STORY.body)
+    related = "<tr><td><b>أخبار ذات صلة</b><br><a href='/a/1'>عنوان خبر آخر</a><br><a href='/a/2'>وعنوان ثالث</a></td></tr>"
+    markup = (f"<html><head><title>{STORY.headline}</title></head><body><table width='100%'>{menu}"
+              f"<tr><td><h1>{STORY.headline}</h1></td></tr><tr><td>الإثنين 10/03/2025</td></tr>"
+              f"<tr><td class='news-body'>{cells}</td></tr>{related}"
+              "<tr><td>جميع الحقوق محفوظة © 2025</td></tr></table></body></html>")
+    path = tmp_path / "table.html"
+    path.write_text(markup, encoding="utf-8")
+    lines, info = read_page(path)
+    assert lines == [STORY.headline, *STORY.body]
+    assert "tables left out" in info.sources["body"]

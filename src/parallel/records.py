@@ -16,6 +16,7 @@ class PageInfo:
     ``article_chars`` those of the extracted article before our boilerplate rules."""
 
     title: str = ""
+    headline: str = ""         # the article's headline, as the page names it (``sources["headline"]``)
     date: str = ""
     author: str = ""
     site: str = ""

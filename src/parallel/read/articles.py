@@ -49,7 +49,7 @@ def read_article(path: Path) -> Document:
     normalised paragraphs, boilerplate removed and recorded."""
     path = Path(path)
     lines, page = read_lines_and_page(path)
-    paragraphs, removed = clean_lines(lines)
+    paragraphs, removed = clean_lines(lines, headline=page.headline if page is not None else "")
     if page is not None:
         removed = ([Removed(0, "caption", caption) for caption in page.captions_removed]
                    + [Removed(0, "credit", credit) for credit in page.credits_removed] + removed)

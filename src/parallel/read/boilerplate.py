@@ -27,6 +27,10 @@ _CONTROL_RE = re.compile(
     re.IGNORECASE,
 )
 _PHOTO_CREDIT_RE = re.compile(r"^(?:صورة|الصورة|تصوير|صور|Photo|Image)\s*(?:من)?\s*[:：/]", re.IGNORECASE)
+# An agency's photo credit anywhere in a line: a caption ("… (AP Photo/Name)", "REUTERS/Name/File Photo").
+_AGENCY_PHOTO_RE = re.compile(r"\((?:AP|AFP|EPA|Reuters|UPI) Photo/[^)]+\)|\bREUTERS/[A-Z]|\bAFP via Getty Images\b|"
+                              r"^Photograph:\s|\bPurchase Licensing Rights\b")
+MAX_CAPTION_WORDS = 60
 # "Source: …", "Translated by/ …", "• from the … website", "Reporting: …" — credits, not text.
 _CREDIT_RE = re.compile(
     r"^[•·\-–*]?\s*(?:المصدر|مصدر|إعداد|اعداد|تحرير|بقلم|عن موقع|عن صحيفة|عن وكالة|نقلا عن|"
@@ -42,6 +46,12 @@ _WORD_LABEL_CREDIT_RE = re.compile(r"^[•·\-–*]?\s*(?:كتب|كتبت|تقر
 # label, a comma or colon and a name or office; never a sentence ("الكاتب، الذي …، توفي أمس.").
 _ROLE_LABEL_RE = re.compile(r"^[•·\-–*]?\s*(?:الكاتب|الكاتبة|المؤلف|المؤلفة|المحرر|المحررة|Author|Writer|Role)"
                             r"\s*[،,:]\s*\S", re.IGNORECASE)
+# A staff credit: "المحرق - محرر الشؤون المحلية", "القاهرة - مراسل الجزيرة", "Staff reporter".
+_STAFF_CREDIT_RE = re.compile(r"^(?:\S+(?:\s\S+)?\s*[-–—/]\s*)?(?:محرر|محررة|مراسل|مراسلة|مراسلنا|مراسلتنا|"
+                              r"Staff (?:writer|reporter)|(?:Our )?Correspondent)\b", re.IGNORECASE)
+MAX_STAFF_CREDIT_WORDS = 6
+# A rule drawn with characters, with at most two short marks after it (an editor's initials: "====== م.ع.").
+_SEPARATOR_RE = re.compile(r"^[=\-_*~•]{4,}(?:\s+\S{1,6}){0,2}$")
 _NAME_JOINERS = {"de", "van", "von", "al", "el", "bin", "ibn", "abu", "abdel", "la", "le", "da", "di"}
 _NAME_PREFIX_RE = re.compile(r"^(?:al|el)-\w", re.IGNORECASE)     # al-Sisi, el-Baz
 _AGENCIES = {"reuters", "ap", "afp", "associated press", "agence france-presse", "bloomberg", "xinhua", "dpa",
@@ -118,13 +128,29 @@ _PROMOTION_RE = re.compile(
     rf"Get our)\b(?:\s+\S+){{0,6}}?\s+(?:{_CHANNELS})\b|"
     # the site by its Latin name and a platform, nothing after: "تابعوا RT على تلغرام"
     rf"تابعوا\s+[A-Za-z][\w&.+-]*(?:\s+[A-Za-z][\w&.+-]*)?\s+(?:على|عبر)\s+(?:ال)?(?:{_CHANNELS})$|"
-    # the paywall's offer
-    r"(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك)|(?:اشترك|اشتركوا|اشتركي) الآن|"
-    r"(?:Get (?:unlimited|full) access|Subscribe (?:now|today|to (?:continue|keep) reading))\b|"
+    r"Follow [^.]{0,40}\bcoverage\b|"
     r"(?:حمل|نزل|حملوا|نزلوا)\s+(?:تطبيقنا|(?:ال)?تطبيق\b.{0,60}?"
     r"(?:هاتفك|جوالك|هواتفكم|متجر|مجانا|لتصلك|ليصلك|لتصلكم|Google Play|App Store))|"
     r"(?:اضغط|انقر|اضغطوا|انقروا|Click|Tap)\s+(?:هنا|here)\b)", re.IGNORECASE)
 MAX_PROMOTION_WORDS = 30
+# The paywall's offer, a short line of its own ("اشترك الآن", "احصل على وصول غير محدود…"); a sign-up link.
+_OFFER_RE = re.compile(r"^(?:(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك)|(?:اشترك|اشتركوا|اشتركي) الآن|"
+                       r"(?:Get (?:unlimited|full) access|Subscribe (?:now|today|to (?:continue|keep) reading))\b)|"
+                       r"\bSign up here\b", re.IGNORECASE)
+MAX_OFFER_WORDS = 25
+# What a screen reader is told of a link, or a link to the source: "…, opens new tab", "للاطلاع على النص الأصلي (هنا)".
+_LINK_TEXT_RE = re.compile(r",? opens (?:in )?(?:a )?new (?:tab|window)\b|"
+                           r"^(?:للاطلاع|لقراءة|لمشاهدة|اقرأ|طالع)\b.{0,60}[(（]?\s*هنا\s*[)）]?[.:]?$|"
+                           r"^(?:Read|See|Watch|Click)\b.{0,60}\bhere\.?$", re.IGNORECASE)
+MAX_LINK_TEXT_WORDS = 20
+# A correction note about the article ("This article was amended on …").
+_CORRECTION_RE = re.compile(r"^(?:This (?:article|story) (?:was|has been) (?:amended|corrected|updated) on|"
+                            r"(?:تم|جرى) تعديل هذا (?:المقال|الخبر)|صُحح هذا (?:المقال|الخبر))", re.IGNORECASE)
+MAX_CORRECTION_WORDS = 60
+# Reported speech: a line that quotes a notice or an offer to tell of it is the story ("«نستخدم ملفات تعريف
+# الارتباط…»، عبارة تظهر على معظم المواقع", "…, the regulator said").
+_REPORTED_RE = re.compile(r"\b(?:عبارة|عبارات|بحسب|وفق|وفقا|وفقاً|قال|قالت|أكد|أكدت|أوضح|أوضحت|أضاف|أضافت|"
+                          r"according to|said|says|told)\b", re.IGNORECASE)
 # The page's copyright ("جميع الحقوق محفوظة © 2026 …", "© 2026 … All rights reserved."), short.
 _COPYRIGHT_RE = re.compile(r"©|^(?:جميع|كل) (?:الحقوق|حقوق النشر|حقوق الطبع(?: والنشر)?) محفوظة|"
                            r"^حقوق (?:النشر|الطبع|الطبع والنشر|الملكية)(?: الفكرية)? محفوظة|All rights reserved|"
@@ -174,7 +200,8 @@ def _is_credit(line: str, after_headline: bool = True) -> bool:
     below the headline — by names alone ("By Sara Ali, Reuters", "كتب محمد علي")."""
     if _CREDIT_RE.match(line) or _AGENCY_BYLINE_RE.match(line):
         return True
-    if _ROLE_LABEL_RE.match(line) and not _SENTENCE_END_RE.search(line):
+    if (_ROLE_LABEL_RE.match(line) or _STAFF_CREDIT_RE.match(line) and len(line.split()) <= MAX_STAFF_CREDIT_WORDS) \
+            and not _SENTENCE_END_RE.search(line):
         return True
     labelled = _WORD_LABEL_CREDIT_RE.match(line)
     if not labelled:
@@ -227,9 +254,15 @@ def _site_own_kind(line: str, words: int) -> str | None:
     for kind, pattern, most_words in (("promotion", _PROMOTION_RE, MAX_PROMOTION_WORDS),
                                       ("copyright", _COPYRIGHT_RE, MAX_COPYRIGHT_WORDS),
                                       ("reading_time", _READING_TIME_RE, MAX_READING_TIME_WORDS),
-                                      ("tags", _TAGS_RE, MAX_TAG_LINE_WORDS)):
+                                      ("tags", _TAGS_RE, MAX_TAG_LINE_WORDS),
+                                      ("link_text", _LINK_TEXT_RE, MAX_LINK_TEXT_WORDS),
+                                      ("correction", _CORRECTION_RE, MAX_CORRECTION_WORDS)):
         if words <= most_words and pattern.search(line):
             return kind
+    if _REPORTED_RE.search(line):
+        return None         # the story telling of an offer or a notice
+    if words <= MAX_OFFER_WORDS and _OFFER_RE.search(line):
+        return "promotion"
     if words <= MAX_NOTICE_WORDS:
         return next((kind for kind, one, other in _TWO_PART_NOTICES if one.search(line) and other.search(line)), None)
     return None
@@ -250,14 +283,14 @@ def boilerplate_kind(line: str, previous: list[str]) -> str | None:
         return site_own
     if is_comment_title(line):
         return "comment_title"
-    if _PHOTO_CREDIT_RE.match(line):
+    if _PHOTO_CREDIT_RE.match(line) or (_AGENCY_PHOTO_RE.search(line) and len(words) <= MAX_CAPTION_WORDS):
         return "photo_credit"
     kind = _metadata_kind(line, after_headline=bool(previous))
     if kind:
         return kind
     if line in previous:
         return "duplicate"
-    if not any(ch.isalnum() for ch in line):
+    if not any(ch.isalnum() for ch in line) or _SEPARATOR_RE.match(line):
         return "symbols"
     return None
 
@@ -279,8 +312,10 @@ def _is_trailing_signature(line: str) -> bool:
     return len(line.split()) <= 2 and not re.search(r"[.!?؟:،,\"“”«»]", line)
 
 
-def clean_lines(lines: list[str]) -> tuple[list[str], list[Removed]]:
-    """Split raw lines into article paragraphs and recorded boilerplate."""
+def clean_lines(lines: list[str], headline: str = "") -> tuple[list[str], list[Removed]]:
+    """Split raw lines into article paragraphs and recorded boilerplate; ``headline``, the one the
+    page names (its ``<h1>``, its JSON-LD), is kept whatever it reads like ("تقرير: الجفاف يهدد …"
+    is a headline, not a credit)."""
     kept: list[tuple[int, str, str]] = []   # (line number, text as published, visible text)
     removed: list[Removed] = []
     linked = 0      # headlines that may still follow a read-also label alone
@@ -289,7 +324,8 @@ def clean_lines(lines: list[str]) -> tuple[list[str], list[Removed]]:
         visible = visible_text(line)
         if not visible:
             continue
-        kind = boilerplate_kind(visible, [seen for _, _, seen in kept])
+        named = headline and not kept and visible == visible_text(normalise_line(headline))
+        kind = None if named else boilerplate_kind(visible, [seen for _, _, seen in kept])
         if kind == "read_also" and _is_bare_label(visible):
             linked = MAX_LINKED_HEADLINES
         elif kind is None and linked and _is_headline_like(visible):

@@ -46,6 +46,8 @@ _HTML_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254"
                  "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8"}
 # Elements whose text is never shown as page text.
 _INVISIBLE_ELEMENTS = ("script", "style", "noscript", "template", "head", "svg")
+MIN_LAYOUT_ROWS = 3         # table rows, and their share of the extracted lines, that make a table layout
+LAYOUT_ROW_SHARE = 0.5
 # trafilatura writes each list item as "- item": the dash is its rendering, not the page's text.
 _LIST_MARKER_RE = re.compile(r"^-\s+")
 
@@ -118,6 +120,21 @@ def _same_text(a: str, b: str) -> bool:
     return comparable(a) == comparable(b)
 
 
+def _extracted(page, tables: bool):   # noqa: ANN001, ANN202
+    import trafilatura
+
+    return trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=tables,
+                                       include_images=False, include_links=False)
+
+
+def _is_layout_table(text: str) -> bool:
+    """Whether extracted text is mostly table rows ("| … |"): a page laid out in a table, its menu,
+    dates and related links in cells beside the article, not an article holding a table."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    rows = sum(line.startswith("|") for line in lines)
+    return rows >= MIN_LAYOUT_ROWS and rows >= LAYOUT_ROW_SHARE * len(lines)
+
+
 def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[list[str], PageInfo]:
     """The article's lines (headline first, one line per paragraph) and the page's ``PageInfo``.
 
@@ -126,8 +143,6 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
     site's name; it is put first when the text does not already open with it.  A standfirst the page
     shows outside its body (``page_parts.standfirst``) follows it; figure captions are left out.
     ``PageInfo.sources`` says where each part came from."""
-    import trafilatura
-
     root = _parse(html_text)
     parts = page_parts(root) if root is not None else PageParts()
     cleaned = html_text
@@ -135,10 +150,13 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
         cleaned = copy.deepcopy(root)
         without_chrome(cleaned)
     page_chars, heading, parts.visible_text = _visible(root)
-    result = trafilatura.bare_extraction(cleaned, with_metadata=True, include_comments=False, include_tables=True,
-                                         include_images=False, include_links=False)
+    result = _extracted(cleaned, tables=True)
     text = (result.text or "") if result is not None else ""
     sources = {"body": "trafilatura"}
+    if _is_layout_table(text):    # the page is laid out in a table, and the table came out as the article
+        plain = _extracted(cleaned, tables=False)
+        if plain is not None and (plain.text or "").strip():
+            result, text, sources["body"] = plain, plain.text, "trafilatura, tables left out (a table layout)"
     if not text.strip() and parts.body.strip():
         text, sources["body"] = parts.body, "json-ld articleBody"
     lines = [_LIST_MARKER_RE.sub("", line.strip()) for line in text.split("\n") if line.strip()]
@@ -148,7 +166,7 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
     if is_navigation(lines, parts):
         raise InputError(f"{path}: no article text found in the page, only its links (a menu or a section "
                          "front, not an article)")
-    if root is not None and sources["body"] == "trafilatura":
+    if root is not None and sources["body"].startswith("trafilatura"):
         lines, restored = restore_body_blocks(cleaned, lines)
         if restored:
             sources["body"] = f"trafilatura, {len(restored)} headings and list items put back from the page's body"
@@ -166,7 +184,8 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
     date = (result.date if result is not None else "") or parts.date
     author = (result.author if result is not None else "") or parts.author
     sources["date"] = ("trafilatura" if result is not None and result.date else "json-ld" if parts.date else None)
-    info = PageInfo(title=without_site_name(title or headline, site), date=date or "", author=author or "",
+    info = PageInfo(title=without_site_name(title or headline, site), headline=headline, date=date or "",
+                    author=author or "",
                     site=site, url=(result.url if result is not None else "") or parts.canonical, encoding=encoding,
                     page_chars=page_chars, article_chars=sum(not ch.isspace() for line in lines for ch in line),
                     sources={k: v for k, v in sources.items() if v}, captions_removed=tuple(captions),
