@@ -9,8 +9,8 @@ in memory.  Iterating reads the file in order; indexing seeks.  The file is dele
 is closed or collected.
 
 ``SetAside`` does the same for what pairing holds between rounds and does not use inside one (the
-side's key tables and stem counts, about 2 KB a document): a round scores its candidates without
-them in memory.
+Arabic side's stem counts, about 1 KB a document): a round scores its candidates without them in
+memory.  (The key tables themselves are in mapped files from the start: ``mapped``.)
 """
 from __future__ import annotations
 
