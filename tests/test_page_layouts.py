@@ -182,9 +182,10 @@ def test_the_headlines_under_a_read_also_label_go_and_the_next_paragraph_stays()
     lines = ["العنوان الرئيسي للخبر", "قال الوزير إن الخطة ستنفذ العام المقبل.", "اقرأ أيضًا:",
              "وزير التموين: لا نية لزيادة سعر الخبز", "ضبط 3 أطنان دقيق قبل بيعها في السوق السوداء",
              "وأضاف الوزير أن الحكومة ستراجع الأسعار كل ثلاثة أشهر.", "قصة قصيرة بلا نقطة في آخرها"]
-    paragraphs, removed = clean_lines(lines)
+    paragraphs, removed = clean_lines(lines, links=lines[3:5])      # the two headlines are links on the page
     assert paragraphs == [lines[0], lines[1], lines[5], lines[6]]   # a short line after a sentence stays
     assert [r.kind for r in removed] == ["read_also"] * 3
+    assert clean_lines(lines)[0] == [*lines[:2], *lines[3:]]          # not links (a text file): only the label goes
 
 
 def test_list_items_lose_the_dash_the_extractor_gives_them(tmp_path):
@@ -242,6 +243,10 @@ def test_subheadings_and_list_items_the_extractor_leaves_out_are_put_back_in_pla
     assert restored == ["أسعار المياه في المدن الساحلية", "المدينة الأولى: 3 دنانير للمتر", "المدينة الثانية: 4 دنانير للمتر"]
     assert lines == [STORY.headline, *STORY.body[:2], *restored, *STORY.body[2:]]   # between the paragraphs, in order
     assert restore_body_blocks(root, lines) == (lines, [])     # nothing twice
+    box = ("<div class='most-popular'><h3>Most popular</h3><ol><li><a href='/a/3'>A story elsewhere on the site</a>"
+           "</li><li><a href='/a/4'>And another one</a></li></ol></div>")
+    root = html.fromstring(_body_page(box))
+    assert restore_body_blocks(root, extracted) == (extracted, [])   # a box of links, its title too
 
 
 def test_a_name_the_markup_calls_the_author_is_not_text(tmp_path):
@@ -281,6 +286,15 @@ def test_a_description_only_in_a_script_is_not_shown_so_not_added(tmp_path):
     ("Sign-ups for the trial opened on Monday, the ministry said.", None),
     ("وقال مراسل الوكالة إن الاشتباكات استمرت حتى الفجر.", None),
     ("Read the full report, the minister urged lawmakers, before voting here.", None),
+    # found by a review: a recipe, a party, a sentence with commas or a number after the label, a film
+    ("We use brown butter in these cookies for a nutty flavour.", None),
+    ("وقال الحزب الاشتراكي في بيان: تواصلوا معنا عبر الخط الساخن.", None),
+    ("الكاتب، الذي عاش في القاهرة، توفي أمس", None),
+    ("الكاتبة، 92 عاما، تفوز بجائزة نوبل للآداب", None),
+    ("Role: Defence minister since 2019", None),
+    ("End of Watch", None),
+    ("تجاوز الأكثر مشاهدة على يوتيوب حاجز المليار", None),
+    ("شارَكَ الآلاف في المظاهرة", None),
 ])
 def test_captions_with_agency_credits_link_texts_corrections_and_staff_credits(line, kind):
     assert boilerplate_kind(line, ["the headline"]) == kind

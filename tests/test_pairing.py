@@ -528,6 +528,9 @@ def test_mapped_rows_read_back_what_was_written_in_any_order(tmp_path):
     assert np.array_equal(rows[picked], data[picked])
     assert np.array_equal(rows[data[:, 0] > 0.5], data[data[:, 0] > 0.5])
     assert np.array_equal(rows[10:20], data[10:20])
+    assert np.array_equal(rows[np.asarray([-1, 3])], data[[-1, 3]])
+    with pytest.raises(IndexError):
+        rows[np.asarray([len(data)])]
     grown = rows.grown(7)
     assert grown.shape == (len(data) + 7, 3)
     assert np.array_equal(grown[:len(data)], data) and not grown[len(data):].any()

@@ -27,6 +27,7 @@ class PageInfo:
     sources: dict = field(default_factory=dict)       # where each part came from (headline, body, standfirst, date)
     captions_removed: tuple[str, ...] = ()             # the page's figure captions, kept out of the text
     credits_removed: tuple[str, ...] = ()              # lines the markup names as the author's, kept out
+    link_lines: tuple[str, ...] = ()                   # extracted lines that are the whole text of a link on the page
     alternates: dict = field(default_factory=dict)      # language code -> the page's address in it (hreflang)
 
     @property

@@ -11,6 +11,7 @@ them beside its output): the system's temporary folder may itself be memory.
 from __future__ import annotations
 
 import mmap
+import os
 import tempfile
 from typing import Sequence
 
@@ -28,6 +29,8 @@ class Mapped:
 
     def release(self) -> None:
         """Hand back the pages touched so far; written pages stay in the file."""
+        if not hasattr(mmap, "MADV_DONTNEED"):     # not on every system: the kernel pages out alone there
+            return
         for view in self._maps:
             view.madvise(mmap.MADV_DONTNEED)
 
@@ -74,7 +77,10 @@ def writable(size: int, dtype: np.dtype, directory: str | None = None) -> tuple[
     if size == 0:
         return np.zeros(0, dtype=dtype), Mapped()
     with tempfile.TemporaryFile(dir=directory) as file:
-        file.truncate(size * dtype.itemsize)
+        if hasattr(os, "posix_fallocate"):     # the blocks taken now: a full disk is an OSError here, not SIGBUS later
+            os.posix_fallocate(file.fileno(), 0, size * dtype.itemsize)
+        else:
+            file.truncate(size * dtype.itemsize)
         view = mmap.mmap(file.fileno(), size * dtype.itemsize, access=mmap.ACCESS_WRITE)
     return np.frombuffer(view, dtype=dtype, count=size), Mapped([view])
 
@@ -108,6 +114,9 @@ class MappedRows:
         time: rows spread over the whole file would otherwise bring all of its pages in at once."""
         if index.dtype == bool:
             index = np.flatnonzero(index)
+        index = np.where(index < 0, index + len(self), index).astype(np.int64)
+        if len(index) and (index.min() < 0 or index.max() >= len(self)):
+            raise IndexError(f"row index out of range for {len(self)} rows")
         gathered = np.empty((len(index), self.shape[1]), dtype=self._rows.dtype)
         order = np.argsort(index, kind="stable")
         ordered = index[order]

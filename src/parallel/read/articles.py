@@ -49,7 +49,8 @@ def read_article(path: Path) -> Document:
     normalised paragraphs, boilerplate removed and recorded."""
     path = Path(path)
     lines, page = read_lines_and_page(path)
-    paragraphs, removed = clean_lines(lines, headline=page.headline if page is not None else "")
+    paragraphs, removed = (clean_lines(lines) if page is None
+                           else clean_lines(lines, headline=page.headline, links=page.link_lines))
     if page is not None:
         removed = ([Removed(0, "caption", caption) for caption in page.captions_removed]
                    + [Removed(0, "credit", credit) for credit in page.credits_removed] + removed)

@@ -9,8 +9,10 @@ that nothing is lost silently and the report can say what was dropped.
 from __future__ import annotations
 
 import re
+from typing import Collection
 
 from parallel.read.page_chrome import is_comment_title
+from parallel.read.page_parts import comparable
 from parallel.records import Removed
 from parallel.text_rules import ARTICLE, ARTICLE_PROCLITICS, DIGITS, normalise_line, strip_marks, visible_text
 
@@ -44,8 +46,9 @@ _WORD_LABEL_CREDIT_RE = re.compile(r"^[•·\-–*]?\s*(?:كتب|كتبت|تقر
                                    re.IGNORECASE)
 # A byline's labelled parts ("الكاتب، زينب الموسوي", "Role، بي بي سي نيوز عربي", "Author: …"): a
 # label, a comma or colon and a name or office; never a sentence ("الكاتب، الذي …، توفي أمس.").
-_ROLE_LABEL_RE = re.compile(r"^[•·\-–*]?\s*(?:الكاتب|الكاتبة|المؤلف|المؤلفة|المحرر|المحررة|Author|Writer|Role)"
-                            r"\s*[،,:]\s*\S", re.IGNORECASE)
+_ROLE_LABEL_RE = re.compile(r"^[•·\-–*]?\s*(?:الكاتب|الكاتبة|المحرر|المحررة|Author|Writer|Role)\s*[،,:]\s*",
+                            re.IGNORECASE)
+MAX_ROLE_WORDS = 7          # after the label: a name or an office, without digits or more commas
 # A staff credit: "المحرق - محرر الشؤون المحلية", "القاهرة - مراسل الجزيرة", "Staff reporter".
 _STAFF_CREDIT_RE = re.compile(r"^(?:\S+(?:\s\S+)?\s*[-–—/]\s*)?(?:محرر|محررة|مراسل|مراسلة|مراسلنا|مراسلتنا|"
                               r"Staff (?:writer|reporter)|(?:Our )?Correspondent)\b", re.IGNORECASE)
@@ -99,10 +102,11 @@ MAX_NOTICE_LINE_WORDS = 60
 # "Skip Most read and continue reading").
 _LINK_LIST_LABELS = (r"ذات صلة|مواضيع ذات صلة|موضوعات ذات صلة|أخبار ذات صلة|قصص مقترحة|الأكثر قراءة|الأكثر مشاهدة|"
                      r"Read also|Also read|Read more|See also|Related|Related stories|Recommended|Recommended stories|"
-                     r"Most read|Watch")
+                     r"Most read")
 _READ_ALSO_RE = re.compile(r"^(?:اقرأ|إقرأ|اقرا|طالع) (?:أيضا|أيضاً|ايضا|ايضاً|كذلك|المزيد)|"
-                           rf"^(?:{_LINK_LIST_LABELS})(?=\s*[:：|»]|\s+[\-–]|\s*$)|"
-                           rf"^(?:نهاية|تخطى|تجاوز|End of|Skip)\s+(?:{_LINK_LIST_LABELS})\b", re.IGNORECASE)
+                           rf"^(?:{_LINK_LIST_LABELS}|Watch)(?=\s*[:：|»]|\s+[\-–]|\s*$)|"
+                           rf"^(?:نهاية|تخطى|تجاوز|End of|Skip)\s+(?:{_LINK_LIST_LABELS})"
+                           r"(?:\s+(?:and continue reading|وواصل القراءة|ومتابعة القراءة))?\s*$", re.IGNORECASE)
 MAX_READ_ALSO_WORDS = 30
 # After a label alone ("اقرأ أيضاً:", "Read more"), the linked headlines come as lines of their own:
 # at most this many lines of at most this many words, none ending a sentence.
@@ -166,16 +170,20 @@ _TAGS_RE = re.compile(r"^(?:الوسوم|وسوم|الكلمات المفتاح�
 MAX_TAG_LINE_WORDS = 30
 # The site's notice about cookies: the site's or our use of them, or agreeing to them.
 _COOKIES_RE = re.compile(r"(?:ملفات تعريف الارتباط|الكوكيز|ملفات الكوكيز|\bcookies\b)", re.IGNORECASE)
+# ... and a word of the site or of browsing with it ("we use brown butter in these cookies" is a recipe).
+_BROWSING_RE = re.compile(r"موقع|التصفح|تصفح|تجربت|تجربة|جهازك|"
+                          r"\b(?:site|website|brows\w*|experience|device|partners)\b", re.IGNORECASE)
 _COOKIE_NOTICE_RE = re.compile(r"(?:نستخدم|يستخدم (?:موقعنا|هذا الموقع)|باستخدامك (?:هذا الموقع|موقعنا|للموقع)|"
                                r"بمتابعة (?:التصفح|تصفحك)|\bwe use\b|\bthis (?:site|website) uses\b|"
                                r"\bby (?:continuing to (?:browse|use)|using (?:this|our) (?:site|website))\b|"
                                r"\baccept (?:all )?cookies\b|\bcookie (?:settings|preferences)\b)", re.IGNORECASE)
 # The site asking readers to contact it about a subscription (a news agency's teaser of a wire story).
 _CONTACT_US_RE = re.compile(r"(?:يرجى|الرجاء) التواصل معنا|تواصلوا معنا|اتصلوا بنا|\bcontact us\b", re.IGNORECASE)
-_SUBSCRIPTION_RE = re.compile(r"اشتراك|الاشتراك|للمشتركين|\bsubscri", re.IGNORECASE)
+_SUBSCRIPTION_RE = re.compile(r"اشتراك(?!ي)|للمشتركين|\bsubscri", re.IGNORECASE)   # not "الاشتراكي" (socialist)
 MAX_NOTICE_WORDS = 50
-# Notices told by two things at once: (kind, one pattern, the other).
-_TWO_PART_NOTICES = (("cookies", _COOKIES_RE, _COOKIE_NOTICE_RE), ("subscription", _CONTACT_US_RE, _SUBSCRIPTION_RE))
+# Notices told by several things at once: (kind, the patterns a line must all match).
+_TWO_PART_NOTICES = (("cookies", (_COOKIES_RE, _COOKIE_NOTICE_RE, _BROWSING_RE)),
+                     ("subscription", (_CONTACT_US_RE, _SUBSCRIPTION_RE)))
 # What separates a byline from a date on one line ("By … | Updated …", "كتب: … - الإثنين …").
 _METADATA_SEPARATOR_RE = re.compile(r"\s+[|•·\-–—]\s+")
 _METADATA_KINDS = {"credit", "published", "dateline"}
@@ -200,13 +208,21 @@ def _is_credit(line: str, after_headline: bool = True) -> bool:
     below the headline — by names alone ("By Sara Ali, Reuters", "كتب محمد علي")."""
     if _CREDIT_RE.match(line) or _AGENCY_BYLINE_RE.match(line):
         return True
-    if (_ROLE_LABEL_RE.match(line) or _STAFF_CREDIT_RE.match(line) and len(line.split()) <= MAX_STAFF_CREDIT_WORDS) \
-            and not _SENTENCE_END_RE.search(line):
+    if after_headline and not _SENTENCE_END_RE.search(line) and (_is_role_credit(line) or (
+            _STAFF_CREDIT_RE.match(line) and len(line.split()) <= MAX_STAFF_CREDIT_WORDS)):
         return True
     labelled = _WORD_LABEL_CREDIT_RE.match(line)
     if not labelled:
         return False
     return labelled.group(1) is not None or (after_headline and _names_only(labelled.group(2)))
+
+
+def _is_role_credit(line: str) -> bool:
+    """A byline's labelled part ("الكاتب، زينب الموسوي"): a name or office after the label, no digit
+    or further comma ("الكاتب، الذي عاش في القاهرة، توفي أمس" is a sentence)."""
+    label = _ROLE_LABEL_RE.match(line)
+    rest = line[label.end():] if label else ""
+    return bool(rest) and len(rest.split()) <= MAX_ROLE_WORDS and not any(ch.isdigit() or ch in "،,:؛;" for ch in rest)
 
 
 def _names_only(text: str) -> bool:
@@ -264,7 +280,7 @@ def _site_own_kind(line: str, words: int) -> str | None:
     if words <= MAX_OFFER_WORDS and _OFFER_RE.search(line):
         return "promotion"
     if words <= MAX_NOTICE_WORDS:
-        return next((kind for kind, one, other in _TWO_PART_NOTICES if one.search(line) and other.search(line)), None)
+        return next((kind for kind, patterns in _TWO_PART_NOTICES if all(p.search(line) for p in patterns)), None)
     return None
 
 
@@ -276,7 +292,7 @@ def boilerplate_kind(line: str, previous: list[str]) -> str | None:
     bare = strip_marks(line)        # "اقرأ أيضًا" is "اقرأ أيضا"
     if _READ_ALSO_RE.match(bare) and len(words) <= MAX_READ_ALSO_WORDS:
         return "read_also"
-    if _CONTROL_RE.match(bare) and len(words) <= MAX_CONTROL_LINE_WORDS:
+    if _CONTROL_RE.match(line) and len(words) <= MAX_CONTROL_LINE_WORDS:      # "شارَكَ" is a verb
         return "control"
     site_own = _site_own_kind(bare, len(words))
     if site_own:
@@ -312,13 +328,15 @@ def _is_trailing_signature(line: str) -> bool:
     return len(line.split()) <= 2 and not re.search(r"[.!?؟:،,\"“”«»]", line)
 
 
-def clean_lines(lines: list[str], headline: str = "") -> tuple[list[str], list[Removed]]:
+def clean_lines(lines: list[str], headline: str = "", links: Collection[str] = ()) -> tuple[list[str], list[Removed]]:
     """Split raw lines into article paragraphs and recorded boilerplate; ``headline``, the one the
     page names (its ``<h1>``, its JSON-LD), is kept whatever it reads like ("تقرير: الجفاف يهدد …"
-    is a headline, not a credit)."""
+    is a headline, not a credit).  ``links``: the lines that are the whole text of a link on the
+    page: under a read-also label alone, those are its linked headlines (a text file has none)."""
+    linked = {comparable(line) for line in links}
     kept: list[tuple[int, str, str]] = []   # (line number, text as published, visible text)
     removed: list[Removed] = []
-    linked = 0      # headlines that may still follow a read-also label alone
+    under_label = 0     # linked headlines that may still follow a read-also label alone
     for number, raw in enumerate(lines, start=1):
         line = normalise_line(raw)
         visible = visible_text(line)
@@ -327,11 +345,11 @@ def clean_lines(lines: list[str], headline: str = "") -> tuple[list[str], list[R
         named = headline and not kept and visible == visible_text(normalise_line(headline))
         kind = None if named else boilerplate_kind(visible, [seen for _, _, seen in kept])
         if kind == "read_also" and _is_bare_label(visible):
-            linked = MAX_LINKED_HEADLINES
-        elif kind is None and linked and _is_headline_like(visible):
-            kind, linked = "read_also", linked - 1
+            under_label = MAX_LINKED_HEADLINES
+        elif kind is None and under_label and comparable(visible) in linked and _is_headline_like(visible):
+            kind, under_label = "read_also", under_label - 1
         elif kind is None:
-            linked = 0
+            under_label = 0
         if kind:
             removed.append(Removed(number, kind, line))
         else:

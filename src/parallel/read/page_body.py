@@ -98,7 +98,7 @@ def restore_body_blocks(root, lines: list[str]) -> tuple[list[str], list[str]]:
             if last is not None and pending:
                 after.setdefault(last, []).extend(pending)
             pending, last = [], holding[child]
-        elif last is not None:
+        elif last is not None and not _mostly_link(child):     # a box of links, its title too
             pending += [_text(block) for block in _blocks_in(child)
                         if not _mostly_link(block) and comparable(_text(block)) not in keys]
     restored = [text for texts in after.values() for text in texts]

@@ -190,6 +190,7 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
                     page_chars=page_chars, article_chars=sum(not ch.isspace() for line in lines for ch in line),
                     sources={k: v for k, v in sources.items() if v}, captions_removed=tuple(captions),
                     credits_removed=tuple(credits),
+                    link_lines=tuple(line for line in lines if comparable(line) in parts.link_texts),
                     alternates=dict(parts.alternates))
     return lines, info
 
