@@ -26,6 +26,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -142,7 +143,8 @@ def measure(size: int, seed: int) -> dict:
     rng = random.Random(seed)
     rng.shuffle(arabic_ids)
     rng.shuffle(english_ids)
-    arabic, english = DocumentShelf(), DocumentShelf()
+    scratch = tempfile.TemporaryDirectory(prefix="pair-docs-", dir=HERE)   # on disk, as beside pair-docs' output
+    arabic, english = DocumentShelf(scratch.name), DocumentShelf(scratch.name)
     for number in arabic_ids:
         arabic.append(SideDocument(f"ar{number}", generator.pair(number)[0]))
     for number in english_ids:
@@ -151,7 +153,7 @@ def measure(size: int, seed: int) -> dict:
     truth = {(k, english_at[d]) for k, d in enumerate(arabic_ids) if d < paired}
     loaded_mb = _status_kb("VmRSS") / 1024          # before pairing, the documents shelved
     started = time.perf_counter()
-    pairing = pair_documents(arabic, english)
+    pairing = pair_documents(arabic, english, scratch=scratch.name)
     seconds = time.perf_counter() - started
     found = {(p.arabic, p.english) for p in pairing.pairs}
     correct = len(found & truth)
