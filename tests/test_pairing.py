@@ -549,3 +549,20 @@ def test_a_table_written_in_blocks_is_the_table(tmp_path):
     assert np.array_equal(copied.starts, table.starts) and np.array_equal(copied.keys, table.keys)
     merged = merged_tables(table, copied, str(tmp_path))
     assert merged.keys[:6].tolist() == [3, 5, 3, 5, 7, 7]      # each document's entries from both, in turn
+
+
+def test_a_full_disk_under_the_pairing_files_is_told_of_their_folder(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from parallel.errors import location_error
+    from parallel.pairing import mapped
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", full, raising=False)
+    with pytest.raises(OSError) as caught:
+        mapped.MappedRows(1000, 4, np.float32, str(tmp_path))
+    assert caught.value.filename == str(tmp_path)
+    assert str(location_error(caught.value)) == f"{tmp_path}: the disk is full; free some space or write elsewhere"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import mmap
 import os
 import tempfile
+from contextlib import contextmanager
 from typing import Sequence
 
 import numpy as np
@@ -44,13 +45,16 @@ class ColumnWriter:
 
     def __init__(self, dtypes: Sequence[np.dtype], directory: str | None = None):
         self._dtypes = [np.dtype(dtype) for dtype in dtypes]
-        self._files = [tempfile.TemporaryFile(dir=directory) for _ in self._dtypes]
+        self._directory = directory
+        with told_of_folder(directory):
+            self._files = [tempfile.TemporaryFile(dir=directory) for _ in self._dtypes]
         self._sizes = [0] * len(self._dtypes)
 
     def append(self, *blocks: np.ndarray) -> None:
         """One block of each column (any lengths)."""
         for number, (file, block) in enumerate(zip(self._files, blocks)):
-            _write(file, np.asarray(block, dtype=self._dtypes[number]))
+            with told_of_folder(self._directory):
+                _write(file, np.asarray(block, dtype=self._dtypes[number]))
             self._sizes[number] += len(block)
 
     def finish(self) -> tuple[list[np.ndarray], Mapped]:
@@ -76,7 +80,7 @@ def writable(size: int, dtype: np.dtype, directory: str | None = None) -> tuple[
     dtype = np.dtype(dtype)
     if size == 0:
         return np.zeros(0, dtype=dtype), Mapped()
-    with tempfile.TemporaryFile(dir=directory) as file:
+    with told_of_folder(directory), tempfile.TemporaryFile(dir=directory) as file:
         if hasattr(os, "posix_fallocate"):     # the blocks taken now: a full disk is an OSError here, not SIGBUS later
             os.posix_fallocate(file.fileno(), 0, size * dtype.itemsize)
         else:
@@ -138,6 +142,17 @@ class MappedRows:
             high = min(low + block, len(self))
             grown[low:high] = self[low:high]
         return grown
+
+
+@contextmanager
+def told_of_folder(directory: str | None):
+    """An ``OSError`` about our nameless files (a full disk) told of the folder they are in."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None or exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror, directory or tempfile.gettempdir()) from exc
 
 
 def _write(file, array: np.ndarray) -> None:   # noqa: ANN001

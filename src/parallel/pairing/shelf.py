@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any, Callable, Iterable, Iterator
 
 from parallel.pairing.keys import SideDocument
+from parallel.pairing.mapped import told_of_folder
 
 
 class DocumentShelf(Sequence):
@@ -28,7 +29,8 @@ class DocumentShelf(Sequence):
 
     def __init__(self, directory: str | None = None):
         self._directory = directory
-        self._file = tempfile.TemporaryFile(dir=directory)
+        with told_of_folder(directory):
+            self._file = tempfile.TemporaryFile(dir=directory)
         self._offsets = array("q")          # where each document's pickle starts
         self._extra_offsets = array("q")    # where its extra's starts (right after it)
         self.names: list[str] = []
@@ -43,11 +45,14 @@ class DocumentShelf(Sequence):
     def append(self, document: SideDocument, extra: Any = None) -> None:
         """Shelve a document, and apart from it ``extra`` (its segments), read back by ``extra``:
         a pass over the documents does not read their extras."""
-        self._file.seek(0, 2)
-        self._offsets.append(self._file.tell())
-        pickle.dump(document, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._extra_offsets.append(self._file.tell())
-        pickle.dump(extra, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        with told_of_folder(self._directory):
+            self._file.seek(0, 2)
+            start = self._file.tell()
+            pickle.dump(document, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            extra_start = self._file.tell()
+            pickle.dump(extra, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._offsets.append(start)
+        self._extra_offsets.append(extra_start)
         self.names.append(document.name)
 
     def __len__(self) -> int:
@@ -158,8 +163,9 @@ class SetAside:
         """Write the objects out; the caller lets go of its own references to free them."""
         if self._file is not None:
             raise RuntimeError("something is set aside already: take it back first")
-        self._file = tempfile.TemporaryFile(dir=self._directory)
-        pickle.dump(objects, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        with told_of_folder(self._directory):
+            self._file = tempfile.TemporaryFile(dir=self._directory)
+            pickle.dump(objects, self._file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def take(self) -> tuple:
         """The objects put, read back, and the file deleted."""
