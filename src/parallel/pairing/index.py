@@ -6,8 +6,10 @@ by at most ``MAX_POSTINGS`` documents of the other side, ``POSTINGS_BUDGET`` in 
 side's postings, and keeps its ``CANDIDATES`` best documents by shared inverse document
 frequency; both directions are looked up and their candidates pooled.  Every step is a few
 numpy operations over blocks of documents (``BLOCK``) or of entries (``CHUNK``), never over every
-entry of a side at once beyond the tables themselves: time grows with the documents, and so do
-only the compact tables (a key id, a family and a weight an entry: 9 bytes), not the work arrays.
+entry of a side at once: time grows with the documents, and the tables (a key id, a family and a
+weight an entry: 9 bytes) and the postings (a document an entry, built by counting sort) are
+written a block at a time to files and mapped (``mapped``), their pages handed back after each
+block, so that the process holds a block of them, not a side.
 
 For each candidate pair the shared mass of each key family is then counted over *all* keys
 (``shared_mass``): two documents' key lists are merged by sorting, and a key on both is shared.

@@ -169,7 +169,7 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
     if root is not None and sources["body"].startswith("trafilatura"):
         lines, restored = restore_body_blocks(cleaned, lines)
         if restored:
-            sources["body"] = f"trafilatura, {len(restored)} headings and list items put back from the page's body"
+            sources["body"] += f", {len(restored)} headings and list items put back from the page's body"
     title = (result.title or "").strip() if result is not None else ""
     site = ((result.sitename if result is not None else "") or parts.site or "").strip()
     headline, sources["headline"] = next(((h, s) for h, s in ((heading, "h1"), (parts.headline, "json-ld headline"),
