@@ -182,7 +182,7 @@ _CONTACT_US_RE = re.compile(r"(?:يرجى|الرجاء) التواصل معنا|
 _SUBSCRIPTION_RE = re.compile(r"اشتراك(?!ي)|للمشتركين|\bsubscri", re.IGNORECASE)   # not "الاشتراكي" (socialist)
 MAX_NOTICE_WORDS = 50
 # Notices told by several things at once: (kind, the patterns a line must all match).
-_TWO_PART_NOTICES = (("cookies", (_COOKIES_RE, _COOKIE_NOTICE_RE, _BROWSING_RE)),
+_NOTICES = (("cookies", (_COOKIES_RE, _COOKIE_NOTICE_RE, _BROWSING_RE)),
                      ("subscription", (_CONTACT_US_RE, _SUBSCRIPTION_RE)))
 # What separates a byline from a date on one line ("By … | Updated …", "كتب: … - الإثنين …").
 _METADATA_SEPARATOR_RE = re.compile(r"\s+[|•·\-–—]\s+")
@@ -280,7 +280,7 @@ def _site_own_kind(line: str, words: int) -> str | None:
     if words <= MAX_OFFER_WORDS and _OFFER_RE.search(line):
         return "promotion"
     if words <= MAX_NOTICE_WORDS:
-        return next((kind for kind, patterns in _TWO_PART_NOTICES if all(p.search(line) for p in patterns)), None)
+        return next((kind for kind, patterns in _NOTICES if all(p.search(line) for p in patterns)), None)
     return None
 
 
