@@ -319,3 +319,21 @@ def test_a_page_laid_out_in_a_table_reads_as_its_article(tmp_path):
     lines, info = read_page(path)
     assert lines == [STORY.headline, *STORY.body]
     assert "tables left out" in info.sources["body"]
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("الآراء الواردة في المقال لا تعكس بالضرورة الموقف التحريري لشبكة الجزيرة.", "disclaimer"),
+    ("The views expressed in this article are the author's own.", "disclaimer"),
+    ("فيديومدة الفيديو 02:45صوت وصورة: يوسف العزوزي ومونتاج: عادل كدروز", "photo_credit"),
+    ("Karim Yousef is Al-Monitor's Baghdad correspondent. He has covered Iraqi politics since 2015.", "author_bio"),
+    ("طالع: مجلس النواب يناقش مشروع الميزانية الموحدة الأسبوع المقبل", "read_also"),
+    ("قد يهمك أيضاً", "read_also"),
+    ("اشترك ليصلك ملخص أخبار القدس كل صباح", "promotion"),
+    ("النشرة البريدية", "control"),
+    # the story
+    ("وقال الوزير إن الآراء تتباين حول الخطة لكنها لا تعكس انقساما داخل الحكومة.", None),
+    ("Ahmed Ali is a farmer who has grown wheat in the valley for 30 years.", None),
+    ("طالع الوزير تقارير اللجنة قبل الاجتماع.", None),
+])
+def test_disclaimers_media_credits_bios_and_more_labels(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind

@@ -22,7 +22,7 @@ from parallel.text_rules import ARTICLE, ARTICLE_PROCLITICS, DIGITS, normalise_l
 _CONTROL_LABELS = (
     "شارك", "مشاركة", "طباعة", "اطبع", "اترك تعليقك", "أضف تعليقك", "أضف تعليق", "تعليقات",
     "التعليقات", "تغيير رمز التحقق", "رمز التحقق", "إعلان", "اعلان", "اقرأ أيضا", "اقرأ أيضاً",
-    "اقرأ المزيد", "المزيد", "Top", "Share", "Print", "Advertisement",
+    "اقرأ المزيد", "المزيد", "Top", "Share", "Print", "Advertisement", "النشرة البريدية", "Newsletter",
 )
 _CONTROL_RE = re.compile(
     r"^(?:%s)(?=$|\s|:)" % "|".join(sorted(map(re.escape, _CONTROL_LABELS), key=len, reverse=True)),
@@ -102,8 +102,9 @@ MAX_NOTICE_LINE_WORDS = 60
 # "Skip Most read and continue reading").
 _LINK_LIST_LABELS = (r"ذات صلة|مواضيع ذات صلة|موضوعات ذات صلة|أخبار ذات صلة|قصص مقترحة|الأكثر قراءة|الأكثر مشاهدة|"
                      r"Read also|Also read|Read more|See also|Related|Related stories|Recommended|Recommended stories|"
-                     r"Most read")
-_READ_ALSO_RE = re.compile(r"^(?:اقرأ|إقرأ|اقرا|طالع) (?:أيضا|أيضاً|ايضا|ايضاً|كذلك|المزيد)|"
+                     r"قد يهمك أيضا|قد يهمك|قد يعجبك أيضا|شاهد أيضا|موضوعات قد تهمك|الأكثر تداولا|"
+                     r"Most read|Most popular|You may also like|More on this story|Read next|Editor's picks|Trending")
+_READ_ALSO_RE = re.compile(r"^(?:اقرأ|إقرأ|اقرا|طالع) (?:أيضا|أيضاً|ايضا|ايضاً|كذلك|المزيد)|^(?:اقرأ|إقرأ|طالع)\s*[:：]|"
                            rf"^(?:{_LINK_LIST_LABELS}|Watch)(?=\s*[:：|»]|\s+[\-–]|\s*$)|"
                            rf"^(?:نهاية|تخطى|تجاوز|End of|Skip)\s+(?:{_LINK_LIST_LABELS})"
                            r"(?:\s+(?:and continue reading|وواصل القراءة|ومتابعة القراءة))?\s*$", re.IGNORECASE)
@@ -138,7 +139,8 @@ _PROMOTION_RE = re.compile(
     r"(?:اضغط|انقر|اضغطوا|انقروا|Click|Tap)\s+(?:هنا|here)\b)", re.IGNORECASE)
 MAX_PROMOTION_WORDS = 30
 # The paywall's offer, a short line of its own ("اشترك الآن", "احصل على وصول غير محدود…"); a sign-up link.
-_OFFER_RE = re.compile(r"^(?:(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك)|(?:اشترك|اشتركوا|اشتركي) الآن|"
+_OFFER_RE = re.compile(r"^(?:(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك)|"
+                       r"(?:اشترك|اشتركوا|اشتركي) (?:الآن|ليصلك|لتصلك|ليصلكم|لتصلكم)|"
                        r"(?:Get (?:unlimited|full) access|Subscribe (?:now|today|to (?:continue|keep) reading))\b)|"
                        r"\bSign up here\b", re.IGNORECASE)
 MAX_OFFER_WORDS = 25
@@ -147,6 +149,19 @@ _LINK_TEXT_RE = re.compile(r",? opens (?:in )?(?:a )?new (?:tab|window)\b|"
                            r"^(?:للاطلاع|لقراءة|لمشاهدة|اقرأ|طالع)\b.{0,60}[(（]?\s*هنا\s*[)）]?[.:]?$|"
                            r"^(?:Read|See|Watch|Click)\b.{0,60}\bhere\.?$", re.IGNORECASE)
 MAX_LINK_TEXT_WORDS = 20
+# The site disclaiming an opinion piece's views ("الآراء الواردة في المقال لا تعكس بالضرورة الموقف التحريري …").
+_DISCLAIMER_RE = re.compile(r"لا (?:تعكس|تعبر عن|تمثل) "
+                            r"(?:بالضرورة|(?:ال)?موقف (?:ال)?تحريري|(?:ال)?سياسة (?:ال)?تحريرية)|"
+                            r"\b(?:views|opinions) expressed (?:in this|here|are)\b.{0,60}\b(?:own|necessarily)\b",
+                            re.IGNORECASE)
+MAX_DISCLAIMER_WORDS = 40
+# A video's or a photo's credits ("مدة الفيديو 02:45", "صوت وصورة: …", "ومونتاج: …").
+_MEDIA_CREDIT_RE = re.compile(r"مدة الفيديو|(?:صوت وصورة|مونتاج|تصوير ومونتاج)\s*[:：]")
+MAX_MEDIA_CREDIT_WORDS = 20
+# An author's biography closing the piece: "Karim Yousef is Al-Monitor's Baghdad correspondent. …".
+_BIO_RE = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3} is (?:a|an|the|[A-Z][\w-]*['’]s)\b.{0,60}\b"
+                     r"(?:correspondent|reporter|journalist|writer|editor|columnist|contributor|analyst|fellow)\b")
+MAX_BIO_WORDS = 60
 # A correction note about the article ("This article was amended on …").
 _CORRECTION_RE = re.compile(r"^(?:This (?:article|story) (?:was|has been) (?:amended|corrected|updated) on|"
                             r"(?:تم|جرى) تعديل هذا (?:المقال|الخبر)|صُحح هذا (?:المقال|الخبر))", re.IGNORECASE)
@@ -272,7 +287,10 @@ def _site_own_kind(line: str, words: int) -> str | None:
                                       ("reading_time", _READING_TIME_RE, MAX_READING_TIME_WORDS),
                                       ("tags", _TAGS_RE, MAX_TAG_LINE_WORDS),
                                       ("link_text", _LINK_TEXT_RE, MAX_LINK_TEXT_WORDS),
-                                      ("correction", _CORRECTION_RE, MAX_CORRECTION_WORDS)):
+                                      ("correction", _CORRECTION_RE, MAX_CORRECTION_WORDS),
+                                      ("disclaimer", _DISCLAIMER_RE, MAX_DISCLAIMER_WORDS),
+                                      ("photo_credit", _MEDIA_CREDIT_RE, MAX_MEDIA_CREDIT_WORDS),
+                                      ("author_bio", _BIO_RE, MAX_BIO_WORDS)):
         if words <= most_words and pattern.search(line):
             return kind
     if _REPORTED_RE.search(line):
