@@ -140,6 +140,13 @@ def merged_tables(first: KeyTable, second: KeyTable, directory: str | None = Non
     return writer.finish()
 
 
+def run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted array starts."""
+    if len(ordered) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+
+
 def distinct_keys(table: KeyTable, family: int | None = None) -> np.ndarray:
     """The table's keys (of ``family`` only, with it), sorted and unique, ``CHUNK`` entries at a time."""
     found = np.zeros(0, dtype=table.keys.dtype)
@@ -178,7 +185,7 @@ def restricted(table: KeyTable, present: np.ndarray, family: int | None = None) 
     if family is not None:
         keep |= table.families != family
     if keep.all():
-        return table        # nothing to take out: no copy of a whole side
+        return table        # nothing to take out: no copy
     kept = np.flatnonzero(keep)
     return KeyTable(np.searchsorted(kept, table.starts).astype(np.int64), table.keys[kept], table.families[kept],
                     table.weights[kept])
@@ -248,7 +255,7 @@ class Postings:
         for first, block in table.blocks(BLOCK * 8):
             order = np.argsort(block.keys, kind="stable")
             keys = block.keys[order]
-            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+            starts = run_starts(keys)
             counts = np.diff(np.r_[starts, len(keys)])
             rank = np.arange(len(keys)) - np.repeat(starts, counts)
             documents[filled[keys] + rank] = block.documents()[order] + first
@@ -290,7 +297,7 @@ def _join(table: KeyTable, entries: np.ndarray, idf: np.ndarray, postings: Posti
     codes = documents * other_count + others
     order = np.argsort(codes, kind="stable")   # sums in entry order, whatever the block size
     codes = codes[order]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    starts = run_starts(codes)
     scores = np.add.reduceat(np.repeat(idf[keys] * table.weights[entries], counts)[order], starts)
     return codes[starts], scores
 

@@ -35,9 +35,6 @@ class Mapped:
         for view in self._maps:
             view.madvise(mmap.MADV_DONTNEED)
 
-    def __add__(self, other: "Mapped") -> "Mapped":
-        return Mapped(self._maps + other._maps)
-
 
 class ColumnWriter:
     """Columns of one dtype each, appended a block at a time to temporary files in ``directory``,
@@ -62,7 +59,7 @@ class ColumnWriter:
         (each goes with the last array over it)."""
         columns, maps = [], []
         for file, dtype, size in zip(self._files, self._dtypes, self._sizes):
-            with file:
+            with told_of_folder(self._directory), file:     # the last buffered bytes go to disk here
                 if size == 0:           # a map cannot be empty
                     columns.append(np.zeros(0, dtype=dtype))
                     continue

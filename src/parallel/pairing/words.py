@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from parallel.alignment.lexicon import arabic_words, english_words
-from parallel.pairing.index import BLOCK, KeyTable, TableWriter, restricted
+from parallel.pairing.index import BLOCK, KeyTable, TableWriter, restricted, run_starts
 from parallel.pairing.keys import WORDS, SideDocument, key_of
 
 
@@ -124,7 +124,7 @@ def _expected_block(counts: StemCounts, choices: _Choices, first: int, last: int
     codes = documents.astype(np.int64) * (1 << 32) + keys.astype(np.int64)
     order = np.argsort(codes, kind="stable")
     codes = codes[order]
-    firsts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
+    firsts = run_starts(codes)
     summed = np.minimum(np.add.reduceat(weights[order], firsts), 1.0) if len(codes) else weights
     unique = codes[firsts]
     starts = np.searchsorted(unique >> 32, np.arange(last - first + 1), "left").astype(np.int64)
