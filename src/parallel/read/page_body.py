@@ -12,9 +12,7 @@ passes the boilerplate rules (``read.boilerplate``) like every other line.
 """
 from __future__ import annotations
 
-import re
-
-from parallel.read.page_parts import comparable
+from parallel.read.page_parts import comparable, element_text, markup_names
 
 _HEADINGS = ("h2", "h3", "h4")
 _LISTS = ("ul", "ol")
@@ -24,24 +22,18 @@ _CHROME_NAMES = frozenset("related share sharing social tag tags ad ads advert a
                           "subscribe subscription comment comments widget recommended recommend readmore also more "
                           "sidebar banner breadcrumb breadcrumbs menu nav author byline meta embed".split())
 MAX_LINK_SHARE = 0.5        # of a line's characters inside links: more, and it is a link, not text
-_NAME_SPLIT_RE = re.compile(r"[\s_\-]+")
-
-
-def _text(element) -> str:
-    return " ".join(element.text_content().split())
 
 
 def _is_chrome(element) -> bool:
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    return element.tag in _NEVER or bool(_CHROME_NAMES & set(_NAME_SPLIT_RE.split(names)))
+    return element.tag in _NEVER or bool(_CHROME_NAMES & markup_names(element))
 
 
 def _mostly_link(element) -> bool:
     """A line inside a link (a teaser card), or whose characters are mostly in links."""
     if next(element.iterancestors("a"), None) is not None:
         return True
-    text = _text(element)
-    linked = sum(len(_text(link)) for link in element.iter("a"))
+    text = element_text(element)
+    linked = sum(len(element_text(link)) for link in element.iter("a"))
     return not text or linked > MAX_LINK_SHARE * len(text)
 
 
@@ -49,7 +41,7 @@ def _paragraph_lines(root, keys: dict[str, int]) -> dict:
     """Each ``<p>`` (or paragraph-like ``div``) whose text is an extracted line: element -> line index."""
     found = {}
     for element in root.iter("p", "div"):
-        at = keys.get(comparable(_text(element)))
+        at = keys.get(comparable(element_text(element)))
         if at is not None and (element.tag == "p" or not any(True for _ in element.iter("p"))):
             found[element] = at
     return found
@@ -99,8 +91,8 @@ def restore_body_blocks(root, lines: list[str]) -> tuple[list[str], list[str]]:
                 after.setdefault(last, []).extend(pending)
             pending, last = [], holding[child]
         elif last is not None and not _mostly_link(child):     # a box of links, its title too
-            pending += [_text(block) for block in _blocks_in(child)
-                        if not _mostly_link(block) and comparable(_text(block)) not in keys]
+            pending += [element_text(block) for block in _blocks_in(child)
+                        if not _mostly_link(block) and comparable(element_text(block)) not in keys]
     restored = [text for texts in after.values() for text in texts]
     merged = []
     for index, line in enumerate(lines):

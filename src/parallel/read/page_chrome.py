@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from parallel.read.page_parts import element_text
 from parallel.text_rules import DIGITS
 
 # AMP components that are page furniture, never the article.
@@ -59,10 +60,6 @@ _CONTAINERS = ("div", "section", "aside", "footer", "header", "form", "ol", "ul"
 _TITLE_BLOCKS = ("div", "p", "span", "b", "strong", "header", "label", "legend", "caption", "dt")
 
 
-def _text(element) -> str:
-    return " ".join(element.text_content().split())
-
-
 def is_comment_title(text: str) -> bool:
     """Whether a line reads as the title of a comment section ("التعليقات (3)", "Leave a Reply")."""
     text = " ".join(text.split())
@@ -95,7 +92,8 @@ def _comment_titles(root) -> list:
         first = next((c for c in parent if isinstance(c.tag, str)), None)
         opens = (first is element and parent.tag in _CONTAINERS and not (parent.text or "").strip()
                  and not (element.tail or "").strip())
-        if (element.tag in _HEADINGS or opens and element.tag in _TITLE_BLOCKS) and is_comment_title(_text(element)):
+        titled = element.tag in _HEADINGS or opens and element.tag in _TITLE_BLOCKS
+        if titled and is_comment_title(element_text(element)):
             titles.append(element)
     return titles
 

@@ -106,13 +106,24 @@ def page_parts(root) -> PageParts:
                       author=_name(article.get("author")),
                       site=_name(publisher) or _meta(root, "og:site_name", "application-name"),
                       og_description=_meta(root, "og:description", "description"))
-    parts.captions = [" ".join(c.text_content().split()) for c in root.iter("figcaption")]
+    parts.captions = [element_text(c) for c in root.iter("figcaption")]
     parts.captions = [c for c in parts.captions if c]
     parts.lead = lead_block(root)
     parts.credits = marked_credits(root)
     parts.canonical, parts.alternates = page_links(root)
     parts.link_texts = {comparable(a.text_content()) for a in root.iter("a")} - {""}
     return parts
+
+
+def element_text(element) -> str:
+    """An element's text as a reader sees it on one line: spaces collapsed."""
+    return " ".join(element.text_content().split())
+
+
+def markup_names(element) -> set[str]:
+    """The words of an element's class and id ("article__author lead-text" → article, author,
+    lead, text), lower case."""
+    return set(re.split(r"[\s_-]+", f"{element.get('class') or ''} {element.get('id') or ''}".lower())) - {""}
 
 
 def lead_block(root) -> str:
@@ -128,10 +139,9 @@ def lead_block(root) -> str:
             started = True
         if not started or not isinstance(element.tag, str) or element.tag in ("a", "li", "script", "meta"):
             continue
-        names = set(re.split(r"[\s_-]+", f"{element.get('class') or ''} {element.get('id') or ''}".lower()))
-        if not names & _LEAD_NAMES or any(a.tag in ("a", "li") for a in element.iterancestors()):
+        if not markup_names(element) & _LEAD_NAMES or any(a.tag in ("a", "li") for a in element.iterancestors()):
             continue
-        text = " ".join(element.text_content().split())
+        text = element_text(element)
         if STANDFIRST_MIN_WORDS <= len(text.split()) <= STANDFIRST_MAX_WORDS and len(element.findall(".//p")) <= 1:
             return text
     return ""
@@ -218,7 +228,7 @@ def marked_credits(root) -> set[str]:
         names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
         marked = (element.get("itemprop") == "author" or element.get("rel") == "author"
                   or any(name in names for name in _CREDIT_NAMES))
-        text = " ".join(element.text_content().split()) if marked else ""
+        text = element_text(element) if marked else ""
         if text and len(text.split()) <= MAX_CREDIT_WORDS:
             found.add(comparable(text))
     return found

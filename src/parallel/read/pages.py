@@ -23,6 +23,7 @@ from parallel.read.page_chrome import without_chrome
 from parallel.read.page_parts import (
     PageParts,
     comparable,
+    element_text,
     is_caption,
     is_navigation,
     page_parts,
@@ -111,7 +112,7 @@ def _visible(root) -> tuple[int, str, str]:
     for element in list(root.iter(*_INVISIBLE_ELEMENTS)):     # listed first: dropping while iterating skips some
         element.drop_tree()
     headings = root.findall(".//h1")
-    heading = " ".join(headings[0].text_content().split()) if len(headings) == 1 else ""
+    heading = element_text(headings[0]) if len(headings) == 1 else ""
     text = root.text_content()
     return sum(not ch.isspace() for ch in text), heading, text
 
