@@ -10,6 +10,7 @@ from lxml import html
 import newslayouts
 from parallel.read.articles import read_article
 from parallel.read.boilerplate import boilerplate_kind, clean_lines
+from parallel.read.dense_block import block_lines, dense_block
 from parallel.read.page_body import restore_body_blocks
 from parallel.read.page_chrome import is_comment_title, without_chrome
 from parallel.read.page_parts import lead_block
@@ -56,7 +57,7 @@ def test_without_metadata_the_standfirst_is_the_block_the_markup_names_as_lead(t
 
 def test_amp_chrome_goes_and_amp_images_keep_their_captions():
     root = html.document_fromstring(newslayouts.amp_page())
-    assert without_chrome(root) == {"amp": 7, "embeds": 0, "comments": 0}   # 2 ads, a sidebar, 3 share buttons, an image's fallback
+    assert without_chrome(root) == {"amp": 7, "embeds": 0, "boxes": 0, "comments": 0}   # 2 ads, a sidebar, 3 share buttons, an image's fallback
     text = root.text_content()
     assert newslayouts.AD_TEXT not in text and newslayouts.MENU[1] not in text and newslayouts.IMAGE_FALLBACK not in text
     assert root.find(".//amp-img") is not None and STORY.caption in text and STORY.body[-1] in text
@@ -65,7 +66,7 @@ def test_amp_chrome_goes_and_amp_images_keep_their_captions():
 def test_a_comment_section_goes_from_its_title_on_and_the_article_stays():
     root = html.fromstring(f"<div><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p><h3>التعليقات (2)</h3>"
                            f"<p>{newslayouts.COMMENTS[0]}</p><p>{newslayouts.COMMENTS[1]}</p></div>")
-    assert without_chrome(root) == {"amp": 0, "embeds": 0, "comments": 3}
+    assert without_chrome(root) == {"amp": 0, "embeds": 0, "boxes": 0, "comments": 3}
     assert [p.text for p in root.iter("p")] == [STORY.body[0]] and root.find("h1") is not None
     whole = html.fromstring(f'<div><article><p>{STORY.body[0]}</p></article><section><div>3 تعليقات</div>'
                             f'<div><b>{newslayouts.COMMENTERS[0]}</b><p>{newslayouts.COMMENTS[0]}</p></div>'
@@ -74,7 +75,43 @@ def test_a_comment_section_goes_from_its_title_on_and_the_article_stays():
     assert whole.find("section") is None and [p.text for p in whole.iter("p")] == [STORY.body[0], STORY.body[1]]
     run_in = html.fromstring(f"<div><p>{STORY.body[0]}</p><p><b>تعليقات القراء</b> على الخطة جاءت متباينة بين مؤيد "
                              f"ومعارض.</p><div><span>3 تعليقات</span> | {STORY.byline}</div></div>")
-    assert without_chrome(run_in) == {"amp": 0, "embeds": 0, "comments": 0} and len(run_in.findall(".//p")) == 2
+    assert without_chrome(run_in) == {"amp": 0, "embeds": 0, "boxes": 0, "comments": 0} and len(run_in.findall(".//p")) == 2
+
+
+def test_author_bio_and_promotion_boxes_go_but_not_a_long_box_or_the_article():
+    bio = f'<div class="AuthorBio_bio__M2w9r"><h3>{newslayouts.AUTHOR}</h3><p>{newslayouts.AUTHOR} مراسل الصحيفة.</p></div>'
+    promo = '<section class="promo-box"><h3>اشترك الآن</h3><p>عرض خاص للمشتركين الجدد.</p></section>'
+    root = html.fromstring(f"<div><article><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p></article>{bio}{promo}</div>")
+    assert without_chrome(root) == {"amp": 0, "embeds": 0, "boxes": 2, "comments": 0}
+    assert newslayouts.AUTHOR not in root.text_content() and "اشترك" not in root.text_content()
+    long_box = html.fromstring(f'<div><div class="promo">{" ".join(STORY.body * 2)}</div></div>')
+    named_article = html.fromstring(f'<div><div class="post-bio"><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p></div></div>')
+    assert without_chrome(long_box)["boxes"] == 0 and without_chrome(named_article)["boxes"] == 0
+
+
+def table_layout_page(body_cell: str) -> str:
+    """An old table layout: a menu row, a cell of links, the article's cell, comments below it."""
+    menu = " | ".join(f'<a href="/s{n}.html">{item}</a>' for n, item in enumerate(newslayouts.MENU))
+    comments = "".join(f'<tr><td class="comment_name"><b>{who}</b></td></tr><tr><td>{said}</td></tr>'
+                       for who, said in zip(newslayouts.COMMENTERS, newslayouts.COMMENTS))
+    return (f'<html dir="rtl"><head><title>{STORY.headline} | {newslayouts.SITE}</title></head><body>'
+            f'<table width="990"><tr><td class="menu">{menu}</td></tr><tr><td><table><tr>'
+            f'<td width="190"><table><tr><td>الأكثر قراءة</td></tr><tr><td>'
+            f'{"<br>".join(f"<a href=/n{n}.html>{item}</a>" for n, item in enumerate(newslayouts.MENU))}</td></tr>'
+            f'</table></td><td><table><tr><td><h1>{STORY.headline}</h1></td></tr>'
+            f'<tr><td class="newsbody">{body_cell}</td></tr>'
+            f'<tr><td><b>التعليقات</b> (عدد التعليقات: 2)</td></tr>{comments}</table></td></tr></table></td></tr>'
+            f'<tr><td>جميع الحقوق محفوظة {newslayouts.SITE}</td></tr></table></body></html>')
+
+
+def test_a_table_layout_read_whole_by_the_extractor_reads_its_densest_block(tmp_path):
+    body = "\n<br />\n".join(STORY.body)
+    document = read(tmp_path, "table.html", table_layout_page(f'<div id="news_body">{body}</div>'))
+    assert document.paragraphs == [STORY.headline, *STORY.body]
+    assert document.page.sources["body"] == "the page's densest block (a table layout read whole)"
+    root = html.fromstring(f'<div><div>{body}<div class="ad">إعلان</div></div><p>قصير</p></div>')
+    assert block_lines(dense_block(root)) == list(STORY.body)      # a block nested in it is not its text
+    assert dense_block(html.fromstring("<div><p>قصير</p><p>سطر</p></div>")) is None
 
 
 @pytest.mark.parametrize("title", ["التعليقات (3)", "3 تعليقات", "٣ تعليقات على “خطة تحلية المياه”", "تعليق واحد",

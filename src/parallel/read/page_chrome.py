@@ -19,12 +19,17 @@ names them as chrome:
   article is shown, before its script runs, as a blockquote of the post's text, its author's
   handle, its date and links (``pic.twitter.com/…``): another voice and the platform's furniture,
   not the article's paragraphs.  They are dropped by their embed classes (and ``amp-twitter`` …).
+- **Boxes named for the author's bio or a promotion.** A box under the article whose class names an
+  author's biography (``author-bio``, CSS modules' ``AuthorBio_bio__…``) or a promotion
+  (``promo``, ``ProPromo_promo__…``) holds the writer's card or an offer, written in sentences an
+  extractor keeps.  Such a box is dropped when it is short (``MAX_BOX_WORDS``) and holds neither
+  the page's ``<h1>`` nor its ``<article>`` or ``<main>``.
 """
 from __future__ import annotations
 
 import re
 
-from parallel.read.page_parts import element_text
+from parallel.read.page_parts import element_text, markup_names
 from parallel.text_rules import DIGITS
 
 # AMP components that are page furniture, never the article.
@@ -52,6 +57,9 @@ COMMENT_TITLE_RE = re.compile(
     rf"join\s+the\s+discussion)\s*[:.]?$",
     re.IGNORECASE)
 MAX_TITLE_WORDS = 14
+# Words of a box's class or id that name an author's card or a promotion, and the most words such a box holds.
+BOX_NAMES = frozenset({"bio", "authorbio", "promo", "promotion", "promoted"})
+MAX_BOX_WORDS = 80
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _KEEP_WHOLE = ("html", "body", "article", "main")
 # Blocks that can title the container they open (a link cannot: "3 تعليقات" beside a byline), and
@@ -81,6 +89,12 @@ def _drop_amp_chrome(root) -> int:
 def _drop_embedded_posts(root) -> int:
     return _drop([e for e in root.iter("blockquote", "div")
                   if EMBED_CLASSES & set((e.get("class") or "").split())])
+
+
+def _drop_named_boxes(root) -> int:
+    return _drop([e for e in root.iter("div", "section", "aside")
+                  if BOX_NAMES & markup_names(e) and not _holds_the_article(e)
+                  and len(element_text(e).split()) <= MAX_BOX_WORDS])
 
 
 def _comment_titles(root) -> list:
@@ -120,7 +134,8 @@ def _drop(elements) -> int:
 
 
 def without_chrome(root) -> dict[str, int]:
-    """Drop AMP chrome components, embedded posts and untitled-by-markup comment sections from
-    ``root`` (a parsed page, changed in place); returns how many elements of each kind were dropped."""
-    return {"amp": _drop_amp_chrome(root), "embeds": _drop_embedded_posts(root),
+    """Drop AMP chrome components, embedded posts, author-bio and promotion boxes and
+    untitled-by-markup comment sections from ``root`` (a parsed page, changed in place); returns
+    how many elements of each kind were dropped."""
+    return {"amp": _drop_amp_chrome(root), "embeds": _drop_embedded_posts(root), "boxes": _drop_named_boxes(root),
             "comments": _drop_comment_sections(root)}

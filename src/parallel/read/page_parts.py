@@ -120,10 +120,14 @@ def element_text(element) -> str:
     return " ".join(element.text_content().split())
 
 
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def markup_names(element) -> set[str]:
     """The words of an element's class and id ("article__author lead-text" → article, author,
-    lead, text), lower case."""
-    return set(re.split(r"[\s_-]+", f"{element.get('class') or ''} {element.get('id') or ''}".lower())) - {""}
+    lead, text; CSS modules' "AuthorBio_bio__M2w9r" → author, bio, m2w9r), lower case."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return set(re.split(r"[\s_-]+", _CAMEL_RE.sub(" ", names).lower())) - {""}
 
 
 def lead_block(root) -> str:

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from parallel.errors import InputError
+from parallel.read.dense_block import block_lines, dense_block
 from parallel.read.page_body import restore_body_blocks
 from parallel.read.page_chrome import without_chrome
 from parallel.read.page_parts import (
@@ -49,6 +50,7 @@ _HTML_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254"
 _INVISIBLE_ELEMENTS = ("script", "style", "noscript", "template", "head", "svg")
 MIN_LAYOUT_ROWS = 3         # table rows, and their share of the extracted lines, that make a table layout
 LAYOUT_ROW_SHARE = 0.5
+WHOLE_PAGE_SHARE = 0.9      # of the page's visible text read as the article: the extractor found none
 # trafilatura writes each list item as "- item": the dash is its rendering, not the page's text.
 _LIST_MARKER_RE = re.compile(r"^-\s+")
 
@@ -117,6 +119,10 @@ def _visible(root) -> tuple[int, str, str]:
     return sum(not ch.isspace() for ch in text), heading, text
 
 
+def _non_space(text: str) -> int:
+    return sum(not ch.isspace() for ch in text)
+
+
 def _same_text(a: str, b: str) -> bool:
     return comparable(a) == comparable(b)
 
@@ -158,6 +164,9 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
         plain = _extracted(cleaned, tables=False)
         if plain is not None and (plain.text or "").strip():
             result, text, sources["body"] = plain, plain.text, "trafilatura, tables left out (a table layout)"
+        if _non_space(text) >= WHOLE_PAGE_SHARE * page_chars and (block := dense_block(cleaned)) is not None:
+            text = "\n".join(block_lines(block))
+            sources["body"] = "the page's densest block (a table layout read whole)"
     if not text.strip() and parts.body.strip():
         text, sources["body"] = parts.body, "json-ld articleBody"
     lines = [_LIST_MARKER_RE.sub("", line.strip()) for line in text.split("\n") if line.strip()]

@@ -1,0 +1,76 @@
+"""The article of a page the extractor could not find one in: the block that holds the most text.
+
+Old sites (and some still) lay a page out in a table: a cell for the menu, one for the most-read
+links, one for the article, whose paragraphs are text separated by ``<br>``, not ``<p>``.  On
+such a page trafilatura may find no article and fall back to the whole page's text, menus and
+comments included.  ``dense_block`` finds the element that itself holds the most text outside
+links — in its own text, its paragraphs and its inline children, not in the blocks nested in it
+(cells, lists, boxes) — and ``block_lines`` reads it a line per ``<br>``-separated piece or
+paragraph.  ``pages.extract_page`` uses it only where extraction read nearly all of the page's
+visible text (``WHOLE_PAGE_SHARE``), that is, found no article.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+# Elements whose text is a separate block, not the text of the element holding them.
+_NESTED_BLOCKS = frozenset("div table tbody thead tfoot tr td th ul ol li dl nav aside header footer form section "
+                           "article figure h1 h2 h3 h4 h5 h6 blockquote select button iframe noscript script "
+                           "style".split())
+_LINE_BREAKS = frozenset({"br", "p"})
+MIN_BLOCK_CHARS = 200       # non-space characters of text a block must hold to be taken for the article
+
+
+def _chars(text: str | None) -> int:
+    return sum(not ch.isspace() for ch in text or "")
+
+
+def _held_chars(element) -> int:
+    """Characters of text the element holds itself: its own text and its paragraphs' and inline
+    children's, not inside a link or a nested block."""
+    held = _chars(element.text) if element.tag != "a" else 0
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _NESTED_BLOCKS:
+            held += _held_chars(child)
+        held += _chars(child.tail)
+    return held
+
+
+def dense_block(root):
+    """The element holding the most text itself (``_held_chars``), or None when none holds
+    ``MIN_BLOCK_CHARS``."""
+    best, most = None, MIN_BLOCK_CHARS - 1
+    for element in root.iter(etree.Element):
+        if element.tag in _NESTED_BLOCKS - {"div", "td", "article", "section", "blockquote"}:
+            continue
+        held = _held_chars(element)
+        if held > most:
+            best, most = element, held
+    return best
+
+
+def block_lines(element) -> list[str]:
+    """The block's text, a line per piece between ``<br>``s or per paragraph; nested blocks and
+    lines that are only a link left out."""
+    lines: list[list[str]] = [[]]
+    linked: list[bool] = [True]
+
+    def add(text: str | None, in_link: bool) -> None:
+        if text and text.strip():
+            lines[-1].append(text)
+            linked[-1] = linked[-1] and in_link
+
+    def walk(node, in_link: bool) -> None:
+        add(node.text, in_link or node.tag == "a")
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in _NESTED_BLOCKS:
+                if child.tag in _LINE_BREAKS:
+                    lines.append([]), linked.append(True)
+                walk(child, in_link or child.tag == "a")
+                if child.tag == "p":
+                    lines.append([]), linked.append(True)
+            add(child.tail, in_link)
+
+    walk(element, element.tag == "a")
+    return [" ".join(" ".join(pieces).split()) for pieces, only_link in zip(lines, linked)
+            if pieces and not only_link]
