@@ -84,6 +84,9 @@ def test_author_bio_and_promotion_boxes_go_but_not_a_long_box_or_the_article():
     root = html.fromstring(f"<div><article><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p></article>{bio}{promo}</div>")
     assert without_chrome(root) == {"amp": 0, "embeds": 0, "boxes": 2, "comments": 0}
     assert newslayouts.AUTHOR not in root.text_content() and "اشترك" not in root.text_content()
+    quote = html.fromstring(f'<div><article><p>{STORY.body[0]}</p><blockquote class="pull-quote"><p>{STORY.body[0][:40]}'
+                            f'</p></blockquote><blockquote><p>{STORY.body[1]}</p></blockquote></article></div>')
+    assert without_chrome(quote)["boxes"] == 1 and len(quote.findall(".//blockquote")) == 1   # a quotation stays
     long_box = html.fromstring(f'<div><div class="promo">{" ".join(STORY.body * 2)}</div></div>')
     named_article = html.fromstring(f'<div><div class="post-bio"><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p></div></div>')
     assert without_chrome(long_box)["boxes"] == 0 and without_chrome(named_article)["boxes"] == 0
@@ -335,6 +338,47 @@ def test_a_description_only_in_a_script_is_not_shown_so_not_added(tmp_path):
 ])
 def test_captions_with_agency_credits_link_texts_corrections_and_staff_credits(line, kind):
     assert boilerplate_kind(line, ["the headline"]) == kind
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("اشترك في قناة المصدر أونلاين على تلجرام لتصلك آخر الأخبار أولاً بأول", "promotion"),
+    ("تابعوا الصحيفة على واتساب ليصلكم كل جديد", "promotion"),
+    ("2024/05/14 12:00:00 AM", "dateline"),
+    ("Published 14/05/2024 09:30 PM", "published"),
+    ("شاحنات محملة بالحنطة أمام أحد السايلوات في واسط - تصوير: خضير العتابي", "photo_credit"),
+    ("Crowds at the opening of the bridge - Photo: Sara Ali", "photo_credit"),
+    # the story (set 5's classes, the lines they must leave)
+    ("وقال إن المزارعين اشتركوا في قناة على تلجرام للتنسيق بينهم.", None),
+    ("وتظهر الصورة التي التقطها المصور أثناء الحدث حجم الدمار في المدينة.", None),
+    ("وصلت الشحنة في 14/05/2024 عند الساعة 12:00 بعد تأخير دام أسبوعين.", None),
+])
+def test_a_fifth_blind_sets_lines(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind
+
+
+def test_a_page_without_h1_or_json_ld_takes_its_headline_from_what_it_shows(tmp_path):
+    body = "".join(f"<p>{line}</p>" for line in STORY.body)
+    shown = (f'<html><head><title>كونا : {STORY.headline} - اقتصاد - 22/05/2024</title></head><body>'
+             f'<div>اقتصاد</div><table><tr><td><span class="ArticleTitle">{STORY.headline}</span></td></tr>'
+             f'<tr><td><div>{body}</div></td></tr></table></body></html>')
+    document = read(tmp_path, "shown.html", shown)
+    assert document.paragraphs[0] == STORY.headline and document.page.sources["headline"] == "title, as the page shows it"
+    named = (f'<html><head><title>{newslayouts.SITE}</title></head><body><div class="box-title">الأكثر قراءة اليوم</div>'
+             f'<span class="NewsTitle"><font><b>{STORY.headline}</b></font></span><div>{body}</div></body></html>')
+    document = read(tmp_path, "named.html", named)
+    assert document.paragraphs[0] == STORY.headline and document.page.sources["headline"] == "the block named as the title"
+
+
+def test_a_list_dash_goes_only_from_the_pages_list_items(tmp_path):
+    items = ("كيلو السكر: 12.60 جنيه.", "كيلو الأرز: 12 جنيهًا.")
+    listed = "".join(f"<li>{item}</li>" for item in items)
+    typed = "".join(f"<p>- {item}</p>" for item in items)
+    for name, block, expected in (("listed.html", f"<ul>{listed}</ul>", list(items)),
+                                  ("typed.html", typed, [f"- {item}" for item in items])):
+        page = (f"<html><body><article><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p>{block}"
+                f"<p>{STORY.body[1]}</p></article></body></html>")
+        paragraphs = read(tmp_path, name, page).paragraphs
+        assert [line for line in paragraphs if "كيلو" in line] == expected
 
 
 def test_a_headline_the_page_names_stays_whatever_it_reads_like():

@@ -31,7 +31,9 @@ _CONTROL_RE = re.compile(
 _PHOTO_CREDIT_RE = re.compile(r"^(?:صورة|الصورة|تصوير|صور|Photo|Image)\s*(?:من)?\s*[:：/]", re.IGNORECASE)
 # An agency's photo credit anywhere in a line: a caption ("… (AP Photo/Name)", "REUTERS/Name/File Photo").
 _AGENCY_PHOTO_RE = re.compile(r"\((?:AP|AFP|EPA|Reuters|UPI) Photo/[^)]+\)|\bREUTERS/[A-Z]|\bAFP via Getty Images\b|"
-                              r"^Photograph:\s|\bPurchase Licensing Rights\b")
+                              r"^Photograph:\s|\bPurchase Licensing Rights\b|"
+                              # a caption ending with its photographer: "… في واسط - تصوير: خضير العتابي"
+                              r"\s[-–—|]\s*(?:تصوير|عدسة|Photo|Photograph)\s*[:：]\s*\S+(?:\s+\S+){0,3}$")
 MAX_CAPTION_WORDS = 60
 # "Source: …", "Translated by/ …", "• from the … website", "Reporting: …" — credits, not text.
 _CREDIT_RE = re.compile(
@@ -75,7 +77,8 @@ _ARABIC_MONTHS = (
     "كانون الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول"
 ).split()
 _WEEKDAYS = "السبت الأحد الاحد الإثنين الاثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة".split()
-_DATE_WORDS = set(_ARABIC_MONTHS + _WEEKDAYS + ["ص", "م", "GMT", "بتوقيت", "غرينتش", "مكة"])
+_DATE_WORDS = set(_ARABIC_MONTHS + _WEEKDAYS + ["ص", "م", "GMT", "UTC", "AM", "PM", "am", "pm", "بتوقيت", "غرينتش",
+                                                 "مكة"])
 _DATE_TOKEN_RE = re.compile(f"^[{DIGITS}:/\\-–.،,]+$")
 
 MAX_CONTROL_LINE_WORDS = 8
@@ -119,7 +122,7 @@ _SENTENCE_END_RE = re.compile(r"[.!?؟…]['\"”»)]*$")
 # joined), so a call needs "us", "our" or the newsletter: "تابعونا على تلغرام", "انضموا إلى قناتنا",
 # "اشترك في النشرة البريدية"; "انضم مليون مستخدم إلى تيليغرام" and "تابع المتحدث على تويتر" are the
 # story.  Not "قناة" nor "تطبيق" alone either: "قناة السويس", "تطبيق القرار" (the canal, implementing).
-_CHANNELS = (r"تويتر|إكس|تلغرام|تليغرام|تيليغرام|تليجرام|تيليجرام|فيسبوك|فيس بوك|إنستغرام|انستغرام|انستجرام|"
+_CHANNELS = (r"تويتر|إكس|تلغرام|تليغرام|تيليغرام|تليجرام|تيليجرام|تلجرام|فيسبوك|فيس بوك|إنستغرام|انستغرام|انستجرام|"
              r"يوتيوب|واتساب|واتس آب|تيك توك|سناب شات|قناتنا|صفحتنا|حساباتنا|تطبيقنا|أخبار جوجل|أخبار غوغل|"
              r"Twitter|X|Telegram|Facebook|Instagram|YouTube|WhatsApp|TikTok|newsletter|Google News|app|channel")
 _OURS = r"قناتنا|صفحتنا|صفحاتنا|حساباتنا|حسابنا|تطبيقنا|نشرتنا|موقعنا|النشرة البريدية"
@@ -134,6 +137,9 @@ _PROMOTION_RE = re.compile(
     # the site by its Latin name and a platform, nothing after: "تابعوا RT على تلغرام"
     rf"تابعوا\s+[A-Za-z][\w&.+-]*(?:\s+[A-Za-z][\w&.+-]*)?\s+(?:على|عبر)\s+(?:ال)?(?:{_CHANNELS})$|"
     r"Follow [^.]{0,40}\bcoverage\b|"
+    # a call to the reader on a platform, "so that the news reaches you": "اشترك في قناة المصدر على تلجرام لتصلك …"
+    rf"(?:اشترك|اشتركوا|اشتركي|تابع|تابعوا|تابعي|انضم|انضموا|انضمي)\b(?:\s+\S+){{0,8}}?\s+(?:على|عبر|في)\s+"
+    rf"(?:ال)?(?:{_CHANNELS})\b.{{0,40}}?(?:لتصلك|ليصلك|لتصلكم|ليصلكم)\b|"
     r"(?:حمل|نزل|حملوا|نزلوا)\s+(?:تطبيقنا|(?:ال)?تطبيق\b.{0,60}?"
     r"(?:هاتفك|جوالك|هواتفكم|متجر|مجانا|لتصلك|ليصلك|لتصلكم|Google Play|App Store))|"
     r"(?:اضغط|انقر|اضغطوا|انقروا|Click|Tap)\s+(?:هنا|here)\b)", re.IGNORECASE)

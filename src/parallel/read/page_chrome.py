@@ -19,10 +19,11 @@ names them as chrome:
   article is shown, before its script runs, as a blockquote of the post's text, its author's
   handle, its date and links (``pic.twitter.com/…``): another voice and the platform's furniture,
   not the article's paragraphs.  They are dropped by their embed classes (and ``amp-twitter`` …).
-- **Boxes named for the author's bio or a promotion.** A box under the article whose class names an
+- **Boxes named for the author's bio, a promotion or a pull quote.** A box whose class names an
   author's biography (``author-bio``, CSS modules' ``AuthorBio_bio__…``) or a promotion
   (``promo``, ``ProPromo_promo__…``) holds the writer's card or an offer, written in sentences an
-  extractor keeps.  Such a box is dropped when it is short (``MAX_BOX_WORDS``) and holds neither
+  extractor keeps; a pull quote (``pull-quote``, ``pullquote``) repeats a line of the article as
+  a display.  Such a box is dropped when it is short (``MAX_BOX_WORDS``) and holds neither
   the page's ``<h1>`` nor its ``<article>`` or ``<main>``.
 """
 from __future__ import annotations
@@ -91,10 +92,14 @@ def _drop_embedded_posts(root) -> int:
                   if EMBED_CLASSES & set((e.get("class") or "").split())])
 
 
+def _is_named_box(element) -> bool:
+    names = markup_names(element)
+    return bool(BOX_NAMES & names) or {"pull", "quote"} <= names or "pullquote" in names
+
+
 def _drop_named_boxes(root) -> int:
-    return _drop([e for e in root.iter("div", "section", "aside")
-                  if BOX_NAMES & markup_names(e) and not _holds_the_article(e)
-                  and len(element_text(e).split()) <= MAX_BOX_WORDS])
+    return _drop([e for e in root.iter("div", "section", "aside", "blockquote")
+                  if _is_named_box(e) and not _holds_the_article(e) and len(element_text(e).split()) <= MAX_BOX_WORDS])
 
 
 def _comment_titles(root) -> list:

@@ -28,6 +28,8 @@ _LEAD_NAMES = frozenset("standfirst lead lede summary excerpt intro subtitle sub
                         "abstract sapo".split())
 # Words in class or id names that mark an author's name ("article__author", "writer", "byline").
 _CREDIT_NAMES = ("author", "byline", "writer", "reporter")
+MAX_TITLE_WORDS = 30       # a longer block named as a title is not one
+MIN_TITLE_WORDS = 3        # a shorter part of a <title> is a site, a section or a date, not a headline
 MAX_CREDIT_WORDS = 8       # a longer text under such a name is a biography or a box, not a credit
 
 
@@ -51,6 +53,9 @@ class PageParts:
     canonical: str = ""
     alternates: dict[str, str] = field(default_factory=dict)
     link_texts: set[str] = field(default_factory=set)     # every link's text, as ``comparable`` reads it
+    shown_title: str = ""   # the part of the ``<title>`` the page shows as a line (``shown_title_part``)
+    named_title: str = ""   # the block the markup names as the title (``named_title_block``)
+    list_items: set[str] = field(default_factory=set)     # every list item's text, as ``comparable`` reads it
 
 
 def _as_list(value) -> list:
@@ -112,7 +117,54 @@ def page_parts(root) -> PageParts:
     parts.credits = marked_credits(root)
     parts.canonical, parts.alternates = page_links(root)
     parts.link_texts = {comparable(a.text_content()) for a in root.iter("a")} - {""}
+    parts.list_items = {comparable(item.text_content()) for item in root.iter("li")} - {""}
+    parts.shown_title = shown_title_part(root)
+    parts.named_title = named_title_block(root)
     return parts
+
+
+def named_title_block(root) -> str:
+    """The longest block whose class or id names a title or headline (``NewsTitle``,
+    ``lblTitle``, ``post-headline``) with ``MIN_TITLE_WORDS`` to ``MAX_TITLE_WORDS`` words, not a
+    link and not in a list, menu, aside, header or footer (a box's title is shorter than a
+    headline): the headline of a page that has no ``<h1>``, no JSON-LD and a ``<title>`` that is
+    only the site's name.  "" when there is none."""
+    found = []
+    for element in root.iter("h1", "h2", "h3", "span", "div", "td", "p", "b", "strong", "font"):
+        if not {"title", "headline"} & markup_names(element) or element.findall(".//a"):
+            continue
+        if next(element.iterancestors("a", "li", "nav", "aside", "header", "footer", "head"), None) is not None:
+            continue
+        text = element_text(element)
+        if MIN_TITLE_WORDS <= len(text.split()) <= MAX_TITLE_WORDS:
+            found.append(text)
+    return max(found, key=lambda text: len(text.split()), default="")
+
+
+def shown_title_part(root) -> str:
+    """The longest run of the ``<title>``'s parts (split at its separators: "وكالة : Headline -
+    Section - 22/05/2024") that the page also shows as an element's whole text, of
+    ``MIN_TITLE_WORDS`` words or more: the headline of a page with no ``<h1>`` and no JSON-LD, whose
+    title an extractor may read as its date or its site's name.  "" when no part is shown."""
+    title = root.find(".//title")
+    pieces = _TITLE_SEPARATORS.split(element_text(title)) if title is not None else []
+    runs = {}
+    for first in range(len(pieces)):
+        for last in range(first + 1, len(pieces) + 1):
+            run = element_text(title)
+            if first or last < len(pieces):
+                run = _joined(run, pieces[first], pieces[last - 1])
+            if len(run.split()) >= MIN_TITLE_WORDS:
+                runs.setdefault(near_exact_key(run), run)
+    shown = [run for element in root.iter("h1", "h2", "h3", "b", "strong", "span", "font", "td", "div", "p")
+             if (run := runs.get(near_exact_key(element_text(element)))) is not None]
+    return max(shown, key=lambda run: len(run.split()), default="")
+
+
+def _joined(title: str, first: str, last: str) -> str:
+    """The title's text from the piece ``first`` to the piece ``last``, separators kept."""
+    start = title.find(first)
+    return title[start:title.find(last, start) + len(last)]
 
 
 def element_text(element) -> str:

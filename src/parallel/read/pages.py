@@ -119,6 +119,13 @@ def _visible(root) -> tuple[int, str, str]:
     return sum(not ch.isspace() for ch in text), heading, text
 
 
+def _without_list_dash(line: str, parts: PageParts) -> str:
+    """A line without the dash trafilatura writes before a list item, where the page has that item
+    (a paragraph the site itself opens with "- " keeps it)."""
+    item = _LIST_MARKER_RE.sub("", line)
+    return item if item != line and (comparable(item) in parts.list_items or not item) else line
+
+
 def _non_space(text: str) -> int:
     return sum(not ch.isspace() for ch in text)
 
@@ -169,7 +176,7 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
             sources["body"] = "the page's densest block (a table layout read whole)"
     if not text.strip() and parts.body.strip():
         text, sources["body"] = parts.body, "json-ld articleBody"
-    lines = [_LIST_MARKER_RE.sub("", line.strip()) for line in text.split("\n") if line.strip()]
+    lines = [_without_list_dash(line.strip(), parts) for line in text.split("\n") if line.strip()]
     lines = [line for line in lines if line]
     if not lines:
         raise InputError(f"{path}: no article text found in the page")
@@ -183,6 +190,8 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
     title = (result.title or "").strip() if result is not None else ""
     site = ((result.sitename if result is not None else "") or parts.site or "").strip()
     headline, sources["headline"] = next(((h, s) for h, s in ((heading, "h1"), (parts.headline, "json-ld headline"),
+                                                              (parts.shown_title, "title, as the page shows it"),
+                                                              (parts.named_title, "the block named as the title"),
                                                               (title, "title")) if h), ("", None))
     headline = without_site_name(headline, site)
     captions = [line for line in lines if is_caption(line, parts) and not _same_text(line, headline)]
