@@ -9,10 +9,11 @@ import pytest
 
 from conftest import FLORES
 from parallel.cli.main import cli
+from parallel.pairing.candidates import link, mutual_best, one_partner_probabilities
 from parallel.pairing.index import build_index, candidate_pairs, raw_table, shared_mass
 from parallel.pairing.keys import FAMILIES, NAMES, NUMBERS, URL_IDS, SideDocument, arabic_keys, english_keys
 from parallel.pairing.links import linked_by_pages, normalised_address
-from parallel.pairing.model import fit_pair_model, link, mutual_best, one_partner_probabilities
+from parallel.pairing.model import fit_pair_model
 from parallel.pairing.pairer import PairingOptions, pair_documents
 from parallel.runs.pair_eval import PairEvalConfig, evaluate_pairing, make_heaps, read_test_sets
 
@@ -95,9 +96,9 @@ def test_the_model_learns_which_features_mark_a_pair():
 def test_one_partner_posterior_shares_a_document_between_its_candidates():
     pairs = np.asarray([[0, 0], [0, 1], [1, 2], [1, 3]])
     ratios = np.asarray([50.0, 50.0, 50.0, 0.1])
-    posterior = one_partner_probabilities(pairs, ratios, side=0)
-    assert posterior[0] == pytest.approx(posterior[1]) and posterior[0] < 0.5   # two equal rivals
-    assert posterior[2] > 0.9 > posterior[3]
+    posterior = one_partner_probabilities(pairs, ratios)    # the two sides' averaged: each English document has one
+    assert posterior[0] == pytest.approx(posterior[1]) and posterior[0] < posterior[2] - 0.2   # two equal rivals share
+    assert posterior[2] > 0.9 and posterior[3] < 0.2
 
 
 def test_addresses_are_compared_as_sites_mean_them():
@@ -478,20 +479,21 @@ def test_documents_on_a_shelf_pair_as_documents_in_memory(flores_documents):
 
 @pytest.mark.parametrize("positives, negatives", [(30, 500), (400, 500), (900, 50)])
 def test_the_fit_takes_at_most_its_limit_of_rows_each_weighted_for_those_it_stands_for(positives, negatives):
-    from parallel.pairing.model import fit_rows
-    rows = np.arange(positives + negatives)
-    labels = np.r_[np.ones(positives), np.zeros(negatives)]
-    chosen, chosen_labels, weights = fit_rows(rows, labels, limit=200)
-    assert len(chosen) <= 200 and len(set(chosen.tolist())) == len(chosen)
-    assert np.isclose(weights[chosen_labels > 0].sum(), positives)
-    assert np.isclose(weights[chosen_labels == 0].sum(), negatives)
-    assert (labels[chosen] == chosen_labels).all()
+    from parallel.pairing.candidates import fit_rows
+    positive = np.r_[np.ones(positives, dtype=bool), np.zeros(negatives, dtype=bool)]
+    chosen = np.ones(len(positive), dtype=bool)
+    chosen[1::7] = False                                  # rows not chosen are never fitted on
+    chosen_rows, chosen_labels, weights = fit_rows(chosen, positive, limit=200)
+    assert len(chosen_rows) <= 200 and len(set(chosen_rows.tolist())) == len(chosen_rows) and chosen[chosen_rows].all()
+    assert np.isclose(weights[chosen_labels > 0].sum(), (chosen & positive).sum())
+    assert np.isclose(weights[chosen_labels == 0].sum(), (chosen & ~positive).sum())
+    assert (positive[chosen_rows] == chosen_labels).all()
 
 
 def test_features_and_the_fit_are_the_same_whatever_the_block_size(monkeypatch):
     """Features, cosine scores and the fit are computed a block of rows at a time, the documents'
     masses taken for each block's pairs: small blocks must give what one block gives."""
-    from parallel.pairing import model
+    from parallel.pairing import candidates, model
     rng = np.random.default_rng(2)
     pairs = np.stack([rng.integers(0, 40, 300), rng.integers(0, 50, 300)], axis=1)
     arabic_mass, english_mass = rng.gamma(2.0, 1.0, (40, 6)), rng.gamma(2.0, 1.0, (50, 6))
@@ -501,13 +503,19 @@ def test_features_and_the_fit_are_the_same_whatever_the_block_size(monkeypatch):
     labels = (shared.sum(axis=1) > np.median(shared.sum(axis=1))).astype(np.float64)
     weights = rng.uniform(0.5, 3.0, 300)
 
+    shape_rows = {tuple(pair): row for row, pair in enumerate(pairs.tolist())}
+
+    def shape_features(block):
+        rows = [shape_rows[tuple(pair)] for pair in block.tolist()]
+        return distance[rows], sentences[rows]
+
     def computed():
-        features = model.pair_features(shared, arabic_mass, english_mass, pairs, distance, sentences)
+        features = model.pair_features(shared, arabic_mass, english_mass, pairs, shape_features)
         cosine = model.cosine_score(shared, arabic_mass, english_mass, pairs)
         return features, cosine, model.fit_pair_model(features, labels, weights=weights)
 
     whole = computed()
-    monkeypatch.setattr(model, "ROW_BLOCK", 16)
+    monkeypatch.setattr(candidates, "ROW_BLOCK", 16)
     blocks = computed()
     assert np.array_equal(whole[0], blocks[0]) and np.allclose(whole[1], blocks[1], rtol=1e-12, atol=0)
     assert np.allclose(whole[2].weights, blocks[2].weights, rtol=1e-9) and whole[2].bias == pytest.approx(blocks[2].bias)
@@ -566,3 +574,35 @@ def test_a_full_disk_under_the_pairing_files_is_told_of_their_folder(tmp_path, m
         mapped.MappedRows(1000, 4, np.float32, str(tmp_path))
     assert caught.value.filename == str(tmp_path)
     assert str(location_error(caught.value)) == f"{tmp_path}: the disk is full; free some space or write elsewhere"
+
+
+def test_candidates_reckoned_in_small_blocks_pair_as_in_one(flores_documents, monkeypatch):
+    """Each document's best candidate and runner-up, the self-labels, the one-partner posteriors and
+    the linking are reckoned a block of candidate rows at a time (``pairing.candidates``), ties to the
+    earlier row: blocks of a few rows must give the pairs one block gives."""
+    from parallel.pairing import candidates
+    heaps = make_heaps(flores_documents, PairEvalConfig(seed=3, distractors=40))
+    whole = pair_documents(heaps.arabic, heaps.english)
+    monkeypatch.setattr(candidates, "ROW_BLOCK", 97)
+    blocks = pair_documents(heaps.arabic, heaps.english)       # the fit's sums are summed in other blocks
+    found = {(p.arabic, p.english): (p.probability, p.evidence) for p in blocks.pairs}
+    assert len(whole.pairs) > 300 and len(found) == len(whole.pairs) and blocks.candidates == whole.candidates
+    assert all(found[p.arabic, p.english][0] == pytest.approx(p.probability, abs=1e-9)
+               and found[p.arabic, p.english][1] == p.evidence for p in whole.pairs)
+
+
+def test_leaders_are_ranks_zero_and_one_whatever_the_block_size(monkeypatch):
+    from parallel.pairing import candidates
+    rng = np.random.default_rng(4)
+    pairs = np.stack([rng.integers(0, 30, 500), rng.integers(0, 45, 500)], axis=1)
+    scores = rng.integers(0, 6, 500).astype(np.float64)              # many ties
+    order = np.lexsort((-scores, pairs[:, 0]))                       # what a sort of every candidate gives
+    first_rows = {}
+    for row in order:
+        first_rows.setdefault(int(pairs[row, 0]), int(row))
+    for block in (500, 64, 7):
+        monkeypatch.setattr(candidates, "ROW_BLOCK", block)
+        leaders = candidates.Leaders.of(pairs, scores, 0, 30)
+        assert {d: int(r) for d, r in enumerate(leaders.best_row) if r >= 0} == first_rows
+        seconds = [sorted(scores[pairs[:, 0] == d])[-2] if (pairs[:, 0] == d).sum() > 1 else 0.0 for d in range(30)]
+        assert leaders.runner_up(np.arange(30)).tolist() == seconds

@@ -92,12 +92,11 @@ def mutual_best(pairs, scores, margin: float = MARGIN) -> np.ndarray:  # noqa: A
     return take
 
 
-def self_labelled_rows(pairs, positive: np.ndarray, scores, limit: int = FIT_ROWS  # noqa: ANN001
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(rows, labels, weights) to fit a model on: the ``positive`` pairs; as negatives every other
-    candidate of their documents, and every candidate that is neither of its documents' first
-    choice by ``scores`` (what unrelated documents look like, drawn from the whole collection);
-    at most ``limit`` rows (``fit_rows``)."""
+def self_labelled(pairs, positive: np.ndarray, scores) -> np.ndarray:  # noqa: ANN001
+    """A mask of the rows to fit a model on (``fit_rows`` samples them; labels: ``positive``): the
+    positive pairs; as negatives every other candidate of their documents, and every candidate
+    that is neither of its documents' first choice by ``scores`` (what unrelated documents look
+    like, drawn from the whole collection)."""
     counts = side_counts(pairs)
     taken = [np.zeros(count, dtype=bool) for count in counts]
     for rows in row_blocks(len(pairs)):
@@ -110,7 +109,7 @@ def self_labelled_rows(pairs, positive: np.ndarray, scores, limit: int = FIT_ROW
         block = np.asarray(pairs[rows])
         unrelated = ~leaders[0].is_best(block[:, 0], rows) & ~leaders[1].is_best(block[:, 1], rows)
         chosen[rows] = positive[rows] | taken[0][block[:, 0]] | taken[1][block[:, 1]] | unrelated
-    return fit_rows(chosen, positive, limit)
+    return chosen
 
 
 def fit_rows(chosen: np.ndarray, positive: np.ndarray, limit: int = FIT_ROWS
@@ -233,4 +232,15 @@ def among(pairs, chosen, english_count: int) -> np.ndarray:  # noqa: ANN001
     for rows in row_blocks(len(pairs)):
         block = np.asarray(pairs[rows], dtype=np.int64)
         found[rows] = np.isin(block[:, 0] * english_count + block[:, 1], codes)
+    return found
+
+
+def present_in(query: np.ndarray, pairs, english_count: int) -> np.ndarray:  # noqa: ANN001
+    """A mask of the ``query`` pairs (a few, in memory) that are rows of ``pairs`` (many, read a block at a time)."""
+    codes = np.asarray(query, dtype=np.int64).reshape(-1, 2)
+    codes = codes[:, 0] * english_count + codes[:, 1]
+    found = np.zeros(len(codes), dtype=bool)
+    for rows in row_blocks(len(pairs)):
+        block = np.asarray(pairs[rows], dtype=np.int64)
+        found |= np.isin(codes, block[:, 0] * english_count + block[:, 1])
     return found

@@ -87,21 +87,28 @@ def writable(size: int, dtype: np.dtype, directory: str | None = None) -> tuple[
 
 
 class MappedRows:
-    """Rows of a 2-D array in a temporary file (``writable``), read as copies and written a block of
-    rows at a time, the pages handed back after each access: numpy's indexing, one block in memory."""
+    """Rows of a 2-D array (``width`` columns) or the items of a 1-D one (``width`` None) in a
+    temporary file (``writable``), read as copies and written a block of rows at a time, the pages
+    handed back after each access: numpy's indexing, one block in memory."""
 
-    def __init__(self, count: int, width: int, dtype: np.dtype, directory: str | None = None):
-        flat, self._mapped = writable(count * width, dtype, directory)
-        self._rows = flat.reshape(count, width)
+    def __init__(self, count: int, width: int | None, dtype: np.dtype, directory: str | None = None):
+        flat, self._mapped = writable(count * (width or 1), dtype, directory)
+        self._rows = flat.reshape(count, width) if width else flat
+        self._width = width
         self._directory = directory
 
     def __len__(self) -> int:
         return len(self._rows)
 
     @property
-    def shape(self) -> tuple[int, int]:
-        """(rows, columns)."""
+    def shape(self) -> tuple[int, ...]:
+        """(rows, columns), or (items,)."""
         return self._rows.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The items' type."""
+        return self._rows.dtype
 
     def __getitem__(self, index):       # noqa: ANN001
         if isinstance(index, (np.ndarray, list)):
@@ -118,7 +125,7 @@ class MappedRows:
         index = np.where(index < 0, index + len(self), index).astype(np.int64)
         if len(index) and (index.min() < 0 or index.max() >= len(self)):
             raise IndexError(f"row index out of range for {len(self)} rows")
-        gathered = np.empty((len(index), self.shape[1]), dtype=self._rows.dtype)
+        gathered = np.empty((len(index),) + self.shape[1:], dtype=self._rows.dtype)
         order = np.argsort(index, kind="stable")
         ordered = index[order]
         bounds = np.searchsorted(ordered, np.arange(0, len(self) + GATHER_ROWS, GATHER_ROWS))
@@ -134,7 +141,7 @@ class MappedRows:
 
     def grown(self, extra: int, block: int = 1 << 16) -> "MappedRows":
         """A copy with ``extra`` rows more after these (zeros), copied ``block`` rows at a time."""
-        grown = MappedRows(len(self) + extra, self.shape[1], self._rows.dtype, self._directory)
+        grown = MappedRows(len(self) + extra, self._width, self._rows.dtype, self._directory)
         for low in range(0, len(self), block):
             high = min(low + block, len(self))
             grown[low:high] = self[low:high]

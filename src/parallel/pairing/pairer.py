@@ -26,6 +26,16 @@ import numpy as np
 
 from parallel.alignment.aligner import align
 from parallel.alignment.lexicon import Lexicon, bead_texts, learn_lexicon
+from parallel.pairing.candidates import (
+    among,
+    fit_rows,
+    link,
+    mutual_best,
+    one_partner_probabilities,
+    present_in,
+    row_blocks,
+    self_labelled,
+)
 from parallel.pairing.index import (
     CANDIDATES,
     Index,
@@ -50,18 +60,14 @@ from parallel.pairing.links import linked_by_pages
 from parallel.pairing.mapped import MappedRows
 from parallel.pairing.model import (
     FEATURE_NAMES,
+    MIN_LABELS,
     PairModel,
     cosine_score,
     deciding_evidence,
     fit_pair_model,
-    fit_rows,
-    length_z,
-    link,
-    mutual_best,
-    one_partner_probabilities,
+    length_scale,
     pair_features,
     row_sums,
-    self_labels,
     set_length_column,
 )
 from parallel.pairing.shelf import SetAside
@@ -197,22 +203,49 @@ class Shapes:
         return cls(array(d.length for d in arabic), array(d.length for d in english),
                    array(max(len(d.sentences), 1) for d in arabic), array(max(len(d.sentences), 1) for d in english))
 
-    def length_z(self, pairs: np.ndarray, confident: np.ndarray | None = None) -> np.ndarray:
-        """The pairs' length ratios in the collection's standard deviations (``model.length_z``)."""
-        return length_z(self.arabic_lengths, self.english_lengths, pairs, confident)
+    def ratio(self, pairs: np.ndarray) -> np.ndarray:
+        """log(English / Arabic length) of each pair (a block of them)."""
+        return np.log((self.english_lengths[pairs[:, 1]] + 1.0) / (self.arabic_lengths[pairs[:, 0]] + 1.0))
+
+    def length_scale(self, pairs, confident: np.ndarray) -> tuple[float, float]:  # noqa: ANN001
+        """The collection's length ratio (``model.length_scale``): over the ``confident`` pairs,
+        else, where they are fewer than ``MIN_LABELS``, over every candidate."""
+        if confident.sum() >= MIN_LABELS:
+            return length_scale(self.ratio(np.asarray(pairs[np.flatnonzero(confident)])))
+        return length_scale(np.concatenate([self.ratio(np.asarray(pairs[rows])) for rows in row_blocks(len(pairs))]
+                                           or [np.zeros(0)]))
+
+    def length_z(self, scale: tuple[float, float]) -> Callable[[np.ndarray], np.ndarray]:
+        """A block of pairs' length ratios in the collection's standard deviations (``scale``)."""
+        centre, spread = scale
+        return lambda pairs: (self.ratio(pairs) - centre) / spread
+
+    def features(self, scale: tuple[float, float]) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        """A block of pairs' shape features: length distance (``scale``) and log sentence ratio."""
+        length_z = self.length_z(scale)
+        return lambda pairs: (length_z(pairs), self.sentence_ratio(pairs))
+
+    def length_fits(self, pairs, confident: np.ndarray) -> np.ndarray:  # noqa: ANN001
+        """A mask of the pairs whose length ratio is within ``MAX_LENGTH_Z`` of the collection's."""
+        length_z = self.length_z(self.length_scale(pairs, confident))
+        fits = np.zeros(len(pairs), dtype=bool)
+        for rows in row_blocks(len(pairs)):
+            fits[rows] = np.abs(length_z(np.asarray(pairs[rows]))) < MAX_LENGTH_Z
+        return fits
 
     def sentence_ratio(self, pairs: np.ndarray) -> np.ndarray:
         """log(Arabic sentences / English sentences) of each pair."""
         return np.log(self.arabic_sentences[pairs[:, 0]] / self.english_sentences[pairs[:, 1]])
 
 
-def _unpaired_rows(pairs: np.ndarray, taken: np.ndarray, arabic_count: int, english_count: int
+def _unpaired_rows(pairs, taken: np.ndarray, arabic_count: int, english_count: int  # noqa: ANN001
                    ) -> tuple[np.ndarray, np.ndarray]:
     """The documents of each side that the taken rows of ``pairs`` leave without a partner."""
     arabic = np.ones(arabic_count, dtype=bool)
     english = np.ones(english_count, dtype=bool)
-    arabic[pairs[taken, 0]] = False
-    english[pairs[taken, 1]] = False
+    chosen = np.asarray(pairs[taken]).reshape(-1, 2)
+    arabic[chosen[:, 0]] = False
+    english[chosen[:, 1]] = False
     return np.flatnonzero(arabic), np.flatnonzero(english)
 
 
@@ -225,6 +258,28 @@ def _unpaired(pairing: Pairing, arabic_count: int, english_count: int) -> tuple[
     return np.flatnonzero(arabic), np.flatnonzero(english)
 
 
+def _candidates(index: Index, options: PairingOptions, given: list[tuple[int, int]],
+                unpaired: tuple[np.ndarray, np.ndarray] | None) -> MappedRows:
+    """The round's candidate pairs, sorted, in a file: each document's best by the index, those
+    the last round's unpaired documents find among themselves, and the ``given`` pairs."""
+    english_count = len(index.english)
+    found = [candidate_pairs(index, options.candidates)]
+    if unpaired is not None:
+        found.append(candidates_among(index, *unpaired, keep=options.candidates))
+    found.append(np.asarray(given, dtype=np.int64).reshape(-1, 2))
+    codes = np.unique(np.concatenate([pairs[:, 0] * english_count + pairs[:, 1] for pairs in found]))
+    del found
+    pairs = MappedRows(len(codes), 2, np.int64, index.scratch)
+    for rows in row_blocks(len(codes)):
+        pairs[rows] = np.stack([codes[rows] // english_count, codes[rows] % english_count], axis=1)
+    return pairs
+
+
+def _column(count: int, index: Index, dtype: np.dtype = np.float64) -> MappedRows:
+    """A column of ``count`` values a candidate, in a file in the index's folder."""
+    return MappedRows(count, None, dtype, index.scratch)
+
+
 def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
                  options: PairingOptions, sure: list[tuple[int, int]],
                  unpaired: tuple[np.ndarray, np.ndarray] | None = None) -> Pairing:
@@ -232,91 +287,108 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
     last round was sure of (its table was learned from them): they are this round's first labels,
     so that a table's words, which make many unrelated documents look alike, never choose them;
     ``unpaired`` (the documents the last round left alone) look for candidates again among
-    themselves."""
-    pairs = candidate_pairs(index, options.candidates)
-    if unpaired is not None:   # the documents the last round left unpaired look again among themselves
-        pairs = np.unique(np.concatenate([pairs, candidates_among(index, *unpaired, keep=options.candidates)]),
-                          axis=0)
-    if links or sure:
-        given = np.asarray(list(links) + list(sure), dtype=np.int64).reshape(-1, 2)
-        pairs = np.unique(np.concatenate([pairs, given]), axis=0)
+    themselves.  Every candidate's numbers are in files (``candidates``); masks are in memory."""
+    pairs = _candidates(index, options, list(links) + list(sure), unpaired)
     if len(pairs) == 0:
         return Pairing([])
-    is_link = _among(pairs, links, len(shapes.english_lengths))
+    english_count = len(shapes.english_lengths)
+    is_link = among(pairs, links, english_count)
     shared = shared_mass(index, pairs)
     # first labels: mutual best by the evidence the two documents share (idf mass, absolute: one
     # shared number explains a short document entirely but is weak evidence), a clear lead, a
     # length ratio the collection's translations have
-    scores = row_sums(shared)
+    scores = row_sums(shared, out=_column(len(pairs), index))
     best = mutual_best(pairs, scores) & mutual_best(
-        pairs, cosine_score(shared, index.arabic_mass, index.english_mass, pairs))
-    positive = (best & (np.abs(shapes.length_z(pairs, best)) < MAX_LENGTH_Z)) | is_link
+        pairs, cosine_score(shared, index.arabic_mass, index.english_mass, pairs, out=_column(len(pairs), index)))
+    positive = (best & shapes.length_fits(pairs, best)) | is_link
     if sure:
-        positive = _among(pairs, sure, len(shapes.english_lengths)) | is_link
+        positive = among(pairs, sure, english_count) | is_link
     labelled = positive
     features = pair_features(shared, index.arabic_mass, index.english_mass, pairs,
-                             shapes.length_z(pairs, labelled), shapes.sentence_ratio(pairs),
+                             shapes.features(shapes.length_scale(pairs, labelled)),
                              out=MappedRows(len(pairs), len(FEATURE_NAMES), np.float32, index.scratch))
-    del shared, best      # a candidate is its features from here on: the largest per-candidate arrays go
-    model = None
+    del shared, best      # a candidate is its features from here on
+    model, base_rate = None, 0.0
     for _ in range(SELF_TRAINING + 1):
-        rows, labels = self_labels(pairs, positive, scores)
-        if labels.sum() < 2 or (1 - labels).sum() < 2:
+        chosen = self_labelled(pairs, positive, scores)
+        positives, negatives = int((chosen & positive).sum()), int((chosen & ~positive).sum())
+        base_rate = positives / max(positives + negatives, 1)
+        if positives < 2 or negatives < 2:
             break
-        rows, fitted_labels, weights = fit_rows(rows, labels)
-        model = fit_pair_model(features[rows], fitted_labels, weights=weights)
+        rows, labels, weights = fit_rows(chosen, positive)
+        del chosen
+        model = fit_pair_model(features[rows], labels, weights=weights)
         # the next labels: pairs whose odds lead both documents' runner-ups by ODDS_MARGIN times
-        scores = model.logits(features)
-        positive = (mutual_best(pairs, np.exp(np.clip(scores, -40, 40)), ODDS_MARGIN)
-                    & (np.abs(shapes.length_z(pairs, positive)) < MAX_LENGTH_Z)) | is_link
-    probabilities = _posterior(model, features, pairs, labels.mean()) if model else np.where(positive, 0.9, 0.0)
-    probabilities[is_link] = 1.0
+        scores = model.logits(features, out=_column(len(pairs), index))
+        positive = (mutual_best(pairs, _odds(scores, index), ODDS_MARGIN)
+                    & shapes.length_fits(pairs, positive)) | is_link
+    probabilities = _probabilities(model, features, pairs, base_rate, positive, is_link, index)
     taken = link(pairs, probabilities, options.threshold)
     if model is not None:
         # the documents this round leaves unpaired look for candidates once more among themselves,
         # and every candidate is weighed again with this round's model
-        left = _unpaired_rows(pairs, taken, len(shapes.arabic_lengths), len(shapes.english_lengths))
+        left = _unpaired_rows(pairs, taken, len(shapes.arabic_lengths), english_count)
         extra = candidates_among(index, *left, keep=options.candidates)
-        extra = extra[~_among(extra, pairs, len(shapes.english_lengths))]
+        extra = extra[~present_in(extra, pairs, english_count)]
         if len(extra):
             pairs, features, is_link = _with_candidates(index, shapes, pairs, features, is_link, labelled, extra)
-            probabilities = _posterior(model, features, pairs, labels.mean())
-            probabilities[is_link] = 1.0
+            probabilities = _probabilities(model, features, pairs, base_rate, positive, is_link, index)
             taken = link(pairs, probabilities, options.threshold)
     evidence = deciding_evidence(model, features[taken]) if model else ["mutual best"] * len(taken)
-    found = [DocumentPair(int(pairs[row, 0]), int(pairs[row, 1]), float(probabilities[row]),
-                          LINK_EVIDENCE if is_link[row] else why) for row, why in zip(taken, evidence)]
+    found = [DocumentPair(int(arabic), int(english), float(probability), LINK_EVIDENCE if is_link[row] else why)
+             for (arabic, english), probability, row, why
+             in zip(np.asarray(pairs[taken]).reshape(-1, 2), probabilities[taken], taken, evidence)]
     return Pairing(found, candidates=len(pairs), self_labelled=int(positive.sum()),
                    rounds=[_describe(model)] if model else [])
 
 
-def _with_candidates(index: Index, shapes: Shapes, pairs: np.ndarray, features: MappedRows, is_link: np.ndarray,
-                     labelled: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, MappedRows, np.ndarray]:
+def _odds(logits: MappedRows, index: Index) -> MappedRows:
+    """exp(log-odds), clipped, a column in a file."""
+    odds = _column(len(logits), index)
+    for rows in row_blocks(len(logits)):
+        odds[rows] = np.exp(np.clip(logits[rows], -40, 40))
+    return odds
+
+
+def _probabilities(model: PairModel | None, features, pairs, base_rate: float, positive: np.ndarray,  # noqa: ANN001
+                   is_link: np.ndarray, index: Index) -> MappedRows:
+    """Each candidate's probability of being the translation (``_posterior``; without a model,
+    0.9 for the self-labelled pairs), 1 for the pairs the pages link; a column in a file."""
+    if model is not None:
+        probabilities = _posterior(model, features, pairs, base_rate, index)
+    else:
+        probabilities = _column(len(pairs), index)
+    for rows in row_blocks(len(pairs)):
+        block = probabilities[rows] if model is not None else np.where(positive[rows], 0.9, 0.0)
+        block[is_link[rows]] = 1.0
+        probabilities[rows] = block
+    return probabilities
+
+
+def _with_candidates(index: Index, shapes: Shapes, pairs: MappedRows, features: MappedRows, is_link: np.ndarray,
+                     labelled: np.ndarray, extra: np.ndarray) -> tuple[MappedRows, MappedRows, np.ndarray]:
     """(pairs, features, is_link) with the ``extra`` candidates after the others; only theirs are
     computed, and every row's length distance again (the collection's spread may take in the new rows)."""
-    pairs = np.concatenate([pairs, extra])
+    scored = len(pairs)
+    pairs = pairs.grown(len(extra))
+    pairs[scored:] = extra
     is_link = np.concatenate([is_link, np.zeros(len(extra), dtype=bool)])
-    distance = shapes.length_z(pairs, np.concatenate([labelled, np.zeros(len(extra), dtype=bool)]))
+    scale = shapes.length_scale(pairs, np.concatenate([labelled, np.zeros(len(extra), dtype=bool)]))
     added = pair_features(shared_mass(index, extra), index.arabic_mass, index.english_mass, extra,
-                          distance[-len(extra):], shapes.sentence_ratio(extra))
-    scored = len(features)
+                          shapes.features(scale))
     features = features.grown(len(added))
     features[scored:] = added
-    set_length_column(features, distance)
+    set_length_column(features, pairs, shapes.length_z(scale))
     return pairs, features, is_link
 
 
-def _among(pairs: np.ndarray, chosen: Sequence[tuple[int, int]] | np.ndarray, english_count: int) -> np.ndarray:
-    """A mask of the rows of ``pairs`` that are among ``chosen`` (pairs, or an (n, 2) array of them)."""
-    chosen = np.asarray(chosen, dtype=np.int64).reshape(-1, 2)
-    return np.isin(pairs[:, 0] * english_count + pairs[:, 1], chosen[:, 0] * english_count + chosen[:, 1])
-
-
-def _posterior(model: PairModel, features: np.ndarray, pairs: np.ndarray, base_rate: float) -> np.ndarray:
+def _posterior(model: PairModel, features, pairs, base_rate: float, index: Index) -> MappedRows:  # noqa: ANN001
     """Each candidate's probability of being the translation, one translation or none per
-    document, from both sides (the smaller of the two)."""
-    ratios = np.exp(np.clip(model.logits(features), -40, 40)) * (1 - base_rate) / base_rate
-    return (one_partner_probabilities(pairs, ratios, 0) + one_partner_probabilities(pairs, ratios, 1)) / 2
+    document, from both sides (averaged)."""
+    ratios = model.logits(features, out=_column(len(pairs), index))
+    for rows in row_blocks(len(pairs)):
+        ratios[rows] = np.exp(np.clip(ratios[rows], -40, 40)) * (1 - base_rate) / base_rate
+    return one_partner_probabilities(pairs, ratios, out=_column(len(pairs), index))
 
 
 def _describe(model: PairModel) -> dict:
