@@ -53,7 +53,7 @@ def test_a_translation_shares_numbers_and_names_with_its_source():
 def test_candidates_come_from_rare_keys_and_find_every_partner():
     arabic, english = _documents()
     index = build_index(raw_table([arabic_keys(d) for d in arabic]), raw_table([english_keys(d) for d in english]))
-    pairs = candidate_pairs(index, keep=2)
+    pairs = candidate_pairs(index, keep=2)[0:]
     found = {tuple(p) for p in pairs.tolist()}
     assert all((k, k) in found for k in range(len(ITEMS)))
     assert len(found) < len(ITEMS) ** 2                    # not every pair is compared
@@ -584,6 +584,7 @@ def test_candidates_reckoned_in_small_blocks_pair_as_in_one(flores_documents, mo
     heaps = make_heaps(flores_documents, PairEvalConfig(seed=3, distractors=40))
     whole = pair_documents(heaps.arabic, heaps.english)
     monkeypatch.setattr(candidates, "ROW_BLOCK", 97)
+    monkeypatch.setattr(candidates, "PARTITION_CODES", 500)
     blocks = pair_documents(heaps.arabic, heaps.english)       # the fit's sums are summed in other blocks
     found = {(p.arabic, p.english): (p.probability, p.evidence) for p in blocks.pairs}
     assert len(whole.pairs) > 300 and len(found) == len(whole.pairs) and blocks.candidates == whole.candidates
@@ -606,3 +607,21 @@ def test_leaders_are_ranks_zero_and_one_whatever_the_block_size(monkeypatch):
         assert {d: int(r) for d, r in enumerate(leaders.best_row) if r >= 0} == first_rows
         seconds = [sorted(scores[pairs[:, 0] == d])[-2] if (pairs[:, 0] == d).sum() > 1 else 0.0 for d in range(30)]
         assert leaders.runner_up(np.arange(30)).tolist() == seconds
+
+
+def test_pairs_written_in_any_order_come_back_sorted_and_once(tmp_path, monkeypatch):
+    from parallel.pairing import candidates
+    rng = np.random.default_rng(6)
+    pairs = np.stack([rng.integers(0, 300, 5000), rng.integers(0, 70, 5000)], axis=1)
+    monkeypatch.setattr(candidates, "PARTITION_CODES", 256)
+    monkeypatch.setattr(candidates, "ROW_BLOCK", 100)
+    writer = candidates.PairWriter(300, 70, str(tmp_path))
+    for low in range(0, 5000, 700):
+        writer.add(pairs[low:low + 700])
+    written = writer.finish()
+    expected = np.unique(pairs, axis=0)
+    assert len(written) == len(expected) and np.array_equal(written[0:], expected)
+    assert np.array_equal(written[np.asarray([5, 0, 5])], expected[[5, 0, 5]])
+    grown = written.grown(np.asarray([[299, 69], [0, 0]]))
+    assert len(grown) == len(expected) + 2 and grown[len(expected):].tolist() == [[299, 69], [0, 0]]
+    assert list(tmp_path.iterdir()) == []           # nameless files: nothing left behind

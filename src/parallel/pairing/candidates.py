@@ -16,9 +16,69 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from parallel.pairing.mapped import ColumnWriter, MappedRows
+
 ROW_BLOCK = 1 << 16     # candidate rows read at a time
+PARTITION_CODES = 1 << 20   # candidate codes sorted at a time (a range of Arabic documents holding about this many)
 MARGIN = 1.5            # a self-labelled pair's score over its runner-up's, on both sides
 FIT_ROWS = 500_000      # the most rows a model is fitted on: beyond, negatives are sampled and weighted
+
+
+class CodedPairs:
+    """Candidate pairs kept as one int64 code each, ``arabic * english_count + english``, in a file
+    (``MappedRows``), read as (n, 2) rows of (arabic, english) by slices or lists of rows."""
+
+    def __init__(self, codes: MappedRows, english_count: int):
+        self.codes = codes
+        self.english_count = english_count
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, index) -> np.ndarray:  # noqa: ANN001
+        codes = np.asarray(self.codes[index], dtype=np.int64)
+        return np.stack([codes // self.english_count, codes % self.english_count], axis=-1)
+
+    def grown(self, extra: np.ndarray) -> "CodedPairs":
+        """A copy with the ``extra`` pairs ((n, 2) rows) after these."""
+        codes = self.codes.grown(len(extra))
+        codes[len(self):] = extra[:, 0] * self.english_count + extra[:, 1]
+        return CodedPairs(codes, self.english_count)
+
+
+class PairWriter:
+    """Candidate pairs added in any order and any number of times, then sorted, each once, into a
+    file (``finish``): the codes go to a file as they come, and are sorted a range of Arabic
+    documents at a time (``PARTITION_CODES``), never all at once."""
+
+    def __init__(self, arabic_count: int, english_count: int, directory: str | None = None):
+        self._arabic_count, self._english_count = arabic_count, english_count
+        self._directory = directory
+        self._added = ColumnWriter([np.int64], directory)
+        self._count = 0
+
+    def add(self, pairs: np.ndarray) -> None:
+        """Some pairs ((n, 2) rows), or their codes (1-D)."""
+        pairs = np.asarray(pairs, dtype=np.int64)
+        codes = pairs[:, 0] * self._english_count + pairs[:, 1] if pairs.ndim == 2 else pairs
+        self._added.append(codes)
+        self._count += len(codes)
+
+    def finish(self) -> CodedPairs:
+        """The pairs added, sorted (by Arabic document, then English), each once."""
+        (added,), mapped = self._added.finish()
+        ranges = -(-self._count // PARTITION_CODES) or 1
+        bounds = np.linspace(0, self._arabic_count, ranges + 1).round().astype(np.int64) * self._english_count
+        out = ColumnWriter([np.int64], self._directory)
+        for low, high in zip(bounds[:-1], bounds[1:]):
+            inside = []
+            for rows in row_blocks(len(added)):
+                block = added[rows]
+                inside.append(block[(block >= low) & (block < high)])
+                mapped.release()
+            out.append(np.unique(np.concatenate(inside)) if inside else np.zeros(0, dtype=np.int64))
+        (codes,), written = out.finish()
+        return CodedPairs(MappedRows.over(codes, written, self._directory), self._english_count)
 
 
 def row_blocks(count: int):

@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from parallel.pairing.candidates import CodedPairs, PairWriter
 from parallel.pairing.keys import FAMILIES
 from parallel.pairing.mapped import ColumnWriter, Mapped, MappedRows, writable
 
@@ -311,28 +312,32 @@ def _best_per_document(codes: np.ndarray, scores: np.ndarray, other_count: int, 
 
 
 def _candidates_one_way(table: KeyTable, other: KeyTable, idf: np.ndarray, other_frequency: np.ndarray,
-                        keep: int, scratch: str | None = None) -> np.ndarray:
+                        keep: int, scratch: str | None = None) -> Iterator[np.ndarray]:
+    """Each document's ``keep`` best of the other side, as pair codes (``document * len(other) +
+    other``), a block of documents at a time."""
     postings = Postings.of(other, other_frequency, scratch)
-    found = []
     for first, block in table.blocks():
         entries = _rarest_entries(block, other_frequency)
         codes, scores = _join(block, entries, idf, postings, len(other), first)
-        found.append(_best_per_document(codes, scores, len(other), keep))
+        yield _best_per_document(codes, scores, len(other), keep)
         postings.mapped.release()
-    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
-def candidate_pairs(index: Index, keep: int = CANDIDATES) -> np.ndarray:
-    """(arabic, english) document pairs worth scoring, as an (n, 2) array: each document's
-    ``keep`` best by shared rare keys, looked up from both sides."""
+def candidate_pairs(index: Index, keep: int = CANDIDATES, also: Iterable[np.ndarray] = ()) -> CodedPairs:
+    """(arabic, english) document pairs worth scoring, sorted, each once, in a file: each
+    document's ``keep`` best by shared rare keys, looked up from both sides, and the pairs of
+    ``also`` ((n, 2) arrays)."""
     arabic_count, english_count = len(index.arabic), len(index.english)
-    forward = _candidates_one_way(index.arabic, index.english, index.idf, index.english_frequency, keep,
-                                  index.scratch)
-    backward = _candidates_one_way(index.english, index.arabic, index.idf, index.arabic_frequency, keep,
-                                   index.scratch)
-    backward = (backward % arabic_count) * english_count + backward // arabic_count
-    codes = np.unique(np.concatenate([forward, backward]))
-    return np.stack([codes // english_count, codes % english_count], axis=1)
+    pairs = PairWriter(arabic_count, english_count, index.scratch)
+    for codes in _candidates_one_way(index.arabic, index.english, index.idf, index.english_frequency, keep,
+                                     index.scratch):
+        pairs.add(codes)
+    for codes in _candidates_one_way(index.english, index.arabic, index.idf, index.arabic_frequency, keep,
+                                     index.scratch):
+        pairs.add((codes % arabic_count) * english_count + codes // arabic_count)
+    for given in also:
+        pairs.add(np.asarray(given, dtype=np.int64).reshape(-1, 2))
+    return pairs.finish()
 
 
 def documents_subset(table: KeyTable, documents: np.ndarray, scratch: str | None = None) -> KeyTable:
@@ -355,7 +360,7 @@ def candidates_among(index: Index, arabic_documents: np.ndarray, english_documen
         return np.zeros((0, 2), dtype=np.int64)
     subset = build_index(documents_subset(index.arabic, arabic_documents, index.scratch),
                          documents_subset(index.english, english_documents, index.scratch), index.scratch)
-    pairs = candidate_pairs(subset, keep)
+    pairs = candidate_pairs(subset, keep)[0:]
     return np.stack([arabic_documents[pairs[:, 0]], english_documents[pairs[:, 1]]], axis=1)
 
 

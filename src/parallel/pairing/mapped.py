@@ -97,6 +97,14 @@ class MappedRows:
         self._width = width
         self._directory = directory
 
+    @classmethod
+    def over(cls, array: np.ndarray, mapped: Mapped, directory: str | None = None) -> "MappedRows":
+        """Rows already in a mapped file (a column of ``ColumnWriter.finish``), read-only."""
+        rows = cls.__new__(cls)
+        rows._rows, rows._mapped, rows._directory = array, mapped, directory
+        rows._width = array.shape[1] if array.ndim == 2 else None
+        return rows
+
     def __len__(self) -> int:
         return len(self._rows)
 

@@ -40,12 +40,14 @@ def _fractions(shared: np.ndarray, mass: np.ndarray) -> np.ndarray:
 
 
 def pair_features(shared, arabic_mass: np.ndarray, english_mass: np.ndarray, pairs,  # noqa: ANN001
-                  shape_features: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]], out=None):  # noqa: ANN001
+                  shape_features: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]], out=None,  # noqa: ANN001
+                  first: int = 0):
     """Rows of features for candidate pairs (``FEATURE_NAMES``) from their shared mass and their
     documents' masses (``arabic_mass``, ``english_mass``: one row a document, taken for
     ``pairs`` a block at a time), and from ``shape_features`` of a block of pairs: their length
     ratio's distance from the collection's and the log ratio of their sentence counts; float32,
-    ``ROW_BLOCK`` rows at a time, into ``out`` where given (rows on disk: ``mapped.MappedRows``)."""
+    ``ROW_BLOCK`` rows at a time, into ``out`` where given (rows on disk: ``mapped.MappedRows``),
+    from its row ``first`` on."""
     features = np.empty((len(shared), len(FEATURE_NAMES)), dtype=np.float32) if out is None else out
     families = 3 * shared.shape[1]
     for rows in row_blocks(len(shared)):
@@ -57,7 +59,7 @@ def pair_features(shared, arabic_mass: np.ndarray, english_mass: np.ndarray, pai
         length_z, sentence_ratio = shape_features(block_pairs)
         rows_features[:, LENGTH_COLUMN] = -np.abs(length_z)
         rows_features[:, LENGTH_COLUMN + 1] = -np.abs(sentence_ratio)
-        features[rows] = rows_features
+        features[first + rows.start:first + rows.stop] = rows_features
     return features
 
 

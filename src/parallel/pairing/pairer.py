@@ -27,6 +27,7 @@ import numpy as np
 from parallel.alignment.aligner import align
 from parallel.alignment.lexicon import Lexicon, bead_texts, learn_lexicon
 from parallel.pairing.candidates import (
+    CodedPairs,
     among,
     fit_rows,
     link,
@@ -259,20 +260,13 @@ def _unpaired(pairing: Pairing, arabic_count: int, english_count: int) -> tuple[
 
 
 def _candidates(index: Index, options: PairingOptions, given: list[tuple[int, int]],
-                unpaired: tuple[np.ndarray, np.ndarray] | None) -> MappedRows:
+                unpaired: tuple[np.ndarray, np.ndarray] | None) -> CodedPairs:
     """The round's candidate pairs, sorted, in a file: each document's best by the index, those
     the last round's unpaired documents find among themselves, and the ``given`` pairs."""
-    english_count = len(index.english)
-    found = [candidate_pairs(index, options.candidates)]
+    also = [np.asarray(given, dtype=np.int64).reshape(-1, 2)]
     if unpaired is not None:
-        found.append(candidates_among(index, *unpaired, keep=options.candidates))
-    found.append(np.asarray(given, dtype=np.int64).reshape(-1, 2))
-    codes = np.unique(np.concatenate([pairs[:, 0] * english_count + pairs[:, 1] for pairs in found]))
-    del found
-    pairs = MappedRows(len(codes), 2, np.int64, index.scratch)
-    for rows in row_blocks(len(codes)):
-        pairs[rows] = np.stack([codes[rows] // english_count, codes[rows] % english_count], axis=1)
-    return pairs
+        also.append(candidates_among(index, *unpaired, keep=options.candidates))
+    return candidate_pairs(index, options.candidates, also)
 
 
 def _column(count: int, index: Index, dtype: np.dtype = np.float64) -> MappedRows:
@@ -365,19 +359,17 @@ def _probabilities(model: PairModel | None, features, pairs, base_rate: float, p
     return probabilities
 
 
-def _with_candidates(index: Index, shapes: Shapes, pairs: MappedRows, features: MappedRows, is_link: np.ndarray,
-                     labelled: np.ndarray, extra: np.ndarray) -> tuple[MappedRows, MappedRows, np.ndarray]:
+def _with_candidates(index: Index, shapes: Shapes, pairs: CodedPairs, features: MappedRows, is_link: np.ndarray,
+                     labelled: np.ndarray, extra: np.ndarray) -> tuple[CodedPairs, MappedRows, np.ndarray]:
     """(pairs, features, is_link) with the ``extra`` candidates after the others; only theirs are
     computed, and every row's length distance again (the collection's spread may take in the new rows)."""
     scored = len(pairs)
-    pairs = pairs.grown(len(extra))
-    pairs[scored:] = extra
+    pairs = pairs.grown(extra)
     is_link = np.concatenate([is_link, np.zeros(len(extra), dtype=bool)])
     scale = shapes.length_scale(pairs, np.concatenate([labelled, np.zeros(len(extra), dtype=bool)]))
-    added = pair_features(shared_mass(index, extra), index.arabic_mass, index.english_mass, extra,
-                          shapes.features(scale))
-    features = features.grown(len(added))
-    features[scored:] = added
+    features = features.grown(len(extra))
+    pair_features(shared_mass(index, extra), index.arabic_mass, index.english_mass, extra, shapes.features(scale),
+                  out=features, first=scored)
     set_length_column(features, pairs, shapes.length_z(scale))
     return pairs, features, is_link
 
