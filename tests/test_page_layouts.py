@@ -381,6 +381,49 @@ def test_a_list_dash_goes_only_from_the_pages_list_items(tmp_path):
         assert [line for line in paragraphs if "كيلو" in line] == expected
 
 
+@pytest.mark.parametrize("line, kind", [
+    ("ع ع / ح م", "credit"), ("م ع/ ح ف", "credit"), ("م.ع", "credit"), ("(ر ح)", "credit"),
+    ("زمان الوصل - خاص |", "credit"),
+    ("قراءة: 3144", "reading_time"), ("عدد المشاهدات: 1,204", "reading_time"),
+    ("2024-06-18 11:26:04 |", "dateline"),
+    ("من أحد أفران مدينة إدلب - أرشيف", "photo_credit"), ("مزارعون في حقول القطن (أرشيف)", "photo_credit"),
+    # the story
+    ("في ما", None), ("من هو", None), ("قراءة في خطاب الرئيس الأخير أمام البرلمان", None),
+    ("وقال إن الأرشيف الوطني سيفتح أبوابه للباحثين - أرشيف الدولة", None),
+])
+def test_a_sixth_blind_sets_lines(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind
+
+
+def test_a_data_table_in_the_body_is_article_text_a_row_a_line(tmp_path):
+    rows = [("المنطقة", "عدد الصفقات"), ("الرياض", "14,210"), ("مكة المكرمة", "9,870"), ("الشرقية", "7,340")]
+    table = "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in rows)
+    page = (f"<html><body><article><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p><table>{table}</table>"
+            f"<p>{STORY.body[1]}</p></article></body></html>")
+    paragraphs = read(tmp_path, "data.html", page).paragraphs
+    assert paragraphs == [STORY.headline, STORY.body[0], *(f"{a} | {b}" for a, b in rows), STORY.body[1]]
+
+
+def test_the_densest_block_is_the_span_that_holds_the_body_beside_the_date():
+    body = "<br />".join(STORY.body)
+    root = html.fromstring(f'<table><tr><td class="NewsBody"><span class="NewsDate">12/02/2025 09:41 ص</span>'
+                           f'<h2>{STORY.headline}</h2><span class="NewsText">{body}</span></td></tr></table>')
+    assert block_lines(dense_block(root)) == list(STORY.body)
+
+
+def test_a_title_naming_only_the_site_gives_way_to_the_prominent_line_before_the_body(tmp_path):
+    body = "<br>".join(STORY.body)
+    menu = " | ".join(f'<a href="/s{n}.html">{item}</a>' for n, item in enumerate(newslayouts.MENU))
+    page = (f"<html><head><title>{newslayouts.SITE}</title></head><body><table><tr><td>{menu}</td></tr>"
+            f"<tr><td><table><tr><td>الأكثر قراءة</td></tr><tr><td>"
+            f"{'<br>'.join(f'<a href=/n{n}.html>{item}</a>' for n, item in enumerate(newslayouts.MENU))}</td></tr></table>"
+            f'</td><td><font size="3"><b>{STORY.headline}</b></font><br><font size="1">{STORY.caption}</font>'
+            f"<div>{body}</div></td></tr></table></body></html>")
+    document = read(tmp_path, "agency.html", page)
+    assert document.paragraphs == [STORY.headline, *STORY.body]
+    assert document.page.sources["headline"] == "the prominent line before the body"
+
+
 def test_a_headline_the_page_names_stays_whatever_it_reads_like():
     lines = ["تقرير: الجفاف يهدد محاصيل القمح في شرق المتوسط", *STORY.body]
     assert clean_lines(lines)[0] == list(STORY.body)                         # a text file: a credit line first

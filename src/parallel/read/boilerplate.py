@@ -33,7 +33,10 @@ _PHOTO_CREDIT_RE = re.compile(r"^(?:صورة|الصورة|تصوير|صور|Phot
 _AGENCY_PHOTO_RE = re.compile(r"\((?:AP|AFP|EPA|Reuters|UPI) Photo/[^)]+\)|\bREUTERS/[A-Z]|\bAFP via Getty Images\b|"
                               r"^Photograph:\s|\bPurchase Licensing Rights\b|"
                               # a caption ending with its photographer: "… في واسط - تصوير: خضير العتابي"
-                              r"\s[-–—|]\s*(?:تصوير|عدسة|Photo|Photograph)\s*[:：]\s*\S+(?:\s+\S+){0,3}$")
+                              r"\s[-–—|]\s*(?:تصوير|عدسة|Photo|Photograph)\s*[:：]\s*\S+(?:\s+\S+){0,3}$|"
+                              # or with its being an archive photo: "من أحد أفران مدينة إدلب - أرشيف"
+                              r"\s[-–—|]\s*(?:أرشيف|أرشيفية|صورة أرشيفية|Archive|File photo)\s*$|"
+                              r"\((?:أرشيف|أرشيفية|صورة أرشيفية|Archive|File photo)\)\s*$")
 MAX_CAPTION_WORDS = 60
 # "Source: …", "Translated by/ …", "• from the … website", "Reporting: …" — credits, not text.
 _CREDIT_RE = re.compile(
@@ -72,6 +75,10 @@ _ARABIC_OFFICES = set(
     "وزراء".split())   # not "مراسل": "كتب مراسلنا" is a byline
 # News-agency bylines: initials and agency abbreviations, e.g. "ع.ش/ أ.ح (أ ف ب)".
 _AGENCY_BYLINE_RE = re.compile(r"^[^\s.]{1,3}\.[^\s.]{1,3}\s*/.*\((?:[^()]{1,25})\)\s*$")
+# An editor's initials signing off a wire story ("ع ع / ح م", "م.ع", "(ر ح)"): single letters, each
+# after a space, a dot or a slash; and a site's "exclusive" tag alone ("زمان الوصل - خاص").
+_INITIALS_RE = re.compile(r"^\(?[\u0621-\u064a](?:(?:\s+|\s*[./]\s*)[\u0621-\u064a]){1,7}\.?\)?$")
+_EXCLUSIVE_RE = re.compile(r"^(?:\S+\s+){0,3}\S+\s*[-–—]\s*خاص\s*\|?$")
 _ARABIC_MONTHS = (
     "يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر "
     "كانون الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول"
@@ -184,7 +191,10 @@ MAX_COPYRIGHT_WORDS = 15
 # How long the article takes to read ("وقت القراءة: 3 دقائق", "4 min read", "3-minute read"); its tags.
 _READING_TIME_RE = re.compile(rf"^(?:(?:وقت|مدة|زمن) القراءة|Reading time)\s*[:：]?\s*[{DIGITS}]+|"
                               rf"^[{DIGITS}]+[\s-]*(?:min|mins|minutes?)\s+read$|"
-                              rf"^[{DIGITS}]+\s*(?:دقيقة|دقائق|د)\s+(?:للقراءة|قراءة)$", re.IGNORECASE)
+                              rf"^[{DIGITS}]+\s*(?:دقيقة|دقائق|د)\s+(?:للقراءة|قراءة)$|"
+                              # how many read it: "قراءة: 3144", "عدد المشاهدات: 1,204", "Views: 880"
+                              rf"^(?:عدد )?(?:قراءة|قراءات|القراءات|مشاهدة|مشاهدات|المشاهدات|Views|Reads)\s*[:：]\s*"
+                              rf"[{DIGITS},.]+$", re.IGNORECASE)
 MAX_READING_TIME_WORDS = 6
 _TAGS_RE = re.compile(r"^(?:الوسوم|وسوم|الكلمات المفتاحية|كلمات مفتاحية|الكلمات الدلالية|كلمات دلالية|العلامات|"
                       r"Tags|Topics|Keywords|Filed under)\s*[:：]", re.IGNORECASE)
@@ -218,7 +228,7 @@ def _has_a_date(line: str) -> bool:
 
 def _is_dateline(line: str) -> bool:
     """A line made only of dates, times, weekday and month names (the page's publication stamp)."""
-    tokens = [t for t in re.split(r"[\s/\-–]+", line) if t]
+    tokens = [t for t in re.split(r"[\s/\-–|]+", line) if t]
     has_digit = any(ch.isdigit() for ch in line)
     return has_digit and all(_DATE_TOKEN_RE.match(t) or t in _DATE_WORDS for t in tokens)
 
@@ -273,7 +283,8 @@ def _metadata_kind(line: str, after_headline: bool = True) -> str | None:
     """The rule of a line that is only page metadata: a credit, a publication line or a dateline,
     or several of them joined by separators ("By … | Updated …"): the first piece's rule."""
     words = line.split()
-    if _is_credit(line, after_headline) and len(words) <= MAX_CONTROL_LINE_WORDS:
+    if (_is_credit(line, after_headline) and len(words) <= MAX_CONTROL_LINE_WORDS) or _INITIALS_RE.match(line) or (
+            _EXCLUSIVE_RE.match(line)):
         return "credit"
     if _is_dateline(line):
         return "dateline"

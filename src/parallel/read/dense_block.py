@@ -18,6 +18,7 @@ _NESTED_BLOCKS = frozenset("div table tbody thead tfoot tr td th ul ol li dl nav
                            "article figure h1 h2 h3 h4 h5 h6 blockquote select button iframe noscript script "
                            "style".split())
 _LINE_BREAKS = frozenset({"br", "p"})
+INNER_SHARE = 0.9          # of a block's text one inline child holds: the child is the block
 MIN_BLOCK_CHARS = 200       # non-space characters of text a block must hold to be taken for the article
 
 
@@ -38,7 +39,8 @@ def _held_chars(element) -> int:
 
 def dense_block(root):
     """The element holding the most text itself (``_held_chars``), or None when none holds
-    ``MIN_BLOCK_CHARS``."""
+    ``MIN_BLOCK_CHARS``; then, while one of its children holds ``INNER_SHARE`` of that text, that
+    child (a cell whose body is one ``<span>`` beside the date's)."""
     best, most = None, MIN_BLOCK_CHARS - 1
     for element in root.iter(etree.Element):
         if element.tag in _NESTED_BLOCKS - {"div", "td", "article", "section", "blockquote"}:
@@ -46,6 +48,12 @@ def dense_block(root):
         held = _held_chars(element)
         if held > most:
             best, most = element, held
+    while best is not None:
+        inner = next((child for child in best if isinstance(child.tag, str) and child.tag not in _NESTED_BLOCKS
+                      and child.tag not in _LINE_BREAKS and _held_chars(child) >= INNER_SHARE * most), None)
+        if inner is None:
+            return best
+        best = inner
     return best
 
 

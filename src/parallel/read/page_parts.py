@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from parallel.text_rules import near_exact_key
 
 _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
@@ -28,6 +30,7 @@ _LEAD_NAMES = frozenset("standfirst lead lede summary excerpt intro subtitle sub
                         "abstract sapo".split())
 # Words in class or id names that mark an author's name ("article__author", "writer", "byline").
 _CREDIT_NAMES = ("author", "byline", "writer", "reporter")
+MAX_OPENER_WORDS = 6       # a line this short between the headline and the lead is a dateline, not body
 MAX_TITLE_WORDS = 30       # a longer block named as a title is not one
 MIN_TITLE_WORDS = 3        # a shorter part of a <title> is a site, a section or a date, not a headline
 MAX_CREDIT_WORDS = 8       # a longer text under such a name is a biography or a box, not a credit
@@ -139,6 +142,34 @@ def named_title_block(root) -> str:
         if MIN_TITLE_WORDS <= len(text.split()) <= MAX_TITLE_WORDS:
             found.append(text)
     return max(found, key=lambda text: len(text.split()), default="")
+
+
+_PROMINENT = ("b", "strong", "big", "h2", "h3", "h4")
+
+
+def _is_prominent(element) -> bool:
+    """A heading, bold or big text, or a font larger than the page's (``size`` 3 and up, or ``+n``)."""
+    size = (element.get("size") or "").strip() if element.tag == "font" else ""
+    return element.tag in _PROMINENT or size.startswith("+") or (size.isdigit() and int(size) >= 3)
+
+
+def heading_before(root, first_line: str) -> str:
+    """The last prominent line (bold, a large font, a heading) of ``MIN_TITLE_WORDS`` to
+    ``MAX_TITLE_WORDS`` words, not a link, before the text that opens with ``first_line`` (the
+    article's first line): the headline of a page whose ``<title>`` names only the site and whose
+    markup names nothing.  "" when there is none."""
+    start = comparable(first_line)[:24]
+    last = ""
+    for element in root.iter(etree.Element):
+        if start and comparable(element.text or "").startswith(start):
+            return last
+        text = element_text(element) if _is_prominent(element) else ""
+        if (MIN_TITLE_WORDS <= len(text.split()) <= MAX_TITLE_WORDS and not element.findall(".//a")
+                and next(element.iterancestors("a"), None) is None):
+            last = text
+        if start and comparable(element.tail or "").startswith(start):
+            return last
+    return ""
 
 
 def shown_title_part(root) -> str:
@@ -264,10 +295,10 @@ def place_standfirst(parts: PageParts, lines: list[str], first: int) -> str:
             continue
         at = next((i for i, line in enumerate(lines) if near_exact_key(line) == key), None)
         if at is not None:
-            if at > first:
+            if any(len(line.split()) > MAX_OPENER_WORDS for line in lines[first:at]):
                 lines.insert(first, lines.pop(at))
                 return f"{source}, moved before the body"
-            return f"{source}, in place"
+            return f"{source}, in place"        # right after the headline, or after a dateline ("بغداد - واع")
         if key in near_exact_key(parts.visible_text) and not any(key in near_exact_key(line) for line in lines):
             lines.insert(first, text)
             return f"{source}, added"

@@ -25,6 +25,7 @@ from parallel.read.page_parts import (
     PageParts,
     comparable,
     element_text,
+    heading_before,
     is_caption,
     is_navigation,
     page_parts,
@@ -50,9 +51,11 @@ _HTML_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254"
 _INVISIBLE_ELEMENTS = ("script", "style", "noscript", "template", "head", "svg")
 MIN_LAYOUT_ROWS = 3         # table rows, and their share of the extracted lines, that make a table layout
 LAYOUT_ROW_SHARE = 0.5
+LAYOUT_CELL_WORDS = 40      # a table with a cell this long holds the article or a menu: a layout, not data
 WHOLE_PAGE_SHARE = 0.9      # of the page's visible text read as the article: the extractor found none
 # trafilatura writes each list item as "- item": the dash is its rendering, not the page's text.
 _LIST_MARKER_RE = re.compile(r"^-\s+")
+_TABLE_CELL_RE = re.compile(r"(?<!\\)\|")     # a cell's bar, not an escaped one ("\|")
 
 
 def is_page(path: Path) -> bool:
@@ -145,8 +148,18 @@ def _is_layout_table(text: str) -> bool:
     """Whether extracted text is mostly table rows ("| … |"): a page laid out in a table, its menu,
     dates and related links in cells beside the article, not an article holding a table."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    rows = sum(line.startswith("|") for line in lines)
-    return rows >= MIN_LAYOUT_ROWS and rows >= LAYOUT_ROW_SHARE * len(lines)
+    rows = [line for line in lines if line.startswith("|")]
+    long_cell = any(len(cell.split()) >= LAYOUT_CELL_WORDS for row in rows for cell in _TABLE_CELL_RE.split(row))
+    return len(rows) >= MIN_LAYOUT_ROWS and len(rows) >= LAYOUT_ROW_SHARE * len(lines) and long_cell
+
+
+def _table_row(line: str) -> str:
+    """A data table's row as trafilatura writes it ("| a | b |") read as "a | b"; its header rule
+    ("|---|---|") as nothing.  Any other line as it is."""
+    if not (line.startswith("|") and line.endswith("|")):
+        return line
+    cells = [cell.strip().replace("\\|", "|") for cell in _TABLE_CELL_RE.split(line[1:-1])]
+    return "" if all(set(cell) <= set("-: ") for cell in cells) else " | ".join(cell for cell in cells if cell)
 
 
 def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[list[str], PageInfo]:
@@ -176,7 +189,7 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
             sources["body"] = "the page's densest block (a table layout read whole)"
     if not text.strip() and parts.body.strip():
         text, sources["body"] = parts.body, "json-ld articleBody"
-    lines = [_without_list_dash(line.strip(), parts) for line in text.split("\n") if line.strip()]
+    lines = [_table_row(_without_list_dash(line.strip(), parts)) for line in text.split("\n") if line.strip()]
     lines = [line for line in lines if line]
     if not lines:
         raise InputError(f"{path}: no article text found in the page")
@@ -193,6 +206,8 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
                                                               (parts.shown_title, "title, as the page shows it"),
                                                               (parts.named_title, "the block named as the title"),
                                                               (title, "title")) if h), ("", None))
+    if sources["headline"] == "title" and root is not None and (before := heading_before(cleaned, lines[0])):
+        headline, sources["headline"] = before, "the prominent line before the body"   # the title names only the site
     headline = without_site_name(headline, site)
     captions = [line for line in lines if is_caption(line, parts) and not _same_text(line, headline)]
     credits = [line for line in lines if comparable(line) in parts.credits and not _same_text(line, headline)]
