@@ -87,6 +87,8 @@ def test_author_bio_and_promotion_boxes_go_but_not_a_long_box_or_the_article():
     quote = html.fromstring(f'<div><article><p>{STORY.body[0]}</p><blockquote class="pull-quote"><p>{STORY.body[0][:40]}'
                             f'</p></blockquote><blockquote><p>{STORY.body[1]}</p></blockquote></article></div>')
     assert without_chrome(quote)["boxes"] == 1 and len(quote.findall(".//blockquote")) == 1   # a quotation stays
+    box = html.fromstring(f'<div><p>{STORY.body[0]}</p><div class="quote-box"><p>{STORY.body[0][:30]}</p></div></div>')
+    assert without_chrome(box)["boxes"] == 1
     long_box = html.fromstring(f'<div><div class="promo">{" ".join(STORY.body * 2)}</div></div>')
     named_article = html.fromstring(f'<div><div class="post-bio"><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p></div></div>')
     assert without_chrome(long_box)["boxes"] == 0 and without_chrome(named_article)["boxes"] == 0
@@ -422,6 +424,27 @@ def test_a_title_naming_only_the_site_gives_way_to_the_prominent_line_before_the
     document = read(tmp_path, "agency.html", page)
     assert document.paragraphs == [STORY.headline, *STORY.body]
     assert document.page.sources["headline"] == "the prominent line before the body"
+
+
+def test_an_article_in_one_cell_of_a_short_table_is_read_paragraph_by_paragraph(tmp_path):
+    body = "".join(f'<p><font size="4">{line}</font></p>' for line in STORY.body)
+    page = (f"<html><body><h1>{STORY.headline}</h1><table><tr><td>{body}</td></tr></table></body></html>")
+    assert read(tmp_path, "cell.html", page).paragraphs == [STORY.headline, *STORY.body]
+
+
+def test_a_category_above_the_headline_goes(tmp_path):
+    page = (f'<html><body><article><span class="cat"><a href="/videos">فيديو</a></span><h1>{STORY.headline}</h1>'
+            f'{"".join(f"<p>{line}</p>" for line in STORY.body)}</article></body></html>')
+    assert read(tmp_path, "kicker.html", page).paragraphs == [STORY.headline, *STORY.body]
+
+
+def test_template_fields_standing_alone_in_the_densest_block_are_lines_of_their_own():
+    body = "<br /><br />".join(STORY.body)
+    root = html.fromstring(f'<div><span id="lblTitle">{STORY.headline}</span>\n<span id="lblDate">12/05/2024 11:24 ص'
+                           f'</span>\n<span id="lblBody">{body}</span></div>')
+    assert block_lines(dense_block(root)) == [STORY.headline, "12/05/2024 11:24 ص", *STORY.body]
+    inline = html.fromstring(f"<div>{STORY.body[0]} <b>{STORY.body[1]}</b> {STORY.body[2]}<br>{STORY.body[3]}</div>")
+    assert block_lines(dense_block(inline)) == [f"{STORY.body[0]} {STORY.body[1]} {STORY.body[2]}", STORY.body[3]]
 
 
 def test_a_headline_the_page_names_stays_whatever_it_reads_like():

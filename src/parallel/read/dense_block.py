@@ -57,9 +57,16 @@ def dense_block(root):
     return best
 
 
+def _is_field(before: str | None, child) -> bool:
+    """Whether an inline child stands alone between line breaks or other fields (nothing but
+    space before or after it): a template's field (``<span id="lblTitle">``, ``<span
+    class="NewsDate">``, the body's ``<span>``), its own line, not a phrase of a sentence."""
+    return not (before or "").strip() and not (child.tail or "").strip() and bool(child.text_content().strip())
+
+
 def block_lines(element) -> list[str]:
-    """The block's text, a line per piece between ``<br>``s or per paragraph; nested blocks and
-    lines that are only a link left out."""
+    """The block's text, a line per piece between ``<br>``s, per paragraph or per field standing
+    alone (``_is_field``); nested blocks and lines that are only a link left out."""
     lines: list[list[str]] = [[]]
     linked: list[bool] = [True]
 
@@ -70,14 +77,17 @@ def block_lines(element) -> list[str]:
 
     def walk(node, in_link: bool) -> None:
         add(node.text, in_link or node.tag == "a")
+        before = node.text
         for child in node:
             if isinstance(child.tag, str) and child.tag not in _NESTED_BLOCKS:
-                if child.tag in _LINE_BREAKS:
+                own_line = child.tag in _LINE_BREAKS or _is_field(before, child)
+                if own_line:
                     lines.append([]), linked.append(True)
                 walk(child, in_link or child.tag == "a")
-                if child.tag == "p":
+                if own_line and child.tag != "br":
                     lines.append([]), linked.append(True)
             add(child.tail, in_link)
+            before = child.tail
 
     walk(element, element.tag == "a")
     return [" ".join(" ".join(pieces).split()) for pieces, only_link in zip(lines, linked)

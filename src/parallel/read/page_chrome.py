@@ -22,7 +22,7 @@ names them as chrome:
 - **Boxes named for the author's bio, a promotion or a pull quote.** A box whose class names an
   author's biography (``author-bio``, CSS modules' ``AuthorBio_bio__…``) or a promotion
   (``promo``, ``ProPromo_promo__…``) holds the writer's card or an offer, written in sentences an
-  extractor keeps; a pull quote (``pull-quote``, ``pullquote``) repeats a line of the article as
+  extractor keeps; a pull quote (``pull-quote``, ``pullquote``, ``quote-box``) repeats a line of the article as
   a display.  Such a box is dropped when it is short (``MAX_BOX_WORDS``) and holds neither
   the page's ``<h1>`` nor its ``<article>`` or ``<main>``.
 """
@@ -94,7 +94,8 @@ def _drop_embedded_posts(root) -> int:
 
 def _is_named_box(element) -> bool:
     names = markup_names(element)
-    return bool(BOX_NAMES & names) or {"pull", "quote"} <= names or "pullquote" in names
+    return (bool(BOX_NAMES & names) or {"pull", "quote"} <= names or {"quote", "box"} <= names
+            or bool({"pullquote", "quotebox"} & names))
 
 
 def _drop_named_boxes(root) -> int:

@@ -49,8 +49,7 @@ _HTML_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254"
                  "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8"}
 # Elements whose text is never shown as page text.
 _INVISIBLE_ELEMENTS = ("script", "style", "noscript", "template", "head", "svg")
-MIN_LAYOUT_ROWS = 3         # table rows, and their share of the extracted lines, that make a table layout
-LAYOUT_ROW_SHARE = 0.5
+MAX_KICKER_WORDS = 4        # a line this short above the headline is a label (a category, "فيديو"), not text
 LAYOUT_CELL_WORDS = 40      # a table with a cell this long holds the article or a menu: a layout, not data
 WHOLE_PAGE_SHARE = 0.9      # of the page's visible text read as the article: the extractor found none
 # trafilatura writes each list item as "- item": the dash is its rendering, not the page's text.
@@ -122,6 +121,11 @@ def _visible(root) -> tuple[int, str, str]:
     return sum(not ch.isspace() for ch in text), heading, text
 
 
+def _above_headline(line: str, parts: PageParts) -> bool:
+    """A line above the headline that is not the article's: a link's text or a short label."""
+    return comparable(line) in parts.link_texts or len(line.split()) <= MAX_KICKER_WORDS
+
+
 def _without_list_dash(line: str, parts: PageParts) -> str:
     """A line without the dash trafilatura writes before a list item, where the page has that item
     (a paragraph the site itself opens with "- " keeps it)."""
@@ -145,12 +149,11 @@ def _extracted(page, tables: bool):   # noqa: ANN001, ANN202
 
 
 def _is_layout_table(text: str) -> bool:
-    """Whether extracted text is mostly table rows ("| … |"): a page laid out in a table, its menu,
-    dates and related links in cells beside the article, not an article holding a table."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    rows = [line for line in lines if line.startswith("|")]
-    long_cell = any(len(cell.split()) >= LAYOUT_CELL_WORDS for row in rows for cell in _TABLE_CELL_RE.split(row))
-    return len(rows) >= MIN_LAYOUT_ROWS and len(rows) >= LAYOUT_ROW_SHARE * len(lines) and long_cell
+    """Whether extracted text holds a table cell of ``LAYOUT_CELL_WORDS`` words or more: the page
+    is laid out in a table, its article (or its menu) in a cell, not an article holding a table of
+    data (whose cells are short); its rows then come out as text, cells and paragraphs joined."""
+    rows = [line.strip() for line in text.split("\n") if line.strip().startswith("|")]
+    return any(len(cell.split()) >= LAYOUT_CELL_WORDS for row in rows for cell in _TABLE_CELL_RE.split(row))
 
 
 def _table_row(line: str) -> str:
@@ -212,8 +215,11 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
     captions = [line for line in lines if is_caption(line, parts) and not _same_text(line, headline)]
     credits = [line for line in lines if comparable(line) in parts.credits and not _same_text(line, headline)]
     lines = [line for line in lines if line not in captions and line not in credits]
-    if headline and not any(_same_text(headline, line) for line in lines[:3]):
+    at = next((i for i, line in enumerate(lines[:3]) if headline and _same_text(headline, line)), None)
+    if headline and at is None:
         lines.insert(0, headline)
+    elif at:        # a category or a kicker above the headline: the article starts at its headline
+        lines = [line for i, line in enumerate(lines) if i >= at or not _above_headline(line, parts)]
     sources["standfirst"] = place_standfirst(parts, lines, first=1 if headline else 0)
     date = (result.date if result is not None else "") or parts.date
     author = (result.author if result is not None else "") or parts.author
