@@ -625,3 +625,15 @@ def test_pairs_written_in_any_order_come_back_sorted_and_once(tmp_path, monkeypa
     grown = written.grown(np.asarray([[299, 69], [0, 0]]))
     assert len(grown) == len(expected) + 2 and grown[len(expected):].tolist() == [[299, 69], [0, 0]]
     assert list(tmp_path.iterdir()) == []           # nameless files: nothing left behind
+
+
+def test_a_refit_without_labels_keeps_the_last_model_and_its_base_rate(flores_documents, monkeypatch):
+    """When a refit's labels have no positives (here: no pair leads its rivals by an impossible
+    margin), the model fitted before stays, weighed with the share of positives it was fitted on:
+    finite probabilities, not a base rate of 0 (which made every probability NaN, found by a review)."""
+    from parallel.pairing import pairer
+    heaps = make_heaps(flores_documents, PairEvalConfig(seed=3, distractors=20))
+    monkeypatch.setattr(pairer, "ODDS_MARGIN", 1e300)
+    pairing = pair_documents(heaps.arabic, heaps.english, PairingOptions(lexicon_rounds=0))
+    probabilities = [pair.probability for pair in pairing.pairs]
+    assert len(pairing.pairs) > 100 and all(0.5 <= p <= 1.0 for p in probabilities)

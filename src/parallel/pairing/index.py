@@ -31,7 +31,7 @@ CANDIDATE_KEYS = 40     # the rarest keys of a document looked up
 MAX_POSTINGS = 1000     # a key held by more documents of the other side finds no candidates
 POSTINGS_BUDGET = 1000  # the most documents of the other side one document's keys reach
 BLOCK = 512             # documents joined at a time (their postings: at most BLOCK x POSTINGS_BUDGET rows)
-PAIR_BLOCK = 4096       # candidate pairs whose shared keys are counted at a time
+PAIR_BLOCK = 1024       # candidate pairs whose shared keys are counted at a time (their entries: some 25 MB)
 CHUNK = 1 << 22         # entries looked up at a time where a whole table is scanned
 
 

@@ -10,6 +10,7 @@ them beside its output): the system's temporary folder may itself be memory.
 """
 from __future__ import annotations
 
+import ctypes
 import mmap
 import os
 import tempfile
@@ -154,6 +155,18 @@ class MappedRows:
             high = min(low + block, len(self))
             grown[low:high] = self[low:high]
         return grown
+
+
+def hand_back_freed_memory() -> None:
+    """Hand the memory freed so far back to the system, between the pairing's phases.  glibc keeps
+    what numpy frees in its heap for reuse (arrays under its mmap threshold, which rises to 32 MB as
+    large arrays are freed), and the heap fragments: after a round of candidates some 100 MB of it
+    is free but still the process's.  ``malloc_trim`` returns those pages; elsewhere nothing is done."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError, TypeError):    # not glibc (Windows: no CDLL(None)): nothing to do
+        return
+    trim(0)
 
 
 @contextmanager

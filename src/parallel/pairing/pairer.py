@@ -58,7 +58,7 @@ from parallel.pairing.keys import (
     likeliest_translations,
 )
 from parallel.pairing.links import linked_by_pages
-from parallel.pairing.mapped import MappedRows
+from parallel.pairing.mapped import MappedRows, hand_back_freed_memory
 from parallel.pairing.model import (
     FEATURE_NAMES,
     MIN_LABELS,
@@ -176,6 +176,7 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
             del stems
             result = _score_round(index, shapes, links, options, learned_from, unpaired)
             del index               # the next round builds its own
+            hand_back_freed_memory()
             unpaired = _unpaired(result, len(arabic), len(english))
             result.linked_by_pages = len(links)
             confident = _surest(result.pairs, arabic, options)
@@ -184,6 +185,7 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
                 break   # the last round, too few pairs to learn from, or hardly anything new to learn
             say(f"learning a word table from {len(confident)} pairs")
             table, learned_from = learn_table(arabic, english, confident), confident
+            hand_back_freed_memory()
             stems, = idle.take()
     return result
 
@@ -306,9 +308,9 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
     for _ in range(SELF_TRAINING + 1):
         chosen = self_labelled(pairs, positive, scores)
         positives, negatives = int((chosen & positive).sum()), int((chosen & ~positive).sum())
-        base_rate = positives / max(positives + negatives, 1)
         if positives < 2 or negatives < 2:
-            break
+            break       # the last model stays, with the share of positives it was fitted on
+        base_rate = positives / (positives + negatives)
         rows, labels, weights = fit_rows(chosen, positive)
         del chosen
         model = fit_pair_model(features[rows], labels, weights=weights)
