@@ -443,27 +443,6 @@ def test_a_shelf_gives_back_what_was_shelved_in_any_order(tmp_path):
     shelf.close()
 
 
-def test_what_is_set_aside_comes_back_once_and_leaves_nothing_behind(tmp_path):
-    from parallel.pairing.index import KeyTable
-    from parallel.pairing.shelf import SetAside
-    table = KeyTable(np.asarray([0, 2, 3]), np.asarray([7, 9, 4], dtype=np.uint32), np.asarray([0, 1, 1], dtype=np.int8),
-                     np.asarray([1.0, 0.5, 0.25], dtype=np.float32))
-    aside = SetAside(str(tmp_path))
-    aside.put(table, None, ["vocabulary"])
-    with pytest.raises(RuntimeError):
-        aside.put(table)                     # one thing at a time: the first is not overwritten
-    back, nothing, words = aside.take()
-    assert nothing is None and words == ["vocabulary"] and back is not table
-    assert all(np.array_equal(getattr(back, f), getattr(table, f)) and getattr(back, f).dtype == getattr(table, f).dtype
-               for f in ("starts", "keys", "families", "weights"))
-    with pytest.raises(RuntimeError):
-        aside.take()                         # taken once: the file went with it
-    assert list(tmp_path.iterdir()) == []
-    with SetAside(str(tmp_path)) as left:    # a run that stops before taking it back deletes it too
-        left.put(table)
-        written = left._file
-    assert written.closed
-
 def test_documents_on_a_shelf_pair_as_documents_in_memory(flores_documents):
     from parallel.pairing.shelf import DocumentShelf
     heaps = make_heaps(flores_documents, PairEvalConfig(seed=5))
@@ -637,3 +616,15 @@ def test_a_refit_without_labels_keeps_the_last_model_and_its_base_rate(flores_do
     pairing = pair_documents(heaps.arabic, heaps.english, PairingOptions(lexicon_rounds=0))
     probabilities = [pair.probability for pair in pairing.pairs]
     assert len(pairing.pairs) > 100 and all(0.5 <= p <= 1.0 for p in probabilities)
+
+
+def test_stem_counts_written_a_block_at_a_time_are_the_counts(flores_documents, tmp_path, monkeypatch):
+    from parallel.pairing import words
+    heaps = make_heaps(flores_documents[:40], PairEvalConfig(seed=2))
+    whole = words.stem_counts(heaps.arabic)
+    monkeypatch.setattr(words, "BLOCK", 3)
+    blocks = words.stem_counts(heaps.arabic, str(tmp_path))
+    assert blocks.vocabulary == whole.vocabulary and len(whole.stems) > 1000
+    for name in ("starts", "stems", "counts", "latin_starts", "latin_keys"):
+        assert np.array_equal(getattr(blocks, name), getattr(whole, name)), name
+    assert list(tmp_path.iterdir()) == []           # nameless files: nothing left behind

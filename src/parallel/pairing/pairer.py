@@ -71,7 +71,6 @@ from parallel.pairing.model import (
     row_sums,
     set_length_column,
 )
-from parallel.pairing.shelf import SetAside
 from parallel.pairing.words import expected_word_table, stem_counts
 
 LINK_EVIDENCE = "hreflang"
@@ -138,9 +137,8 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
                    options: PairingOptions | None = None, progress: Callable[[str], None] | None = None,
                    scratch: str | None = None) -> Pairing:
     """Pair Arabic documents with the English documents that translate them (see the module).
-    ``scratch``: the folder of the files that hold each side's key tables and index
-    (``mapped``), and where what a round does not use waits meanwhile (``shelf.SetAside``); the
-    system's temporary folder by default, which may be memory."""
+    ``scratch``: the folder of the files that hold each side's key tables, stem counts, index
+    and candidates (``mapped``); the system's temporary folder by default, which may be memory."""
     options = options or PairingOptions()
     say = progress or (lambda message: None)
     if not arabic or not english:
@@ -157,36 +155,31 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
     shapes = Shapes.of(arabic, english)
     has_pivots = all(document.pivot is not None for document in arabic)
     rounds = 1 if has_pivots else 1 + options.lexicon_rounds
-    stems = stem_counts(arabic) if rounds > 1 else None
+    stems = stem_counts(arabic, scratch) if rounds > 1 else None      # in files, as the key tables
     table: Lexicon | None = None
     result = Pairing([], linked_by_pages=len(links))
     learned_from: list[tuple[int, int]] = []
     unpaired = None
-    with SetAside(scratch) as idle:     # deleted however the rounds end
-        for round_number in range(rounds):
-            say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if table else ""))
-            arabic_table = base_arabic
-            if table is not None:
-                arabic_table = merged_tables(base_arabic, expected_word_table(
-                    stems, likeliest_translations(table), english_present, scratch), scratch)
-            index = build_index(arabic_table, english_table, scratch)
-            del arabic_table        # the index holds what it needs of it
-            if round_number + 1 < rounds:   # what the next round starts from waits on disk meanwhile
-                idle.put(stems)
-            del stems
-            result = _score_round(index, shapes, links, options, learned_from, unpaired)
-            del index               # the next round builds its own
-            hand_back_freed_memory()
-            unpaired = _unpaired(result, len(arabic), len(english))
-            result.linked_by_pages = len(links)
-            confident = _surest(result.pairs, arabic, options)
-            repeated = len(set(confident) & set(learned_from)) / max(len(confident), 1)
-            if round_number + 1 == rounds or len(confident) < MIN_TABLE_PAIRS or repeated >= SAME_PAIRS:
-                break   # the last round, too few pairs to learn from, or hardly anything new to learn
-            say(f"learning a word table from {len(confident)} pairs")
-            table, learned_from = learn_table(arabic, english, confident), confident
-            hand_back_freed_memory()
-            stems, = idle.take()
+    for round_number in range(rounds):
+        say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if table else ""))
+        arabic_table = base_arabic
+        if table is not None:
+            arabic_table = merged_tables(base_arabic, expected_word_table(
+                stems, likeliest_translations(table), english_present, scratch), scratch)
+        index = build_index(arabic_table, english_table, scratch)
+        del arabic_table        # the index holds what it needs of it
+        result = _score_round(index, shapes, links, options, learned_from, unpaired)
+        del index               # the next round builds its own
+        hand_back_freed_memory()
+        unpaired = _unpaired(result, len(arabic), len(english))
+        result.linked_by_pages = len(links)
+        confident = _surest(result.pairs, arabic, options)
+        repeated = len(set(confident) & set(learned_from)) / max(len(confident), 1)
+        if round_number + 1 == rounds or len(confident) < MIN_TABLE_PAIRS or repeated >= SAME_PAIRS:
+            break   # the last round, too few pairs to learn from, or hardly anything new to learn
+        say(f"learning a word table from {len(confident)} pairs")
+        table, learned_from = learn_table(arabic, english, confident), confident
+        hand_back_freed_memory()
     return result
 
 

@@ -8,9 +8,7 @@ are pickled into one temporary file as they are read; only each document's name 
 in memory.  Iterating reads the file in order; indexing seeks.  The file is deleted when the shelf
 is closed or collected.
 
-``SetAside`` does the same for what pairing holds between rounds and does not use inside one (the
-Arabic side's stem counts, about 1 KB a document): a round scores its candidates without them in
-memory.  (The key tables themselves are in mapped files from the start: ``mapped``.)
+(The key tables, stem counts and candidates are in mapped files: ``mapped``.)
 """
 from __future__ import annotations
 
@@ -137,42 +135,3 @@ class Shelved(Sequence):
         if isinstance(index, slice):
             return [self[k] for k in range(*index.indices(len(self)))]
         return self._read(index)
-
-
-class SetAside:
-    """Objects kept in a nameless temporary file while they are not needed, then taken back
-    (once: the file goes with them)."""
-
-    def __init__(self, directory: str | None = None):
-        self._directory = directory
-        self._file = None
-
-    def __enter__(self) -> "SetAside":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Delete whatever is still set aside (a run that stopped before taking it back)."""
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-    def put(self, *objects: Any) -> None:
-        """Write the objects out; the caller lets go of its own references to free them."""
-        if self._file is not None:
-            raise RuntimeError("something is set aside already: take it back first")
-        with told_of_folder(self._directory):
-            self._file = tempfile.TemporaryFile(dir=self._directory)
-            pickle.dump(objects, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def take(self) -> tuple:
-        """The objects put, read back, and the file deleted."""
-        if self._file is None:
-            raise RuntimeError("nothing is set aside")
-        self._file.seek(0)
-        try:
-            return pickle.load(self._file)
-        finally:
-            self.close()

@@ -12,7 +12,7 @@ take their words from it instead and get none here.
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -20,43 +20,78 @@ import numpy as np
 from parallel.alignment.lexicon import arabic_words, english_words
 from parallel.pairing.index import BLOCK, KeyTable, TableWriter, restricted, run_starts
 from parallel.pairing.keys import WORDS, SideDocument, key_of
+from parallel.pairing.mapped import ColumnWriter, Mapped
 
 
 @dataclass
 class StemCounts:
     """Each document's Arabic stems (ids into ``vocabulary``) with their counts, and its Latin
-    words as keys; entries grouped by document (``starts``, ``latin_starts``)."""
+    words as keys; entries grouped by document (``starts``, ``latin_starts``), in files
+    (``mapped``: some 1 KB a document, never all in memory)."""
     starts: np.ndarray
     stems: np.ndarray
     counts: np.ndarray
     vocabulary: list[str]
     latin_starts: np.ndarray
     latin_keys: np.ndarray
+    mapped: tuple[Mapped, ...] = field(default=(), repr=False, compare=False)
+
+    def release(self) -> None:
+        """Hand back the pages of its files read so far."""
+        for mapped in self.mapped:
+            mapped.release()
 
 
-def stem_counts(documents: Sequence[SideDocument]) -> StemCounts:
-    """Count every document's stems once (none for a document with a pivot)."""
+def stem_counts(documents: Sequence[SideDocument], directory: str | None = None) -> StemCounts:
+    """Count every document's stems once (none for a document with a pivot), written to files in
+    ``directory`` a block of ``BLOCK`` documents at a time."""
     ids: dict[str, int] = {}
-    stems, counts, starts = array("i"), array("f"), array("q", [0])   # stem ids as int32
-    latin_keys, latin_starts = array("I"), array("q", [0])
-    for document in documents:
+    entries, latin = _Entries((np.int32, np.float32), directory), _Entries((np.uint32,), directory)
+    for number, document in enumerate(documents, 1):
         if document.pivot is None:
             found: dict[int, int] = {}
             text = document.text
             for word in arabic_words(text):
                 stem = ids.setdefault(word, len(ids))
                 found[stem] = found.get(stem, 0) + 1
-            stems.extend(found)
-            counts.extend(found.values())
-            latin_keys.extend({key_of(WORDS, word) for word in english_words(text)})
-        starts.append(len(stems))
-        latin_starts.append(len(latin_keys))
-    return StemCounts(_numpy(starts, np.int64), _numpy(stems, np.int32), _numpy(counts, np.float32), list(ids),
-                      _numpy(latin_starts, np.int64), _numpy(latin_keys, np.uint32))
+            entries.add(list(found), list(found.values()))
+            latin.add(list({key_of(WORDS, word) for word in english_words(text)}))
+        entries.end_document()
+        latin.end_document()
+        if number % BLOCK == 0:
+            entries.flush()
+            latin.flush()
+    starts, (stems, counts), entries_mapped = entries.finish()
+    latin_starts, (latin_keys,), latin_mapped = latin.finish()
+    return StemCounts(starts, stems, counts, list(ids), latin_starts, latin_keys, (entries_mapped, latin_mapped))
 
 
-def _numpy(values: array, dtype) -> np.ndarray:
-    return np.frombuffer(values, dtype=dtype).copy() if len(values) else np.zeros(0, dtype=dtype)
+class _Entries:
+    """Columns of entries grouped by document, buffered a block of documents, written to files."""
+
+    def __init__(self, dtypes: tuple, directory: str | None):
+        self._writer = ColumnWriter(dtypes, directory)
+        self._dtypes = dtypes
+        self._buffers: list[list] = [[] for _ in dtypes]
+        self._starts = array("q", [0])
+        self._written = 0
+
+    def add(self, *columns: list) -> None:
+        for buffer, values in zip(self._buffers, columns):
+            buffer.extend(values)
+
+    def end_document(self) -> None:
+        self._starts.append(self._written + len(self._buffers[0]))
+
+    def flush(self) -> None:
+        self._writer.append(*(np.asarray(buffer, dtype=dtype) for buffer, dtype in zip(self._buffers, self._dtypes)))
+        self._written += len(self._buffers[0])
+        self._buffers = [[] for _ in self._dtypes]
+
+    def finish(self) -> tuple[np.ndarray, list[np.ndarray], Mapped]:
+        self.flush()
+        columns, mapped = self._writer.finish()
+        return np.frombuffer(self._starts, dtype=np.int64).copy(), columns, mapped
 
 
 @dataclass
@@ -90,6 +125,7 @@ def expected_word_table(counts: StemCounts, likeliest: Mapping[str, tuple[tuple[
         starts, keys, weights = _among_present(_expected_block(counts, choices, first,
                                                                min(first + BLOCK, document_count)), present)
         writer.append(KeyTable(starts, keys, np.full(len(keys), WORDS, dtype=np.int8), weights))
+        counts.release()
     return writer.finish()
 
 
