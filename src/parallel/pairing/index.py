@@ -324,9 +324,8 @@ def _candidates_one_way(table: KeyTable, other: KeyTable, idf: np.ndarray, other
 
 
 def candidate_pairs(index: Index, keep: int = CANDIDATES, also: Iterable[np.ndarray] = ()) -> CodedPairs:
-    """(arabic, english) document pairs worth scoring, sorted, each once, in a file: each
-    document's ``keep`` best by shared rare keys, looked up from both sides, and the pairs of
-    ``also`` ((n, 2) arrays)."""
+    """(arabic, english) document pairs worth scoring, sorted, each once, in a file: each document's
+    ``keep`` best by shared rare keys, looked up from both sides, and the pairs of ``also``."""
     arabic_count, english_count = len(index.arabic), len(index.english)
     pairs = PairWriter(arabic_count, english_count, index.scratch)
     for codes in _candidates_one_way(index.arabic, index.english, index.idf, index.english_frequency, keep,
