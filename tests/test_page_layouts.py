@@ -447,6 +447,30 @@ def test_template_fields_standing_alone_in_the_densest_block_are_lines_of_their_
     assert block_lines(dense_block(inline)) == [f"{STORY.body[0]} {STORY.body[1]} {STORY.body[2]}", STORY.body[3]]
 
 
+@pytest.mark.parametrize("line, kind", [
+    ("احصل على أهم أخبار الاقتصاد والأعمال في بريدك يومياً", "promotion"),
+    ("تصحيح: عُدّل هذا المقال في 4 تموز لتصحيح العلم الذي ترفعه إحدى السفن.", "correction"),
+    ("READ: UN: Israel demolished more Palestinian homes in 2024 than in any year on record", "read_also"),
+    ("ساهم/ي في استمرارنا عبر الانضمام إلى مجتمع القراء.", "promotion"),
+    ("Support independent journalism: become a member today.", "promotion"),
+    # the story
+    ("وحصل المزارعون على الدعم في بريدهم بعد أسبوعين من التقديم.", None),
+    ("تصحيح المسار الاقتصادي يتطلب إصلاحات هيكلية عميقة.", None),
+    ("Readers of the report said the figures were wrong.", None),
+    ("وقال إن الحكومة ساهمت في استمرار الأزمة بقراراتها الأخيرة.", None),
+])
+def test_an_eighth_blind_sets_lines(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind
+
+
+def test_support_appeals_and_match_cards_go_before_extraction():
+    root = html.fromstring(f'<div><article><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p>'
+                           f'<div class="matchCard inArticle"><span>الهلال</span><span>3 - 1</span><ul><li>17\' مالكوم</li>'
+                           f'</ul></div><p>{STORY.body[1]}</p></article><div class="r22-support"><h3>منبر مستقل</h3>'
+                           f'<p>ادعم الصحافة المستقلة.</p></div></div>')
+    assert without_chrome(root)["boxes"] == 2 and "مالكوم" not in root.text_content() and "منبر" not in root.text_content()
+
+
 def test_a_headline_the_page_names_stays_whatever_it_reads_like():
     lines = ["تقرير: الجفاف يهدد محاصيل القمح في شرق المتوسط", *STORY.body]
     assert clean_lines(lines)[0] == list(STORY.body)                         # a text file: a credit line first

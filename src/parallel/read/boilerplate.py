@@ -114,7 +114,8 @@ _LINK_LIST_LABELS = (r"ذات صلة|مواضيع ذات صلة|موضوعات �
                      r"Read also|Also read|Read more|See also|Related|Related stories|Recommended|Recommended stories|"
                      r"قد يهمك أيضا|قد يهمك|قد يعجبك أيضا|شاهد أيضا|موضوعات قد تهمك|الأكثر تداولا|"
                      r"Most read|Most popular|You may also like|More on this story|Read next|Editor's picks|Trending")
-_READ_ALSO_RE = re.compile(r"^(?:اقرأ|إقرأ|اقرا|طالع) (?:أيضا|أيضاً|ايضا|ايضاً|كذلك|المزيد)|^(?:اقرأ|إقرأ|طالع)\s*[:：]|"
+_READ_ALSO_RE = re.compile(r"^(?:اقرأ|إقرأ|اقرا|طالع) (?:أيضا|أيضاً|ايضا|ايضاً|كذلك|المزيد)|"
+                           r"^(?:اقرأ|إقرأ|طالع|Read)\s*[:：]|"
                            rf"^(?:{_LINK_LIST_LABELS}|Watch)(?=\s*[:：|»]|\s+[\-–]|\s*$)|"
                            rf"^(?:نهاية|تخطى|تجاوز|End of|Skip)\s+(?:{_LINK_LIST_LABELS})"
                            r"(?:\s+(?:and continue reading|وواصل القراءة|ومتابعة القراءة))?\s*$", re.IGNORECASE)
@@ -144,6 +145,9 @@ _PROMOTION_RE = re.compile(
     # the site by its Latin name and a platform, nothing after: "تابعوا RT على تلغرام"
     rf"تابعوا\s+[A-Za-z][\w&.+-]*(?:\s+[A-Za-z][\w&.+-]*)?\s+(?:على|عبر)\s+(?:ال)?(?:{_CHANNELS})$|"
     r"Follow [^.]{0,40}\bcoverage\b|"
+    # an appeal to keep the site going: "ساهم/ي في استمرارنا", "Support independent journalism"
+    r"(?:ساهم|ساهمي|ساهموا|ادعم|ادعمي|ادعموا)(?:/ي)?\b.{0,40}?(?:استمرارنا|بقائنا|استقلالنا|صحافتنا)|"
+    r"(?:Support|Back) (?:our|independent) journalism|Become a (?:member|supporter)\b|"
     # a call to the reader on a platform, "so that the news reaches you": "اشترك في قناة المصدر على تلجرام لتصلك …"
     rf"(?:اشترك|اشتركوا|اشتركي|تابع|تابعوا|تابعي|انضم|انضموا|انضمي)\b(?:\s+\S+){{0,8}}?\s+(?:على|عبر|في)\s+"
     rf"(?:ال)?(?:{_CHANNELS})\b.{{0,40}}?(?:لتصلك|ليصلك|لتصلكم|ليصلكم)\b|"
@@ -152,7 +156,7 @@ _PROMOTION_RE = re.compile(
     r"(?:اضغط|انقر|اضغطوا|انقروا|Click|Tap)\s+(?:هنا|here)\b)", re.IGNORECASE)
 MAX_PROMOTION_WORDS = 30
 # The paywall's offer, a short line of its own ("اشترك الآن", "احصل على وصول غير محدود…"); a sign-up link.
-_OFFER_RE = re.compile(r"^(?:(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك)|"
+_OFFER_RE = re.compile(r"^(?:(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك|.{0,50}\bفي بريدك)|"
                        r"(?:اشترك|اشتركوا|اشتركي) (?:الآن|ليصلك|لتصلك|ليصلكم|لتصلكم)|"
                        r"(?:Get (?:unlimited|full) access|Subscribe (?:now|today|to (?:continue|keep) reading))\b)|"
                        r"\bSign up here\b", re.IGNORECASE)
@@ -177,7 +181,7 @@ _BIO_RE = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3} is (?:a|an|the|
 MAX_BIO_WORDS = 60
 # A correction note about the article ("This article was amended on …").
 _CORRECTION_RE = re.compile(r"^(?:This (?:article|story) (?:was|has been) (?:amended|corrected|updated) on|"
-                            r"(?:تم|جرى) تعديل هذا (?:المقال|الخبر)|صُحح هذا (?:المقال|الخبر))", re.IGNORECASE)
+                            r"(?:تصحيح\s*[:：]\s*)?(?:(?:تم|جرى) تعديل|عدل|صحح) هذا (?:المقال|الخبر))", re.IGNORECASE)
 MAX_CORRECTION_WORDS = 60
 # Reported speech: a line that quotes a notice or an offer to tell of it is the story ("«نستخدم ملفات تعريف
 # الارتباط…»، عبارة تظهر على معظم المواقع", "…, the regulator said").

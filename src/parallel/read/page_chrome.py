@@ -19,12 +19,14 @@ names them as chrome:
   article is shown, before its script runs, as a blockquote of the post's text, its author's
   handle, its date and links (``pic.twitter.com/…``): another voice and the platform's furniture,
   not the article's paragraphs.  They are dropped by their embed classes (and ``amp-twitter`` …).
-- **Boxes named for the author's bio, a promotion or a pull quote.** A box whose class names an
-  author's biography (``author-bio``, CSS modules' ``AuthorBio_bio__…``) or a promotion
-  (``promo``, ``ProPromo_promo__…``) holds the writer's card or an offer, written in sentences an
-  extractor keeps; a pull quote (``pull-quote``, ``pullquote``, ``quote-box``) repeats a line of the article as
-  a display.  Such a box is dropped when it is short (``MAX_BOX_WORDS``) and holds neither
-  the page's ``<h1>`` nor its ``<article>`` or ``<main>``.
+- **Boxes named for the author's bio, a promotion, an appeal, a pull quote or a score card.** A
+  box whose class names an author's biography (``author-bio``, CSS modules' ``AuthorBio_bio__…``),
+  a promotion (``promo``, ``ProPromo_promo__…``) or an appeal for donations or membership
+  (``donate``, ``membership``, ``r22-support``) holds the writer's card or an offer, written in
+  sentences an extractor keeps; a pull quote (``pull-quote``, ``pullquote``, ``quote-box``)
+  repeats a line of the article as a display; a match's score card (``matchCard``,
+  ``match-centre``) lists scorers and line-ups.  Such a box is dropped when it is short
+  (``MAX_BOX_WORDS``) and holds neither the page's ``<h1>`` nor its ``<article>`` or ``<main>``.
 """
 from __future__ import annotations
 
@@ -59,7 +61,9 @@ COMMENT_TITLE_RE = re.compile(
     re.IGNORECASE)
 MAX_TITLE_WORDS = 14
 # Words of a box's class or id that name an author's card or a promotion, and the most words such a box holds.
-BOX_NAMES = frozenset({"bio", "authorbio", "promo", "promotion", "promoted"})
+BOX_NAMES = frozenset({"bio", "authorbio", "promo", "promotion", "promoted", "donate", "donation", "membership",
+                       "support"})
+_MATCH_WIDGETS = frozenset({"card", "center", "centre", "box", "widget", "summary"})   # a "match…" box: a score card
 MAX_BOX_WORDS = 80
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _KEEP_WHOLE = ("html", "body", "article", "main")
@@ -95,7 +99,7 @@ def _drop_embedded_posts(root) -> int:
 def _is_named_box(element) -> bool:
     names = markup_names(element)
     return (bool(BOX_NAMES & names) or {"pull", "quote"} <= names or {"quote", "box"} <= names
-            or bool({"pullquote", "quotebox"} & names))
+            or bool({"pullquote", "quotebox"} & names) or ("match" in names and bool(_MATCH_WIDGETS & names)))
 
 
 def _drop_named_boxes(root) -> int:
