@@ -187,9 +187,22 @@ def shown_title_part(root) -> str:
                 run = _joined(run, pieces[first], pieces[last - 1])
             if len(run.split()) >= MIN_TITLE_WORDS:
                 runs.setdefault(near_exact_key(run), run)
+    longest = 2 * max((len(run) for run in runs.values()), default=0)
     shown = [run for element in root.iter("h1", "h2", "h3", "b", "strong", "span", "font", "td", "div", "p")
-             if (run := runs.get(near_exact_key(element_text(element)))) is not None]
+             if (text := _short_text(element, longest)) and (run := runs.get(near_exact_key(text))) is not None]
     return max(shown, key=lambda run: len(run.split()), default="")
+
+
+def _short_text(element, limit: int) -> str:
+    """The element's text as ``element_text`` reads it, or "" when it is longer than ``limit``
+    characters (read no further: a container's text is long)."""
+    pieces, length = [], 0
+    for piece in element.itertext():
+        pieces.append(piece)
+        length += len(piece)
+        if length > limit:
+            return ""
+    return " ".join("".join(pieces).split())
 
 
 def _joined(title: str, first: str, last: str) -> str:
