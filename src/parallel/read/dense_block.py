@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from parallel.read.page_parts import non_space_chars
+
 # Elements whose text is a separate block, not the text of the element holding them.
 _NESTED_BLOCKS = frozenset("div table tbody thead tfoot tr td th ul ol li dl nav aside header footer form section "
                            "article figure h1 h2 h3 h4 h5 h6 blockquote select button iframe noscript script "
@@ -22,18 +24,14 @@ INNER_SHARE = 0.9          # of a block's text one inline child holds: the child
 MIN_BLOCK_CHARS = 200       # non-space characters of text a block must hold to be taken for the article
 
 
-def _chars(text: str | None) -> int:
-    return sum(not ch.isspace() for ch in text or "")
-
-
 def _held_chars(element) -> int:
     """Characters of text the element holds itself: its own text and its paragraphs' and inline
     children's, not inside a link or a nested block."""
-    held = _chars(element.text) if element.tag != "a" else 0
+    held = non_space_chars(element.text) if element.tag != "a" else 0
     for child in element:
         if isinstance(child.tag, str) and child.tag not in _NESTED_BLOCKS:
             held += _held_chars(child)
-        held += _chars(child.tail)
+        held += non_space_chars(child.tail)
     return held
 
 

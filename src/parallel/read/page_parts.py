@@ -211,6 +211,11 @@ def _joined(title: str, first: str, last: str) -> str:
     return title[start:title.find(last, start) + len(last)]
 
 
+def non_space_chars(text: str | None) -> int:
+    """How many characters of ``text`` are not spaces (how much text a page, a block or an article holds)."""
+    return sum(not ch.isspace() for ch in text or "")
+
+
 def element_text(element) -> str:
     """An element's text as a reader sees it on one line: spaces collapsed."""
     return " ".join(element.text_content().split())

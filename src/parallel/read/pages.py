@@ -28,6 +28,7 @@ from parallel.read.page_parts import (
     heading_before,
     is_caption,
     is_navigation,
+    non_space_chars,
     page_parts,
     place_standfirst,
     without_site_name,
@@ -118,7 +119,7 @@ def _visible(root) -> tuple[int, str, str]:
     headings = root.findall(".//h1")
     heading = element_text(headings[0]) if len(headings) == 1 else ""
     text = root.text_content()
-    return sum(not ch.isspace() for ch in text), heading, text
+    return non_space_chars(text), heading, text
 
 
 def _above_headline(line: str, parts: PageParts) -> bool:
@@ -131,10 +132,6 @@ def _without_list_dash(line: str, parts: PageParts) -> str:
     (a paragraph the site itself opens with "- " keeps it)."""
     item = _LIST_MARKER_RE.sub("", line)
     return item if item != line and (comparable(item) in parts.list_items or not item) else line
-
-
-def _non_space(text: str) -> int:
-    return sum(not ch.isspace() for ch in text)
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -187,7 +184,7 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
         plain = _extracted(cleaned, tables=False)
         if plain is not None and (plain.text or "").strip():
             result, text, sources["body"] = plain, plain.text, "trafilatura, tables left out (a table layout)"
-        if _non_space(text) >= WHOLE_PAGE_SHARE * page_chars and (block := dense_block(cleaned)) is not None:
+        if non_space_chars(text) >= WHOLE_PAGE_SHARE * page_chars and (block := dense_block(cleaned)) is not None:
             text = "\n".join(block_lines(block))
             sources["body"] = "the page's densest block (a table layout read whole)"
     if not text.strip() and parts.body.strip():
@@ -227,7 +224,7 @@ def extract_page(html_text: str, path: Path, encoding: str = "utf-8") -> tuple[l
     info = PageInfo(title=without_site_name(title or headline, site), headline=headline, date=date or "",
                     author=author or "",
                     site=site, url=(result.url if result is not None else "") or parts.canonical, encoding=encoding,
-                    page_chars=page_chars, article_chars=sum(not ch.isspace() for line in lines for ch in line),
+                    page_chars=page_chars, article_chars=sum(non_space_chars(line) for line in lines),
                     sources={k: v for k, v in sources.items() if v}, captions_removed=tuple(captions),
                     credits_removed=tuple(credits),
                     link_lines=tuple(line for line in lines if comparable(line) in parts.link_texts),
