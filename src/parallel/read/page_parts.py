@@ -178,13 +178,12 @@ def shown_title_part(root) -> str:
     ``MIN_TITLE_WORDS`` words or more: the headline of a page with no ``<h1>`` and no JSON-LD, whose
     title an extractor may read as its date or its site's name.  "" when no part is shown."""
     title = root.find(".//title")
-    pieces = _TITLE_SEPARATORS.split(element_text(title)) if title is not None else []
+    whole = element_text(title) if title is not None else ""
+    pieces = _TITLE_SEPARATORS.split(whole) if whole else []
     runs = {}
     for first in range(len(pieces)):
         for last in range(first + 1, len(pieces) + 1):
-            run = element_text(title)
-            if first or last < len(pieces):
-                run = _joined(run, pieces[first], pieces[last - 1])
+            run = _joined(whole, pieces[first], pieces[last - 1]) if first or last < len(pieces) else whole
             if len(run.split()) >= MIN_TITLE_WORDS:
                 runs.setdefault(near_exact_key(run), run)
     longest = 2 * max((len(run) for run in runs.values()), default=0)
