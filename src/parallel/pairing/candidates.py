@@ -24,6 +24,12 @@ MARGIN = 1.5            # a self-labelled pair's score over its runner-up's, on 
 FIT_ROWS = 500_000      # the most rows a model is fitted on: beyond, negatives are sampled and weighted
 
 
+def pair_codes(pairs, english_count: int) -> np.ndarray:  # noqa: ANN001
+    """Each pair's code, ``arabic * english_count + english`` ((n, 2) rows of pairs, as int64)."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    return pairs[:, 0] * english_count + pairs[:, 1]
+
+
 class CodedPairs:
     """Candidate pairs kept as one int64 code each, ``arabic * english_count + english``, in a file
     (``MappedRows``), read as (n, 2) rows of (arabic, english) by slices or lists of rows."""
@@ -42,7 +48,7 @@ class CodedPairs:
     def grown(self, extra: np.ndarray) -> "CodedPairs":
         """A copy with the ``extra`` pairs ((n, 2) rows) after these."""
         codes = self.codes.grown(len(extra))
-        codes[len(self):] = extra[:, 0] * self.english_count + extra[:, 1]
+        codes[len(self):] = pair_codes(extra, self.english_count)
         return CodedPairs(codes, self.english_count)
 
 
@@ -60,7 +66,7 @@ class PairWriter:
     def add(self, pairs: np.ndarray) -> None:
         """Some pairs ((n, 2) rows), or their codes (1-D)."""
         pairs = np.asarray(pairs, dtype=np.int64)
-        codes = pairs[:, 0] * self._english_count + pairs[:, 1] if pairs.ndim == 2 else pairs
+        codes = pair_codes(pairs, self._english_count) if pairs.ndim == 2 else pairs
         self._added.append(codes)
         self._count += len(codes)
 
@@ -286,21 +292,17 @@ def link(pairs, probabilities, threshold: float) -> np.ndarray:  # noqa: ANN001
 
 def among(pairs, chosen, english_count: int) -> np.ndarray:  # noqa: ANN001
     """A mask of the rows of ``pairs`` that are among ``chosen`` (pairs, or an (n, 2) array of them)."""
-    chosen = np.asarray(chosen, dtype=np.int64).reshape(-1, 2)
-    codes = np.unique(chosen[:, 0] * english_count + chosen[:, 1])
+    codes = np.unique(pair_codes(chosen, english_count))
     found = np.zeros(len(pairs), dtype=bool)
     for rows in row_blocks(len(pairs)):
-        block = np.asarray(pairs[rows], dtype=np.int64)
-        found[rows] = np.isin(block[:, 0] * english_count + block[:, 1], codes)
+        found[rows] = np.isin(pair_codes(pairs[rows], english_count), codes)
     return found
 
 
 def present_in(query: np.ndarray, pairs, english_count: int) -> np.ndarray:  # noqa: ANN001
     """A mask of the ``query`` pairs (a few, in memory) that are rows of ``pairs`` (many, read a block at a time)."""
-    codes = np.asarray(query, dtype=np.int64).reshape(-1, 2)
-    codes = codes[:, 0] * english_count + codes[:, 1]
+    codes = pair_codes(query, english_count)
     found = np.zeros(len(codes), dtype=bool)
     for rows in row_blocks(len(pairs)):
-        block = np.asarray(pairs[rows], dtype=np.int64)
-        found |= np.isin(codes, block[:, 0] * english_count + block[:, 1])
+        found |= np.isin(codes, pair_codes(pairs[rows], english_count))
     return found
