@@ -628,3 +628,28 @@ def test_stem_counts_written_a_block_at_a_time_are_the_counts(flores_documents, 
     for name in ("starts", "stems", "counts", "latin_starts", "latin_keys"):
         assert np.array_equal(getattr(blocks, name), getattr(whole, name)), name
     assert list(tmp_path.iterdir()) == []           # nameless files: nothing left behind
+
+
+def test_conflict_marks_another_story_on_the_same_subject_not_a_translation_nor_an_unrelated_one():
+    """Two stories of one trial share its names and a figure but not the rest of their numbers:
+    their number conflict (shared and unexplained mass both present) is what tells them apart
+    from a translation (everything explained) and from an unrelated story (nothing shared)."""
+    from parallel.pairing import model
+    arabic = SideDocument("verdict", ["قضت المحكمة بالسجن 7 سنوات على مدحت شكري وألزمته برد 340 مليون جنيه.",
+                                      "وقضت بالسجن 3 سنوات على ثلاثة من مساعديه."])
+    english = [SideDocument("verdict.en", ["The court sentenced Medhat Shukri to 7 years and ordered him to repay "
+                                           "EGP 340 million.", "It sentenced three of his aides to 3 years."]),
+               SideDocument("opening.en", ["The trial of Medhat Shukri opened with 6 defendants over losses of "
+                                           "EGP 340 million.", "The court adjourned to 12 May."]),
+               SideDocument("weather.en", ["Winds of 45 km/h are expected on Friday.", "Temperatures reach 41 degrees."])]
+    index = build_index(raw_table([arabic_keys(arabic)]), raw_table(english_keys(d) for d in english))
+    pairs = np.array([[0, 0], [0, 1], [0, 2]])
+    shared = shared_mass(index, pairs)[0:]
+
+    def flat(block):
+        return np.zeros(len(block)), np.zeros(len(block))
+
+    features = model.pair_features(shared, index.arabic_mass, index.english_mass, pairs, flat)
+    conflict = features[:, model.FEATURE_NAMES.index("numbers_conflict")]
+    assert conflict[0] == 0 and conflict[2] == 0        # all explained; nothing shared
+    assert conflict[1] < -0.1                           # 340 shared; 7, 3 and 6, 12 not

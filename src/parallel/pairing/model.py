@@ -29,8 +29,8 @@ RIDGE = 1.0             # L2 penalty of the logistic regression (on standardised
 MIN_LENGTH_SPREAD = 0.1  # log length ratio: a few pairs do not make translations' lengths tighter than 10%
 MIN_LABELS = 5          # fewer self-labelled pairs than this: the fixed weights below are used
 SHAPE_FEATURES = ("length", "sentences")
-FEATURE_NAMES = tuple(f"{family}_{side}" for family in FAMILIES for side in ("of_arabic", "of_english", "shared")) + (
-    SHAPE_FEATURES)
+FAMILY_FEATURES = ("of_arabic", "of_english", "shared", "conflict")
+FEATURE_NAMES = tuple(f"{family}_{side}" for family in FAMILIES for side in FAMILY_FEATURES) + SHAPE_FEATURES
 LENGTH_COLUMN = FEATURE_NAMES.index("length")
 
 
@@ -49,12 +49,14 @@ def pair_features(shared, arabic_mass: np.ndarray, english_mass: np.ndarray, pai
     ``ROW_BLOCK`` rows at a time, into ``out`` where given (rows on disk: ``mapped.MappedRows``),
     from its row ``first`` on."""
     features = np.empty((len(shared), len(FEATURE_NAMES)), dtype=np.float32) if out is None else out
-    families = 3 * shared.shape[1]
+    families = len(FAMILY_FEATURES) * shared.shape[1]
     for rows in row_blocks(len(shared)):
         block, block_pairs = shared[rows], np.asarray(pairs[rows])
         rows_features = np.empty((len(block), len(FEATURE_NAMES)), dtype=np.float32)
-        rows_features[:, :families] = np.stack([_fractions(block, arabic_mass[block_pairs[:, 0]]),
-                                                _fractions(block, english_mass[block_pairs[:, 1]]), np.log1p(block)],
+        arabic, english = arabic_mass[block_pairs[:, 0]], english_mass[block_pairs[:, 1]]
+        unexplained = np.maximum(arabic - block, 0) + np.maximum(english - block, 0)
+        rows_features[:, :families] = np.stack([_fractions(block, arabic), _fractions(block, english), np.log1p(block),
+                                                -np.minimum(np.log1p(block), np.log1p(unexplained))],
                                                axis=2).reshape(len(block), -1)
         length_z, sentence_ratio = shape_features(block_pairs)
         rows_features[:, LENGTH_COLUMN] = -np.abs(length_z)
@@ -166,7 +168,8 @@ def _standardisation(features: np.ndarray, weights: np.ndarray) -> tuple[np.ndar
 def deciding_evidence(model: PairModel, features: np.ndarray, top: int = 2) -> list[str]:
     """The key families (or length) that raised each pair's log-odds most, as ``a+b``."""
     contributions = model.contributions(features)
-    names = [FAMILIES[column // 3] if column < 3 * len(FAMILIES) else FEATURE_NAMES[column]
+    names = [FAMILIES[column // len(FAMILY_FEATURES)] if column < len(FAMILY_FEATURES) * len(FAMILIES)
+             else FEATURE_NAMES[column]
              for column in range(len(FEATURE_NAMES))]
     by_source: dict[str, np.ndarray] = {}
     for column, name in enumerate(names):
