@@ -463,6 +463,21 @@ def test_an_eighth_blind_sets_lines(line, kind):
     assert boilerplate_kind(line, ["the headline"]) == kind
 
 
+@pytest.mark.parametrize("line, kind", [
+    ("Sign up for the Al-Monitor Gulf Briefing", "promotion"),
+    ("Get the latest news and analysis from the Gulf delivered to your inbox every week.", "promotion"),
+    ("ميغافون منصة مستقلة يموّلها قرّاؤها. ادعموا صحافتنا بالاشتراك الشهري.", "promotion"),
+    ("Thursday, May 30, 2024", "dateline"),
+    # the story
+    ("The report was delivered to your inbox by mistake, the company said.", None),
+    ("In May, 2024 prices rose by 3 percent.", None),
+    ("The briefing was held on Thursday, May 30, at the ministry.", None),
+    ("الصحيفة يمولها قراؤها منذ عام 1990، وقال مديرها إن الدعم تراجع.", None),
+])
+def test_a_ninth_blind_sets_lines(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind
+
+
 def test_support_appeals_and_match_cards_go_before_extraction():
     root = html.fromstring(f'<div><article><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p>'
                            f'<div class="matchCard inArticle"><span>الهلال</span><span>3 - 1</span><ul><li>17\' مالكوم</li>'

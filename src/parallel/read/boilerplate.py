@@ -93,8 +93,10 @@ _ARABIC_MONTHS = (
     "كانون الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول"
 ).split()
 _WEEKDAYS = "السبت الأحد الاحد الإثنين الاثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة".split()
-_DATE_WORDS = set(_ARABIC_MONTHS + _WEEKDAYS + ["ص", "م", "GMT", "UTC", "AM", "PM", "am", "pm", "بتوقيت", "غرينتش",
-                                                 "مكة"])
+_ENGLISH_DATE_WORDS = ("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
+                       "June July August September October November December").split()
+_DATE_WORDS = set(_ARABIC_MONTHS + _WEEKDAYS + _ENGLISH_DATE_WORDS + [
+    "ص", "م", "GMT", "UTC", "AM", "PM", "am", "pm", "بتوقيت", "غرينتش", "مكة"])
 _DATE_TOKEN_RE = re.compile(f"^[{DIGITS}:/\\-–.،,]+$")
 
 MAX_CONTROL_LINE_WORDS = 8
@@ -147,7 +149,7 @@ def _has_a_date(line: str) -> bool:
 
 def _is_dateline(line: str) -> bool:
     """A line made only of dates, times, weekday and month names (the page's publication stamp)."""
-    tokens = [t for t in re.split(r"[\s/\-–|]+", line) if t]
+    tokens = [t.rstrip(",،") or t for t in re.split(r"[\s/\-–|]+", line) if t]   # "Thursday, May 30, 2024"
     has_digit = any(ch.isdigit() for ch in line)
     return has_digit and all(_DATE_TOKEN_RE.match(t) or t in _DATE_WORDS for t in tokens)
 

@@ -20,9 +20,12 @@ from parallel.text_rules import DIGITS
 # story.  Not "قناة" nor "تطبيق" alone either: "قناة السويس", "تطبيق القرار" (the canal, implementing).
 _CHANNELS = (r"تويتر|إكس|تلغرام|تليغرام|تيليغرام|تليجرام|تيليجرام|تلجرام|فيسبوك|فيس بوك|إنستغرام|انستغرام|انستجرام|"
              r"يوتيوب|واتساب|واتس آب|تيك توك|سناب شات|قناتنا|صفحتنا|حساباتنا|تطبيقنا|أخبار جوجل|أخبار غوغل|"
-             r"Twitter|X|Telegram|Facebook|Instagram|YouTube|WhatsApp|TikTok|newsletter|Google News|app|channel")
+             r"Twitter|X|Telegram|Facebook|Instagram|YouTube|WhatsApp|TikTok|newsletter|briefing|digest|Google News|"
+             r"app|channel")
 _OURS = r"قناتنا|صفحتنا|صفحاتنا|حساباتنا|حسابنا|تطبيقنا|نشرتنا|موقعنا|النشرة البريدية"
 _LEAD_IN = (r"(?:لمتابعة (?:آخر|أحدث|كل) \S+[،,]?\s+|For (?:the latest|more)\b[^,]{0,40},\s*|"
+            # the site telling it lives on its readers' money before it asks for some
+            r"[^.!]{0,60}(?:يمولها قراؤها|يموله قراؤه|funded by (?:its|our) readers|reader-funded)[^.!]{0,30}[.!]\s*|"
             r"Stay (?:up to date|updated|informed|connected)\b[^.!]{0,40}[.!]\s*)?")
 _PROMOTION_RE = re.compile(
     rf"^{_LEAD_IN}(?:"
@@ -47,7 +50,7 @@ MAX_PROMOTION_WORDS = 30
 _OFFER_RE = re.compile(r"^(?:(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك|.{0,50}\bفي بريدك)|"
                        r"(?:اشترك|اشتركوا|اشتركي) (?:الآن|ليصلك|لتصلك|ليصلكم|لتصلكم)|"
                        r"(?:Get (?:unlimited|full) access|Subscribe (?:now|today|to (?:continue|keep) reading))\b)|"
-                       r"\bSign up here\b", re.IGNORECASE)
+                       r"\bSign up here\b|\bdelivered (?:straight |directly )?to your inbox\b", re.IGNORECASE)
 MAX_OFFER_WORDS = 25
 # What a screen reader is told of a link, or a link to the source: "…, opens new tab", "للاطلاع على النص الأصلي (هنا)".
 _LINK_TEXT_RE = re.compile(r",? opens (?:in )?(?:a )?new (?:tab|window)\b|"
