@@ -291,6 +291,22 @@ def test_subheadings_and_list_items_the_extractor_leaves_out_are_put_back_in_pla
     assert restore_body_blocks(root, extracted) == (extracted, [])   # a box of links, its title too
 
 
+def test_a_live_blogs_entry_headings_are_put_back_before_their_entries():
+    """Each entry of a live blog (or section of an explainer) is a block holding its heading, then
+    its paragraphs; the heading goes back before the entry's first paragraph, chrome inside the
+    entry (its time, its share button) never."""
+    entries = "".join(f"<div class='live-entry'><div class='live-entry__time'><time>14:2{n}</time></div>"
+                      f"<div class='share'><h4>شارك التحديث</h4></div>"
+                      f"<h3>عنوان التحديث رقم {n}</h3><div class='body'><p>{paragraph}</p></div></div>"
+                      for n, paragraph in enumerate(STORY.body))
+    root = html.fromstring(f"<html><body><h1>{STORY.headline}</h1><div class='feed'>{entries}</div></body></html>")
+    extracted = [STORY.headline, *STORY.body]
+    lines, restored = restore_body_blocks(root, extracted)
+    headings = [f"عنوان التحديث رقم {n}" for n in range(len(STORY.body))]
+    assert restored == headings and "شارك التحديث" not in lines
+    assert lines == [STORY.headline, *[line for pair in zip(headings, STORY.body) for line in pair]]
+
+
 def test_a_name_the_markup_calls_the_author_is_not_text(tmp_path):
     body = "<br><br>".join(STORY.body)
     markup = (f"<html><head><title>{STORY.headline}</title></head><body><div class='article_details'>"

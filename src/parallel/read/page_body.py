@@ -48,18 +48,31 @@ def _paragraph_lines(root, keys: dict[str, int]) -> dict:
 
 
 def _container(matched: dict):
-    """The element whose children hold the most matched paragraphs, and each such child's last line."""
+    """The element whose children hold the most matched paragraphs, and each such child's first
+    and last line."""
     holders: dict = {}
     for element, line in matched.items():
         child = element
         for parent in element.iterancestors():
-            holders.setdefault(parent, {})
-            holders[parent][child] = max(holders[parent].get(child, -1), line)
+            first, last = holders.setdefault(parent, {}).get(child, (line, line))
+            holders[parent][child] = (min(first, line), max(last, line))
             child = parent
     if not holders:
         return None, {}
     best = max(holders, key=lambda parent: len(holders[parent]))
     return best, holders[best]
+
+
+def _headings_opening(child, matched: dict) -> list:
+    """The headings inside a child that holds extracted paragraphs, before its first one (a live
+    blog's entry, a section of an explainer: its title, then its paragraphs)."""
+    found = []
+    for element in child.iter():
+        if element in matched:
+            break
+        if element.tag in _HEADINGS and not any(_is_chrome(a) for a in element.iterancestors() if a is not child):
+            found.append(element)
+    return [] if _is_chrome(child) else found
 
 
 def _blocks_in(child) -> list:
@@ -79,20 +92,27 @@ def _blocks_in(child) -> list:
 def restore_body_blocks(root, lines: list[str]) -> tuple[list[str], list[str]]:
     """``lines`` with the body's left-out headings and list items put back (see the module), and those put back."""
     keys = {comparable(line): index for index, line in enumerate(lines)}
-    container, holding = _container(_paragraph_lines(root, keys))
+    matched = _paragraph_lines(root, keys)
+    container, holding = _container(matched)
     if container is None or len(holding) < 2:
         return lines, []
     after: dict[int, list[str]] = {}
     pending: list[str] = []
     last = None
+
+    def usable(blocks: list) -> list[str]:
+        return [element_text(block) for block in blocks
+                if not _mostly_link(block) and comparable(element_text(block)) not in keys]
+
     for child in container:
         if child in holding:
-            if last is not None and pending:
-                after.setdefault(last, []).extend(pending)
-            pending, last = [], holding[child]
+            first, child_last = holding[child]
+            pending += usable(_headings_opening(child, matched))
+            if pending and first > 0:
+                after.setdefault(first - 1, []).extend(pending)
+            pending, last = [], child_last
         elif last is not None and not _mostly_link(child):     # a box of links, its title too
-            pending += [element_text(block) for block in _blocks_in(child)
-                        if not _mostly_link(block) and comparable(element_text(block)) not in keys]
+            pending += usable(_blocks_in(child))
     restored = [text for texts in after.values() for text in texts]
     merged = []
     for index, line in enumerate(lines):
