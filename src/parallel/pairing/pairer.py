@@ -40,6 +40,7 @@ from parallel.pairing.candidates import (
 from parallel.pairing.index import (
     CANDIDATES,
     Index,
+    KeyTable,
     build_index,
     candidate_pairs,
     candidates_among,
@@ -156,16 +157,13 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
     has_pivots = all(document.pivot is not None for document in arabic)
     rounds = 1 if has_pivots else 1 + options.lexicon_rounds
     stems = stem_counts(arabic, scratch) if rounds > 1 else None      # in files, as the key tables
-    table: Lexicon | None = None
+    expected: KeyTable | None = None    # the words a learned table expects of each Arabic document
     result = Pairing([], linked_by_pages=len(links))
     learned_from: list[tuple[int, int]] = []
     unpaired = None
     for round_number in range(rounds):
-        say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if table else ""))
-        arabic_table = base_arabic
-        if table is not None:
-            arabic_table = merged_tables(base_arabic, expected_word_table(
-                stems, likeliest_translations(table), english_present, scratch), scratch)
+        say(f"round {round_number + 1}: scoring candidates" + (" with a learned word table" if expected else ""))
+        arabic_table = base_arabic if expected is None else merged_tables(base_arabic, expected, scratch)
         index = build_index(arabic_table, english_table, scratch)
         del arabic_table        # the index holds what it needs of it
         result = _score_round(index, shapes, links, options, learned_from, unpaired)
@@ -178,7 +176,11 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
         if round_number + 1 == rounds or len(confident) < MIN_TABLE_PAIRS or repeated >= SAME_PAIRS:
             break   # the last round, too few pairs to learn from, or hardly anything new to learn
         say(f"learning a word table from {len(confident)} pairs")
-        table, learned_from = learn_table(arabic, english, confident), confident
+        # the table is wanted only for the keys it gives: made now, the table itself (Python objects)
+        # is not held through the next round's scoring
+        expected = expected_word_table(stems, likeliest_translations(learn_table(arabic, english, confident)),
+                                       english_present, scratch)
+        learned_from = confident
         hand_back_freed_memory()
     return result
 
