@@ -494,6 +494,20 @@ def test_a_ninth_blind_sets_lines(line, kind):
     assert boilerplate_kind(line, ["the headline"]) == kind
 
 
+@pytest.mark.parametrize("line, kind", [
+    ("1,204 قراءة", "reading_time"),
+    ("880 views", "reading_time"),
+    ("Camera: Kawa Omar Produced by: Rikar Hussein", "photo_credit"),
+    ("اشترك في البودكاست", "promotion"),
+    # the story
+    ("وقرأ 1,204 قراءة في المهرجان", None),
+    ("Camera: the police said footage showed the attack.", None),
+    ("اشترك في الحملة", None),
+])
+def test_a_tenth_blind_sets_lines(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind
+
+
 def test_support_appeals_and_match_cards_go_before_extraction():
     root = html.fromstring(f'<div><article><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p>'
                            f'<div class="matchCard inArticle"><span>الهلال</span><span>3 - 1</span><ul><li>17\' مالكوم</li>'

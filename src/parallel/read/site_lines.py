@@ -19,7 +19,7 @@ from parallel.text_rules import DIGITS
 # "اشترك في النشرة البريدية"; "انضم مليون مستخدم إلى تيليغرام" and "تابع المتحدث على تويتر" are the
 # story.  Not "قناة" nor "تطبيق" alone either: "قناة السويس", "تطبيق القرار" (the canal, implementing).
 _CHANNELS = (r"تويتر|إكس|تلغرام|تليغرام|تيليغرام|تليجرام|تيليجرام|تلجرام|فيسبوك|فيس بوك|إنستغرام|انستغرام|انستجرام|"
-             r"يوتيوب|واتساب|واتس آب|تيك توك|سناب شات|قناتنا|صفحتنا|حساباتنا|تطبيقنا|أخبار جوجل|أخبار غوغل|"
+             r"يوتيوب|واتساب|واتس آب|تيك توك|سناب شات|قناتنا|صفحتنا|حساباتنا|تطبيقنا|أخبار جوجل|أخبار غوغل|بودكاست|"
              r"Twitter|X|Telegram|Facebook|Instagram|YouTube|WhatsApp|TikTok|newsletter|briefing|digest|Google News|"
              r"app|channel")
 _OURS = r"قناتنا|صفحتنا|صفحاتنا|حساباتنا|حسابنا|تطبيقنا|نشرتنا|موقعنا|النشرة البريدية"
@@ -50,7 +50,10 @@ MAX_PROMOTION_WORDS = 30
 _OFFER_RE = re.compile(r"^(?:(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك|.{0,50}\bفي بريدك)|"
                        r"(?:اشترك|اشتركوا|اشتركي) (?:الآن|ليصلك|لتصلك|ليصلكم|لتصلكم)|"
                        r"(?:Get (?:unlimited|full) access|Subscribe (?:now|today|to (?:continue|keep) reading))\b)|"
-                       r"\bSign up here\b|\bdelivered (?:straight |directly )?to your inbox\b", re.IGNORECASE)
+                       r"\bSign up here\b|\bdelivered (?:straight |directly )?to your inbox\b|"
+                       # a platform's button alone: "اشترك في البودكاست", "تابعونا على يوتيوب"
+                       rf"^(?:اشترك|اشتركوا|اشتركي|تابع|تابعوا|تابعي|تابعونا)\s+(?:(?:في|على|عبر)\s+)?(?:ال)?(?:{_CHANNELS})$",
+                       re.IGNORECASE)
 MAX_OFFER_WORDS = 25
 # What a screen reader is told of a link, or a link to the source: "…, opens new tab", "للاطلاع على النص الأصلي (هنا)".
 _LINK_TEXT_RE = re.compile(r",? opens (?:in )?(?:a )?new (?:tab|window)\b|"
@@ -63,8 +66,10 @@ _DISCLAIMER_RE = re.compile(r"لا (?:تعكس|تعبر عن|تمثل) "
                             r"\b(?:views|opinions) expressed (?:in this|here|are)\b.{0,60}\b(?:own|necessarily)\b",
                             re.IGNORECASE)
 MAX_DISCLAIMER_WORDS = 40
-# A video's or a photo's credits ("مدة الفيديو 02:45", "صوت وصورة: …", "ومونتاج: …").
-_MEDIA_CREDIT_RE = re.compile(r"مدة الفيديو|(?:صوت وصورة|مونتاج|تصوير ومونتاج)\s*[:：]")
+# A video's or a photo's credits ("مدة الفيديو 02:45", "صوت وصورة: …", "ومونتاج: …", "Camera: … Produced by: …").
+_MEDIA_CREDIT_RE = re.compile(r"مدة الفيديو|(?:صوت وصورة|مونتاج|تصوير ومونتاج)\s*[:：]|"
+                              r"^(?:Camera|Videographer|Video editor|Produced by|Producer)\s*:.{0,80}"
+                              r"\b(?:Produced by|Producer|Edited by|Editor|Camera)\s*:")
 MAX_MEDIA_CREDIT_WORDS = 20
 # An author's biography closing the piece: "Karim Yousef is Al-Monitor's Baghdad correspondent. …".
 _BIO_RE = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3} is (?:a|an|the|[A-Z][\w-]*['’]s)\b.{0,60}\b"
@@ -89,7 +94,10 @@ _READING_TIME_RE = re.compile(rf"^(?:(?:وقت|مدة|زمن) القراءة|Rea
                               rf"^[{DIGITS}]+\s*(?:دقيقة|دقائق|د)\s+(?:للقراءة|قراءة)$|"
                               # how many read it: "قراءة: 3144", "عدد المشاهدات: 1,204", "Views: 880"
                               rf"^(?:عدد )?(?:قراءة|قراءات|القراءات|مشاهدة|مشاهدات|المشاهدات|Views|Reads)\s*[:：]\s*"
-                              rf"[{DIGITS},.]+$", re.IGNORECASE)
+                              rf"[{DIGITS},.]+$|"
+                              # the count first: "1,204 قراءة", "880 views"
+                              rf"^[{DIGITS}][{DIGITS},.٬]*\s+(?:قراءة|قراءات|مشاهدة|مشاهدات|views|reads)$",
+                              re.IGNORECASE)
 MAX_READING_TIME_WORDS = 6
 _TAGS_RE = re.compile(r"^(?:الوسوم|وسوم|الكلمات المفتاحية|كلمات مفتاحية|الكلمات الدلالية|كلمات دلالية|العلامات|"
                       r"Tags|Topics|Keywords|Filed under)\s*[:：]", re.IGNORECASE)
