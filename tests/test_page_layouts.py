@@ -10,7 +10,7 @@ from lxml import html
 import newslayouts
 from parallel.read.articles import read_article
 from parallel.read.boilerplate import boilerplate_kind, clean_lines
-from parallel.read.dense_block import block_lines, dense_block
+from parallel.read.dense_block import block_lines, data_table_rows, dense_block
 from parallel.read.page_body import restore_body_blocks
 from parallel.read.page_chrome import is_comment_title, without_chrome
 from parallel.read.page_parts import lead_block
@@ -461,6 +461,21 @@ def test_template_fields_standing_alone_in_the_densest_block_are_lines_of_their_
     assert block_lines(dense_block(root)) == [STORY.headline, "12/05/2024 11:24 ص", *STORY.body]
     inline = html.fromstring(f"<div>{STORY.body[0]} <b>{STORY.body[1]}</b> {STORY.body[2]}<br>{STORY.body[3]}</div>")
     assert block_lines(dense_block(inline)) == [f"{STORY.body[0]} {STORY.body[1]} {STORY.body[2]}", STORY.body[3]]
+
+
+def test_a_table_of_data_in_the_densest_block_is_a_line_per_row_and_a_layout_table_is_not_text():
+    """An old table layout's article cell, paragraphs between ``<br>``s, with a table of data in it
+    (set 10's Al-Thawra): the data's rows are article text, "a | b"; a table whose cell holds a
+    paragraph is a layout's, and a table of one row is not data."""
+    data = ("<table border='1'><tr><td><b>المنطقة</b></td><td><b>الإنتاج (طن)</b></td></tr>"
+            "<tr><td>جبلة</td><td>38500</td></tr><tr><td>الحفة</td><td>27000</td></tr></table>")
+    cell = html.fromstring(f"<td>{STORY.body[0]}<br><br>{STORY.body[1]}<br>{data}<br>{STORY.body[2]}</td>")
+    assert block_lines(cell) == [STORY.body[0], STORY.body[1], "المنطقة | الإنتاج (طن)", "جبلة | 38500",
+                                 "الحفة | 27000", STORY.body[2]]
+    layout = html.fromstring(f"<table><tr><td>قائمة</td><td>{' '.join(STORY.body)}</td></tr>"
+                             f"<tr><td>a</td><td>b</td></tr></table>")
+    one_row = html.fromstring("<table><tr><td>جبلة</td><td>38500</td></tr></table>")
+    assert data_table_rows(layout) == [] and data_table_rows(one_row) == []
 
 
 @pytest.mark.parametrize("line, kind", [

@@ -20,6 +20,7 @@ _NESTED_BLOCKS = frozenset("div table tbody thead tfoot tr td th ul ol li dl nav
                            "article figure h1 h2 h3 h4 h5 h6 blockquote select button iframe noscript script "
                            "style".split())
 _LINE_BREAKS = frozenset({"br", "p"})
+LAYOUT_CELL_WORDS = 40      # a table with a cell this long holds the article or a menu: a layout, not data
 INNER_SHARE = 0.9          # of a block's text one inline child holds: the child is the block
 MIN_BLOCK_CHARS = 200       # non-space characters of text a block must hold to be taken for the article
 
@@ -62,9 +63,28 @@ def _is_field(before: str | None, child) -> bool:
     return not (before or "").strip() and not (child.tail or "").strip() and bool(child.text_content().strip())
 
 
+def data_table_rows(table) -> list[str]:
+    """A table of data's rows as lines, cells joined by " | " (as trafilatura writes a table in an
+    article); none where the table is a layout: a cell of ``LAYOUT_CELL_WORDS`` words or more, a
+    table inside it, or fewer than two rows of two cells."""
+    if any(True for _ in table.iter("table") if _ is not table):
+        return []
+    rows = []
+    for row in table.iter("tr"):
+        cells = [" ".join(cell.text_content().split()) for cell in row if isinstance(cell.tag, str)
+                 and cell.tag in ("td", "th")]
+        if any(len(cell.split()) >= LAYOUT_CELL_WORDS for cell in cells):
+            return []
+        rows.append([cell for cell in cells if cell])
+    if sum(len(cells) >= 2 for cells in rows) < 2:
+        return []
+    return [" | ".join(cells) for cells in rows if cells]
+
+
 def block_lines(element) -> list[str]:
     """The block's text, a line per piece between ``<br>``s, per paragraph or per field standing
-    alone (``_is_field``); nested blocks and lines that are only a link left out."""
+    alone (``_is_field``); a table of data inside it a line per row (``data_table_rows``); other
+    nested blocks and lines that are only a link left out."""
     lines: list[list[str]] = [[]]
     linked: list[bool] = [True]
 
@@ -77,7 +97,11 @@ def block_lines(element) -> list[str]:
         add(node.text, in_link or node.tag == "a")
         before = node.text
         for child in node:
-            if isinstance(child.tag, str) and child.tag not in _NESTED_BLOCKS:
+            rows = data_table_rows(child) if child.tag == "table" else []
+            if rows:
+                lines.extend([row] for row in rows), linked.extend(False for _ in rows)
+                lines.append([]), linked.append(True)
+            elif isinstance(child.tag, str) and child.tag not in _NESTED_BLOCKS:
                 own_line = child.tag in _LINE_BREAKS or _is_field(before, child)
                 if own_line:
                     lines.append([]), linked.append(True)

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from parallel.errors import InputError
-from parallel.read.dense_block import block_lines, dense_block
+from parallel.read.dense_block import LAYOUT_CELL_WORDS, block_lines, dense_block
 from parallel.read.page_body import restore_body_blocks
 from parallel.read.page_chrome import without_chrome
 from parallel.read.page_parts import (
@@ -51,7 +51,6 @@ _HTML_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254"
 # Elements whose text is never shown as page text.
 _INVISIBLE_ELEMENTS = ("script", "style", "noscript", "template", "head", "svg")
 MAX_KICKER_WORDS = 4        # a line this short above the headline is a label (a category, "فيديو"), not text
-LAYOUT_CELL_WORDS = 40      # a table with a cell this long holds the article or a menu: a layout, not data
 WHOLE_PAGE_SHARE = 0.9      # of the page's visible text read as the article: the extractor found none
 # trafilatura writes each list item as "- item": the dash is its rendering, not the page's text.
 _LIST_MARKER_RE = re.compile(r"^-\s+")
