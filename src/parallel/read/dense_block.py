@@ -67,7 +67,7 @@ def data_table_rows(table) -> list[str]:
     """A table of data's rows as lines, cells joined by " | " (as trafilatura writes a table in an
     article); none where the table is a layout: a cell of ``LAYOUT_CELL_WORDS`` words or more, a
     table inside it, or fewer than two rows of two cells."""
-    if any(True for _ in table.iter("table") if _ is not table):
+    if any(inner is not table for inner in table.iter("table")):
         return []
     rows = []
     for row in table.iter("tr"):
