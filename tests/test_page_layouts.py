@@ -475,7 +475,9 @@ def test_a_table_of_data_in_the_densest_block_is_a_line_per_row_and_a_layout_tab
     layout = html.fromstring(f"<table><tr><td>قائمة</td><td>{' '.join(STORY.body)}</td></tr>"
                              f"<tr><td>a</td><td>b</td></tr></table>")
     one_row = html.fromstring("<table><tr><td>جبلة</td><td>38500</td></tr></table>")
-    assert data_table_rows(layout) == [] and data_table_rows(one_row) == []
+    menu = html.fromstring("<table><tr><td><a href='/1'>محليات</a></td><td><a href='/2'>اقتصاد</a></td></tr>"
+                           "<tr><td><a href='/3'>رياضة</a></td><td><a href='/4'>ثقافة</a></td></tr></table>")
+    assert data_table_rows(layout) == [] and data_table_rows(one_row) == [] and data_table_rows(menu) == []
 
 
 @pytest.mark.parametrize("line, kind", [

@@ -66,7 +66,8 @@ def _is_field(before: str | None, child) -> bool:
 def data_table_rows(table) -> list[str]:
     """A table of data's rows as lines, cells joined by " | " (as trafilatura writes a table in an
     article); none where the table is a layout: a cell of ``LAYOUT_CELL_WORDS`` words or more, a
-    table inside it, or fewer than two rows of two cells."""
+    table inside it, or fewer than two rows of two cells.  A row that is only links (a menu laid
+    out as a table) is left out."""
     if any(inner is not table for inner in table.iter("table")):
         return []
     rows = []
@@ -75,7 +76,9 @@ def data_table_rows(table) -> list[str]:
                  and cell.tag in ("td", "th")]
         if any(len(cell.split()) >= LAYOUT_CELL_WORDS for cell in cells):
             return []
-        rows.append([cell for cell in cells if cell])
+        linked = sum(non_space_chars(link.text_content()) for link in row.iter("a"))
+        if linked < non_space_chars(row.text_content()):
+            rows.append([cell for cell in cells if cell])
     if sum(len(cells) >= 2 for cells in rows) < 2:
         return []
     return [" | ".join(cells) for cells in rows if cells]
