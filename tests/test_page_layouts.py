@@ -265,6 +265,13 @@ def _body_page(inside: str) -> str:
             "</main><footer>جميع الحقوق محفوظة</footer></body></html>")
 
 
+def test_comments_in_the_markup_between_paragraphs_are_read_past(tmp_path):
+    """An HTML comment among the body's paragraphs (an ad slot's marker, a CMS's note) is not an
+    element: putting left-out blocks back once raised on it (set 11)."""
+    document = read(tmp_path, "comments.html", _body_page("<!-- ad slot: in-article --><h2>عنوان فرعي</h2><!---->"))
+    assert document.paragraphs == [STORY.headline, *STORY.body[:2], "عنوان فرعي", *STORY.body[2:]]
+
+
 def test_an_embedded_post_is_not_the_article(tmp_path):
     tweet = ("<blockquote class='twitter-tweet'><p lang='ar'>افتتاح المحطة اليوم #الساحل pic.twitter.com/x8Q2</p>"
              "— هيئة المياه (@Water) <a href='https://twitter.com/Water/status/1'>January 21, 2025</a></blockquote>")

@@ -105,6 +105,8 @@ def restore_body_blocks(root, lines: list[str]) -> tuple[list[str], list[str]]:
                 if not _mostly_link(block) and comparable(element_text(block)) not in keys]
 
     for child in container:
+        if not isinstance(child.tag, str):
+            continue        # a comment or a processing instruction between the paragraphs
         if child in holding:
             first, child_last = holding[child]
             pending += usable(_headings_opening(child, matched))
