@@ -532,6 +532,28 @@ def test_a_tenth_blind_sets_lines(line, kind):
     assert boilerplate_kind(line, ["the headline"]) == kind
 
 
+@pytest.mark.parametrize("line, kind", [
+    ("إنضم الى قناة \"Lebanon Debate\" على يوتيوب الآن، إضغط هنا", "promotion"),
+    ("تعبيرية", "photo_credit"),
+    ("سوق الخضار في عمّان (تعبيرية)", "photo_credit"),
+    # the story
+    ("انضم اللاعب إلى قناة الجزيرة الرياضية محللاً.", None),
+    ("قال إن الصورة تعبيرية عن الواقع.", None),
+])
+def test_an_eleventh_blind_sets_lines(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind
+
+
+def test_a_machine_made_summary_is_neither_the_lead_nor_the_text(tmp_path):
+    summary = ("<details class='AiSummary_box__c81Pw' open><summary>ملخص المقال بالذكاء الاصطناعي</summary><ul>"
+               "<li>موجات الحر تضغط على شبكات الكهرباء في المدن العربية الكبرى هذا الصيف.</li>"
+               "<li>العمارة التقليدية قدّمت حلولاً للتبريد من دون وقود منذ قرون طويلة.</li></ul>"
+               "<p>تم توليد هذا الملخص آلياً وقد يحتوي على أخطاء.</p></details>")
+    page = _body_page("").replace(f"<h1>{STORY.headline}</h1>", f"<h1>{STORY.headline}</h1>{summary}")
+    document = read(tmp_path, "summary.html", page)
+    assert document.paragraphs == [STORY.headline, *STORY.body]
+
+
 def test_support_appeals_and_match_cards_go_before_extraction():
     root = html.fromstring(f'<div><article><h1>{STORY.headline}</h1><p>{STORY.body[0]}</p>'
                            f'<div class="matchCard inArticle"><span>الهلال</span><span>3 - 1</span><ul><li>17\' مالكوم</li>'

@@ -45,7 +45,10 @@ _AGENCY_PHOTO_RE = re.compile(r"\((?:AP|AFP|EPA|Reuters|UPI) Photo/[^)]+\)|\bREU
                               r"\s[-–—|]\s*(?:تصوير|عدسة|Photo|Photograph)\s*[:：]\s*\S+(?:\s+\S+){0,3}$|"
                               # or with its being an archive photo: "من أحد أفران مدينة إدلب - أرشيف"
                               r"\s[-–—|]\s*(?:أرشيف|أرشيفية|صورة أرشيفية|Archive|File photo)\s*$|"
-                              r"\((?:أرشيف|أرشيفية|صورة أرشيفية|Archive|File photo)\)\s*$")
+                              r"\((?:أرشيف|أرشيفية|صورة أرشيفية|Archive|File photo)\)\s*$|"
+                              # a photo's "illustrative" label, or its caption ending with it: "(تعبيرية)"
+                              r"^[(\[]?(?:صورة |الصورة )?(?:تعبيرية|أرشيفية|Illustrative|Illustration)[)\]]?$|"
+                              r"\s[-–—|(]\s*(?:صورة )?تعبيرية\)?\s*$")
 MAX_CAPTION_WORDS = 60
 # "Source: …", "Translated by/ …", "• from the … website", "Reporting: …" — credits, not text.
 _CREDIT_RE = re.compile(

@@ -99,11 +99,12 @@ def _drop_embedded_posts(root) -> int:
 def _is_named_box(element) -> bool:
     names = markup_names(element)
     return (bool(BOX_NAMES & names) or {"pull", "quote"} <= names or {"quote", "box"} <= names
-            or bool({"pullquote", "quotebox"} & names) or ("match" in names and bool(_MATCH_WIDGETS & names)))
+            or bool({"pullquote", "quotebox"} & names) or ("match" in names and bool(_MATCH_WIDGETS & names))
+            or {"ai", "summary"} <= names)      # a machine-made summary of the article (AiSummary_box__…)
 
 
 def _drop_named_boxes(root) -> int:
-    return _drop([e for e in root.iter("div", "section", "aside", "blockquote")
+    return _drop([e for e in root.iter("div", "section", "aside", "blockquote", "details")
                   if _is_named_box(e) and not _holds_the_article(e) and len(element_text(e).split()) <= MAX_BOX_WORDS])
 
 

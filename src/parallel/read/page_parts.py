@@ -243,8 +243,9 @@ def lead_block(root) -> str:
             started = True
         if not started or not isinstance(element.tag, str) or element.tag in ("a", "li", "script", "meta"):
             continue
-        if not markup_names(element) & _LEAD_NAMES or any(a.tag in ("a", "li") for a in element.iterancestors()):
-            continue
+        names = markup_names(element)
+        if not names & _LEAD_NAMES or "ai" in names or any(a.tag in ("a", "li") for a in element.iterancestors()):
+            continue        # "ai": a machine-made summary (AiSummary_box__…), not the site's lead
         text = element_text(element)
         if STANDFIRST_MIN_WORDS <= len(text.split()) <= STANDFIRST_MAX_WORDS and len(element.findall(".//p")) <= 1:
             return text

@@ -36,6 +36,8 @@ _PROMOTION_RE = re.compile(
     # the site by its Latin name and a platform, nothing after: "تابعوا RT على تلغرام"
     rf"تابعوا\s+[A-Za-z][\w&.+-]*(?:\s+[A-Za-z][\w&.+-]*)?\s+(?:على|عبر)\s+(?:ال)?(?:{_CHANNELS})$|"
     r"Follow [^.]{0,40}\bcoverage\b|"
+    # "انضم إلى قناة … على يوتيوب": the site's channel on a platform
+    rf"(?:انضم|إنضم|انضموا|إنضموا|انضمي)\s+(?:إلى|الى|ل)\s*قناة\b.{{0,40}}?\s(?:على|عبر)\s+(?:ال)?(?:{_CHANNELS})\b|"
     # an appeal to keep the site going: "ساهم/ي في استمرارنا", "Support independent journalism"
     r"(?:ساهم|ساهمي|ساهموا|ادعم|ادعمي|ادعموا)(?:/ي)?\b.{0,40}?(?:استمرارنا|بقائنا|استقلالنا|صحافتنا)|"
     r"(?:Support|Back) (?:our|independent) journalism|Become a (?:member|supporter)\b|"
@@ -44,7 +46,7 @@ _PROMOTION_RE = re.compile(
     rf"(?:ال)?(?:{_CHANNELS})\b.{{0,40}}?(?:لتصلك|ليصلك|لتصلكم|ليصلكم)\b|"
     r"(?:حمل|نزل|حملوا|نزلوا)\s+(?:تطبيقنا|(?:ال)?تطبيق\b.{0,60}?"
     r"(?:هاتفك|جوالك|هواتفكم|متجر|مجانا|لتصلك|ليصلك|لتصلكم|Google Play|App Store))|"
-    r"(?:اضغط|انقر|اضغطوا|انقروا|Click|Tap)\s+(?:هنا|here)\b)", re.IGNORECASE)
+    r"(?:اضغط|إضغط|انقر|اضغطوا|إضغطوا|انقروا|Click|Tap)\s+(?:هنا|here)\b)", re.IGNORECASE)
 MAX_PROMOTION_WORDS = 30
 # The paywall's offer, a short line of its own ("اشترك الآن", "احصل على وصول غير محدود…"); a sign-up link.
 _OFFER_RE = re.compile(r"^(?:(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك|.{0,50}\bفي بريدك)|"
