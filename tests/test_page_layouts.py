@@ -13,7 +13,7 @@ from parallel.read.boilerplate import boilerplate_kind, clean_lines
 from parallel.read.dense_block import block_lines, data_table_rows, dense_block
 from parallel.read.page_body import restore_body_blocks
 from parallel.read.page_chrome import is_comment_title, without_chrome
-from parallel.read.page_parts import lead_block
+from parallel.read.page_parts import element_text, lead_block, page_headings
 from parallel.read.pages import read_page
 
 PAGES = newslayouts.catalogue()
@@ -536,12 +536,28 @@ def test_a_tenth_blind_sets_lines(line, kind):
     ("إنضم الى قناة \"Lebanon Debate\" على يوتيوب الآن، إضغط هنا", "promotion"),
     ("تعبيرية", "photo_credit"),
     ("سوق الخضار في عمّان (تعبيرية)", "photo_credit"),
+    ("hamid.abdelrahim@gmail.com", "credit"),
+    ("للتواصل: hamid@gmail.com", "credit"),
     # the story
+    ("Write to tips@site.com with your story.", None),
     ("انضم اللاعب إلى قناة الجزيرة الرياضية محللاً.", None),
     ("قال إن الصورة تعبيرية عن الواقع.", None),
 ])
 def test_an_eleventh_blind_sets_lines(line, kind):
     assert boilerplate_kind(line, ["the headline"]) == kind
+
+
+def test_an_h1_that_is_the_sites_logo_is_not_the_headline(tmp_path):
+    """Old templates wrap the site's name, linked to the front page, in the page's only ``<h1>``
+    (set 11's Joomla page): the headline is then found as on a page without one."""
+    logo = "<h1 class='logo'><a href='/index.php'><span>سودانايل</span></a></h1>"
+    page = _body_page("").replace(f"<h1>{STORY.headline}</h1>", f"<div class='title'>{STORY.headline}</div>")
+    page = page.replace("<header>", f"<header>{logo}")
+    document = read(tmp_path, "logo.html", page)
+    assert document.paragraphs[0] == STORY.headline and "سودانايل" not in document.paragraphs
+    home = html.fromstring("<html><body><h1><a href='https://site.example/'>الموقع</a></h1>"
+                           "<h1><a href='/news/12'>عنوان الخبر</a></h1></body></html>")
+    assert [element_text(h) for h in page_headings(home)] == ["عنوان الخبر"]
 
 
 def test_a_machine_made_summary_is_neither_the_lead_nor_the_text(tmp_path):

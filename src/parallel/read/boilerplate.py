@@ -57,6 +57,9 @@ _CREDIT_RE = re.compile(
     r"\s*[:/]?\s",
     re.IGNORECASE,
 )
+# The writer's address alone, closing a column: "hamid@gmail.com", "للتواصل: …", "Email: …".
+_CONTACT_RE = re.compile(r"^(?:(?:البريد الإلكتروني|البريد الالكتروني|للتواصل|Email|E-mail|Contact)\s*[:：]\s*)?"
+                         r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+$", re.IGNORECASE)
 # Labels that are also ordinary words ("كتب الوزير في رسالة …", "تقرير الأمم المتحدة …", "By Tuesday,
 # prices had fallen"): a credit only with a colon or slash after them, or before a name alone.
 _WORD_LABEL_CREDIT_RE = re.compile(r"^[•·\-–*]?\s*(?:كتب|كتبت|تقرير|ترجمة|ترجمه|By)(?:\s*([:/\-–—ـ])\s*|\s+)(\S.*)$",
@@ -161,7 +164,7 @@ def _is_credit(line: str, after_headline: bool = True) -> bool:
     """A credit line: a credit label ("المصدر:", "بقلم", "Source:"), an agency byline, or a label
     that is also an ordinary word ("كتب", "تقرير", "By") followed by a colon, slash or dash, or —
     below the headline — by names alone ("By Sara Ali, Reuters", "كتب محمد علي")."""
-    if _CREDIT_RE.match(line) or _AGENCY_BYLINE_RE.match(line):
+    if _CREDIT_RE.match(line) or _AGENCY_BYLINE_RE.match(line) or _CONTACT_RE.match(line):
         return True
     if after_headline and not _SENTENCE_END_RE.search(line) and (_is_role_credit(line) or (
             _STAFF_CREDIT_RE.match(line) and len(line.split()) <= MAX_STAFF_CREDIT_WORDS)):

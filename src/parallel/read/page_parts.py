@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -26,6 +26,7 @@ NAVIGATION_SHARE = 0.8     # of the text found, in lines that are whole link tex
 STANDFIRST_MIN_WORDS = 8   # a description shorter than this is a tagline, not a lead paragraph
 STANDFIRST_MAX_WORDS = 80  # a block longer than this is a body, not a lead paragraph
 # Class or id words that name a lead paragraph in news sites' markup ("article-summary", "lead-text").
+_HOME_PATHS = ("", "index.php", "index.html", "index.htm", "ar", "en")   # a link to the site's front page
 _LEAD_NAMES = frozenset("standfirst lead lede summary excerpt intro subtitle subheadline subhead dek deck teaser "
                         "abstract sapo".split())
 # Words in class or id names that mark an author's name ("article__author", "writer", "byline").
@@ -223,6 +224,22 @@ def element_text(element) -> str:
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
+def page_headings(root) -> list:
+    """The page's ``<h1>`` elements that can be its headline: not the site's logo (an ``<h1>`` named
+    ``logo`` or ``brand``, or one whose whole text is a link to the home page, as old templates
+    wrap the site's name)."""
+    return [heading for heading in root.iter("h1") if not _is_site_logo(heading)]
+
+
+def _is_site_logo(heading) -> bool:
+    if {"logo", "brand"} & markup_names(heading):
+        return True
+    text = element_text(heading)
+    home = [a for a in heading.iter("a") if (a.get("href") or "#")[0] != "#"
+            and urlsplit(a.get("href")).path.strip("/") in _HOME_PATHS]
+    return bool(text) and bool(home) and sum(len(element_text(a)) for a in home) >= len(text)
+
+
 def markup_names(element) -> set[str]:
     """The words of an element's class and id ("article__author lead-text" → article, author,
     lead, text; CSS modules' "AuthorBio_bio__M2w9r" → author, bio, m2w9r), lower case."""
@@ -235,7 +252,7 @@ def lead_block(root) -> str:
     several) whose class or id names a lead paragraph (``standfirst``, ``lead``, ``summary``,
     ``excerpt``, ``intro``, ``dek``…): between ``STANDFIRST_MIN_WORDS`` and ``STANDFIRST_MAX_WORDS``
     words, at most one ``<p>``, not a link or list item.  "" when there is none."""
-    headings = root.findall(".//h1")
+    headings = page_headings(root)
     after = headings[0] if len(headings) == 1 else None
     started = after is None
     for element in root.iter():

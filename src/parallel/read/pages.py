@@ -29,6 +29,7 @@ from parallel.read.page_parts import (
     is_caption,
     is_navigation,
     non_space_chars,
+    page_headings,
     page_parts,
     place_standfirst,
     without_site_name,
@@ -115,7 +116,7 @@ def _visible(root) -> tuple[int, str, str]:
         return 0, "", ""
     for element in list(root.iter(*_INVISIBLE_ELEMENTS)):     # listed first: dropping while iterating skips some
         element.drop_tree()
-    headings = root.findall(".//h1")
+    headings = page_headings(root)
     heading = element_text(headings[0]) if len(headings) == 1 else ""
     text = root.text_content()
     return non_space_chars(text), heading, text
