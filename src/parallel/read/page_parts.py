@@ -25,8 +25,8 @@ _TITLE_SEPARATORS = re.compile(r"\s+[-–—|:•»«]+\s+")
 NAVIGATION_SHARE = 0.8     # of the text found, in lines that are whole link texts: a menu, not an article
 STANDFIRST_MIN_WORDS = 8   # a description shorter than this is a tagline, not a lead paragraph
 STANDFIRST_MAX_WORDS = 80  # a block longer than this is a body, not a lead paragraph
-# Class or id words that name a lead paragraph in news sites' markup ("article-summary", "lead-text").
 _HOME_PATHS = ("", "index.php", "index.html", "index.htm", "ar", "en")   # a link to the site's front page
+# Class or id words that name a lead paragraph in news sites' markup ("article-summary", "lead-text").
 _LEAD_NAMES = frozenset("standfirst lead lede summary excerpt intro subtitle subheadline subhead dek deck teaser "
                         "abstract sapo".split())
 # Words in class or id names that mark an author's name ("article__author", "writer", "byline").
