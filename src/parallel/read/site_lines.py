@@ -23,6 +23,9 @@ _CHANNELS = (r"تويتر|إكس|تلغرام|تليغرام|تيليغرام|ت
              r"Twitter|X|Telegram|Facebook|Instagram|YouTube|WhatsApp|TikTok|newsletter|briefing|digest|Google News|"
              r"app|channel")
 _OURS = r"قناتنا|صفحتنا|صفحاتنا|حساباتنا|حسابنا|تطبيقنا|نشرتنا|موقعنا|النشرة البريدية"
+_SUBSCRIBE = r"اشترك|اشتركوا|اشتركي"       # the imperative, to one man, to many, to one woman
+_FOLLOW = r"تابع|تابعوا|تابعي"
+_REACHES_YOU = r"لتصلك|ليصلك|لتصلكم|ليصلكم"     # "so that (the news) reaches you"
 _LEAD_IN = (r"(?:لمتابعة (?:آخر|أحدث|كل) \S+[،,]?\s+|For (?:the latest|more)\b[^,]{0,40},\s*|"
             # the site telling it lives on its readers' money before it asks for some
             r"[^.!]{0,60}(?:يمولها قراؤها|يموله قراؤه|funded by (?:its|our) readers|reader-funded)[^.!]{0,30}[.!]\s*|"
@@ -42,19 +45,19 @@ _PROMOTION_RE = re.compile(
     r"(?:ساهم|ساهمي|ساهموا|ادعم|ادعمي|ادعموا)(?:/ي)?\b.{0,40}?(?:استمرارنا|بقائنا|استقلالنا|صحافتنا)|"
     r"(?:Support|Back) (?:our|independent) journalism|Become a (?:member|supporter)\b|"
     # a call to the reader on a platform, "so that the news reaches you": "اشترك في قناة المصدر على تلجرام لتصلك …"
-    rf"(?:اشترك|اشتركوا|اشتركي|تابع|تابعوا|تابعي|انضم|انضموا|انضمي)\b(?:\s+\S+){{0,8}}?\s+(?:على|عبر|في)\s+"
-    rf"(?:ال)?(?:{_CHANNELS})\b.{{0,40}}?(?:لتصلك|ليصلك|لتصلكم|ليصلكم)\b|"
+    rf"(?:{_SUBSCRIBE}|{_FOLLOW}|انضم|انضموا|انضمي)\b(?:\s+\S+){{0,8}}?\s+(?:على|عبر|في)\s+"
+    rf"(?:ال)?(?:{_CHANNELS})\b.{{0,40}}?(?:{_REACHES_YOU})\b|"
     r"(?:حمل|نزل|حملوا|نزلوا)\s+(?:تطبيقنا|(?:ال)?تطبيق\b.{0,60}?"
     r"(?:هاتفك|جوالك|هواتفكم|متجر|مجانا|لتصلك|ليصلك|لتصلكم|Google Play|App Store))|"
     r"(?:اضغط|إضغط|انقر|اضغطوا|إضغطوا|انقروا|Click|Tap)\s+(?:هنا|here)\b)", re.IGNORECASE)
 MAX_PROMOTION_WORDS = 30
 # The paywall's offer, a short line of its own ("اشترك الآن", "احصل على وصول غير محدود…"); a sign-up link.
 _OFFER_RE = re.compile(r"^(?:(?:احصل|احصلوا|احصلي) على (?:وصول|اشتراك|.{0,50}\bفي بريدك)|"
-                       r"(?:اشترك|اشتركوا|اشتركي) (?:الآن|ليصلك|لتصلك|ليصلكم|لتصلكم)|"
+                       rf"(?:{_SUBSCRIBE}) (?:الآن|{_REACHES_YOU})|"
                        r"(?:Get (?:unlimited|full) access|Subscribe (?:now|today|to (?:continue|keep) reading))\b)|"
                        r"\bSign up here\b|\bdelivered (?:straight |directly )?to your inbox\b|"
                        # a platform's button alone: "اشترك في البودكاست", "تابعونا على يوتيوب"
-                       rf"^(?:اشترك|اشتركوا|اشتركي|تابع|تابعوا|تابعي|تابعونا)\s+(?:(?:في|على|عبر)\s+)?(?:ال)?(?:{_CHANNELS})$",
+                       rf"^(?:{_SUBSCRIBE}|{_FOLLOW}|تابعونا)\s+(?:(?:في|على|عبر)\s+)?(?:ال)?(?:{_CHANNELS})$",
                        re.IGNORECASE)
 MAX_OFFER_WORDS = 25
 # What a screen reader is told of a link, or a link to the source: "…, opens new tab", "للاطلاع على النص الأصلي (هنا)".
