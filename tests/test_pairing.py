@@ -102,6 +102,17 @@ def test_one_partner_posterior_shares_a_document_between_its_candidates():
     assert posterior[2] > 0.9 and posterior[3] < 0.2
 
 
+def test_a_cluster_of_stories_that_look_each_other_up_keeps_its_translations():
+    # thirty stories on one subject, each a candidate of every other: their weak rivals compete
+    # through the sum of ratios, and do not lower each translation's prior as well
+    size = 30
+    pairs = np.asarray([[a, e] for a in range(size) for e in range(size)])
+    ratios = np.where(pairs[:, 0] == pairs[:, 1], 20.0, 0.01)
+    translations = pairs[:, 0] == pairs[:, 1]
+    assert one_partner_probabilities(pairs, ratios, retrieved=8)[translations].min() > 0.95
+    assert one_partner_probabilities(pairs, ratios)[translations].max() < 0.5     # every rival counted in the prior
+
+
 def test_addresses_are_compared_as_sites_mean_them():
     assert normalised_address("https://WWW.Site.example/en/a/1/#top") == normalised_address("http://site.example/en/a/1")
 

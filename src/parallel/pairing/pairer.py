@@ -313,7 +313,7 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
         scores = model.logits(features, out=_column(len(pairs), index))
         positive = (mutual_best(pairs, _odds(scores, index), ODDS_MARGIN)
                     & shapes.length_fits(pairs, positive)) | is_link
-    probabilities = _probabilities(model, features, pairs, base_rate, positive, is_link, index)
+    probabilities = _probabilities(model, features, pairs, base_rate, positive, is_link, index, options.candidates)
     taken = link(pairs, probabilities, options.threshold)
     if model is not None:
         # the documents this round leaves unpaired look for candidates once more among themselves,
@@ -323,7 +323,8 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
         extra = extra[~present_in(extra, pairs, english_count)]
         if len(extra):
             pairs, features, is_link = _with_candidates(index, shapes, pairs, features, is_link, labelled, extra)
-            probabilities = _probabilities(model, features, pairs, base_rate, positive, is_link, index)
+            probabilities = _probabilities(model, features, pairs, base_rate, positive, is_link, index,
+                                           options.candidates)
             taken = link(pairs, probabilities, options.threshold)
     evidence = deciding_evidence(model, features[taken]) if model else ["mutual best"] * len(taken)
     found = [DocumentPair(int(arabic), int(english), float(probability), LINK_EVIDENCE if is_link[row] else why)
@@ -342,11 +343,11 @@ def _odds(logits: MappedRows, index: Index) -> MappedRows:
 
 
 def _probabilities(model: PairModel | None, features, pairs, base_rate: float, positive: np.ndarray,  # noqa: ANN001
-                   is_link: np.ndarray, index: Index) -> MappedRows:
+                   is_link: np.ndarray, index: Index, retrieved: int) -> MappedRows:
     """Each candidate's probability of being the translation (``_posterior``; without a model,
     0.9 for the self-labelled pairs), 1 for the pairs the pages link; a column in a file."""
     if model is not None:
-        probabilities = _posterior(model, features, pairs, base_rate, index)
+        probabilities = _posterior(model, features, pairs, base_rate, index, retrieved)
     else:
         probabilities = _column(len(pairs), index)
     for rows in row_blocks(len(pairs)):
@@ -371,13 +372,14 @@ def _with_candidates(index: Index, shapes: Shapes, pairs: CodedPairs, features: 
     return pairs, features, is_link
 
 
-def _posterior(model: PairModel, features, pairs, base_rate: float, index: Index) -> MappedRows:  # noqa: ANN001
+def _posterior(model: PairModel, features, pairs, base_rate: float, index: Index,  # noqa: ANN001
+               retrieved: int) -> MappedRows:
     """Each candidate's probability of being the translation, one translation or none per
-    document, from both sides (averaged)."""
+    document, from both sides (averaged), among at most ``retrieved`` candidates a document."""
     ratios = model.logits(features, out=_column(len(pairs), index))
     for rows in row_blocks(len(pairs)):
         ratios[rows] = np.exp(np.clip(ratios[rows], -40, 40)) * (1 - base_rate) / base_rate
-    return one_partner_probabilities(pairs, ratios, out=_column(len(pairs), index))
+    return one_partner_probabilities(pairs, ratios, out=_column(len(pairs), index), retrieved=retrieved)
 
 
 def _describe(model: PairModel) -> dict:
