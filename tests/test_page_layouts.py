@@ -615,3 +615,32 @@ def test_a_page_laid_out_in_a_table_reads_as_its_article(tmp_path):
 ])
 def test_disclaimers_media_credits_bios_and_more_labels(line, kind):
     assert boilerplate_kind(line, ["the headline"]) == kind
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("تابعوا روزاليوسف على جوجل نيوز", "promotion"),
+    ("Help us keep going.", "promotion"),
+    ("Join Our Community", "promotion"),
+    ("Editor’s Note: The opinions expressed in the op-ed section are those of the authors and do not purport "
+     "to reflect the views of the Kyiv Independent.", "disclaimer"),
+    ("صورة وصلتنا من بلدية الناصرة", "photo_credit"),
+    ("فيديو | جولة وزير الري في مركز ملوي", "photo_credit"),
+    # the story
+    ("صور وصلتنا من مراسلنا في غزة تظهر حجم الدمار في الحي بعد القصف الليلي.", None),
+    ("تابع الوزير الاجتماع عبر تقنية الاتصال المرئي مع المحافظين.", None),
+    ("The opinions expressed at the hearing were those of the residents, the mayor said.", None),
+])
+def test_a_twelfth_blind_sets_lines(line, kind):
+    assert boilerplate_kind(line, ["the headline"]) == kind
+
+
+def test_a_call_to_action_card_goes_and_a_video_headline_stays(tmp_path):
+    """A "call to action" card inside the body (Ghost's ``kg-cta-card``: an appeal and a button)
+    goes before extraction; a headline written "فيديو | …" is the headline, not a video's title."""
+    card = ("<div class='kg-card kg-cta-card'><div class='kg-cta-content'><p>صحافتنا مستقلة ونحتاج دعمكم "
+            "لنستمر في تغطية الأخبار كل يوم.</p><a class='kg-cta-button' href='#/portal/signup'>كن عضواً</a></div></div>")
+    document = read(tmp_path, "cta.html", _body_page(card))
+    assert document.paragraphs == [STORY.headline, *STORY.body]
+    video = "فيديو | " + STORY.headline
+    document = read(tmp_path, "video.html", _body_page("").replace(STORY.headline, video))
+    assert document.paragraphs == [video, *STORY.body]

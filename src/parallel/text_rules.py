@@ -1,5 +1,5 @@
 """Arabic (and English) text rules, each defined once: letters, diacritics, letter variants,
-proclitics, digits, byte-order marks and invisible characters.
+proclitics, digits, month names, byte-order marks and invisible characters.
 
 Every stage that reads Arabic text for a rule (segmentation, flags, the aligner's features and
 word table, glossaries, filters) takes its tables from here, so that "a diacritic" or "a prefix"
@@ -107,6 +107,28 @@ def normalise_digits(text: str) -> str:
     """Arabic-Indic and Persian digits and separators to ASCII (``٣٫٥`` → ``3.5``); an Arabic
     comma between digits is a separator too (``783،562``)."""
     return _ARABIC_COMMA_IN_NUMBER_RE.sub(",", text.translate(DIGITS_AS_ASCII))
+
+
+# --- months -------------------------------------------------------------------------------
+
+def _numbered(*spellings: str) -> dict[str, int]:
+    """``"a b|c d"``: month 1 written "a b" or "c d"; the months in order, one string each."""
+    return {name: month for month, names in enumerate(spellings, start=1) for name in names.split("|")}
+
+
+# The Gregorian months as Arabic news writes them, each with its number: Egypt and the Gulf
+# (يناير), the Levant and Iraq (كانون الثاني), Algeria and Tunisia (جانفي), Morocco (يوليوز); hamza
+# and yeh spellings as sites write them.
+ARABIC_MONTHS = _numbered(
+    "يناير|كانون الثاني|جانفي", "فبراير|شباط|فيفري", "مارس|آذار|اذار",
+    "أبريل|ابريل|إبريل|نيسان|أفريل|افريل", "مايو|أيار|ايار|ماي", "يونيو|يونيه|حزيران|جوان",
+    "يوليو|يوليه|تموز|جويلية|يوليوز", "أغسطس|اغسطس|آب|اب|أوت|اوت|غشت", "سبتمبر|أيلول|ايلول|شتنبر",
+    "أكتوبر|اكتوبر|تشرين الأول|تشرين الاول", "نوفمبر|تشرين الثاني|نونبر", "ديسمبر|كانون الأول|كانون الاول|دجنبر")
+ENGLISH_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                       "October", "November", "December")
+# With the abbreviations a date is written with ("Sept. 4"); case matters ("Mar", not "mar").
+ENGLISH_MONTHS = _numbered(*(f"{name}|{name[:3]}" + ("|Sept" if name == "September" else "")
+                             for name in ENGLISH_MONTH_NAMES))
 
 
 # --- invisible characters and byte-order marks ---------------------------------------------

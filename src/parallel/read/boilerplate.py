@@ -17,9 +17,11 @@ from parallel.read.site_lines import site_own_kind
 from parallel.records import Removed
 from parallel.text_rules import (
     ARABIC_LETTERS,
+    ARABIC_MONTHS,
     ARTICLE,
     ARTICLE_PROCLITICS,
     DIGITS,
+    ENGLISH_MONTH_NAMES,
     normalise_line,
     strip_marks,
     visible_text,
@@ -48,7 +50,12 @@ _AGENCY_PHOTO_RE = re.compile(r"\((?:AP|AFP|EPA|Reuters|UPI) Photo/[^)]+\)|\bREU
                               r"\((?:أرشيف|أرشيفية|صورة أرشيفية|Archive|File photo)\)\s*$|"
                               # a photo's "illustrative" label, or its caption ending with it: "(تعبيرية)"
                               r"^[(\[]?(?:صورة |الصورة )?(?:تعبيرية|أرشيفية|Illustrative|Illustration)[)\]]?$|"
-                              r"\s[-–—|(]\s*(?:صورة )?تعبيرية\)?\s*$")
+                              r"\s[-–—|(]\s*(?:صورة )?تعبيرية\)?\s*$|"
+                              # where the photo came from, short: "صورة وصلتنا من بلدية الناصرة"
+                              r"^(?:صورة|الصورة|صور|الصور)\s+(?:وصلتنا|وصلت موقعنا)(?:\s+\S+){0,5}$|"
+                              # an embedded video's or gallery's title under it: "فيديو | جولة الوزير في ملوي"
+                              r"^(?:فيديو|بالفيديو|صور|بالصور|فيديوجراف|إنفوجراف|انفوجراف|Video|Photos|Gallery)"
+                              r"\s*[|｜]\s*[^.!?؟]{1,90}$")
 MAX_CAPTION_WORDS = 60
 # "Source: …", "Translated by/ …", "• from the … website", "Reporting: …" — credits, not text.
 _CREDIT_RE = re.compile(
@@ -94,13 +101,10 @@ _AGENCY_BYLINE_RE = re.compile(r"^[^\s.]{1,3}\.[^\s.]{1,3}\s*/.*\((?:[^()]{1,25}
 # after a space, a dot or a slash; and a site's "exclusive" tag alone ("زمان الوصل - خاص").
 _INITIALS_RE = re.compile(rf"^\(?[{ARABIC_LETTERS}](?:(?:\s+|\s*[./]\s*)[{ARABIC_LETTERS}]){{1,7}}\.?\)?$")
 _EXCLUSIVE_RE = re.compile(r"^(?:\S+\s+){0,3}\S+\s*[-–—]\s*خاص\s*\|?$")
-_ARABIC_MONTHS = (
-    "يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر "
-    "كانون الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول"
-).split()
+_ARABIC_MONTHS = sorted({word for name in ARABIC_MONTHS for word in name.split()})   # "تشرين الأول": both words
 _WEEKDAYS = "السبت الأحد الاحد الإثنين الاثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة".split()
-_ENGLISH_DATE_WORDS = ("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
-                       "June July August September October November December").split()
+_ENGLISH_MONTHS = "|".join(ENGLISH_MONTH_NAMES)
+_ENGLISH_DATE_WORDS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split() + _ENGLISH_MONTHS.split("|")
 _DATE_WORDS = set(_ARABIC_MONTHS + _WEEKDAYS + _ENGLISH_DATE_WORDS + [
     "ص", "م", "GMT", "UTC", "AM", "PM", "am", "pm", "بتوقيت", "غرينتش", "مكة"])
 _DATE_TOKEN_RE = re.compile(f"^[{DIGITS}:/\\-–.،,]+$")
@@ -110,7 +114,6 @@ MAX_CONTROL_LINE_WORDS = 8
 _PUBLICATION_RE = re.compile(r"^(?:نُشر|نشر|تاريخ النشر|آخر تحديث|اخر تحديث|تم التحديث|تحديث|Published|Updated|"
                              r"Last updated|Posted)\b", re.IGNORECASE)
 MAX_PUBLICATION_LINE_WORDS = 14
-_ENGLISH_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # Capitalised words that open phrases, not names: "By Tuesday, …", "By The Numbers".
 _NOT_A_NAME_START = set(_ENGLISH_MONTHS.split("|")) | set(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That These Those Then Now Far "

@@ -21,9 +21,9 @@ names them as chrome:
   not the article's paragraphs.  They are dropped by their embed classes (and ``amp-twitter`` …).
 - **Boxes named for the author's bio, a promotion, an appeal, a pull quote or a score card.** A
   box whose class names an author's biography (``author-bio``, CSS modules' ``AuthorBio_bio__…``),
-  a promotion (``promo``, ``ProPromo_promo__…``) or an appeal for donations or membership
-  (``donate``, ``membership``, ``r22-support``) holds the writer's card or an offer, written in
-  sentences an extractor keeps; a pull quote (``pull-quote``, ``pullquote``, ``quote-box``)
+  a promotion (``promo``, ``ProPromo_promo__…``, a call to action's ``cta``) or an appeal for
+  donations or membership (``donate``, ``membership``, ``r22-support``) holds the writer's card or
+  an offer, written in sentences an extractor keeps; a pull quote (``pull-quote``, ``pullquote``, ``quote-box``)
   repeats a line of the article as a display; a match's score card (``matchCard``,
   ``match-centre``) lists scorers and line-ups.  Such a box is dropped when it is short
   (``MAX_BOX_WORDS``) and holds neither the page's ``<h1>`` nor its ``<article>`` or ``<main>``.
@@ -62,7 +62,7 @@ COMMENT_TITLE_RE = re.compile(
 MAX_TITLE_WORDS = 14
 # Words of a box's class or id that name an author's card or a promotion, and the most words such a box holds.
 BOX_NAMES = frozenset({"bio", "authorbio", "promo", "promotion", "promoted", "donate", "donation", "membership",
-                       "support"})
+                       "support", "cta"})   # a call to action: Ghost's kg-cta-card
 _MATCH_WIDGETS = frozenset({"card", "center", "centre", "box", "widget", "summary"})   # a "match…" box: a score card
 MAX_BOX_WORDS = 80
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")

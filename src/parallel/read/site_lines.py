@@ -19,7 +19,8 @@ from parallel.text_rules import DIGITS
 # "اشترك في النشرة البريدية"; "انضم مليون مستخدم إلى تيليغرام" and "تابع المتحدث على تويتر" are the
 # story.  Not "قناة" nor "تطبيق" alone either: "قناة السويس", "تطبيق القرار" (the canal, implementing).
 _CHANNELS = (r"تويتر|إكس|تلغرام|تليغرام|تيليغرام|تليجرام|تيليجرام|تلجرام|فيسبوك|فيس بوك|إنستغرام|انستغرام|انستجرام|"
-             r"يوتيوب|واتساب|واتس آب|تيك توك|سناب شات|قناتنا|صفحتنا|حساباتنا|تطبيقنا|أخبار جوجل|أخبار غوغل|بودكاست|"
+             r"يوتيوب|واتساب|واتس آب|تيك توك|سناب شات|قناتنا|صفحتنا|حساباتنا|تطبيقنا|أخبار جوجل|أخبار غوغل|جوجل نيوز|"
+             r"غوغل نيوز|بودكاست|"
              r"Twitter|X|Telegram|Facebook|Instagram|YouTube|WhatsApp|TikTok|newsletter|briefing|digest|Google News|"
              r"app|channel")
 _OURS = r"قناتنا|صفحتنا|صفحاتنا|حساباتنا|حسابنا|تطبيقنا|نشرتنا|موقعنا|النشرة البريدية"
@@ -36,14 +37,15 @@ _PROMOTION_RE = re.compile(
     rf"(?:تابعوا|تابعي|اشترك|اشتركوا|اشتركي|انضم|انضموا|انضمي|للاشتراك)\b(?:\s+\S+){{0,8}}?\s+[وبلف]?(?:{_OURS})|"
     rf"(?:Follow us|Follow \S+(?: \S+)? on|Subscribe|Sign up (?:for|to)|Join (?:us|our)|Like us|Download (?:our|the)|"
     rf"Get our)\b(?:\s+\S+){{0,6}}?\s+(?:{_CHANNELS})\b|"
-    # the site by its Latin name and a platform, nothing after: "تابعوا RT على تلغرام"
-    rf"تابعوا\s+[A-Za-z][\w&.+-]*(?:\s+[A-Za-z][\w&.+-]*)?\s+(?:على|عبر)\s+(?:ال)?(?:{_CHANNELS})$|"
+    # the site by its name and a platform, nothing after: "تابعوا RT على تلغرام", "تابعوا روزاليوسف على جوجل نيوز"
+    rf"تابعوا\s+\S+(?:\s+\S+)?\s+(?:على|عبر)\s+(?:ال)?(?:{_CHANNELS})$|"
     r"Follow [^.]{0,40}\bcoverage\b|"
     # "انضم إلى قناة … على يوتيوب": the site's channel on a platform
     rf"(?:انضم|إنضم|انضموا|إنضموا|انضمي)\s+(?:إلى|الى|ل)\s*قناة\b.{{0,40}}?\s(?:على|عبر)\s+(?:ال)?(?:{_CHANNELS})\b|"
     # an appeal to keep the site going: "ساهم/ي في استمرارنا", "Support independent journalism"
     r"(?:ساهم|ساهمي|ساهموا|ادعم|ادعمي|ادعموا)(?:/ي)?\b.{0,40}?(?:استمرارنا|بقائنا|استقلالنا|صحافتنا)|"
     r"(?:Support|Back) (?:our|independent) journalism|Become a (?:member|supporter)\b|"
+    r"Help us keep going\b|Join (?:our|the) community$|"
     # a call to the reader on a platform, "so that the news reaches you": "اشترك في قناة المصدر على تلجرام لتصلك …"
     rf"(?:{_SUBSCRIBE}|{_FOLLOW}|انضم|انضموا|انضمي)\b(?:\s+\S+){{0,8}}?\s+(?:على|عبر|في)\s+"
     rf"(?:ال)?(?:{_CHANNELS})\b.{{0,40}}?(?:{_REACHES_YOU})\b|"
@@ -68,7 +70,10 @@ MAX_LINK_TEXT_WORDS = 20
 # The site disclaiming an opinion piece's views ("الآراء الواردة في المقال لا تعكس بالضرورة الموقف التحريري …").
 _DISCLAIMER_RE = re.compile(r"لا (?:تعكس|تعبر عن|تمثل) "
                             r"(?:بالضرورة|(?:ال)?موقف (?:ال)?تحريري|(?:ال)?سياسة (?:ال)?تحريرية)|"
-                            r"\b(?:views|opinions) expressed (?:in this|here|are)\b.{0,60}\b(?:own|necessarily)\b",
+                            r"\b(?:views|opinions) expressed (?:in this|here|are)\b.{0,60}\b(?:own|necessarily)\b|"
+                            # "… are those of the authors and do not purport to reflect the views of …"
+                            r"\b(?:views|opinions) expressed\b.{0,60}\bare (?:those of|solely)\b.{0,40}"
+                            r"\bdo not (?:necessarily |purport to )?(?:reflect|represent)\b",
                             re.IGNORECASE)
 MAX_DISCLAIMER_WORDS = 40
 # A video's or a photo's credits ("مدة الفيديو 02:45", "صوت وصورة: …", "ومونتاج: …", "Camera: … Produced by: …").
