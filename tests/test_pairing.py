@@ -12,10 +12,20 @@ from conftest import FLORES
 from parallel.cli.main import cli
 from parallel.pairing.candidates import link, mutual_best, one_partner_probabilities
 from parallel.pairing.index import build_index, candidate_pairs, raw_table, shared_mass
-from parallel.pairing.keys import FAMILIES, NAMES, NUMBERS, URL_IDS, SideDocument, arabic_keys, english_keys
+from parallel.pairing.keys import (
+    FAMILIES,
+    NAMES,
+    NUMBERS,
+    URL_IDS,
+    SideDocument,
+    arabic_keys,
+    english_keys,
+    month_days,
+)
 from parallel.pairing.links import linked_by_pages, normalised_address
 from parallel.pairing.model import fit_pair_model
 from parallel.pairing.pairer import PairingOptions, pair_documents
+from parallel.pairing.shapes import Shapes
 from parallel.runs.pair_eval import PairEvalConfig, evaluate_pairing, make_heaps, read_test_sets
 
 # Written for these tests: short news items and their translations.
@@ -100,17 +110,6 @@ def test_one_partner_posterior_shares_a_document_between_its_candidates():
     posterior = one_partner_probabilities(pairs, ratios)    # the two sides' averaged: each English document has one
     assert posterior[0] == pytest.approx(posterior[1]) and posterior[0] < posterior[2] - 0.2   # two equal rivals share
     assert posterior[2] > 0.9 and posterior[3] < 0.2
-
-
-def test_a_cluster_of_stories_that_look_each_other_up_keeps_its_translations():
-    # thirty stories on one subject, each a candidate of every other: their weak rivals compete
-    # through the sum of ratios, and do not lower each translation's prior as well
-    size = 30
-    pairs = np.asarray([[a, e] for a in range(size) for e in range(size)])
-    ratios = np.where(pairs[:, 0] == pairs[:, 1], 20.0, 0.01)
-    translations = pairs[:, 0] == pairs[:, 1]
-    assert one_partner_probabilities(pairs, ratios, retrieved=8)[translations].min() > 0.95
-    assert one_partner_probabilities(pairs, ratios)[translations].max() < 0.5     # every rival counted in the prior
 
 
 def test_addresses_are_compared_as_sites_mean_them():
@@ -505,7 +504,7 @@ def test_features_and_the_fit_are_the_same_whatever_the_block_size(monkeypatch):
     arabic_mass, english_mass = rng.gamma(2.0, 1.0, (40, 6)), rng.gamma(2.0, 1.0, (50, 6))
     arabic_mass[3] = 0.0
     shared = np.minimum(arabic_mass[pairs[:, 0]], english_mass[pairs[:, 1]]) * rng.uniform(0, 1, (300, 6))
-    distance, sentences = rng.normal(size=300), rng.normal(size=300)
+    distance, sentences, days = rng.normal(size=300), rng.normal(size=300), rng.integers(0, 2, 300)
     labels = (shared.sum(axis=1) > np.median(shared.sum(axis=1))).astype(np.float64)
     weights = rng.uniform(0.5, 3.0, 300)
 
@@ -513,7 +512,7 @@ def test_features_and_the_fit_are_the_same_whatever_the_block_size(monkeypatch):
 
     def shape_features(block):
         rows = [shape_rows[tuple(pair)] for pair in block.tolist()]
-        return distance[rows], sentences[rows]
+        return distance[rows], sentences[rows], days[rows]
 
     def computed():
         features = model.pair_features(shared, arabic_mass, english_mass, pairs, shape_features)
@@ -669,14 +668,36 @@ def test_conflict_marks_another_story_on_the_same_subject_not_a_translation_nor_
                SideDocument("opening.en", ["The trial of Medhat Shukri opened with 6 defendants over losses of "
                                            "EGP 340 million.", "The court adjourned to 12 May."]),
                SideDocument("weather.en", ["Winds of 45 km/h are expected on Friday.", "Temperatures reach 41 degrees."])]
-    index = build_index(raw_table([arabic_keys(arabic)]), raw_table(english_keys(d) for d in english))
+    weather = SideDocument("weather", ["يتوقع هبوب رياح بسرعة 45 كم/س يوم الجمعة.", "وتصل الحرارة إلى 41 درجة."])
+    index = build_index(raw_table([arabic_keys(arabic), arabic_keys(weather)]),
+                        raw_table(english_keys(d) for d in english))
     pairs = np.array([[0, 0], [0, 1], [0, 2]])
     shared = shared_mass(index, pairs)[0:]
 
     def flat(block):
-        return np.zeros(len(block)), np.zeros(len(block))
+        return np.zeros(len(block)), np.zeros(len(block)), np.zeros(len(block))
 
     features = model.pair_features(shared, index.arabic_mass, index.english_mass, pairs, flat)
     conflict = features[:, model.FEATURE_NAMES.index("numbers_conflict")]
     assert conflict[0] == 0 and conflict[2] == 0        # all explained; nothing shared
     assert conflict[1] < -0.1                           # 340 shared; 7, 3 and 6, 12 not
+    disjoint = features[:, model.FEATURE_NAMES.index("numbers_disjoint")]
+    assert list(disjoint) == [0, 0, -1]                 # the weather's 45 and 41 (numbers the Arabic side has), none the same
+
+
+def test_days_of_a_month_are_read_in_both_scripts_and_every_calendar_naming():
+    assert month_days("الدوحة في 30 سبتمبر /قنا/") == month_days("Doha, September 30 (QNA)") == {(9, 30)}
+    assert month_days("بيروت في ٣٠ أيلول/سبتمبر") == month_days("on the 30th of September, 2025") == {(9, 30)}
+    assert month_days("تونس في 10 جويلية") == month_days("Tunis, July 10") == month_days("Sept. 4 and Jul 10") - {(9, 4)}
+    assert month_days("يوم 3 من شهر تشرين الأول") == {(10, 3)}
+    assert month_days("in May 2024, 12.30 مارس, they may 5") == set()       # a year, a decimal, a verb
+
+
+def test_documents_that_name_different_days_are_apart():
+    """A month's bulletin and the next month's share their figures; the days they name tell them apart."""
+    arabic = [SideDocument("ar", ["الدوحة في 30 سبتمبر /قنا/ - أعلنت قطر للطاقة أسعار الوقود لشهر أكتوبر."])]
+    english = [SideDocument("en-oct", ["Doha, September 30 (QNA) - QatarEnergy announced fuel prices for October."]),
+               SideDocument("en-dec", ["Doha, November 30 (QNA) - QatarEnergy announced fuel prices for December."]),
+               SideDocument("en-none", ["QatarEnergy announced fuel prices."])]
+    shapes = Shapes.of(arabic, english)
+    assert list(shapes.days_apart(np.array([[0, 0], [0, 1], [0, 2]]))) == [0, 1, 0]

@@ -219,20 +219,15 @@ def _nth_true(mask: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
-def one_partner_probabilities(pairs, likelihood_ratios, out=None, iterations: int = 20,  # noqa: ANN001
-                              retrieved: int | None = None):
+def one_partner_probabilities(pairs, likelihood_ratios, out=None, iterations: int = 20):  # noqa: ANN001
     """The probability that each candidate is its document's translation, given that a document
     has one translation or none, from each side, averaged.  For one side: a document with
     candidates 1..k and none of them its translation with prior ``q``, each of them with prior
     ``(1 - q) / k``, posterior ``L_i (1 - q) / k / (q + (1 - q) / k * sum L)``; ``q`` (the share of
     documents without a translation among their candidates) is estimated by EM over the side's
-    documents.  ``retrieved``: the candidates the index finds for each document; k is at most
-    that many, for a document of a cluster of stories on one subject is also the candidate of
-    every sibling that looked it up, and those rivals already compete through ``sum L`` — counted
-    in k too, they would lower its translation's prior a second time.  Into ``out`` where given
-    (a column in a file)."""
+    documents.  Into ``out`` where given (a column in a file)."""
     counts = side_counts(pairs)
-    sides = [_OnePartner(count, retrieved) for count in counts]
+    sides = [_OnePartner(count) for count in counts]
     for rows in row_blocks(len(pairs)):
         block, ratios = np.asarray(pairs[rows]), np.asarray(likelihood_ratios[rows], dtype=np.float64)
         for side, tally in enumerate(sides):
@@ -247,14 +242,12 @@ def one_partner_probabilities(pairs, likelihood_ratios, out=None, iterations: in
 
 
 class _OnePartner:
-    """One side's candidates and likelihood ratios summed by document, and its share unpaired;
-    a document's candidates counted at most ``retrieved`` (``one_partner_probabilities``)."""
+    """One side's candidates and likelihood ratios summed by document, and its share unpaired."""
 
-    def __init__(self, count: int, retrieved: int | None = None):
+    def __init__(self, count: int):
         self.candidates = np.zeros(count)
         self.totals = np.zeros(count)
         self.unpaired = 0.5
-        self.retrieved = retrieved
 
     def count(self, documents: np.ndarray, ratios: np.ndarray) -> None:
         self.candidates += np.bincount(documents, minlength=len(self.candidates))
@@ -262,8 +255,6 @@ class _OnePartner:
 
     def estimate(self, iterations: int) -> None:
         present = self.candidates > 0
-        if self.retrieved is not None:
-            self.candidates = np.minimum(self.candidates, self.retrieved)
         for _ in range(iterations):
             share = (1 - self.unpaired) / np.maximum(self.candidates, 1)
             none = self.unpaired / (self.unpaired + share * self.totals)

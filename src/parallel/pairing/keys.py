@@ -29,6 +29,7 @@ from typing import Iterable, Mapping
 
 from parallel.alignment.features import arabic_skeletons, latin_tokens, name_skeletons, number_values
 from parallel.alignment.lexicon import Lexicon, english_words
+from parallel.text_rules import ARABIC_LETTERS, ARABIC_MONTHS, ENGLISH_MONTHS, normalise_digits
 
 # The aligner remembers these per text (its sentences recur); a document's whole text never does,
 # and remembering 65,536 of them would hold as many documents and their keys: call them uncached.
@@ -41,6 +42,17 @@ FAMILIES = ("numbers", "names", "latin", "words", "url_ids", "dates")
 
 _URL_ID_RE = re.compile(r"(?<![0-9])[0-9]{4,}(?![0-9])")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _names(months: dict[str, int]) -> str:
+    return "|".join(sorted(months, key=len, reverse=True))
+
+
+# "30 سبتمبر", "3 من شهر تشرين الأول"; "September 30", "Sept. 4th"; "30th of September"
+_ARABIC_DAY_RE = re.compile(rf"(?<![0-9.,])([0-9]{{1,2}})\s+(?:من\s+)?(?:شهر\s+)?({_names(ARABIC_MONTHS)})"
+                            rf"(?![{ARABIC_LETTERS}])")
+_ENGLISH_DAY_RE = re.compile(rf"\b({_names(ENGLISH_MONTHS)})\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?\b(?![.,]?[0-9])")
+_DAY_ENGLISH_RE = re.compile(rf"(?<![0-9.,])([0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_names(ENGLISH_MONTHS)})\b")
 _EXPECTED_WORDS = 3          # the most likely English words kept for each Arabic word
 _MIN_EXPECTED = 0.05
 
@@ -89,6 +101,17 @@ def page_keys(document: SideDocument) -> dict[int, dict[int, float]]:
 
 def _number_keys(text: str) -> dict[int, float]:
     return {key_of(NUMBERS, value): 1.0 for values in _number_values(text) for value in values}
+
+
+def month_days(text: str) -> set[tuple[int, int]]:
+    """The days of a month a text names, as (month, day): "30 سبتمبر", "٣٠ أيلول", "September 30"
+    and "30th of September" are all (9, 30).  Not a key: every story of a day names it; but two
+    documents that name days and none the same are not each other's translation (``Shapes``)."""
+    text = normalise_digits(text)
+    found = {(ARABIC_MONTHS[month], day) for day, month in _ARABIC_DAY_RE.findall(text)}
+    found |= {(ENGLISH_MONTHS[month], day) for month, day in _ENGLISH_DAY_RE.findall(text)}
+    found |= {(ENGLISH_MONTHS[month], day) for day, month in _DAY_ENGLISH_RE.findall(text)}
+    return {(month, int(day)) for month, day in found if 1 <= int(day) <= 31}
 
 
 def word_weights(words: Iterable[str]) -> dict[str, float]:

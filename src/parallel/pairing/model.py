@@ -12,8 +12,12 @@ down to a threshold.
 
 Features (``FEATURE_NAMES``), for each key family: the shared mass over each side's mass (how
 much of each document the other explains) and the shared mass itself (log 1 + x: one shared
-number explains all of a short document, but is weak evidence); then the length ratio's distance
-from the collection's, in robust standard deviations, and the log ratio of sentence counts.
+number explains all of a short document, but is weak evidence); the conflict (the smaller of the
+shared mass and the mass neither explains: another story on the same subject has both); whether
+both documents hold keys of the family and share none (two bulletins with numbers, none the
+same); then the length ratio's distance from the collection's, in robust standard deviations, the
+log ratio of sentence counts, and whether both documents name days of a month and none the same
+(a month's fuel prices and the next month's).
 """
 from __future__ import annotations
 
@@ -28,8 +32,8 @@ from parallel.pairing.keys import FAMILIES
 RIDGE = 1.0             # L2 penalty of the logistic regression (on standardised features)
 MIN_LENGTH_SPREAD = 0.1  # log length ratio: a few pairs do not make translations' lengths tighter than 10%
 MIN_LABELS = 5          # fewer self-labelled pairs than this: the fixed weights below are used
-SHAPE_FEATURES = ("length", "sentences")
-FAMILY_FEATURES = ("of_arabic", "of_english", "shared", "conflict")
+SHAPE_FEATURES = ("length", "sentences", "days")
+FAMILY_FEATURES = ("of_arabic", "of_english", "shared", "conflict", "disjoint")
 FEATURE_NAMES = tuple(f"{family}_{side}" for family in FAMILIES for side in FAMILY_FEATURES) + SHAPE_FEATURES
 LENGTH_COLUMN = FEATURE_NAMES.index("length")
 
@@ -40,12 +44,13 @@ def _fractions(shared: np.ndarray, mass: np.ndarray) -> np.ndarray:
 
 
 def pair_features(shared, arabic_mass: np.ndarray, english_mass: np.ndarray, pairs,  # noqa: ANN001
-                  shape_features: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]], out=None,  # noqa: ANN001
+                  shape_features: Callable[[np.ndarray], tuple[np.ndarray, ...]], out=None,  # noqa: ANN001
                   first: int = 0):
     """Rows of features for candidate pairs (``FEATURE_NAMES``) from their shared mass and their
     documents' masses (``arabic_mass``, ``english_mass``: one row a document, taken for
     ``pairs`` a block at a time), and from ``shape_features`` of a block of pairs: their length
-    ratio's distance from the collection's and the log ratio of their sentence counts; float32,
+    ratio's distance from the collection's, the log ratio of their sentence counts and whether
+    they name different days (1) or not (0); float32,
     ``ROW_BLOCK`` rows at a time, into ``out`` where given (rows on disk: ``mapped.MappedRows``),
     from its row ``first`` on."""
     features = np.empty((len(shared), len(FEATURE_NAMES)), dtype=np.float32) if out is None else out
@@ -56,11 +61,13 @@ def pair_features(shared, arabic_mass: np.ndarray, english_mass: np.ndarray, pai
         arabic, english = arabic_mass[block_pairs[:, 0]], english_mass[block_pairs[:, 1]]
         unexplained = np.maximum(arabic - block, 0) + np.maximum(english - block, 0)
         rows_features[:, :families] = np.stack([_fractions(block, arabic), _fractions(block, english), np.log1p(block),
-                                                -np.minimum(np.log1p(block), np.log1p(unexplained))],
+                                                -np.minimum(np.log1p(block), np.log1p(unexplained)),
+                                                -((arabic > 0) & (english > 0) & (block == 0)).astype(np.float64)],
                                                axis=2).reshape(len(block), -1)
-        length_z, sentence_ratio = shape_features(block_pairs)
+        length_z, sentence_ratio, days_apart = shape_features(block_pairs)
         rows_features[:, LENGTH_COLUMN] = -np.abs(length_z)
         rows_features[:, LENGTH_COLUMN + 1] = -np.abs(sentence_ratio)
+        rows_features[:, LENGTH_COLUMN + 2] = -days_apart
         features[first + rows.start:first + rows.stop] = rows_features
     return features
 

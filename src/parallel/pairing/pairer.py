@@ -62,22 +62,20 @@ from parallel.pairing.links import linked_by_pages
 from parallel.pairing.mapped import MappedRows, hand_back_freed_memory
 from parallel.pairing.model import (
     FEATURE_NAMES,
-    MIN_LABELS,
     PairModel,
     cosine_score,
     deciding_evidence,
     fit_pair_model,
-    length_scale,
     pair_features,
     row_sums,
     set_length_column,
 )
+from parallel.pairing.shapes import Shapes
 from parallel.pairing.words import expected_word_table, stem_counts
 
 LINK_EVIDENCE = "hreflang"
 SELF_TRAINING = 2        # refits on the labels the previous fit gives
 ODDS_MARGIN = 20.0       # a self-labelled pair's odds over its runner-up's, on both sides
-MAX_LENGTH_Z = 3.0       # a label's length ratio, in robust standard deviations of the labelled pairs'
 SAME_PAIRS = 0.9         # a table is not learned again from pairs that are this share the last ones
 MIN_TABLE_PAIRS = 2      # fewer sure pairs than this teach no table
 
@@ -185,57 +183,6 @@ def pair_documents(arabic: Sequence[SideDocument], english: Sequence[SideDocumen
     return result
 
 
-@dataclass
-class Shapes:
-    """Each document's length (characters) and sentence count, side by side."""
-    arabic_lengths: np.ndarray
-    english_lengths: np.ndarray
-    arabic_sentences: np.ndarray
-    english_sentences: np.ndarray
-
-    @classmethod
-    def of(cls, arabic: Sequence[SideDocument], english: Sequence[SideDocument]) -> "Shapes":
-        """The shapes of two sides' documents."""
-        def array(values):
-            return np.asarray(list(values), dtype=np.float64)
-        return cls(array(d.length for d in arabic), array(d.length for d in english),
-                   array(max(len(d.sentences), 1) for d in arabic), array(max(len(d.sentences), 1) for d in english))
-
-    def ratio(self, pairs: np.ndarray) -> np.ndarray:
-        """log(English / Arabic length) of each pair (a block of them)."""
-        return np.log((self.english_lengths[pairs[:, 1]] + 1.0) / (self.arabic_lengths[pairs[:, 0]] + 1.0))
-
-    def length_scale(self, pairs, confident: np.ndarray) -> tuple[float, float]:  # noqa: ANN001
-        """The collection's length ratio (``model.length_scale``): over the ``confident`` pairs,
-        else, where they are fewer than ``MIN_LABELS``, over every candidate."""
-        if confident.sum() >= MIN_LABELS:
-            return length_scale(self.ratio(np.asarray(pairs[np.flatnonzero(confident)])))
-        return length_scale(np.concatenate([self.ratio(np.asarray(pairs[rows])) for rows in row_blocks(len(pairs))]
-                                           or [np.zeros(0)]))
-
-    def length_z(self, scale: tuple[float, float]) -> Callable[[np.ndarray], np.ndarray]:
-        """A block of pairs' length ratios in the collection's standard deviations (``scale``)."""
-        centre, spread = scale
-        return lambda pairs: (self.ratio(pairs) - centre) / spread
-
-    def features(self, scale: tuple[float, float]) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
-        """A block of pairs' shape features: length distance (``scale``) and log sentence ratio."""
-        length_z = self.length_z(scale)
-        return lambda pairs: (length_z(pairs), self.sentence_ratio(pairs))
-
-    def length_fits(self, pairs, confident: np.ndarray) -> np.ndarray:  # noqa: ANN001
-        """A mask of the pairs whose length ratio is within ``MAX_LENGTH_Z`` of the collection's."""
-        length_z = self.length_z(self.length_scale(pairs, confident))
-        fits = np.zeros(len(pairs), dtype=bool)
-        for rows in row_blocks(len(pairs)):
-            fits[rows] = np.abs(length_z(np.asarray(pairs[rows]))) < MAX_LENGTH_Z
-        return fits
-
-    def sentence_ratio(self, pairs: np.ndarray) -> np.ndarray:
-        """log(Arabic sentences / English sentences) of each pair."""
-        return np.log(self.arabic_sentences[pairs[:, 0]] / self.english_sentences[pairs[:, 1]])
-
-
 def _unpaired_rows(pairs, taken: np.ndarray, arabic_count: int, english_count: int  # noqa: ANN001
                    ) -> tuple[np.ndarray, np.ndarray]:
     """The documents of each side that the taken rows of ``pairs`` leave without a partner."""
@@ -313,7 +260,7 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
         scores = model.logits(features, out=_column(len(pairs), index))
         positive = (mutual_best(pairs, _odds(scores, index), ODDS_MARGIN)
                     & shapes.length_fits(pairs, positive)) | is_link
-    probabilities = _probabilities(model, features, pairs, base_rate, positive, is_link, index, options.candidates)
+    probabilities = _probabilities(model, features, pairs, base_rate, positive, is_link, index)
     taken = link(pairs, probabilities, options.threshold)
     if model is not None:
         # the documents this round leaves unpaired look for candidates once more among themselves,
@@ -323,8 +270,7 @@ def _score_round(index: Index, shapes: Shapes, links: list[tuple[int, int]],
         extra = extra[~present_in(extra, pairs, english_count)]
         if len(extra):
             pairs, features, is_link = _with_candidates(index, shapes, pairs, features, is_link, labelled, extra)
-            probabilities = _probabilities(model, features, pairs, base_rate, positive, is_link, index,
-                                           options.candidates)
+            probabilities = _probabilities(model, features, pairs, base_rate, positive, is_link, index)
             taken = link(pairs, probabilities, options.threshold)
     evidence = deciding_evidence(model, features[taken]) if model else ["mutual best"] * len(taken)
     found = [DocumentPair(int(arabic), int(english), float(probability), LINK_EVIDENCE if is_link[row] else why)
@@ -343,11 +289,11 @@ def _odds(logits: MappedRows, index: Index) -> MappedRows:
 
 
 def _probabilities(model: PairModel | None, features, pairs, base_rate: float, positive: np.ndarray,  # noqa: ANN001
-                   is_link: np.ndarray, index: Index, retrieved: int) -> MappedRows:
+                   is_link: np.ndarray, index: Index) -> MappedRows:
     """Each candidate's probability of being the translation (``_posterior``; without a model,
     0.9 for the self-labelled pairs), 1 for the pairs the pages link; a column in a file."""
     if model is not None:
-        probabilities = _posterior(model, features, pairs, base_rate, index, retrieved)
+        probabilities = _posterior(model, features, pairs, base_rate, index)
     else:
         probabilities = _column(len(pairs), index)
     for rows in row_blocks(len(pairs)):
@@ -372,14 +318,13 @@ def _with_candidates(index: Index, shapes: Shapes, pairs: CodedPairs, features: 
     return pairs, features, is_link
 
 
-def _posterior(model: PairModel, features, pairs, base_rate: float, index: Index,  # noqa: ANN001
-               retrieved: int) -> MappedRows:
+def _posterior(model: PairModel, features, pairs, base_rate: float, index: Index) -> MappedRows:  # noqa: ANN001
     """Each candidate's probability of being the translation, one translation or none per
-    document, from both sides (averaged), among at most ``retrieved`` candidates a document."""
+    document, from both sides (averaged)."""
     ratios = model.logits(features, out=_column(len(pairs), index))
     for rows in row_blocks(len(pairs)):
         ratios[rows] = np.exp(np.clip(ratios[rows], -40, 40)) * (1 - base_rate) / base_rate
-    return one_partner_probabilities(pairs, ratios, out=_column(len(pairs), index), retrieved=retrieved)
+    return one_partner_probabilities(pairs, ratios, out=_column(len(pairs), index))
 
 
 def _describe(model: PairModel) -> dict:
