@@ -104,6 +104,17 @@ def test_the_model_learns_which_features_mark_a_pair():
     assert held_out[0] > 0.9 > 0.1 > held_out[1]
 
 
+def test_a_feature_that_never_varies_is_left_out_of_the_fit():
+    # text files have no addresses: their url_ids columns are all 0, and the fit is the fit without them
+    rng = np.random.default_rng(2)
+    features = np.concatenate([rng.normal(2.0, 1.0, size=(200, 3)), rng.normal(0.0, 1.0, size=(800, 3))])
+    labels = np.r_[np.ones(200), np.zeros(800)]
+    with_constant = fit_pair_model(np.insert(features, 1, 0.0, axis=1), labels)
+    alone = fit_pair_model(features, labels)
+    assert with_constant.weights[1] == 0.0
+    assert np.allclose(np.delete(with_constant.weights, 1), alone.weights) and with_constant.bias == pytest.approx(alone.bias)
+
+
 def test_one_partner_posterior_shares_a_document_between_its_candidates():
     pairs = np.asarray([[0, 0], [0, 1], [1, 2], [1, 3]])
     ratios = np.asarray([50.0, 50.0, 50.0, 0.1])

@@ -141,14 +141,17 @@ def fit_pair_model(features: np.ndarray, labels: np.ndarray, ridge: float = RIDG
     time, so that the fit holds a block of standardised rows, never a copy of all of them."""
     weights = np.ones(len(features)) if weights is None else np.asarray(weights, dtype=np.float64)
     mean, scale = _standardisation(features, weights)
-    coefficients = np.zeros(features.shape[1] + 1)
+    # a feature that never varies here (a page's address ids among text files) is 0 once
+    # standardised: its weight stays 0, so the fit leaves it out and solves a smaller system
+    varying = np.flatnonzero(_varies(features, mean, weights))
+    coefficients = np.zeros(len(varying) + 1)
     penalty = np.full(len(coefficients), ridge)
     penalty[-1] = 0.0
     for _ in range(steps):
         gradient = penalty * coefficients
         hessian = np.diag(penalty + 1e-9)
         for rows in row_blocks(len(features)):
-            x = (features[rows].astype(np.float64) - mean) / scale
+            x = (features[rows][:, varying].astype(np.float64) - mean[varying]) / scale[varying]
             x = np.concatenate([x, np.ones((len(x), 1))], axis=1)
             p = 1.0 / (1.0 + np.exp(-np.clip(x @ coefficients, -40, 40)))
             gradient += x.T @ (weights[rows] * (p - labels[rows]))
@@ -157,7 +160,18 @@ def fit_pair_model(features: np.ndarray, labels: np.ndarray, ridge: float = RIDG
         coefficients -= step
         if np.abs(step).max() < 1e-6:
             break
-    return PairModel(mean, scale, coefficients[:-1], float(coefficients[-1]), int(labels.sum()))
+    feature_weights = np.zeros(features.shape[1])
+    feature_weights[varying] = coefficients[:-1]
+    return PairModel(mean, scale, feature_weights, float(coefficients[-1]), int(labels.sum()))
+
+
+def _varies(features: np.ndarray, mean: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Which features take more than one value among the rows that carry weight."""
+    varies = np.zeros(features.shape[1], dtype=bool)
+    for rows in row_blocks(len(features)):
+        block = features[rows][weights[rows] > 0]
+        varies |= (block != mean.astype(block.dtype)).any(axis=0) if len(block) else False
+    return varies
 
 
 def _standardisation(features: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
