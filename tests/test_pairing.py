@@ -11,6 +11,7 @@ import pytest
 from conftest import FLORES
 from parallel.cli.main import cli
 from parallel.pairing.candidates import link, mutual_best, one_partner_probabilities
+from parallel.pairing.countries import arabic_countries, english_countries
 from parallel.pairing.index import build_index, candidate_pairs, raw_table, shared_mass
 from parallel.pairing.keys import (
     FAMILIES,
@@ -702,6 +703,24 @@ def test_days_of_a_month_are_read_in_both_scripts_and_every_calendar_naming():
     assert month_days("تونس في 10 جويلية") == month_days("Tunis, July 10") == month_days("Sept. 4 and Jul 10") - {(9, 4)}
     assert month_days("يوم 3 من شهر تشرين الأول") == {(10, 3)}
     assert month_days("in May 2024, 12.30 مارس, they may 5") == set()       # a year, a decimal, a verb
+
+
+def test_countries_are_named_alike_in_both_languages_whatever_the_form():
+    """A country by its name or its people's adjective, after the proclitics; not a name that is
+    also a word or a person's ("هند", Hind; "الهندسة", engineering)."""
+    assert arabic_countries("بعث ببرقية تهنئة إلى الرئيس الجزائري") == english_countries(
+        "He sent a cable of congratulations to the Algerian President") == {"dz"}
+    assert arabic_countries("وللجزائر وبمصر والمملكة العربية السعودية وجزر القمر والأردنيين") == {
+        "dz", "eg", "sa", "km", "jo"}
+    assert english_countries("Algeria's, Egypt, Saudi Arabia, the Comoros and Jordanians.") == {"dz", "eg", "sa", "km", "jo"}
+    assert arabic_countries("استقبلت هند طلاب الهندسة في عمان") == set()
+    assert english_countries("the U.S., the United States and Sri Lanka") == {"us", "lk"}
+
+
+def test_a_country_is_a_name_key_shared_across_scripts():
+    arabic = arabic_keys(SideDocument("ar", ["سفير اليابان لدى البلاد"]))[NAMES]
+    english = english_keys(SideDocument("en", ["The Japanese ambassador to the country"]))[NAMES]
+    assert set(arabic) & set(english)
 
 
 def test_documents_that_name_different_days_are_apart():

@@ -6,7 +6,8 @@ hold, read the same way on both sides:
 - ``numbers``: every value a number written in digits may stand for (``flags.numbers_in``, so
   "10 آلاف" and "10,000" share one);
 - ``names``: consonant skeletons (the aligner's): of every Arabic word, of the English
-  capitalised words inside a sentence ("بوترو" and "Potro" are both b-t-r);
+  capitalised words inside a sentence ("بوترو" and "Potro" are both b-t-r); and the countries a
+  text names, by name or adjective ("الجزائري" and "Algerian": ``countries``);
 - ``latin``: Latin-script tokens of the Arabic (acronyms, brand names), found among the English words;
 - ``words``: English word stems — on the Arabic side those a learned word table expects
   (``alignment.lexicon``), or those of the document's machine translation (the pivot);
@@ -29,6 +30,7 @@ from typing import Iterable, Mapping
 
 from parallel.alignment.features import arabic_skeletons, latin_tokens, name_skeletons, number_values
 from parallel.alignment.lexicon import Lexicon, english_words
+from parallel.pairing.countries import arabic_countries, english_countries
 from parallel.text_rules import ARABIC_LETTERS, ARABIC_MONTHS, ENGLISH_MONTHS, normalise_digits
 
 # The aligner remembers these per text (its sentences recur); a document's whole text never does,
@@ -99,6 +101,10 @@ def page_keys(document: SideDocument) -> dict[int, dict[int, float]]:
     return {URL_IDS: ids, DATES: {key_of(DATES, day.group()): 1.0} if day else {}}
 
 
+def _country_tokens(codes: set[str]) -> list[str]:
+    return [f"country:{code}" for code in sorted(codes)]
+
+
 def _number_keys(text: str) -> dict[int, float]:
     return {key_of(NUMBERS, value): 1.0 for values in _number_values(text) for value in values}
 
@@ -132,7 +138,7 @@ def arabic_keys(document: SideDocument) -> dict[int, dict[int, float]]:
     text = document.text
     families: dict[int, dict[int, float]] = {
         NUMBERS: _number_keys(text),
-        NAMES: {key_of(NAMES, s): 1.0 for s in _arabic_skeletons(text)},
+        NAMES: {key_of(NAMES, s): 1.0 for s in [*_arabic_skeletons(text), *_country_tokens(arabic_countries(text))]},
         LATIN: {key_of(LATIN, t): 1.0 for t in latin_tokens([text])},
     }
     if document.pivot is not None:
@@ -148,7 +154,8 @@ def english_keys(document: SideDocument, with_words: bool = True) -> dict[int, d
     text = document.text
     families: dict[int, dict[int, float]] = {
         NUMBERS: _number_keys(text),
-        NAMES: {key_of(NAMES, s): 1.0 for s in _name_skeletons(text, sentence_initial=True)},
+        NAMES: {key_of(NAMES, s): 1.0 for s in [*_name_skeletons(text, sentence_initial=True),
+                                                *_country_tokens(english_countries(text))]},
         LATIN: {key_of(LATIN, t): 1.0 for t in latin_tokens([text])},
     }
     if with_words:

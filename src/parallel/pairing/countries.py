@@ -1,0 +1,157 @@
+"""Countries as the news names them in both languages: one key a country, whatever the form.
+
+A cable to "the Algerian President" and its translation share no consonants ("الجزائري" and
+"Algerian"), nor do مصر and Egypt, الأردن and Jordan, اليابان and Japan: the consonant skeletons
+(``keys``' names family) pair transliterations, not these.  Each country below is a key of the
+names family on both sides, from its names and from the adjective of its people: on the Arabic
+side the nisba in its forms ("الجزائري", "الجزائرية", "للجزائريين"), after the proclitics; on the
+English side the name and the demonym ("Algeria", "Algerian", "Algerians").
+
+Left out where a form is mostly something else: "عمان" is Oman and Amman, "مالي" Mali and
+"financial", "قمري" Comorian and "lunar".
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from parallel.text_rules import ARABIC_WORD_RE, ARTICLE, ARTICLE_PROCLITICS, matching_form, proclitic_stems
+
+# (code, Arabic names, the Arabic nisba's stem without its final ي, English names and demonyms)
+_COUNTRIES = (
+    ("dz", "الجزائر", "جزائر", "Algeria|Algerian|Algerians|Algiers"),
+    ("bh", "البحرين", "بحرين", "Bahrain|Bahraini|Bahrainis"),
+    ("km", "جزر القمر", "", "Comoros|Comorian"),
+    ("dj", "جيبوتي", "", "Djibouti|Djiboutian"),
+    ("eg", "مصر", "مصر", "Egypt|Egyptian|Egyptians"),
+    ("iq", "العراق", "عراق", "Iraq|Iraqi|Iraqis"),
+    ("jo", "الأردن", "أردن", "Jordan|Jordanian|Jordanians"),
+    ("kw", "الكويت", "كويت", "Kuwait|Kuwaiti|Kuwaitis"),
+    ("lb", "لبنان", "لبنان", "Lebanon|Lebanese"),
+    ("ly", "ليبيا", "ليب", "Libya|Libyan|Libyans"),
+    ("mr", "موريتانيا", "موريتان", "Mauritania|Mauritanian|Mauritanians"),
+    ("ma", "المغرب|المملكة المغربية", "مغرب", "Morocco|Moroccan|Moroccans"),
+    ("om", "سلطنة عمان", "عمان", "Oman|Omani|Omanis"),
+    ("ps", "فلسطين", "فلسطين", "Palestine|Palestinian|Palestinians"),
+    ("qa", "قطر", "قطر", "Qatar|Qatari|Qataris"),
+    ("sa", "السعودية|المملكة العربية السعودية", "سعود", "Saudi|Saudi Arabia|Saudis|KSA"),
+    ("so", "الصومال", "صومال", "Somalia|Somali|Somalis"),
+    ("sd", "السودان", "سودان", "Sudan|Sudanese"),
+    ("sy", "سوريا|سورية", "سور", "Syria|Syrian|Syrians"),
+    ("tn", "تونس", "تونس", "Tunisia|Tunisian|Tunisians|Tunis"),
+    ("ae", "الإمارات|دولة الإمارات", "إمارات", "UAE|Emirates|Emirati|Emiratis|United Arab Emirates"),
+    ("ye", "اليمن", "يمن", "Yemen|Yemeni|Yemenis"),
+    ("tr", "تركيا", "", "Turkey|Türkiye|Turkish"),
+    ("ir", "إيران", "إيران", "Iran|Iranian|Iranians"),
+    ("us", "الولايات المتحدة|أمريكا|أميركا", "أمريك|أميرك", "United States|US|U.S.|USA|America|American|Americans"),
+    ("gb", "بريطانيا|المملكة المتحدة", "بريطان", "Britain|United Kingdom|UK|U.K.|British"),
+    ("fr", "فرنسا", "فرنس", "France|French"),
+    ("de", "ألمانيا", "ألمان", "Germany|German|Germans"),
+    ("it", "إيطاليا", "إيطال", "Italy|Italian|Italians"),
+    ("es", "إسبانيا", "إسبان", "Spain|Spanish"),
+    ("pt", "البرتغال", "برتغال", "Portugal|Portuguese"),
+    ("nl", "هولندا", "هولند", "Netherlands|Dutch|Holland"),
+    ("be", "بلجيكا", "بلجيك", "Belgium|Belgian"),
+    ("ch", "سويسرا", "سويسر", "Switzerland|Swiss"),
+    ("at", "النمسا", "نمساو", "Austria|Austrian"),
+    ("se", "السويد", "سويد", "Sweden|Swedish"),
+    ("no", "النرويج", "نرويج", "Norway|Norwegian"),
+    ("dk", "الدنمارك", "دنمارك", "Denmark|Danish"),
+    ("gr", "اليونان", "يونان", "Greece|Greek"),
+    ("cy", "قبرص", "قبرص", "Cyprus|Cypriot"),
+    ("pl", "بولندا", "بولند", "Poland|Polish"),
+    ("ua", "أوكرانيا", "أوكران", "Ukraine|Ukrainian|Ukrainians"),
+    ("ru", "روسيا", "روس", "Russia|Russian|Russians"),
+    ("hu", "المجر", "مجر", "Hungary|Hungarian"),
+    ("cn", "الصين", "صين", "China|Chinese"),
+    ("jp", "اليابان", "يابان", "Japan|Japanese"),
+    ("kr", "كوريا", "كور", "Korea|Korean|Koreans"),
+    ("in", "الهند", "هند", "India|Indian|Indians"),
+    ("pk", "باكستان", "باكستان", "Pakistan|Pakistani|Pakistanis"),
+    ("af", "أفغانستان", "أفغان", "Afghanistan|Afghan|Afghans"),
+    ("bd", "بنغلاديش", "بنغلاديش", "Bangladesh|Bangladeshi"),
+    ("lk", "سريلانكا", "سريلانك", "Sri Lanka|Sri Lankan"),
+    ("np", "نيبال", "نيبال", "Nepal|Nepalese|Nepali"),
+    ("id", "إندونيسيا", "إندونيس", "Indonesia|Indonesian|Indonesians"),
+    ("my", "ماليزيا", "ماليز", "Malaysia|Malaysian"),
+    ("ph", "الفلبين", "فلبين", "Philippines|Filipino|Philippine"),
+    ("az", "أذربيجان", "أذربيجان", "Azerbaijan|Azerbaijani"),
+    ("kz", "كازاخستان", "كازاخ", "Kazakhstan|Kazakh"),
+    ("uz", "أوزبكستان", "أوزبك", "Uzbekistan|Uzbek"),
+    ("et", "إثيوبيا|أثيوبيا", "إثيوب|أثيوب", "Ethiopia|Ethiopian|Ethiopians"),
+    ("er", "إريتريا", "إريتر", "Eritrea|Eritrean"),
+    ("ke", "كينيا", "كين", "Kenya|Kenyan|Kenyans"),
+    ("ng", "نيجيريا", "نيجير", "Nigeria|Nigerian|Nigerians"),
+    ("ne", "النيجر", "", "Niger|Nigerien"),
+    ("td", "تشاد", "تشاد", "Chad|Chadian"),
+    ("sn", "السنغال", "سنغال", "Senegal|Senegalese"),
+    ("ci", "ساحل العاج|كوت ديفوار", "إيفوار", "Ivory Coast|Côte d'Ivoire|Ivorian"),
+    ("za", "جنوب أفريقيا|جنوب إفريقيا", "", "South Africa|South African"),
+    ("br", "البرازيل", "برازيل", "Brazil|Brazilian"),
+    ("ar", "الأرجنتين", "أرجنتين", "Argentina|Argentine|Argentinian"),
+    ("mx", "المكسيك", "مكسيك", "Mexico|Mexican"),
+    ("cl", "تشيلي|شيلي", "", "Chile|Chilean"),
+    ("pe", "بيرو", "بيروف", "Peru|Peruvian"),
+    ("ca", "كندا", "كند", "Canada|Canadian|Canadians"),
+    ("au", "أستراليا", "أسترال", "Australia|Australian|Australians"),
+)
+# The nisba's forms: masculine, feminine, plurals, duals ("الجزائري", "الجزائرية", "الجزائريين" …).
+_NISBA_ENDINGS = ("ي", "يه", "يين", "يون", "يات", "يان", "يتين", "يتان")
+_MAX_NAME_WORDS = 3
+_MIN_STEM = 2
+_ENGLISH_WORD_RE = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.]*")
+
+
+@functools.lru_cache(maxsize=1)
+def _arabic_forms() -> tuple[dict[str, str], dict[str, str]]:
+    """(names as written, with their article where they have one; the nisba's forms, bare)."""
+    names: dict[str, str] = {}
+    adjectives: dict[str, str] = {}
+    for code, written, nisba, _ in _COUNTRIES:
+        names.update({matching_form(name): code for name in written.split("|")})
+        for stem in filter(None, nisba.split("|")):
+            adjectives.update({matching_form(stem) + ending: code for ending in _NISBA_ENDINGS})
+    return names, adjectives
+
+
+def _name_stems(word: str) -> list[str]:
+    """``word`` and what it is after its proclitics, with the article where they held it:
+    "ولمصر" → "مصر"; "بالجزائر", "للجزائر" → "الجزائر" (a name without its article, "هند", is a
+    person's)."""
+    with_article = [ARTICLE + word[len(p):] for p in ARTICLE_PROCLITICS
+                    if word.startswith(p) and len(word) - len(p) >= _MIN_STEM]
+    return [word, *proclitic_stems(word, _MIN_STEM), *with_article]
+
+
+def arabic_countries(text: str) -> set[str]:
+    """The countries an Arabic text names, by name or by its people's adjective, as codes."""
+    names, adjectives = _arabic_forms()
+    words = ARABIC_WORD_RE.findall(matching_form(text))
+    found = {adjectives[stem] for word in words for stem in [word, *proclitic_stems(word, _MIN_STEM)]
+             if stem in adjectives}
+    for start, word in enumerate(words):
+        for stem in _name_stems(word):
+            for length in range(1, _MAX_NAME_WORDS + 1):
+                code = names.get(" ".join([stem, *words[start + 1:start + length]]))
+                if code:
+                    found.add(code)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _english_forms() -> dict[str, str]:
+    return {name: code for code, _, _, english in _COUNTRIES for name in english.split("|")}
+
+
+def english_countries(text: str) -> set[str]:
+    """The countries an English text names, by name or demonym ("Algeria", "Algerians"), as codes."""
+    forms = _english_forms()
+    words = [word if word in forms else re.sub(r"['’]s$|['’]$", "", word.rstrip("."))
+             for word in _ENGLISH_WORD_RE.findall(text)]
+    found = set()
+    for start in range(len(words)):
+        for length in range(1, _MAX_NAME_WORDS + 1):
+            code = forms.get(" ".join(words[start:start + length]))
+            if code:
+                found.add(code)
+    return found
