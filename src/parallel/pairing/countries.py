@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 
-from parallel.text_rules import ARABIC_WORD_RE, ARTICLE, ARTICLE_PROCLITICS, matching_form, proclitic_stems
+from parallel.text_rules import ARABIC_WORD_RE, ARTICLE, ARTICLE_PROCLITICS, PROCLITICS, matching_form
 
 # (code, Arabic names, the Arabic nisba's stem without its final ي, English names and demonyms)
 _COUNTRIES = (
@@ -97,61 +97,61 @@ _COUNTRIES = (
 )
 # The nisba's forms: masculine, feminine, plurals, duals ("الجزائري", "الجزائرية", "الجزائريين" …).
 _NISBA_ENDINGS = ("ي", "يه", "يين", "يون", "يات", "يان", "يتين", "يتان")
-_MAX_NAME_WORDS = 3
-_MIN_STEM = 2
 _ENGLISH_WORD_RE = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.]*")
 
 
 @functools.lru_cache(maxsize=1)
-def _arabic_forms() -> tuple[dict[str, str], dict[str, str]]:
-    """(names as written, with their article where they have one; the nisba's forms, bare)."""
-    names: dict[str, str] = {}
-    adjectives: dict[str, str] = {}
+def _arabic_forms() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """Every way a country's first word is written, with its proclitics ("الجزائر", "بالجزائر",
+    "للجزائر", "ولمصر", "والجزائريين"), to (code, the name's other words): one lookup a word."""
+    forms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+
+    def add(first: str, prefixes, code: str, rest: tuple[str, ...] = ()) -> None:  # noqa: ANN001
+        for prefix in prefixes:
+            forms.setdefault(prefix + first, []).append((code, rest))
+
     for code, written, nisba, _ in _COUNTRIES:
-        names.update({matching_form(name): code for name in written.split("|")})
+        for name in written.split("|"):
+            first, *rest = matching_form(name).split()
+            if name.startswith(ARTICLE):        # "الجزائر", "بالجزائر", "للجزائر"; not "جزائر" ("هند" is Hind)
+                add(first[len(ARTICLE):], ARTICLE_PROCLITICS, code, tuple(rest))
+            else:                               # "مصر", "ومصر", "لمصر"; "ألمانيا" has no article
+                add(first, ("", *PROCLITICS), code, tuple(rest))
         for stem in filter(None, nisba.split("|")):
-            adjectives.update({matching_form(stem) + ending: code for ending in _NISBA_ENDINGS})
-    return names, adjectives
-
-
-def _name_stems(word: str) -> list[str]:
-    """``word`` and what it is after its proclitics, with the article where they held it:
-    "ولمصر" → "مصر"; "بالجزائر", "للجزائر" → "الجزائر" (a name without its article, "هند", is a
-    person's)."""
-    with_article = [ARTICLE + word[len(p):] for p in ARTICLE_PROCLITICS
-                    if word.startswith(p) and len(word) - len(p) >= _MIN_STEM]
-    return [word, *proclitic_stems(word, _MIN_STEM), *with_article]
+            for ending in _NISBA_ENDINGS:       # "جزائري", "الجزائرية", "للجزائريين"
+                add(matching_form(stem) + ending, ("", *PROCLITICS), code)
+    return forms
 
 
 def arabic_countries(text: str) -> set[str]:
     """The countries an Arabic text names, by name or by its people's adjective, as codes."""
-    names, adjectives = _arabic_forms()
+    forms = _arabic_forms()
     words = ARABIC_WORD_RE.findall(matching_form(text))
-    found = {adjectives[stem] for word in words for stem in [word, *proclitic_stems(word, _MIN_STEM)]
-             if stem in adjectives}
-    for start, word in enumerate(words):
-        for stem in _name_stems(word):
-            for length in range(1, _MAX_NAME_WORDS + 1):
-                code = names.get(" ".join([stem, *words[start + 1:start + length]]))
-                if code:
-                    found.add(code)
-    return found
+    return {code for start, word in enumerate(words) for code, rest in forms.get(word, ())
+            if tuple(words[start + 1:start + 1 + len(rest)]) == rest}
 
 
 @functools.lru_cache(maxsize=1)
-def _english_forms() -> dict[str, str]:
-    return {name: code for code, _, _, english in _COUNTRIES for name in english.split("|")}
+def _english_forms() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """A country's English names and demonyms by their first word, to (code, the other words)."""
+    forms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for code, _, _, english in _COUNTRIES:
+        for name in english.split("|"):
+            first, *rest = name.split()
+            forms.setdefault(first, []).append((code, tuple(rest)))
+    return forms
+
+
+def _english_word(word: str, forms: dict) -> str:  # noqa: ANN001
+    """A word as the names are written: "Egypt's" and "Egypt." are "Egypt"; "U.S." stays."""
+    if word in forms or not word.endswith((".", "s", "’", "'")):
+        return word
+    return re.sub(r"['’]s$|['’]$", "", word.rstrip("."))
 
 
 def english_countries(text: str) -> set[str]:
     """The countries an English text names, by name or demonym ("Algeria", "Algerians"), as codes."""
     forms = _english_forms()
-    words = [word if word in forms else re.sub(r"['’]s$|['’]$", "", word.rstrip("."))
-             for word in _ENGLISH_WORD_RE.findall(text)]
-    found = set()
-    for start in range(len(words)):
-        for length in range(1, _MAX_NAME_WORDS + 1):
-            code = forms.get(" ".join(words[start:start + length]))
-            if code:
-                found.add(code)
-    return found
+    words = [_english_word(word, forms) for word in _ENGLISH_WORD_RE.findall(text)]
+    return {code for start, word in enumerate(words) for code, rest in forms.get(word, ())
+            if tuple(words[start + 1:start + 1 + len(rest)]) == rest}
