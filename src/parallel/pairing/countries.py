@@ -8,7 +8,10 @@ side the nisba in its forms ("الجزائري", "الجزائرية", "للجز
 English side the name and the demonym ("Algeria", "Algerian", "Algerians").
 
 Left out where a form is mostly something else: "عمان" is Oman and Amman, "مالي" Mali and
-"financial", "قمري" Comorian and "lunar".
+"financial", "قمري" Comorian and "lunar", "مجري" Hungarian and "مجريات" (the course of events).
+Kept though they are sometimes something else: "اليمنى" (the right hand) reads as "اليمني" once
+ى and ي are one letter; "المغرب" is also the sunset prayer; a nisba is also a family name
+("السوداني", "الكندي", "تركي").
 """
 from __future__ import annotations
 
@@ -41,28 +44,28 @@ _COUNTRIES = (
     ("tn", "تونس", "تونس", "Tunisia|Tunisian|Tunisians|Tunis"),
     ("ae", "الإمارات|دولة الإمارات", "إمارات", "UAE|Emirates|Emirati|Emiratis|United Arab Emirates"),
     ("ye", "اليمن", "يمن", "Yemen|Yemeni|Yemenis"),
-    ("tr", "تركيا", "", "Turkey|Türkiye|Turkish"),
+    ("tr", "تركيا", "ترك", "Turkey|Türkiye|Turkish|Turks"),
     ("ir", "إيران", "إيران", "Iran|Iranian|Iranians"),
     ("us", "الولايات المتحدة|أمريكا|أميركا", "أمريك|أميرك", "United States|US|U.S.|USA|America|American|Americans"),
-    ("gb", "بريطانيا|المملكة المتحدة", "بريطان", "Britain|United Kingdom|UK|U.K.|British"),
+    ("gb", "بريطانيا|المملكة المتحدة", "بريطان", "Britain|United Kingdom|UK|U.K.|British|Britons"),
     ("fr", "فرنسا", "فرنس", "France|French"),
     ("de", "ألمانيا", "ألمان", "Germany|German|Germans"),
     ("it", "إيطاليا", "إيطال", "Italy|Italian|Italians"),
-    ("es", "إسبانيا", "إسبان", "Spain|Spanish"),
+    ("es", "إسبانيا", "إسبان", "Spain|Spanish|Spaniards"),
     ("pt", "البرتغال", "برتغال", "Portugal|Portuguese"),
     ("nl", "هولندا", "هولند", "Netherlands|Dutch|Holland"),
     ("be", "بلجيكا", "بلجيك", "Belgium|Belgian"),
     ("ch", "سويسرا", "سويسر", "Switzerland|Swiss"),
     ("at", "النمسا", "نمساو", "Austria|Austrian"),
-    ("se", "السويد", "سويد", "Sweden|Swedish"),
+    ("se", "السويد", "سويد", "Sweden|Swedish|Swedes"),
     ("no", "النرويج", "نرويج", "Norway|Norwegian"),
-    ("dk", "الدنمارك", "دنمارك", "Denmark|Danish"),
-    ("gr", "اليونان", "يونان", "Greece|Greek"),
-    ("cy", "قبرص", "قبرص", "Cyprus|Cypriot"),
-    ("pl", "بولندا", "بولند", "Poland|Polish"),
+    ("dk", "الدنمارك", "دنمارك", "Denmark|Danish|Danes"),
+    ("gr", "اليونان", "يونان", "Greece|Greek|Greeks"),
+    ("cy", "قبرص", "قبرص", "Cyprus|Cypriot|Cypriots"),
+    ("pl", "بولندا", "بولند", "Poland|Polish|Poles"),
     ("ua", "أوكرانيا", "أوكران", "Ukraine|Ukrainian|Ukrainians"),
     ("ru", "روسيا", "روس", "Russia|Russian|Russians"),
-    ("hu", "المجر", "مجر", "Hungary|Hungarian"),
+    ("hu", "المجر", "", "Hungary|Hungarian"),
     ("cn", "الصين", "صين", "China|Chinese"),
     ("jp", "اليابان", "يابان", "Japan|Japanese"),
     ("kr", "كوريا", "كور", "Korea|Korean|Koreans"),
@@ -74,7 +77,7 @@ _COUNTRIES = (
     ("np", "نيبال", "نيبال", "Nepal|Nepalese|Nepali"),
     ("id", "إندونيسيا", "إندونيس", "Indonesia|Indonesian|Indonesians"),
     ("my", "ماليزيا", "ماليز", "Malaysia|Malaysian"),
-    ("ph", "الفلبين", "فلبين", "Philippines|Filipino|Philippine"),
+    ("ph", "الفلبين", "فلبين", "Philippines|Filipino|Filipinos|Philippine"),
     ("az", "أذربيجان", "أذربيجان", "Azerbaijan|Azerbaijani"),
     ("kz", "كازاخستان", "كازاخ", "Kazakhstan|Kazakh"),
     ("uz", "أوزبكستان", "أوزبك", "Uzbekistan|Uzbek"),
@@ -87,11 +90,11 @@ _COUNTRIES = (
     ("sn", "السنغال", "سنغال", "Senegal|Senegalese"),
     ("ci", "ساحل العاج|كوت ديفوار", "إيفوار", "Ivory Coast|Côte d'Ivoire|Ivorian"),
     ("za", "جنوب أفريقيا|جنوب إفريقيا", "", "South Africa|South African"),
-    ("br", "البرازيل", "برازيل", "Brazil|Brazilian"),
-    ("ar", "الأرجنتين", "أرجنتين", "Argentina|Argentine|Argentinian"),
-    ("mx", "المكسيك", "مكسيك", "Mexico|Mexican"),
+    ("br", "البرازيل", "برازيل", "Brazil|Brazilian|Brazilians"),
+    ("ar", "الأرجنتين", "أرجنتين", "Argentina|Argentine|Argentinian|Argentines"),
+    ("mx", "المكسيك", "مكسيك", "Mexico|Mexican|Mexicans"),
     ("cl", "تشيلي|شيلي", "", "Chile|Chilean"),
-    ("pe", "بيرو", "بيروف", "Peru|Peruvian"),
+    ("pe", "بيرو", "بيروف", "Peru|Peruvian|Peruvians"),
     ("ca", "كندا", "كند", "Canada|Canadian|Canadians"),
     ("au", "أستراليا", "أسترال", "Australia|Australian|Australians"),
 )

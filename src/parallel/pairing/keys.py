@@ -50,11 +50,14 @@ def _names(months: dict[str, int]) -> str:
     return "|".join(sorted(months, key=len, reverse=True))
 
 
-# "30 سبتمبر", "3 من شهر تشرين الأول"; "September 30", "Sept. 4th"; "30th of September"
-_ARABIC_DAY_RE = re.compile(rf"(?<![0-9.,])([0-9]{{1,2}})\s+(?:من\s+)?(?:شهر\s+)?({_names(ARABIC_MONTHS)})"
-                            rf"(?![{ARABIC_LETTERS}])")
-_ENGLISH_DAY_RE = re.compile(rf"\b({_names(ENGLISH_MONTHS)})\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?\b(?![.,]?[0-9])")
-_DAY_ENGLISH_RE = re.compile(rf"(?<![0-9.,])([0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_names(ENGLISH_MONTHS)})\b")
+# "30 سبتمبر", "3 من شهر تشرين الأول", "10 و11 مارس", "5 إلى 10 مارس"; "September 30", "Sept. 4th",
+# "March 10 and 11", "March 5-10"; "30th of September": each day of a list or a range is read
+_ARABIC_DAY_RE = re.compile(rf"(?<![0-9.,:])(?:([0-9]{{1,2}})\s*(?:و|-|–|إلى|الى|حتى)\s*)?([0-9]{{1,2}})\s+"
+                            rf"(?:من\s+)?(?:شهر\s+)?({_names(ARABIC_MONTHS)})(?![{ARABIC_LETTERS}])")
+_ENGLISH_DAY_RE = re.compile(rf"\b({_names(ENGLISH_MONTHS)})\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?"
+                             rf"(?:\s*(?:and|to|through|&|-|–)\s*([0-9]{{1,2}})(?:st|nd|rd|th)?)?\b(?![.,:]?[0-9])")
+_DAY_ENGLISH_RE = re.compile(rf"(?<![0-9.,:])(?:([0-9]{{1,2}})(?:st|nd|rd|th)?\s*(?:and|to|&|-|–)\s*)?"
+                             rf"([0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_names(ENGLISH_MONTHS)})\b")
 _EXPECTED_WORDS = 3          # the most likely English words kept for each Arabic word
 _MIN_EXPECTED = 0.05
 
@@ -111,13 +114,14 @@ def _number_keys(text: str) -> dict[int, float]:
 
 def month_days(text: str) -> set[tuple[int, int]]:
     """The days of a month a text names, as (month, day): "30 سبتمبر", "٣٠ أيلول", "September 30"
-    and "30th of September" are all (9, 30).  Not a key: every story of a day names it; but two
-    documents that name days and none the same are not each other's translation (``Shapes``)."""
+    and "30th of September" are all (9, 30); "10 و11 مارس" and "March 10 and 11" both days.  Not
+    a key: every story of a day names it; but two documents that name days and none the same are
+    not each other's translation (``Shapes``)."""
     text = normalise_digits(text)
-    found = {(ARABIC_MONTHS[month], day) for day, month in _ARABIC_DAY_RE.findall(text)}
-    found |= {(ENGLISH_MONTHS[month], day) for month, day in _ENGLISH_DAY_RE.findall(text)}
-    found |= {(ENGLISH_MONTHS[month], day) for day, month in _DAY_ENGLISH_RE.findall(text)}
-    return {(month, int(day)) for month, day in found if 1 <= int(day) <= 31}
+    found = {(ARABIC_MONTHS[month], day) for *days, month in _ARABIC_DAY_RE.findall(text) for day in days}
+    found |= {(ENGLISH_MONTHS[month], day) for month, *days in _ENGLISH_DAY_RE.findall(text) for day in days}
+    found |= {(ENGLISH_MONTHS[month], day) for *days, month in _DAY_ENGLISH_RE.findall(text) for day in days}
+    return {(month, int(day)) for month, day in found if day and 1 <= int(day) <= 31}
 
 
 def word_weights(words: Iterable[str]) -> dict[str, float]:

@@ -82,10 +82,12 @@ class Shapes:
 
 
 def day_codes(documents: Sequence[SideDocument]) -> np.ndarray:
-    """Each document's days of a month (``keys.month_days``) as codes ``month * 32 + day``, at most
-    ``MAX_DAYS`` of them (the first in order), ``-1`` where it names fewer."""
+    """Each document's days of a month (``keys.month_days``) as codes ``month * 32 + day``, ``-1``
+    where it names fewer than ``MAX_DAYS``; a document that names more (a calendar, a schedule)
+    takes no part: none of them could be left out without making two translations look apart."""
     codes = np.full((len(documents), MAX_DAYS), -1, dtype=np.int16)
     for row, document in enumerate(documents):
-        days = sorted(month * 32 + day for month, day in month_days(document.text))[:MAX_DAYS]
-        codes[row, :len(days)] = days
+        days = sorted(month * 32 + day for month, day in month_days(document.text))
+        if len(days) <= MAX_DAYS:
+            codes[row, :len(days)] = days
     return codes
