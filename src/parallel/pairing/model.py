@@ -140,10 +140,10 @@ def fit_pair_model(features: np.ndarray, labels: np.ndarray, ridge: float = RIDG
     how many rows each row stands for (``fit_rows``).  Sums are taken ``ROW_BLOCK`` rows at a
     time, so that the fit holds a block of standardised rows, never a copy of all of them."""
     weights = np.ones(len(features)) if weights is None else np.asarray(weights, dtype=np.float64)
-    mean, scale = _standardisation(features, weights)
+    mean, scale, varies = _standardisation(features, weights)
     # a feature that never varies here (a page's address ids among text files) is 0 once
     # standardised: its weight stays 0, so the fit leaves it out and solves a smaller system
-    varying = np.flatnonzero(_varies(features, mean, weights))
+    varying = np.flatnonzero(varies)
     coefficients = np.zeros(len(varying) + 1)
     penalty = np.full(len(coefficients), ridge)
     penalty[-1] = 0.0
@@ -165,25 +165,16 @@ def fit_pair_model(features: np.ndarray, labels: np.ndarray, ridge: float = RIDG
     return PairModel(mean, scale, feature_weights, float(coefficients[-1]), int(labels.sum()))
 
 
-def _varies(features: np.ndarray, mean: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Which features take more than one value among the rows that carry weight."""
-    varies = np.zeros(features.shape[1], dtype=bool)
-    for rows in row_blocks(len(features)):
-        block = features[rows][weights[rows] > 0]
-        varies |= (block != mean.astype(block.dtype)).any(axis=0) if len(block) else False
-    return varies
-
-
-def _standardisation(features: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _standardisation(features: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The features' weighted mean and standard deviation (of the rows the sample stands for),
-    summed block by block; a feature that never varies gets a scale of 1."""
+    summed block by block, and which of them vary there; a feature that never varies gets a scale of 1."""
     total = weights.sum()
     mean = sum(weights[rows] @ features[rows].astype(np.float64) for rows in row_blocks(len(features))) / total
     variance = sum(weights[rows] @ (features[rows].astype(np.float64) - mean) ** 2
                    for rows in row_blocks(len(features))) / total
     scale = np.sqrt(variance)
     scale[scale < 1e-9] = 1.0
-    return mean, scale
+    return mean, scale, variance > 0
 
 
 def deciding_evidence(model: PairModel, features: np.ndarray, top: int = 2) -> list[str]:
